@@ -1,0 +1,433 @@
+//! The one error type of fugue-rs.
+//!
+//! Every fallible function of the core and of every engine returns
+//! [`Result<T>`](Result) with [`Error`]. Variants are split by what the caller
+//! can do next (fix the input, pick another engine, fix the configuration,
+//! report a bug), and [`Error::kind`] maps each variant to one of the error
+//! kinds of `spec/SCHEMA_AND_DATAFRAME.md` §0 (`ERR-SCHEMA-SYNTAX`, `ERR-ARG`,
+//! ...). Tests assert kinds, never messages.
+//!
+//! Messages follow one style: lower case, no trailing period, the offending
+//! value in backticks, and what was expected.
+
+use std::fmt;
+
+/// A boxed error that can cross threads, used as the `source` of backend and
+/// user-code errors.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error kinds of the behaviour spec (`spec/SCHEMA_AND_DATAFRAME.md` §0).
+///
+/// Each [`Error`] variant belongs to exactly one kind; see [`Error::kind`].
+/// Kinds that the spec defines for the workflow layer (`ERR-WF*`) are added
+/// when that layer lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `ERR-SCHEMA-SYNTAX`: a schema, presort or partition expression cannot be parsed.
+    SchemaSyntax,
+    /// `ERR-SCHEMA`: a structurally invalid schema operation.
+    Schema,
+    /// `ERR-DF-OP`: an invalid DataFrame column operation (rename / drop / select).
+    DataFrameOp,
+    /// `ERR-DF-INIT`: an invalid DataFrame construction.
+    DataFrameInit,
+    /// `ERR-EMPTY`: peeking an empty DataFrame.
+    Empty,
+    /// `ERR-INVALID-OP`: an operation not allowed in this state.
+    InvalidOperation,
+    /// `ERR-ARG`: an invalid argument value or combination.
+    InvalidArgument,
+    /// `ERR-NOT-FOUND`: a named thing (column, conf key, file) does not exist.
+    NotFound,
+    /// `ERR-NOT-SUPPORTED`: a feature, format, mode or operation is not implemented.
+    NotSupported,
+    /// `ERR-EXISTS`: the target already exists.
+    AlreadyExists,
+    /// `ERR-CAST`: a value conversion failed.
+    Cast,
+    /// `ERR-PLUGIN`: an engine or SQL engine name is not registered (or registered twice).
+    Plugin,
+    /// `ERR-USER`: an error or panic raised by user code; the original error is the source.
+    User,
+    /// An error of the engine's backend library (Polars, DataFusion, Arrow, Parquet) or of
+    /// the operating system that fits no kind above.
+    Execution,
+    /// A bug in fugue-rs.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The id of this kind in the spec, e.g. `"ERR-ARG"`.
+    pub fn spec_id(self) -> &'static str {
+        match self {
+            ErrorKind::SchemaSyntax => "ERR-SCHEMA-SYNTAX",
+            ErrorKind::Schema => "ERR-SCHEMA",
+            ErrorKind::DataFrameOp => "ERR-DF-OP",
+            ErrorKind::DataFrameInit => "ERR-DF-INIT",
+            ErrorKind::Empty => "ERR-EMPTY",
+            ErrorKind::InvalidOperation => "ERR-INVALID-OP",
+            ErrorKind::InvalidArgument => "ERR-ARG",
+            ErrorKind::NotFound => "ERR-NOT-FOUND",
+            ErrorKind::NotSupported => "ERR-NOT-SUPPORTED",
+            ErrorKind::AlreadyExists => "ERR-EXISTS",
+            ErrorKind::Cast => "ERR-CAST",
+            ErrorKind::Plugin => "ERR-PLUGIN",
+            ErrorKind::User => "ERR-USER",
+            ErrorKind::Execution => "ERR-EXECUTION",
+            ErrorKind::Internal => "ERR-INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.spec_id())
+    }
+}
+
+/// The error of every fugue-rs operation.
+///
+/// Match on [`Error::kind`] rather than on variants when only the class of
+/// failure matters; variants carry the details (what, where, why).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `ERR-SCHEMA-SYNTAX`: `input` (a schema, type, presort or partition
+    /// expression) cannot be parsed.
+    #[error("invalid expression `{input}`: {reason}")]
+    SchemaSyntax {
+        /// The text that failed to parse.
+        input: String,
+        /// What was wrong and what was expected.
+        reason: String,
+    },
+    /// `ERR-SCHEMA`: a structurally invalid schema or schema operation.
+    #[error("schema error: {0}")]
+    Schema(String),
+    /// `ERR-DF-OP`: an invalid column operation on a DataFrame.
+    #[error("invalid `{operation}` on dataframe: {reason}")]
+    DataFrameOp {
+        /// The operation, e.g. `rename`, `drop`, `select_columns`.
+        operation: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// `ERR-DF-INIT`: a DataFrame cannot be constructed from the given parts.
+    #[error("cannot build dataframe: {0}")]
+    DataFrameInit(String),
+    /// `ERR-EMPTY`: the DataFrame has no rows, so there is nothing to peek.
+    #[error("dataframe is empty: {0}")]
+    Empty(String),
+    /// `ERR-INVALID-OP`: the operation is not allowed on this object in this state.
+    #[error("invalid operation: {0}")]
+    InvalidOperation(String),
+    /// `ERR-ARG`: an argument has an invalid value or combination.
+    #[error("invalid argument `{argument}`: {reason}")]
+    InvalidArgument {
+        /// The argument (or the offending value) at fault.
+        argument: String,
+        /// What was wrong and what was expected.
+        reason: String,
+    },
+    /// `ERR-NOT-FOUND`: a named thing does not exist.
+    #[error("{what} `{name}` not found{}", fmt_available(.available))]
+    NotFound {
+        /// What kind of thing was looked up: `column`, `conf key`, `path`, ...
+        what: &'static str,
+        /// The name that was looked up.
+        name: String,
+        /// The names that do exist, comma separated (may be empty).
+        available: String,
+    },
+    /// `ERR-NOT-SUPPORTED`: an engine does not support an operation.
+    #[error("engine `{engine}` does not support `{operation}`")]
+    Unsupported {
+        /// The engine name.
+        engine: String,
+        /// The operation, e.g. `save_table`.
+        operation: String,
+    },
+    /// `ERR-NOT-SUPPORTED`: a feature, format or mode is not supported.
+    #[error("not supported: {0}")]
+    NotSupported(String),
+    /// `ERR-EXISTS`: the target of a save already exists.
+    #[error("`{0}` already exists")]
+    AlreadyExists(String),
+    /// `ERR-CAST`: a value or column cannot be converted to the target type.
+    #[error("cannot cast {from} to `{to}`: {reason}")]
+    Cast {
+        /// The source type or value.
+        from: String,
+        /// The target type.
+        to: String,
+        /// Why the conversion failed.
+        reason: String,
+    },
+    /// `ERR-PLUGIN`: no engine of that name is registered.
+    #[error("unknown {what} `{name}`; registered: {registered}{}", fmt_hint(.hint))]
+    UnknownEngine {
+        /// `execution engine` or `SQL engine`.
+        what: &'static str,
+        /// The requested name.
+        name: String,
+        /// The registered names, comma separated (`none` when empty).
+        registered: String,
+        /// How to link the missing engine, when known.
+        hint: String,
+    },
+    /// `ERR-PLUGIN`: two crates registered the same engine name.
+    #[error("{what} name `{name}` is registered twice, by `{first}` and by `{second}`")]
+    DuplicateEngine {
+        /// `execution engine` or `SQL engine`.
+        what: &'static str,
+        /// The duplicated name or alias.
+        name: String,
+        /// The crate of the first registration.
+        first: &'static str,
+        /// The crate of the second registration.
+        second: &'static str,
+    },
+    /// `ERR-USER`: user code (a map function, an `on_init`, a transformer) failed.
+    #[error("user function failed in partition {keys}")]
+    User {
+        /// The partition keys of the failing call, e.g. `{a=1, b=NULL}` (or `no keys`).
+        keys: String,
+        /// The error the user code returned.
+        #[source]
+        source: BoxError,
+    },
+    /// `ERR-USER`: user code panicked; the panic was caught.
+    #[error("user function panicked in partition {keys}: {message}")]
+    UserPanic {
+        /// The partition keys of the failing call.
+        keys: String,
+        /// The panic payload as text.
+        message: String,
+    },
+    /// An error of a backend library while running an operation.
+    #[error("`{engine}` failed during `{operation}`: {source}")]
+    Backend {
+        /// The engine (or library) name.
+        engine: String,
+        /// The operation that was running.
+        operation: String,
+        /// The backend's own error; downcast it to reach the details.
+        #[source]
+        source: BoxError,
+    },
+    /// An Arrow compute error outside any more specific context.
+    #[error("arrow error: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    /// A file-system error on `path`.
+    #[error("io error on `{path}`: {source}")]
+    Io {
+        /// The path being read or written.
+        path: String,
+        /// The operating-system error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bug in fugue-rs.
+    #[error("internal error: {0}; this is a bug in fugue, please report it")]
+    Internal(String),
+}
+
+fn fmt_available(available: &str) -> String {
+    if available.is_empty() {
+        String::new()
+    } else {
+        format!("; available: {available}")
+    }
+}
+
+fn fmt_hint(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!("; hint: {hint}")
+    }
+}
+
+impl Error {
+    /// The spec error kind of this error (`spec/SCHEMA_AND_DATAFRAME.md` §0).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::SchemaSyntax { .. } => ErrorKind::SchemaSyntax,
+            Error::Schema(_) => ErrorKind::Schema,
+            Error::DataFrameOp { .. } => ErrorKind::DataFrameOp,
+            Error::DataFrameInit(_) => ErrorKind::DataFrameInit,
+            Error::Empty(_) => ErrorKind::Empty,
+            Error::InvalidOperation(_) => ErrorKind::InvalidOperation,
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Unsupported { .. } | Error::NotSupported(_) => ErrorKind::NotSupported,
+            Error::AlreadyExists(_) => ErrorKind::AlreadyExists,
+            Error::Cast { .. } => ErrorKind::Cast,
+            Error::UnknownEngine { .. } | Error::DuplicateEngine { .. } => ErrorKind::Plugin,
+            Error::User { .. } | Error::UserPanic { .. } => ErrorKind::User,
+            Error::Arrow(e) => match e {
+                arrow::error::ArrowError::CastError(_)
+                | arrow::error::ArrowError::ParseError(_)
+                | arrow::error::ArrowError::ArithmeticOverflow(_) => ErrorKind::Cast,
+                arrow::error::ArrowError::SchemaError(_) => ErrorKind::Schema,
+                arrow::error::ArrowError::InvalidArgumentError(_) => ErrorKind::InvalidArgument,
+                arrow::error::ArrowError::NotYetImplemented(_) => ErrorKind::NotSupported,
+                _ => ErrorKind::Execution,
+            },
+            Error::Backend { .. } | Error::Io { .. } => ErrorKind::Execution,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// `ERR-SCHEMA-SYNTAX` for `input`, with the reason and what was expected.
+    pub fn syntax(input: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::SchemaSyntax { input: input.into(), reason: reason.into() }
+    }
+
+    /// `ERR-SCHEMA` with a message.
+    pub fn schema(message: impl Into<String>) -> Self {
+        Error::Schema(message.into())
+    }
+
+    /// `ERR-DF-OP` for `operation` with a reason.
+    pub fn df_op(operation: &'static str, reason: impl Into<String>) -> Self {
+        Error::DataFrameOp { operation, reason: reason.into() }
+    }
+
+    /// `ERR-DF-INIT` with a message.
+    pub fn df_init(message: impl Into<String>) -> Self {
+        Error::DataFrameInit(message.into())
+    }
+
+    /// `ERR-EMPTY` with a message.
+    pub fn empty(message: impl Into<String>) -> Self {
+        Error::Empty(message.into())
+    }
+
+    /// `ERR-INVALID-OP` with a message.
+    pub fn invalid_op(message: impl Into<String>) -> Self {
+        Error::InvalidOperation(message.into())
+    }
+
+    /// `ERR-ARG` for `argument` with a reason.
+    pub fn arg(argument: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument { argument: argument.into(), reason: reason.into() }
+    }
+
+    /// `ERR-NOT-FOUND` for a `what` (e.g. `"column"`) called `name`, listing what exists.
+    pub fn not_found<S: AsRef<str>>(
+        what: &'static str,
+        name: impl Into<String>,
+        available: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let available: Vec<String> =
+            available.into_iter().map(|s| format!("`{}`", s.as_ref())).collect();
+        Error::NotFound { what, name: name.into(), available: available.join(", ") }
+    }
+
+    /// `ERR-NOT-SUPPORTED` with a message.
+    pub fn not_supported(message: impl Into<String>) -> Self {
+        Error::NotSupported(message.into())
+    }
+
+    /// `ERR-NOT-SUPPORTED`: `engine` does not support `operation`.
+    pub fn unsupported(engine: impl Into<String>, operation: impl Into<String>) -> Self {
+        Error::Unsupported { engine: engine.into(), operation: operation.into() }
+    }
+
+    /// `ERR-CAST` from `from` to `to` with a reason.
+    pub fn cast(from: impl Into<String>, to: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Cast { from: from.into(), to: to.into(), reason: reason.into() }
+    }
+
+    /// A backend-library error of `engine` during `operation`, keeping it as the source.
+    pub fn backend(
+        engine: impl Into<String>,
+        operation: impl Into<String>,
+        source: impl Into<BoxError>,
+    ) -> Self {
+        Error::Backend { engine: engine.into(), operation: operation.into(), source: source.into() }
+    }
+
+    /// A file-system error on `path`.
+    pub fn io(path: impl fmt::Display, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_string(), source }
+    }
+
+    /// A bug in fugue-rs.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal(message.into())
+    }
+
+    /// The backend error this error wraps, if any, for downcasting to the
+    /// backend's own error type.
+    pub fn backend_source(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match self {
+            Error::Backend { source, .. } | Error::User { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// True for `ERR-SCHEMA-SYNTAX`.
+    pub fn is_schema_syntax(&self) -> bool {
+        self.kind() == ErrorKind::SchemaSyntax
+    }
+    /// True for `ERR-SCHEMA`.
+    pub fn is_schema(&self) -> bool {
+        self.kind() == ErrorKind::Schema
+    }
+    /// True for `ERR-ARG`.
+    pub fn is_invalid_argument(&self) -> bool {
+        self.kind() == ErrorKind::InvalidArgument
+    }
+    /// True for `ERR-NOT-FOUND`.
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == ErrorKind::NotFound
+    }
+    /// True for `ERR-NOT-SUPPORTED`.
+    pub fn is_not_supported(&self) -> bool {
+        self.kind() == ErrorKind::NotSupported
+    }
+    /// True for `ERR-USER` (an error or panic of user code).
+    pub fn is_user(&self) -> bool {
+        self.kind() == ErrorKind::User
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_map_to_spec_ids() {
+        assert_eq!(Error::syntax("a:foo", "unknown type").kind().spec_id(), "ERR-SCHEMA-SYNTAX");
+        assert_eq!(Error::arg("how", "bad").kind(), ErrorKind::InvalidArgument);
+        assert_eq!(Error::unsupported("native", "save_table").kind(), ErrorKind::NotSupported);
+        assert_eq!(Error::not_supported("x").kind(), ErrorKind::NotSupported);
+        let cast = Error::from(arrow::error::ArrowError::CastError("x".into()));
+        assert_eq!(cast.kind(), ErrorKind::Cast);
+    }
+
+    #[test]
+    fn messages_name_the_offending_text() {
+        let e = Error::not_found("column", "x", ["a", "b"]);
+        assert_eq!(e.to_string(), "column `x` not found; available: `a`, `b`");
+        let e = Error::not_found("column", "x", Vec::<String>::new());
+        assert_eq!(e.to_string(), "column `x` not found");
+        let e = Error::syntax("a:foo", "unknown type `foo`");
+        assert_eq!(e.to_string(), "invalid expression `a:foo`: unknown type `foo`");
+    }
+
+    #[test]
+    fn user_errors_keep_their_source() {
+        let inner = std::io::Error::other("boom");
+        let e = Error::User { keys: "{a=1}".into(), source: Box::new(inner) };
+        assert!(e.is_user());
+        assert_eq!(e.backend_source().map(|s| s.to_string()).as_deref(), Some("boom"));
+        assert_eq!(e.to_string(), "user function failed in partition {a=1}");
+    }
+}

@@ -1,0 +1,1 @@
+//! # fugue-test-suite (being written)
