@@ -237,19 +237,11 @@ pub enum Error {
 }
 
 fn fmt_available(available: &str) -> String {
-    if available.is_empty() {
-        String::new()
-    } else {
-        format!("; available: {available}")
-    }
+    if available.is_empty() { String::new() } else { format!("; available: {available}") }
 }
 
 fn fmt_hint(hint: &str) -> String {
-    if hint.is_empty() {
-        String::new()
-    } else {
-        format!("; hint: {hint}")
-    }
+    if hint.is_empty() { String::new() } else { format!("; hint: {hint}") }
 }
 
 impl Error {
