@@ -53,6 +53,12 @@ pub enum ErrorKind {
     Plugin,
     /// `ERR-USER`: an error or panic raised by user code; the original error is the source.
     User,
+    /// `ERR-WF-COMPILE-VALIDATION`: a compile-time validation rule of an extension
+    /// (`partitionby_has`, `presort_is`, ...) is not met (WF-VAL-1..4).
+    CompileValidation,
+    /// `ERR-WF-RUNTIME-VALIDATION`: a run-time validation rule (`input_has`,
+    /// `input_is`) is not met (WF-VAL-5, WF-VAL-6).
+    RuntimeValidation,
     /// An error of the engine's backend library (Polars, DataFusion, Arrow, Parquet) or of
     /// the operating system that fits no kind above.
     Execution,
@@ -77,6 +83,8 @@ impl ErrorKind {
             ErrorKind::Cast => "ERR-CAST",
             ErrorKind::Plugin => "ERR-PLUGIN",
             ErrorKind::User => "ERR-USER",
+            ErrorKind::CompileValidation => "ERR-WF-COMPILE-VALIDATION",
+            ErrorKind::RuntimeValidation => "ERR-WF-RUNTIME-VALIDATION",
             ErrorKind::Execution => "ERR-EXECUTION",
             ErrorKind::Internal => "ERR-INTERNAL",
         }
@@ -208,6 +216,18 @@ pub enum Error {
         /// The panic payload as text.
         message: String,
     },
+    /// `ERR-WF-COMPILE-VALIDATION` / `ERR-WF-RUNTIME-VALIDATION`: the validation
+    /// rule `rule` of an extension is not met (WF-VAL-*).
+    #[error("validation rule `{rule}` failed: {reason}")]
+    Validation {
+        /// The rule name, e.g. `partitionby_has`.
+        rule: String,
+        /// What was expected and what was found.
+        reason: String,
+        /// True for compile-time rules (partition and presort rules), false for
+        /// run-time rules (input schema rules).
+        compile_time: bool,
+    },
     /// An error of a backend library while running an operation.
     #[error("`{engine}` failed during `{operation}`: {source}")]
     Backend {
@@ -261,6 +281,8 @@ impl Error {
             Error::Cast { .. } => ErrorKind::Cast,
             Error::UnknownEngine { .. } | Error::DuplicateEngine { .. } => ErrorKind::Plugin,
             Error::User { .. } | Error::UserPanic { .. } => ErrorKind::User,
+            Error::Validation { compile_time: true, .. } => ErrorKind::CompileValidation,
+            Error::Validation { compile_time: false, .. } => ErrorKind::RuntimeValidation,
             Error::Arrow(e) => match e {
                 arrow::error::ArrowError::CastError(_)
                 | arrow::error::ArrowError::ParseError(_)
