@@ -1,0 +1,448 @@
+//! The execution-engine traits: [`ExecutionEngine`] (every operation of
+//! `spec/ENGINE.md`), its map facet [`MapEngine`] (`map_dataframe`) and the
+//! SQL facet [`SqlEngine`], plus typed parameters ([`params`]) and the map
+//! machinery shared by engines ([`map`]).
+//!
+//! # Contract (every engine)
+//! - Every method accepts any [`DataFrame`] — of this engine, another engine,
+//!   local or stream — and converts it with `to_df` first (ENG-GEN-1).
+//!   Inputs are never mutated.
+//! - Results are frames of this engine (ENG-GEN-2); row order is unspecified
+//!   unless an operation promises it (ENG-GEN-8).
+//! - Validation goes through the shared functions of [`params`],
+//!   [`crate::expr`] and [`crate::dataframe`], so every engine raises the
+//!   same error kinds for the same bad input.
+//! - The API is synchronous. Engines that are async inside own their runtime
+//!   and work when called from inside another tokio runtime.
+//! - Engines are shared handles (`Arc<dyn ExecutionEngine>`, ENG-GEN-3) and
+//!   `Send + Sync`.
+
+pub mod map;
+pub mod params;
+mod take;
+#[cfg(test)]
+pub(crate) mod toy;
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::conf::Conf;
+use crate::dataframe::{DataFrame, DataFrameRef, DataFrames, LocalDataFrame};
+use crate::error::{Error, Result};
+use crate::expr::{ColumnExpr, SelectColumns};
+use crate::io::{FormatOptions, LoadColumns, SaveMode};
+use crate::partition::PartitionSpec;
+use crate::schema::Schema;
+use crate::value::Row;
+
+pub use map::{MapFn, OnInitFn, map_fn};
+pub use params::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec};
+
+/// A shared handle to an execution engine (ENG-GEN-3: clones are the same engine).
+pub type EngineRef = Arc<dyn ExecutionEngine>;
+
+/// A shared handle to a SQL engine.
+pub type SqlEngineRef = Arc<dyn SqlEngine>;
+
+/// What an engine can do beyond the required operation set; read by the
+/// conformance suite (to mark cases that need a capability) and by callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Capabilities {
+    /// The engine has a SQL facet, so `select` via SQL and `sql_engine()` work (ENG-SQL-7).
+    pub sql: bool,
+    /// The SQL facet stores tables (`save_table` / `load_table`, ENG-SQL-5).
+    pub table_storage: bool,
+    /// `save_df` supports `SaveMode::Append` (ENG-IO-5).
+    pub save_append: bool,
+    /// The engine is distributed (ENG-GEN-4).
+    pub distributed: bool,
+}
+
+/// The map facet: runs user functions over partitions (ENG-MAP).
+pub trait MapEngine: Send + Sync {
+    /// Runs `map_fn` over `df` partitioned by `partition_spec` and returns
+    /// the union of its outputs with schema `output_schema` (ENG-MAP-1..12,
+    /// PG-1..8, PA-1..8).
+    ///
+    /// - One call per logical partition when keys are given (non-coarse);
+    ///   one call per non-empty physical partition otherwise (ENG-MAP-2).
+    /// - The frame passed in is local, non-empty, has the input schema and is
+    ///   sorted by presort (ENG-MAP-3, PG-6, PG-2).
+    /// - `on_init` runs once per non-empty physical partition first (ENG-MAP-4).
+    /// - Empty input: no call, an empty result with `output_schema` (ENG-MAP-7).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for an empty `output_schema` or an output that does not
+    /// match it; `ERR-NOT-FOUND` for missing key or presort columns;
+    /// `ERR-USER` for errors and panics of user code, naming the partition keys.
+    fn map_dataframe(
+        &self,
+        df: &DataFrameRef,
+        map_fn: MapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<OnInitFn>,
+    ) -> Result<DataFrameRef>;
+}
+
+/// A Spark-style structured SQL statement: raw text parts and references to
+/// frames of a [`DataFrames`] collection (ENG-SQL-1).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StructuredSql {
+    /// The parts, joined with single spaces.
+    pub parts: Vec<SqlPart>,
+    /// The dialect the text is written in (default `spark`, CFG-10, ENG-SQL-2).
+    pub dialect: String,
+}
+
+/// One part of a [`StructuredSql`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlPart {
+    /// Raw SQL text.
+    Text(String),
+    /// A reference to the frame with this key in the input collection.
+    Table(String),
+}
+
+impl StructuredSql {
+    /// A statement with one text part, in the `spark` dialect.
+    pub fn text(sql: impl Into<String>) -> Self {
+        StructuredSql { parts: vec![SqlPart::Text(sql.into())], dialect: "spark".into() }
+    }
+
+    /// Renders the statement, replacing each table reference with
+    /// `table_name(key)` (ENG-SQL-1).
+    ///
+    /// # Errors
+    /// The first error `table_name` returns.
+    pub fn render(&self, mut table_name: impl FnMut(&str) -> Result<String>) -> Result<String> {
+        let mut out = Vec::with_capacity(self.parts.len());
+        for p in &self.parts {
+            out.push(match p {
+                SqlPart::Text(t) => t.clone(),
+                SqlPart::Table(k) => table_name(k)?,
+            });
+        }
+        Ok(out.join(" "))
+    }
+}
+
+/// The SQL facet: runs SELECT statements over frames of any engine (ENG-SQL).
+pub trait SqlEngine: Any + Send + Sync + fmt::Debug {
+    /// The registry name, e.g. `datafusion`.
+    fn name(&self) -> &str;
+
+    /// Runs `statement` with the frames of `dfs` available under their keys
+    /// (ENG-SQL-1); the result schema is the backend's, normalised (ENG-SQL-6).
+    ///
+    /// # Errors
+    /// The backend's SQL errors (`Error::Backend`), `ERR-NOT-FOUND` for a
+    /// referenced key missing from `dfs`.
+    fn select(&self, dfs: &DataFrames, statement: &StructuredSql) -> Result<DataFrameRef>;
+
+    /// True when a table called `name` exists (ENG-SQL-5, optional).
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` when the engine has no table storage.
+    fn table_exists(&self, name: &str) -> Result<bool> {
+        let _ = name;
+        Err(Error::unsupported(self.name(), "table_exists"))
+    }
+
+    /// Loads the table `name` (ENG-SQL-5, optional).
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` when the engine has no table storage.
+    fn load_table(&self, name: &str) -> Result<DataFrameRef> {
+        let _ = name;
+        Err(Error::unsupported(self.name(), "load_table"))
+    }
+
+    /// Saves `df` as table `name` (ENG-SQL-5, optional).
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` when the engine has no table storage; `ERR-EXISTS`
+    /// in `error` mode when the table exists.
+    fn save_table(&self, df: &DataFrameRef, name: &str, mode: SaveMode) -> Result<()> {
+        let _ = (df, name, mode);
+        Err(Error::unsupported(self.name(), "save_table"))
+    }
+}
+
+/// Options of [`ExecutionEngine::save_df`] beyond path and frame.
+#[derive(Debug, Clone, Default)]
+pub struct SaveOptions {
+    /// Format hint (`csv`, `parquet`, `json`); `None` infers it from the path (ENG-IO-2).
+    pub format_hint: Option<String>,
+    /// What to do when the path exists (ENG-IO-5).
+    pub mode: SaveMode,
+    /// With keys: Hive layout `path/key=value/...` (ENG-IO-8).
+    pub partition_spec: PartitionSpec,
+    /// Write exactly one file at `path` (ENG-IO-6).
+    pub force_single: bool,
+    /// Format options (`header` for CSV, ...), ENG-IO-10.
+    pub format_options: FormatOptions,
+}
+
+/// Options of [`ExecutionEngine::load_df`] beyond the paths.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Format hint; `None` infers it per path (ENG-IO-2).
+    pub format_hint: Option<String>,
+    /// Which columns to load, and optionally their types (ENG-IO-4).
+    pub columns: LoadColumns,
+    /// Format options (`header`, `infer_schema` for CSV, ...), ENG-IO-10.
+    pub format_options: FormatOptions,
+}
+
+/// An execution engine: every operation of `spec/ENGINE.md` over frames of
+/// any engine. See the [module docs](self) for the contract every engine
+/// keeps; each method names the rules it implements.
+///
+/// Engines are built from a [`Conf`] (directly, or by name through
+/// [`crate::registry::make_engine`]).
+pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Display {
+    /// The registry name, e.g. `native` (ENG-GEN-7 uses `Display` for a human name).
+    fn name(&self) -> &str;
+
+    /// The engine's configuration: global defaults overlaid by the conf it
+    /// was built with (ENG-CONF-1).
+    fn conf(&self) -> &Conf;
+
+    /// What the engine can do beyond the required set.
+    fn capabilities(&self) -> Capabilities;
+
+    /// A positive number: how many partitions this engine processes at once
+    /// (ENG-GEN-6; feeds `CONCURRENCY`, PS-NUM-1).
+    fn get_current_parallelism(&self) -> usize;
+
+    /// The engine's SQL facet (ENG-SQL-4, `fugue.sql.engine`).
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` when the engine has no SQL facet (ENG-SQL-7).
+    fn sql_engine(&self) -> Result<SqlEngineRef> {
+        Err(Error::unsupported(self.name(), "sql"))
+    }
+
+    /// Converts any frame into a frame of this engine (ENG-TODF-1..4). A frame
+    /// of this engine is returned as is (metadata kept).
+    ///
+    /// # Errors
+    /// Backend errors while converting.
+    fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
+
+    /// Lays out `df` physically per `spec` (ENG-REPART-1, PA-*); same schema and rows.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for a bad `num` expression; `ERR-NOT-FOUND` for missing keys.
+    fn repartition(&self, df: &DataFrameRef, spec: &PartitionSpec) -> Result<DataFrameRef>;
+
+    /// Marks `df` for cheap replication; local engines return `to_df(df)`
+    /// (ENG-BCAST-1); metadata kept (ENG-BCAST-2).
+    ///
+    /// # Errors
+    /// Backend errors.
+    fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
+
+    /// Computes `df` once so later uses do not recompute it (ENG-PERSIST-1..5);
+    /// with `lazy`, at first use. Idempotent; metadata kept.
+    ///
+    /// # Errors
+    /// Backend errors while computing.
+    fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef>;
+
+    /// Joins two frames (ENG-JOIN-1..11); keys inferred when `on` is empty.
+    /// Null keys never match (ENG-JOIN-6). Resolve keys and the output schema
+    /// with [`params::plan_join`].
+    ///
+    /// # Errors
+    /// `ERR-ARG` / `ERR-SCHEMA` per [`params::plan_join`].
+    fn join(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        how: JoinType,
+        on: &[&str],
+    ) -> Result<DataFrameRef>;
+
+    /// UNION (`distinct`) or UNION ALL (ENG-SET-1..3).
+    ///
+    /// # Errors
+    /// `ERR-ARG` when the schemas differ (ENG-SET-1).
+    fn union(&self, df1: &DataFrameRef, df2: &DataFrameRef, distinct: bool)
+    -> Result<DataFrameRef>;
+
+    /// EXCEPT (`distinct`); EXCEPT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-4, ENG-SET-6).
+    ///
+    /// # Errors
+    /// `ERR-ARG` when the schemas differ.
+    fn subtract(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef>;
+
+    /// INTERSECT (`distinct`); INTERSECT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-5, ENG-SET-6).
+    ///
+    /// # Errors
+    /// `ERR-ARG` when the schemas differ.
+    fn intersect(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef>;
+
+    /// Removes duplicate rows, null equal to null (ENG-DISTINCT-1).
+    ///
+    /// # Errors
+    /// Backend errors.
+    fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
+
+    /// Drops rows with nulls (ENG-DROPNA-1..4): `thresh` wins over `how`.
+    ///
+    /// # Errors
+    /// `ERR-NOT-FOUND` for a missing subset column.
+    fn dropna(
+        &self,
+        df: &DataFrameRef,
+        how: DropnaHow,
+        thresh: Option<usize>,
+        subset: Option<&[&str]>,
+    ) -> Result<DataFrameRef>;
+
+    /// Fills nulls (and NaN) (ENG-FILLNA-1..6); resolve with [`params::fillna_plan`].
+    ///
+    /// # Errors
+    /// Per [`params::fillna_plan`].
+    fn fillna(
+        &self,
+        df: &DataFrameRef,
+        value: &FillValue,
+        subset: Option<&[&str]>,
+    ) -> Result<DataFrameRef>;
+
+    /// Samples rows (ENG-SAMPLE-1..7).
+    ///
+    /// # Errors
+    /// Per [`SampleSpec::resolve_size`].
+    fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef>;
+
+    /// The first `n` rows per logical partition (or overall) after sorting by
+    /// `presort` (or the spec's presort), nulls placed per `na_position`
+    /// (ENG-TAKE-1..6). The default implementation runs over
+    /// [`MapEngine::map_dataframe`] and is right for every engine; engines
+    /// may override it with a faster native plan.
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA-SYNTAX` for a bad presort; `ERR-NOT-FOUND` for a missing column.
+    fn take(
+        &self,
+        df: &DataFrameRef,
+        n: usize,
+        presort: &str,
+        na_position: NaPosition,
+        partition_spec: &PartitionSpec,
+    ) -> Result<DataFrameRef> {
+        take::take_over_map(self, df, n, presort, na_position, partition_spec)
+    }
+
+    /// Projection, aggregation and filtering by column expressions
+    /// (ENG-SEL-1..8); `where_` filters before, `having` after aggregation.
+    ///
+    /// # Errors
+    /// `ERR-ARG` per [`crate::expr::validate_select`]; `ERR-NOT-FOUND` for
+    /// missing columns.
+    fn select(
+        &self,
+        df: &DataFrameRef,
+        cols: &SelectColumns,
+        where_: Option<&ColumnExpr>,
+        having: Option<&ColumnExpr>,
+    ) -> Result<DataFrameRef>;
+
+    /// Keeps rows where `condition` is true (ENG-FILTER-1, ENG-EXPR-SEM-2).
+    ///
+    /// # Errors
+    /// `ERR-ARG` for an aggregation in `condition`.
+    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef>;
+
+    /// Replaces or appends columns (ENG-ASSIGN-1..3).
+    ///
+    /// # Errors
+    /// `ERR-ARG` per [`crate::expr::validate_assign`].
+    fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef>;
+
+    /// Aggregates by the spec's keys (ENG-AGG-1..3): keys then aggregations.
+    ///
+    /// # Errors
+    /// `ERR-ARG` per [`crate::expr::validate_aggregate`].
+    fn aggregate(
+        &self,
+        df: &DataFrameRef,
+        partition_spec: &PartitionSpec,
+        agg_cols: &[ColumnExpr],
+    ) -> Result<DataFrameRef>;
+
+    /// Loads files (ENG-IO-1..4, ENG-PQ, ENG-CSV, ENG-JSON).
+    ///
+    /// # Errors
+    /// `ERR-NOT-FOUND` for missing paths or columns; `ERR-NOT-SUPPORTED` for
+    /// unknown formats; `ERR-ARG` for bad option combinations.
+    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef>;
+
+    /// Saves a frame (ENG-IO-5..9). Overwrite never destroys the previous
+    /// data when the write fails (see [`crate::io::SaveTarget`]).
+    ///
+    /// # Errors
+    /// `ERR-EXISTS` in `error` mode; `ERR-NOT-SUPPORTED` for unsupported
+    /// modes/formats; `ERR-ARG` for a glob in the path.
+    fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()>;
+
+    /// Releases what the engine created; the engine stays usable (ENG-STOP-1..3).
+    fn stop(&self) {}
+}
+
+impl dyn ExecutionEngine {
+    /// Downcasts to the concrete engine type.
+    pub fn downcast_ref<T: ExecutionEngine>(&self) -> Option<&T> {
+        (self as &dyn Any).downcast_ref::<T>()
+    }
+}
+
+/// Conveniences over every [`ExecutionEngine`].
+pub trait ExecutionEngineExt: ExecutionEngine {
+    /// A frame of this engine from rows and a schema (ENG-TODF-3, DF-VAL).
+    ///
+    /// # Errors
+    /// As [`LocalDataFrame::from_rows`].
+    fn to_df_rows(&self, rows: Vec<Row>, schema: &str) -> Result<DataFrameRef> {
+        let local: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, schema)?);
+        self.to_df(&local)
+    }
+
+    /// A frame of this engine from Arrow record batches (ENG-TODF-4).
+    ///
+    /// # Errors
+    /// As [`LocalDataFrame::from_batches`].
+    fn to_df_batches(
+        &self,
+        batches: Vec<arrow::record_batch::RecordBatch>,
+    ) -> Result<DataFrameRef> {
+        let local: DataFrameRef = Arc::new(LocalDataFrame::from_batches(batches)?);
+        self.to_df(&local)
+    }
+}
+
+impl<T: ExecutionEngine + ?Sized> ExecutionEngineExt for T {}
+
+/// The local frame behind `df` when it is one (no copy), for engines whose
+/// frames are local Arrow data.
+pub fn as_local_frame(df: &DataFrameRef) -> Option<&LocalDataFrame> {
+    df.downcast_ref::<LocalDataFrame>()
+}
+
+#[allow(dead_code)]
+fn _object_safe(_: &dyn ExecutionEngine, _: &dyn SqlEngine, _: &dyn DataFrame) {}
