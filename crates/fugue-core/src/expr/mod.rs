@@ -415,6 +415,13 @@ impl<T: LiteralValue> From<T> for ColumnExpr {
     }
 }
 
+impl From<&ColumnExpr> for ColumnExpr {
+    /// A clone, so borrowed expressions work as operands: `&a + &b`.
+    fn from(e: &ColumnExpr) -> Self {
+        e.clone()
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Builders and accessors
 // ---------------------------------------------------------------------------
