@@ -871,17 +871,17 @@ fn coalesce_type(args: &[ColumnExpr], schema: &Schema) -> Option<DataType> {
 // ---------------------------------------------------------------------------
 
 macro_rules! binary_trait {
-    ($($tr:ident $m:ident $op:ident),*) => {$(
+    ($($tr:ident $m:ident $op:ident $sym:literal),*) => {$(
         impl<T: Into<ColumnExpr>> ops::$tr<T> for ColumnExpr {
             type Output = ColumnExpr;
-            #[doc = concat!("`self ", stringify!($op), " rhs`; a non-expression `rhs` becomes a literal (ENG-EXPR-9).")]
+            #[doc = concat!("`self ", $sym, " rhs`; a non-expression `rhs` becomes a literal (ENG-EXPR-9).")]
             fn $m(self, rhs: T) -> ColumnExpr {
                 ColumnExpr::binary(BinaryOp::$op, self, rhs)
             }
         }
         impl<T: Into<ColumnExpr>> ops::$tr<T> for &ColumnExpr {
             type Output = ColumnExpr;
-            #[doc = concat!("`self ", stringify!($op), " rhs` on a clone of `self`.")]
+            #[doc = concat!("`self ", $sym, " rhs` on a clone of `self`.")]
             fn $m(self, rhs: T) -> ColumnExpr {
                 ColumnExpr::binary(BinaryOp::$op, self.clone(), rhs)
             }
@@ -889,7 +889,7 @@ macro_rules! binary_trait {
     )*};
 }
 
-binary_trait!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, BitAnd bitand And, BitOr bitor Or);
+binary_trait!(Add add Add "+", Sub sub Sub "-", Mul mul Mul "*", Div div Div "/", BitAnd bitand And "AND", BitOr bitor Or "OR");
 
 macro_rules! literal_lhs {
     ($($t:ty),* ; $($tr:ident $m:ident $op:ident),*) => {
