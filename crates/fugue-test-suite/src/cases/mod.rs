@@ -1,8 +1,12 @@
 //! The cases, grouped by area. Each case names the spec rules it checks.
 
+pub mod dataframe;
+
 use crate::Case;
 
 /// Every case, in a stable order.
 pub fn all() -> Vec<Case> {
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(dataframe::cases());
+    v
 }
