@@ -70,6 +70,11 @@ pub fn is_folder_data_file(format: FileFormat, name: &str) -> bool {
 /// name (ENG-IO-2); a folder's format is `format` or inferred from the
 /// folder's name (`out.parquet/`).
 ///
+/// Returns one entry per data file, never empty; every path contributes at
+/// least one file, and a file reached twice (e.g. listed twice) is returned
+/// twice, as the load concatenates in list order. Only names are inspected:
+/// schemas are the reader's business.
+///
 /// # Errors
 /// * `ERR-ARG`: `paths` is empty, or a glob pattern is malformed;
 /// * `ERR-NOT-FOUND`: a path does not exist, a glob matches nothing, or a
