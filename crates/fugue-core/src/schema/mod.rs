@@ -51,6 +51,9 @@ pub use types::{normalize_data_type, types_equal, types_like};
 /// for [`Schema::from_fields_unchecked_types`], which trusts its input types.
 /// Cloning is cheap (one `Arc`).
 ///
+/// Operations (SCH-OP) return new schemas; they keep field metadata but not
+/// the Arrow schema-level metadata (only [`Schema::from_arrow`] keeps it).
+///
 /// Equality (`==`) follows SCH-EQ-1; comparing with a string follows SCH-EQ-2.
 /// `Debug` prints `Schema(<canonical text>)`.
 #[derive(Clone)]
@@ -260,6 +263,18 @@ impl Schema {
     /// True when the schema has no field.
     pub fn is_empty(&self) -> bool {
         self.inner.fields().is_empty()
+    }
+
+    /// Checks the schema has at least one field, for places where a
+    /// DataFrame schema is required (SCH-GRAM-2, SCH-HINT-11).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` when the schema is empty.
+    pub fn assert_not_empty(&self) -> Result<()> {
+        if self.is_empty() {
+            return Err(Error::schema("the schema is empty, expected at least one column"));
+        }
+        Ok(())
     }
 
     /// Field names in order (SCH-OP-1).

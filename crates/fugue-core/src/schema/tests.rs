@@ -419,6 +419,8 @@ fn sch_gram_2_empty_expression_is_empty_schema() {
     assert!(s("   \n\t").is_empty());
     assert_eq!(s("").to_string(), "");
     assert_eq!(Schema::empty(), s(""));
+    assert_eq!(kind(Schema::empty().assert_not_empty()), ErrorKind::Schema);
+    assert!(s("a:int").assert_not_empty().is_ok());
 }
 
 #[test]
