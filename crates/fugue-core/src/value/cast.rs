@@ -56,12 +56,18 @@ use crate::error::{Error, Result};
 /// | datetime ↔ date | truncate (local date for tz-aware) / midnight | DF-CAST-17 |
 /// | tz-less → tz-aware | the wall-clock time is interpreted in the target zone | DF-CAST-18 |
 /// | tz → other tz | same instant | DF-CAST-18 |
+/// | tz-aware → tz-less | the UTC wall-clock time (Arrow's behaviour; the spec leaves it open) | |
 /// | list / struct / map ↔ other | error unless the types are equal ignoring nullability, metadata and list item / map entry names ([`nested_types_equivalent`]); then the same data retyped (zero copy) | DF-CAST-19 |
 /// | anything else (decimals, str ↔ bytes, unit changes, ...) | Arrow's cast kernel with `safe = false` | |
 ///
 /// Source columns of backend variants (`LargeUtf8`, `Utf8View`,
 /// `LargeBinary`, `BinaryView`, dictionaries, `LargeList`, `Date64`) are
 /// first normalised to their plain type (SCH-TYPE-8).
+///
+/// Zones: offsets (`+02:00`) and the UTC aliases (`UTC`, `Z`, `GMT`,
+/// `Etc/UTC`) always resolve; named zones (`Europe/Paris`) need Arrow's
+/// `chrono-tz` feature and are otherwise `ERR-CAST` where a conversion needs
+/// the zone (adding a zone, tz-aware → date).
 ///
 /// # Errors
 ///

@@ -553,7 +553,13 @@ fn map(
                 }
             }
             _ => {
-                return Err(bad(path, row, v, dt, "expected a map or a list of (key, value) pairs"));
+                return Err(bad(
+                    path,
+                    row,
+                    v,
+                    dt,
+                    "expected a map or a list of (key, value) pairs",
+                ));
             }
         }
         offsets.push(offset(keys.len(), path, dt)?);

@@ -942,6 +942,53 @@ fn df_cast_18_timezones() {
 }
 
 #[test]
+fn df_cast_18_utc_alias_and_dates() {
+    let utc = ts_tz("UTC");
+    // date → tz-aware: local midnight in the zone
+    assert_eq!(
+        cast(&DataType::Date32, vec![Value::Date(date(2020, 1, 2))], &ts_tz("+02:00")).unwrap(),
+        vec![Value::TimestampTz { utc: dt(2020, 1, 1, 22, 0, 0), tz: "+02:00".into() }]
+    );
+    assert_eq!(
+        cast(&ts(), vec![Value::DateTime(dt(2020, 1, 2, 3, 0, 0))], &utc).unwrap(),
+        vec![Value::TimestampTz { utc: dt(2020, 1, 2, 3, 0, 0), tz: "UTC".into() }]
+    );
+    let v = vec![Value::TimestampTz { utc: dt(2020, 1, 2, 23, 0, 0), tz: "UTC".into() }];
+    assert_eq!(
+        cast(&utc, v.clone(), &DataType::Date32).unwrap(),
+        vec![Value::Date(date(2020, 1, 2))]
+    );
+    assert_eq!(
+        cast(&utc, v.clone(), &DataType::Utf8).unwrap(),
+        strs(&["2020-01-02 23:00:00+00:00"])
+    );
+    // tz-aware → tz-less keeps the UTC wall-clock time (Arrow's behaviour)
+    assert_eq!(cast(&utc, v, &ts()).unwrap(), vec![Value::DateTime(dt(2020, 1, 2, 23, 0, 0))]);
+    // unknown zone names are cast errors
+    assert_eq!(
+        kind_of(cast(&ts(), vec![Value::DateTime(dt(2020, 1, 2, 3, 0, 0))], &ts_tz("Mars/Base"))),
+        ErrorKind::Cast
+    );
+}
+
+#[test]
+fn df_cast_sliced_inputs() {
+    let a = array(&DataType::Utf8, strs(&["x", "1", "2"])).slice(1, 2);
+    let out = cast_array(&a, &DataType::Int32).unwrap();
+    assert_eq!(value_at(out.as_ref(), 0).unwrap(), Value::Int32(1));
+    let l = list_of(DataType::Int32);
+    let renamed = DataType::List(Arc::new(Field::new("element", DataType::Int32, true)));
+    let values = vec![
+        Value::List(vec![Value::Int32(1)]),
+        Value::List(vec![Value::Int32(2), Value::Int32(3)]),
+    ];
+    let sliced = array(&l, values.clone()).slice(1, 1);
+    let out = cast_array(&sliced, &renamed).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(value_at(out.as_ref(), 0).unwrap(), values[1]);
+}
+
+#[test]
 fn df_cast_19_nested_only_to_equal_types() {
     let l = list_of(DataType::Int32);
     let v = vec![Value::List(vec![Value::Int32(1)])];
@@ -1072,4 +1119,74 @@ fn from_impls_pick_matching_variants() {
     assert_eq!(Value::from(None::<i32>), Value::Null);
     assert_eq!(Value::from(vec![Value::Int32(1)]), Value::List(vec![Value::Int32(1)]));
     assert_eq!(Value::from(&b"ab"[..]), Value::Binary(b"ab".to_vec()));
+}
+
+// ---------- properties ----------
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn opt<T: std::fmt::Debug + Clone>(
+        s: impl Strategy<Value = T>,
+        f: fn(T) -> Value,
+    ) -> impl Strategy<Value = Value> {
+        proptest::option::of(s).prop_map(move |o| o.map_or(Value::Null, f))
+    }
+
+    fn row() -> impl Strategy<Value = Row> {
+        (
+            opt(any::<i64>(), Value::Int64),
+            opt(any::<f64>().prop_filter("no NaN", |f| !f.is_nan()), Value::Float64),
+            opt(".{0,8}", Value::Str),
+            opt(proptest::collection::vec(any::<i32>(), 0..4), |v| {
+                Value::List(v.into_iter().map(Value::Int32).collect())
+            }),
+        )
+            .prop_map(|(a, b, c, d)| vec![a, b, c, d])
+    }
+
+    proptest! {
+        #[test]
+        fn df_val_df_out_rows_round_trip(rows in proptest::collection::vec(row(), 0..20)) {
+            let sc = schema(&[
+                ("a", DataType::Int64),
+                ("b", DataType::Float64),
+                ("c", DataType::Utf8),
+                ("d", list_of(DataType::Int32)),
+            ]);
+            let batch = rows_to_batch(&sc, &rows).unwrap();
+            prop_assert_eq!(batch_rows(&batch, None).unwrap(), rows);
+        }
+
+        #[test]
+        fn df_cast_8_13_int_text_round_trip(v in any::<i64>()) {
+            let text = cast(&DataType::Int64, vec![Value::Int64(v)], &DataType::Utf8).unwrap();
+            prop_assert_eq!(&text[0], &Value::Str(v.to_string()));
+            let back = cast(&DataType::Utf8, text, &DataType::Int64).unwrap();
+            prop_assert_eq!(back, vec![Value::Int64(v)]);
+        }
+
+        #[test]
+        fn df_cast_9_14_float_text_round_trip(v in any::<f64>().prop_filter("no NaN", |f| !f.is_nan())) {
+            let text = cast(&DataType::Float64, vec![Value::Float64(v)], &DataType::Utf8).unwrap();
+            let back = cast(&DataType::Utf8, text, &DataType::Float64).unwrap();
+            prop_assert_eq!(back, vec![Value::Float64(v)]);
+        }
+
+        #[test]
+        fn df_cast_11_16_datetime_text_round_trip(secs in -2_000_000_000i64..4_000_000_000i64, micros in 0u32..1_000_000) {
+            let t = chrono::DateTime::from_timestamp(secs, micros * 1000).unwrap().naive_utc();
+            let text = cast(&ts(), vec![Value::DateTime(t)], &DataType::Utf8).unwrap();
+            let back = cast(&DataType::Utf8, text, &ts()).unwrap();
+            prop_assert_eq!(back, vec![Value::DateTime(t)]);
+        }
+
+        #[test]
+        fn df_eq_4_int_float_order_matches_numeric(i in any::<i32>(), f in -1e10f64..1e10) {
+            let expected = (f64::from(i)).partial_cmp(&f).unwrap();
+            prop_assert_eq!(Value::Int32(i).total_cmp(&Value::Float64(f)), expected);
+            prop_assert_eq!(Value::Float64(f).total_cmp(&Value::Int32(i)), expected.reverse());
+        }
+    }
 }
