@@ -29,8 +29,19 @@ pub mod registry;
 pub mod schema;
 pub mod value;
 
+pub use conf::Conf;
+pub use dataframe::{
+    DataFrame, DataFrameExt, DataFrameRef, DataFrames, LocalDataFrame, LocalStreamDataFrame,
+};
+pub use engine::{
+    EngineRef, ExecutionEngine, ExecutionEngineExt, MapEngine, SqlEngine, SqlEngineRef,
+};
 pub use error::{Error, ErrorKind, Result};
+pub use expr::{ColumnExpr, SelectColumns, all_cols, col, lit, null};
+pub use partition::{PartitionCursor, PartitionSpec};
+pub use registry::{make_engine, make_sql_engine, registered_engines, registered_sql_engines};
 pub use schema::Schema;
+pub use value::{Row, Value};
 
 /// Re-export of the Arrow version fugue-rs is built on, so users name the
 /// same types (`RecordBatch`, `DataType`) without a second dependency line.

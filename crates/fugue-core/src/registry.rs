@@ -339,7 +339,8 @@ mod tests {
         let msg = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("`registry-test`"), "{msg}");
         assert!(msg.contains("feature `polars`"), "{msg}");
-        let sql = make_sql_engine("nope", Arc::new(()) as EngineRef);
+        let toy: EngineRef = Arc::new(crate::engine::toy::ToyEngine::default());
+        let sql = make_sql_engine("nope", toy);
         assert_eq!(sql.err().map(|e| e.kind()), Some(ErrorKind::Plugin));
     }
 
