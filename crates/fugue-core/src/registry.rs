@@ -221,7 +221,12 @@ pub fn duplicate_registrations() -> Vec<Error> {
         });
     }
     for (name, (a, b)) in &sql_engines().duplicates {
-        out.push(Error::DuplicateEngine { what: "SQL engine", name: name.clone(), first: a, second: b });
+        out.push(Error::DuplicateEngine {
+            what: "SQL engine",
+            name: name.clone(),
+            first: a,
+            second: b,
+        });
     }
     out
 }
@@ -320,7 +325,10 @@ mod tests {
         sorted.sort();
         assert_eq!(names, sorted);
         let info = registered_engines().into_iter().find(|e| e.name == "registry-test");
-        assert_eq!(info.map(|i| (i.origin, i.aliases)), Some(("fugue-core", vec!["registry-test-alias"])));
+        assert_eq!(
+            info.map(|i| (i.origin, i.aliases)),
+            Some(("fugue-core", vec!["registry-test-alias"]))
+        );
     }
 
     #[test]

@@ -94,7 +94,8 @@ pub fn assert_df_eq(
         re.sort_by(cmp_rows);
     }
     for (i, (x, y)) in ra.iter().zip(&re).enumerate() {
-        let same = x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.approx_eq(q, options.abs_tol));
+        let same =
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.approx_eq(q, options.abs_tol));
         if !same {
             return Err(format!(
                 "row {i} differs{}: actual {x:?}, expected {y:?}\n  actual rows: {}\n  expected rows: {}",

@@ -181,7 +181,9 @@ pub fn run_main(
         matrix.push((case.name, status));
         let trial = libtest_mimic::Trial::ignorable_test(case.name, move || {
             let ctx = match factory {
-                Some(f) => Ctx::with_engine(f().map_err(|e| format!("engine factory failed: {e}"))?),
+                Some(f) => {
+                    Ctx::with_engine(f().map_err(|e| format!("engine factory failed: {e}"))?)
+                }
                 None => Ctx::local(),
             };
             if let Some(reason) = ctx.unmet(&case) {
@@ -204,7 +206,11 @@ pub fn run_main(
     }
     let conclusion = libtest_mimic::run(&args, trials);
     let not_run: Vec<_> = matrix.iter().filter(|(_, s)| s != "run").collect();
-    eprintln!("\nsupport matrix for `{target}`: {} cases, {} not run here", matrix.len(), not_run.len());
+    eprintln!(
+        "\nsupport matrix for `{target}`: {} cases, {} not run here",
+        matrix.len(),
+        not_run.len()
+    );
     for (name, status) in not_run {
         eprintln!("  {name}: {status}");
     }

@@ -24,8 +24,9 @@ use tpchgen_arrow::LineItemArrow;
 
 fn main() -> Result<()> {
     // 1. A real table: TPC-H lineitem, SF 0.001.
-    let batches: Vec<RecordBatch> =
-        LineItemArrow::new(LineItemGenerator::new(0.001, 1, 1)).with_batch_size(2048).collect();
+    let batches = LineItemArrow::new(LineItemGenerator::new(0.001, 1, 1))
+        .with_batch_size(2048)
+        .collect::<std::result::Result<Vec<RecordBatch>, _>>()?;
     let lineitem = LocalDataFrame::from_batches(batches)?;
     let df = lineitem
         .select_columns(&["l_orderkey", "l_suppkey", "l_quantity", "l_shipdate"])?
@@ -55,12 +56,19 @@ fn main() -> Result<()> {
         let out_schema: Schema = "l_orderkey:long,l_suppkey:long,l_quantity:double,\
                                   l_shipdate:date,qty_share:double,rn:long"
             .parse()?;
-        LocalDataFrame::new(out_schema.clone(), vec![RecordBatch::try_new(out_schema.arrow().clone(), columns)?])
+        LocalDataFrame::new(
+            out_schema.clone(),
+            vec![RecordBatch::try_new(out_schema.arrow().clone(), columns)?],
+        )
     });
 
     // 4. Run it and print the result.
     let local = df.as_local_bounded()?;
     let result = map_local(&local, &add_share_and_rank, &output, &spec, None)?;
-    result.show(10, true, Some("W1 in miniature: share of group quantity and rank per supplier"))?;
+    result.show(
+        10,
+        true,
+        Some("W1 in miniature: share of group quantity and rank per supplier"),
+    )?;
     Ok(())
 }

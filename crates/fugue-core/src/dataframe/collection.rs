@@ -89,12 +89,12 @@ impl DataFrames {
     ///
     /// # Errors
     /// The first error `f` returns.
-    pub fn convert(&self, mut f: impl FnMut(&DataFrameRef) -> Result<DataFrameRef>) -> Result<Self> {
-        let items = self
-            .items
-            .iter()
-            .map(|(k, df)| Ok((k.clone(), f(df)?)))
-            .collect::<Result<Vec<_>>>()?;
+    pub fn convert(
+        &self,
+        mut f: impl FnMut(&DataFrameRef) -> Result<DataFrameRef>,
+    ) -> Result<Self> {
+        let items =
+            self.items.iter().map(|(k, df)| Ok((k.clone(), f(df)?))).collect::<Result<Vec<_>>>()?;
         Ok(DataFrames { items, has_key: self.has_key })
     }
 }

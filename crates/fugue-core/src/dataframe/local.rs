@@ -184,7 +184,11 @@ impl LocalDataFrame {
             left -= take;
             skip = 0;
         }
-        LocalDataFrame { schema: self.schema.clone(), batches: out, metadata: self.metadata.clone() }
+        LocalDataFrame {
+            schema: self.schema.clone(),
+            batches: out,
+            metadata: self.metadata.clone(),
+        }
     }
 
     /// A frame with the same metadata over new batches of a new schema

@@ -224,7 +224,8 @@ pub trait DataFrameExt: DataFrame {
     /// # Errors
     /// Backend errors while fetching rows, or a failed write to stdout.
     fn show(&self, n: usize, with_count: bool, title: Option<&str>) -> Result<()> {
-        let text = self.show_string(&ShowOptions { n, with_count, title: title.map(str::to_string) })?;
+        let text =
+            self.show_string(&ShowOptions { n, with_count, title: title.map(str::to_string) })?;
         show::print_locked(&text)
     }
 

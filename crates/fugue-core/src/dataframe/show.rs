@@ -134,9 +134,7 @@ fn column_widths(headers: &[String], cells: &[Vec<String>]) -> Vec<usize> {
     let n = headers.len();
     let header_w: Vec<usize> = headers.iter().map(|h| h.chars().count().max(1)).collect();
     let content_w: Vec<usize> = (0..n)
-        .map(|i| {
-            cells.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0)
-        })
+        .map(|i| cells.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
         .collect();
     let wanted: Vec<usize> = header_w.iter().zip(&content_w).map(|(h, c)| (*h).max(*c)).collect();
     let total: usize = wanted.iter().sum::<usize>() + n.saturating_sub(1);

@@ -26,7 +26,10 @@ fn kind<T: std::fmt::Debug>(r: Result<T>) -> Option<ErrorKind> {
 }
 
 fn sample() -> LocalDataFrame {
-    df(vec![vec![v(1), s("x"), Value::Float64(1.5)], vec![v(2), Value::Null, Value::Null]], "a:int,b:str,c:double")
+    df(
+        vec![vec![v(1), s("x"), Value::Float64(1.5)], vec![v(2), Value::Null, Value::Null]],
+        "a:int,b:str,c:double",
+    )
 }
 
 #[test]
@@ -71,7 +74,10 @@ fn df_op_5_head() {
 #[test]
 fn df_op_6_9_as_array_and_dicts() {
     let d = sample();
-    assert_eq!(d.as_array(Some(&["b", "a"]), false).ok(), Some(vec![vec![s("x"), v(1)], vec![Value::Null, v(2)]]));
+    assert_eq!(
+        d.as_array(Some(&["b", "a"]), false).ok(),
+        Some(vec![vec![s("x"), v(1)], vec![Value::Null, v(2)]])
+    );
     assert_eq!(kind(d.as_array(Some(&[]), false)), Some(ErrorKind::InvalidArgument));
     assert_eq!(kind(d.as_array(Some(&["zz"]), false)), Some(ErrorKind::NotFound));
     let dicts = d.as_dicts(Some(&["c"])).expect("dicts");
@@ -127,7 +133,10 @@ fn df_op_14_alter_columns() {
             vec![Value::Int64(2), Value::Null, Value::Null]
         ])
     );
-    assert_eq!(kind(d.alter_columns(&"zz:int".parse().expect("schema"))), Some(ErrorKind::InvalidArgument));
+    assert_eq!(
+        kind(d.alter_columns(&"zz:int".parse().expect("schema"))),
+        Some(ErrorKind::InvalidArgument)
+    );
     let bad = df(vec![vec![s("x")]], "a:str");
     assert_eq!(kind(bad.alter_columns(&"a:int".parse().expect("schema"))), Some(ErrorKind::Cast));
 }
@@ -140,7 +149,10 @@ fn sch_type_8_arrow_view_types_are_normalised() {
     ]));
     let batch = RecordBatch::try_new(
         schema,
-        vec![Arc::new(Int32Array::from(vec![1, 2])), Arc::new(StringViewArray::from(vec!["p", "q"]))],
+        vec![
+            Arc::new(Int32Array::from(vec![1, 2])),
+            Arc::new(StringViewArray::from(vec!["p", "q"])),
+        ],
     )
     .expect("batch");
     let d = LocalDataFrame::from_batch(batch).expect("frame");
@@ -216,8 +228,12 @@ fn dfs_1_7_collections() {
     let named = DataFrames::named([("x", a.clone()), ("y", b.clone())]).expect("named");
     assert!(named.has_key());
     assert_eq!(named.get_index(1).map(|d| d.schema().to_string()), Some("x:int".into()));
-    assert_eq!(kind(DataFrames::named([("x", a.clone()), ("x", b.clone())])), Some(ErrorKind::InvalidArgument));
-    let mixed = DataFrames::builder().push(a.clone()).and_then(|bld| bld.push_named("k", b.clone()));
+    assert_eq!(
+        kind(DataFrames::named([("x", a.clone()), ("x", b.clone())])),
+        Some(ErrorKind::InvalidArgument)
+    );
+    let mixed =
+        DataFrames::builder().push(a.clone()).and_then(|bld| bld.push_named("k", b.clone()));
     assert_eq!(kind(mixed), Some(ErrorKind::InvalidOperation));
     let converted = named.convert(|d| d.select_columns(&[d.schema().names()[0]])).expect("convert");
     assert!(converted.has_key());
@@ -243,7 +259,8 @@ fn df_show_1_5_layout() {
     assert!(text.contains("Metadata:"), "{text}");
     let few = d.show_string(&ShowOptions { n: 1, with_count: false, title: None }).expect("show");
     assert!(!few.contains("Total count"), "{few}");
-    let counted = d.show_string(&ShowOptions { n: 1, with_count: true, title: None }).expect("show");
+    let counted =
+        d.show_string(&ShowOptions { n: 1, with_count: true, title: None }).expect("show");
     assert!(counted.contains("Total count: 2"), "{counted}");
 }
 

@@ -135,8 +135,10 @@ pub fn key_ranges(
     if keys.is_empty() {
         return Ok(vec![0..batch.num_rows()]);
     }
-    let cols: Vec<ArrayRef> =
-        keys.iter().map(|k| Ok(batch.column(schema.index_of(k)?).clone())).collect::<Result<_>>()?;
+    let cols: Vec<ArrayRef> = keys
+        .iter()
+        .map(|k| Ok(batch.column(schema.index_of(k)?).clone()))
+        .collect::<Result<_>>()?;
     Ok(arrow::compute::partition(&cols)?.ranges())
 }
 
@@ -174,9 +176,10 @@ pub fn map_physical_partition(
     let batch = sort_batch(&data.to_batch()?, &schema, &sorts, false)?;
     let sorted = LocalDataFrame::new(schema.clone(), vec![batch.clone()])?;
     if let Some(init) = on_init {
-        call_user(|| format!("physical partition {physical_partition_no} (on_init)"), || {
-            init(physical_partition_no, &sorted)
-        })?;
+        call_user(
+            || format!("physical partition {physical_partition_no} (on_init)"),
+            || init(physical_partition_no, &sorted),
+        )?;
     }
     let mut cursor = PartitionCursor::new(schema.clone(), spec, physical_partition_no)?;
     let coarse = spec.algo() == Some(PartitionAlgo::Coarse);
@@ -315,11 +318,13 @@ mod tests {
     fn pg_3_pa_5_no_keys_or_coarse_means_one_call_per_physical_partition() {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let spec = PartitionSpec::builder().presort("v").build().expect("spec");
-        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, None).expect("map");
+        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, None)
+            .expect("map");
         assert_eq!(calls.lock().expect("lock").len(), 1);
         let calls = Arc::new(Mutex::new(Vec::new()));
         let coarse = PartitionSpec::builder().by(["k"]).algo("coarse").build().expect("spec");
-        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &coarse, None).expect("map");
+        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &coarse, None)
+            .expect("map");
         let calls = calls.lock().expect("lock");
         assert_eq!(calls.len(), 1, "PA-5: coarse calls once per physical partition");
         let keys: Vec<Value> = calls[0].1.iter().map(|r| r[0].clone()).collect();
@@ -334,7 +339,8 @@ mod tests {
     fn pa_7_contiguous_split_without_keys() {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let spec = PartitionSpec::num(3);
-        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, None).expect("map");
+        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, None)
+            .expect("map");
         let sizes: Vec<usize> = calls.lock().expect("lock").iter().map(|(_, r)| r.len()).collect();
         assert_eq!(sizes, vec![2, 2, 1]);
     }
@@ -349,14 +355,21 @@ mod tests {
             Ok(())
         });
         let empty = frame(vec![], "k:int,v:int");
-        let out = map_local(&empty, &recorder(calls.clone()), &schema("x:long"), &PartitionSpec::default(), Some(&on_init))
-            .expect("map");
+        let out = map_local(
+            &empty,
+            &recorder(calls.clone()),
+            &schema("x:long"),
+            &PartitionSpec::default(),
+            Some(&on_init),
+        )
+        .expect("map");
         assert_eq!(out.schema().to_string(), "x:long");
         assert_eq!(out.num_rows(), 0);
         assert!(calls.lock().expect("lock").is_empty());
         assert_eq!(*inits.lock().expect("lock"), 0);
         let spec = PartitionSpec::builder().by(["k"]).build().expect("spec");
-        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, Some(&on_init)).expect("map");
+        map_local(&data(), &recorder(calls.clone()), &schema("k:int,v:int"), &spec, Some(&on_init))
+            .expect("map");
         assert_eq!(*inits.lock().expect("lock"), 1, "ENG-MAP-4: once per physical partition");
     }
 
@@ -401,7 +414,9 @@ mod tests {
         let firsts = Arc::new(Mutex::new(Vec::new()));
         let f2 = firsts.clone();
         let f = map_fn(move |c, df| {
-            f2.lock().map_err(|_| Error::internal("poisoned"))?.push((c.row()?.clone(), c.partition_no()));
+            f2.lock()
+                .map_err(|_| Error::internal("poisoned"))?
+                .push((c.row()?.clone(), c.partition_no()));
             Ok(df)
         });
         let spec = PartitionSpec::builder().by(["k"]).presort("v").build().expect("spec");
@@ -415,15 +430,24 @@ mod tests {
     fn eng_take_1_6_default_take_over_map() {
         let engine = ToyEngine::default();
         let df: crate::dataframe::DataFrameRef = Arc::new(data());
-        let top = engine.take(&df, 1, "v desc", NaPosition::Last, &PartitionSpec::default()).expect("take");
-        assert_eq!(top.as_local_bounded().and_then(|l| l.rows()).ok(), Some(vec![vec![i(2), i(5)]]));
+        let top = engine
+            .take(&df, 1, "v desc", NaPosition::Last, &PartitionSpec::default())
+            .expect("take");
+        assert_eq!(
+            top.as_local_bounded().and_then(|l| l.rows()).ok(),
+            Some(vec![vec![i(2), i(5)]])
+        );
         let by_key = PartitionSpec::builder().by(["k"]).presort("v desc").build().expect("spec");
         let per_key = engine.take(&df, 1, "", NaPosition::Last, &by_key).expect("take");
         let mut rows = per_key.as_local_bounded().and_then(|l| l.rows()).expect("rows");
         rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
         assert_eq!(rows, vec![vec![Value::Null, i(2)], vec![i(1), i(3)], vec![i(2), i(5)]]);
-        let nulls_first = engine.take(&df, 1, "k", NaPosition::First, &PartitionSpec::default()).expect("take");
-        assert_eq!(nulls_first.as_local_bounded().and_then(|l| l.rows()).map(|r| r[0][0].clone()).ok(), Some(Value::Null));
+        let nulls_first =
+            engine.take(&df, 1, "k", NaPosition::First, &PartitionSpec::default()).expect("take");
+        assert_eq!(
+            nulls_first.as_local_bounded().and_then(|l| l.rows()).map(|r| r[0][0].clone()).ok(),
+            Some(Value::Null)
+        );
         let err = engine.take(&df, 1, "zz", NaPosition::Last, &PartitionSpec::default()).err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::NotFound));
     }

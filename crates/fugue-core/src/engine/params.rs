@@ -280,7 +280,8 @@ pub fn fillna_plan(
         }
     };
     for (c, v) in &pairs {
-        let dt = schema.data_type(c).ok_or_else(|| Error::not_found("column", c, schema.names()))?;
+        let dt =
+            schema.data_type(c).ok_or_else(|| Error::not_found("column", c, schema.names()))?;
         check_fill_fits(c, v, dt)?;
     }
     Ok(pairs)
@@ -490,7 +491,10 @@ mod tests {
             Some(ErrorKind::InvalidArgument)
         );
         let zero: IndexMap<String, Value> = [("a".to_string(), Value::Int64(0))].into();
-        assert_eq!(fillna_plan(&schema, &FillValue::PerColumn(zero), None).map(|p| p.len()).ok(), Some(1));
+        assert_eq!(
+            fillna_plan(&schema, &FillValue::PerColumn(zero), None).map(|p| p.len()).ok(),
+            Some(1)
+        );
         assert_eq!(
             k(fillna_plan(&schema, &FillValue::Scalar(Value::Float64(1.5)), Some(&["a"]))),
             Some(ErrorKind::Cast)

@@ -10,7 +10,7 @@ use super::{
     SampleSpec, SaveOptions,
 };
 use crate::conf::Conf;
-use crate::dataframe::{DataFrame, DataFrameRef};
+use crate::dataframe::DataFrameRef;
 use crate::error::{Error, Result};
 use crate::expr::{ColumnExpr, SelectColumns};
 use crate::partition::PartitionSpec;
@@ -71,7 +71,13 @@ impl ExecutionEngine for ToyEngine {
     fn persist(&self, df: &DataFrameRef, _lazy: bool) -> Result<DataFrameRef> {
         self.to_df(df)
     }
-    fn join(&self, _: &DataFrameRef, _: &DataFrameRef, _: JoinType, _: &[&str]) -> Result<DataFrameRef> {
+    fn join(
+        &self,
+        _: &DataFrameRef,
+        _: &DataFrameRef,
+        _: JoinType,
+        _: &[&str],
+    ) -> Result<DataFrameRef> {
         no("join")
     }
     fn union(&self, _: &DataFrameRef, _: &DataFrameRef, _: bool) -> Result<DataFrameRef> {
@@ -116,7 +122,12 @@ impl ExecutionEngine for ToyEngine {
     fn assign(&self, _: &DataFrameRef, _: &[ColumnExpr]) -> Result<DataFrameRef> {
         no("assign")
     }
-    fn aggregate(&self, _: &DataFrameRef, _: &PartitionSpec, _: &[ColumnExpr]) -> Result<DataFrameRef> {
+    fn aggregate(
+        &self,
+        _: &DataFrameRef,
+        _: &PartitionSpec,
+        _: &[ColumnExpr],
+    ) -> Result<DataFrameRef> {
         no("aggregate")
     }
     fn load_df(&self, _: &[&str], _: &LoadOptions) -> Result<DataFrameRef> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use fugue_core::dataframe::{DataFrameExt, DataFrameRef, Metadata, ShowOptions};
-use fugue_core::{ErrorKind, LocalDataFrame, Result, Row, Schema, Value};
+use fugue_core::{DataFrame, ErrorKind, LocalDataFrame, Result, Row, Schema, Value};
 
 use crate::compare::{FrameEq, df_eq};
 use crate::{Case, CaseResult, Ctx};
@@ -28,7 +28,11 @@ pub fn cases() -> Vec<Case> {
         case!("rename", ["DF-OP-13"], rename),
         case!("rename_invalid", ["DF-OP-13"], rename_invalid),
         case!("as_array", ["DF-OP-6", "DF-OP-7", "DF-OP-8", "DF-OUT-1", "DF-VAL-4"], as_array),
-        case!("as_array_special_values", ["DF-VAL-3", "DF-VAL-5", "DF-OUT-1", "DF-OUT-2"], special_values),
+        case!(
+            "as_array_special_values",
+            ["DF-VAL-3", "DF-VAL-5", "DF-OUT-1", "DF-OUT-2"],
+            special_values
+        ),
         case!("as_dict_iterable", ["DF-OP-9", "DF-OUT-2"], as_dicts_nulls),
         case!("as_dicts", ["DF-OP-9"], as_dicts),
         case!("list_type", ["SCH-TYPE-6", "DF-VAL-9"], list_type),
@@ -39,7 +43,26 @@ pub fn cases() -> Vec<Case> {
         case!("as_arrow_nested", ["DF-KIND-3", "DF-VAL-3", "SCH-TYPE-8"], as_arrow_nested),
         case!("head", ["DF-OP-5"], head),
         case!("show", ["DF-SHOW-1", "DF-SHOW-2", "DF-SHOW-3", "DF-SHOW-4", "DF-SHOW-5"], show),
-        case!("alter_columns", ["DF-OP-14", "DF-CAST-1", "DF-CAST-4", "DF-CAST-5", "DF-CAST-7", "DF-CAST-8", "DF-CAST-9", "DF-CAST-10", "DF-CAST-11", "DF-CAST-12", "DF-CAST-13", "DF-CAST-14", "DF-CAST-15", "DF-CAST-16"], alter_columns),
+        case!(
+            "alter_columns",
+            [
+                "DF-OP-14",
+                "DF-CAST-1",
+                "DF-CAST-4",
+                "DF-CAST-5",
+                "DF-CAST-7",
+                "DF-CAST-8",
+                "DF-CAST-9",
+                "DF-CAST-10",
+                "DF-CAST-11",
+                "DF-CAST-12",
+                "DF-CAST-13",
+                "DF-CAST-14",
+                "DF-CAST-15",
+                "DF-CAST-16"
+            ],
+            alter_columns
+        ),
         case!("alter_columns_invalid", ["DF-OP-14", "DF-CAST-13"], alter_columns_invalid),
         case!("get_column_names", ["DF-OP-15", "SCH-NAME-2", "SCH-PRINT-2"], column_names),
         case!("rename_any_names", ["DF-OP-13"], rename_any_names),
@@ -114,7 +137,9 @@ fn peek(ctx: &Ctx) -> CaseResult {
     check(!ok(df.is_empty(), "empty")?, || "non-empty frame reports empty".into())?;
     check(ok(df.peek_array(), "peek")? == vec![i(0), s("a")], || "peek_array".into())?;
     let dict = ok(df.peek_dict(), "peek_dict")?;
-    check(dict.get("a") == Some(&i(0)) && dict.get("b") == Some(&s("a")), || format!("peek_dict {dict:?}"))
+    check(dict.get("a") == Some(&i(0)) && dict.get("b") == Some(&s("a")), || {
+        format!("peek_dict {dict:?}")
+    })
 }
 
 // D3
@@ -125,7 +150,9 @@ fn as_arrow_conversion(ctx: &Ctx) -> CaseResult {
     let empty = ctx.df(vec![], "a:int,b:str")?;
     let batch = ok(empty.as_arrow(), "as_arrow empty")?;
     let schema = ok(Schema::from_arrow(batch.schema().as_ref()), "schema")?;
-    check(batch.num_rows() == 0 && schema.to_string() == "a:int,b:str", || format!("empty as_arrow: {schema}"))
+    check(batch.num_rows() == 0 && schema.to_string() == "a:int,b:str", || {
+        format!("empty as_arrow: {schema}")
+    })
 }
 
 // D4
@@ -196,12 +223,18 @@ fn as_array(ctx: &Ctx) -> CaseResult {
 // D10
 fn special_values(ctx: &Ctx) -> CaseResult {
     let df = ctx.df(
-        vec![vec![s("2020-01-01 01:02:03"), d(f64::NAN), d(f64::INFINITY)], vec![Value::Null, Value::Null, d(1.0)]],
+        vec![
+            vec![s("2020-01-01 01:02:03"), d(f64::NAN), d(f64::INFINITY)],
+            vec![Value::Null, Value::Null, d(1.0)],
+        ],
         "a:datetime,b:double,c:double",
     )?;
     let r = rows(&df)?;
     check(
-        r == vec![vec![dt("2020-01-01 01:02:03")?, Value::Null, d(f64::INFINITY)], vec![Value::Null, Value::Null, d(1.0)]],
+        r == vec![
+            vec![dt("2020-01-01 01:02:03")?, Value::Null, d(f64::INFINITY)],
+            vec![Value::Null, Value::Null, d(1.0)],
+        ],
         || format!("special values: {r:?}"),
     )
 }
@@ -210,7 +243,10 @@ fn special_values(ctx: &Ctx) -> CaseResult {
 fn as_dicts_nulls(ctx: &Ctx) -> CaseResult {
     let df = ctx.df(vec![vec![Value::Null, i(1)]], "a:datetime,b:int")?;
     let r = ok(df.as_dicts(None), "as_dicts")?;
-    check(r.len() == 1 && r[0].get("a") == Some(&Value::Null) && r[0].get("b") == Some(&i(1)), || format!("{r:?}"))?;
+    check(
+        r.len() == 1 && r[0].get("a") == Some(&Value::Null) && r[0].get("b") == Some(&i(1)),
+        || format!("{r:?}"),
+    )?;
     let r = ok(df.as_dicts(Some(&["b"])), "as_dicts columns")?;
     check(r[0].len() == 1 && r[0].get("b") == Some(&i(1)), || format!("{r:?}"))
 }
@@ -225,7 +261,11 @@ fn as_dicts(ctx: &Ctx) -> CaseResult {
 
 // D13
 fn list_type(ctx: &Ctx) -> CaseResult {
-    let data = vec![vec![Value::List(vec![d(30.0), d(40.0)])], vec![Value::Null], vec![Value::List(vec![])]];
+    let data = vec![
+        vec![Value::List(vec![d(30.0), d(40.0)])],
+        vec![Value::Null],
+        vec![Value::List(vec![])],
+    ];
     let df = ctx.df(data.clone(), "a:[double]")?;
     let r = rows(&df)?;
     check(r == data, || format!("list round trip: {r:?}"))
@@ -249,17 +289,20 @@ fn map_type(ctx: &Ctx) -> CaseResult {
 
 // D16
 fn deep_nested(ctx: &Ctx) -> CaseResult {
-    let input = Value::Struct(vec![
-        ("a".into(), i(1)),
-        ("extra".into(), s("dropped")),
-    ]);
+    let input = Value::Struct(vec![("a".into(), i(1)), ("extra".into(), s("dropped"))]);
     let df = ctx.df(vec![vec![input]], "x:{a:int,b:[{c:str,d:[long]}]}")?;
     let r = rows(&df)?;
     let want = Value::Struct(vec![("a".into(), i(1)), ("b".into(), Value::Null)]);
     check(r == vec![vec![want]], || format!("missing field → null, extra dropped: {r:?}"))?;
     let nested = Value::Struct(vec![
         ("a".into(), i(2)),
-        ("b".into(), Value::List(vec![Value::Struct(vec![("c".into(), s("x")), ("d".into(), Value::List(vec![l(1), l(2)]))])])),
+        (
+            "b".into(),
+            Value::List(vec![Value::Struct(vec![
+                ("c".into(), s("x")),
+                ("d".into(), Value::List(vec![l(1), l(2)])),
+            ])]),
+        ),
     ]);
     let df = ctx.df(vec![vec![nested.clone()]], "x:{a:int,b:[{c:str,d:[long]}]}")?;
     check(rows(&df)? == vec![vec![nested]], || "list of structs with lists".into())
@@ -275,7 +318,11 @@ fn binary_type(ctx: &Ctx) -> CaseResult {
 // D18
 fn as_arrow_nested(ctx: &Ctx) -> CaseResult {
     let df = ctx.df(
-        vec![vec![Value::List(vec![d(1.0), d(f64::NAN)]), Value::Null, Value::Struct(vec![("x".into(), i(1))])]],
+        vec![vec![
+            Value::List(vec![d(1.0), d(f64::NAN)]),
+            Value::Null,
+            Value::Struct(vec![("x".into(), i(1))]),
+        ]],
         "a:[double],b:datetime,c:{x:int}",
     )?;
     let batch = ok(df.as_arrow(), "as_arrow")?;
@@ -284,7 +331,11 @@ fn as_arrow_nested(ctx: &Ctx) -> CaseResult {
     let back = ok(LocalDataFrame::from_batch(batch), "from_batch")?;
     let r = ok(back.rows(), "rows")?;
     check(
-        r == vec![vec![Value::List(vec![d(1.0), Value::Null]), Value::Null, Value::Struct(vec![("x".into(), i(1))])]],
+        r == vec![vec![
+            Value::List(vec![d(1.0), Value::Null]),
+            Value::Null,
+            Value::Struct(vec![("x".into(), i(1))]),
+        ]],
         || format!("NaN inside a list must come back as null: {r:?}"),
     )
 }
@@ -295,7 +346,9 @@ fn head(ctx: &Ctx) -> CaseResult {
     check(ok(empty.head(1, None), "head")?.num_rows() == 0, || "head of empty".into())?;
     let df = ctx.df(vec![vec![i(0), s("a")], vec![i(1), s("b")]], "a:int,b:str")?;
     let h = ok(df.head(1, Some(&["b"])), "head with columns")?;
-    check(h.is_local() && h.is_bounded() && h.schema() == "b:str" && h.num_rows() == 1, || "head(1, [b])".into())?;
+    check(h.is_local() && h.is_bounded() && h.schema() == "b:str" && h.num_rows() == 1, || {
+        "head(1, [b])".into()
+    })?;
     check(ok(df.head(0, None), "head 0")?.num_rows() == 0, || "head(0)".into())?;
     check(ok(df.head(100, None), "head 100")?.num_rows() == 2, || "head(100)".into())
 }
@@ -303,10 +356,15 @@ fn head(ctx: &Ctx) -> CaseResult {
 // D20
 fn show(ctx: &Ctx) -> CaseResult {
     let df = ctx.df(vec![vec![i(0), s("a")], vec![Value::Null, s("b")]], "a:int,b:str")?;
-    let text = ok(df.show_string(&ShowOptions { n: 10, with_count: true, title: Some("title".into()) }), "show")?;
+    let text = ok(
+        df.show_string(&ShowOptions { n: 10, with_count: true, title: Some("title".into()) }),
+        "show",
+    )?;
     check(text.starts_with("title\n"), || format!("title line: {text}"))?;
     check(text.contains("a:int") && text.contains("b:str"), || format!("header: {text}"))?;
-    check(text.contains("NULL") && text.contains("Total count: 2"), || format!("null/count: {text}"))?;
+    check(text.contains("NULL") && text.contains("Total count: 2"), || {
+        format!("null/count: {text}")
+    })?;
     ok(df.show(1, false, None), "show to stdout")
 }
 
@@ -323,27 +381,44 @@ fn alter_columns(ctx: &Ctx) -> CaseResult {
     let r = alter(&df, "b:int,a:str")?;
     df_eq(r.as_ref(), vec![vec![s("a"), i(1)]], "a:str,b:int", FrameEq::ordered())?;
     let df = ctx.df(
-        vec![vec![Value::Bool(true), i(1), d(1.1), date(2020, 1, 2)?, dt("2020-01-02 03:04:05")?], vec![Value::Null; 5]],
+        vec![
+            vec![Value::Bool(true), i(1), d(1.1), date(2020, 1, 2)?, dt("2020-01-02 03:04:05")?],
+            vec![Value::Null; 5],
+        ],
         "a:bool,b:int,c:double,d:date,e:datetime",
     )?;
     let r = alter(&df, "a:str,b:str,c:str,d:str,e:str")?;
     df_eq(
         r.as_ref(),
-        vec![vec![s("true"), s("1"), s("1.1"), s("2020-01-02"), s("2020-01-02 03:04:05")], vec![Value::Null; 5]],
+        vec![
+            vec![s("true"), s("1"), s("1.1"), s("2020-01-02"), s("2020-01-02 03:04:05")],
+            vec![Value::Null; 5],
+        ],
         "a:str,b:str,c:str,d:str,e:str",
         FrameEq::default(),
     )?;
     let df = ctx.df(vec![vec![i(1), d(1.7)], vec![i(2), d(-1.7)]], "a:int,b:double")?;
     let r = alter(&df, "a:double,b:int")?;
-    df_eq(r.as_ref(), vec![vec![d(1.0), i(1)], vec![d(2.0), i(-1)]], "a:double,b:int", FrameEq::default())?;
+    df_eq(
+        r.as_ref(),
+        vec![vec![d(1.0), i(1)], vec![d(2.0), i(-1)]],
+        "a:double,b:int",
+        FrameEq::default(),
+    )?;
     let df = ctx.df(
-        vec![vec![s("True"), s("1"), s("1.5"), s("2020-01-02"), s("2020-01-02 03:04:05")], vec![Value::Null; 5]],
+        vec![
+            vec![s("True"), s("1"), s("1.5"), s("2020-01-02"), s("2020-01-02 03:04:05")],
+            vec![Value::Null; 5],
+        ],
         "a:str,b:str,c:str,d:str,e:str",
     )?;
     let r = alter(&df, "a:bool,b:int,c:double,d:date,e:datetime")?;
     df_eq(
         r.as_ref(),
-        vec![vec![Value::Bool(true), i(1), d(1.5), date(2020, 1, 2)?, dt("2020-01-02 03:04:05")?], vec![Value::Null; 5]],
+        vec![
+            vec![Value::Bool(true), i(1), d(1.5), date(2020, 1, 2)?, dt("2020-01-02 03:04:05")?],
+            vec![Value::Null; 5],
+        ],
         "a:bool,b:int,c:double,d:date,e:datetime",
         FrameEq::default(),
     )
@@ -356,14 +431,20 @@ fn alter_columns_invalid(ctx: &Ctx) -> CaseResult {
     // ERR-CAST at the latest when materialised
     let result = df.alter_columns(&sub).and_then(|r| r.as_array(None, false));
     expect_kind(result, ErrorKind::Cast, "str `x` to int")?;
-    expect_kind(df.alter_columns(&ok("zz:int".parse(), "subschema")?), ErrorKind::InvalidArgument, "unknown column")
+    expect_kind(
+        df.alter_columns(&ok("zz:int".parse(), "subschema")?),
+        ErrorKind::InvalidArgument,
+        "unknown column",
+    )
 }
 
 // D23
 fn column_names(ctx: &Ctx) -> CaseResult {
     let df = ctx.df(vec![vec![i(0), i(1), i(2)]], "`0`:int,`1`:int,`2`:int")?;
     check(df.column_names() == ["0", "1", "2"], || format!("{:?}", df.column_names()))?;
-    check(df.schema().to_string() == "`0`:int,`1`:int,`2`:int", || format!("printed {}", df.schema()))
+    check(df.schema().to_string() == "`0`:int,`1`:int,`2`:int", || {
+        format!("printed {}", df.schema())
+    })
 }
 
 // D24
