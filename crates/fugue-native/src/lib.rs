@@ -1,11 +1,29 @@
-//! # fugue-native (skeleton)
+//! # fugue-native
 //!
-//! This crate will hold `NativeExecutionEngine`, the reference execution
-//! engine of fugue-rs: Arrow compute kernels plus rayon, no Polars and no
-//! DataFusion. It will implement every operation of `spec/ENGINE.md` and
-//! `spec/PARTITION.md` and register itself as `native`.
+//! `NativeExecutionEngine`: the plain execution engine of fugue-rs — Arrow
+//! compute kernels plus rayon, no Polars and no DataFusion. It is the
+//! reference every other backend is compared with, so it implements every
+//! operation of `spec/ENGINE.md` and `spec/PARTITION.md`, registered as
+//! `native`.
 //!
-//! **Status:** not implemented yet (tracked by the "fugue-native" issue).
-//! The crate compiles so that the workspace, the facade's `native` feature and
-//! the CLI can be wired up; it exports nothing that pretends to work.
+//! A [`NativeDataFrame`] holds physical partitions of Arrow record batches.
+//! Hot paths stay columnar (lexsort / row format, `take` / `filter` /
+//! `concat` kernels); no value is boxed row by row.
 #![deny(missing_docs)]
+
+mod clean;
+mod engine;
+mod eval;
+mod frame;
+mod io;
+mod join;
+mod map;
+mod repartition;
+mod sample;
+mod select;
+mod setops;
+
+pub use engine::NativeExecutionEngine;
+pub use frame::NativeDataFrame;
+
+fugue_core::register_engine!("native", [], engine::build_engine);

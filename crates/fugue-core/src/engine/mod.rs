@@ -22,6 +22,7 @@ pub mod params;
 mod take;
 #[cfg(test)]
 pub(crate) mod toy;
+mod zip;
 
 use std::any::Any;
 use std::fmt;
@@ -37,6 +38,18 @@ use crate::schema::Schema;
 use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
+
+/// The user function of `comap`: called once per zipped key group with the
+/// cursor (key values of the group) and one member per zipped input, in input
+/// order, list-like or dict-like as zipped; an input without rows for the key
+/// is an empty frame with its schema (ENG-COMAP-2, ENG-COMAP-4).
+pub type CoMapFn = Arc<
+    dyn Fn(&crate::partition::PartitionCursor, DataFrames) -> Result<LocalDataFrame> + Send + Sync,
+>;
+
+/// Called once per physical partition of a `comap` with a collection of the
+/// same mode, keys and schemas as the zip, every member empty (ENG-COMAP-5).
+pub type CoOnInitFn = Arc<dyn Fn(usize, &DataFrames) -> Result<()> + Send + Sync>;
 pub use params::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec};
 
 /// A shared handle to an execution engine (ENG-GEN-3: clones are the same engine).
@@ -400,6 +413,39 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// `ERR-EXISTS` in `error` mode; `ERR-NOT-SUPPORTED` for unsupported
     /// modes/formats; `ERR-ARG` for a glob in the path.
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()>;
+
+    /// Groups several frames by common keys so a cotransformer can see, per
+    /// key, one sub-frame of each input (ENG-ZIP-1..8). `how` is one of
+    /// inner, left_outer, right_outer, full_outer, cross. The default runs
+    /// over [`MapEngine::map_dataframe`] and is right for every engine.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for no input or no common key; `ERR-NOT-SUPPORTED` for semi/anti;
+    /// `ERR-INVALID-OP` for keys with cross; `ERR-SCHEMA` for missing keys.
+    fn zip(
+        &self,
+        dfs: &DataFrames,
+        how: JoinType,
+        partition_spec: &PartitionSpec,
+    ) -> Result<DataFrameRef> {
+        zip::zip_over_map(self, dfs, how, partition_spec)
+    }
+
+    /// Runs `map_fn` once per key group of a zipped frame (ENG-COMAP-1..7).
+    /// The default runs over [`MapEngine::map_dataframe`].
+    ///
+    /// # Errors
+    /// `ERR-ARG` when `df` is not a zip result; as `map_dataframe` otherwise.
+    fn comap(
+        &self,
+        df: &DataFrameRef,
+        map_fn: CoMapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<CoOnInitFn>,
+    ) -> Result<DataFrameRef> {
+        zip::comap_over_map(self, df, map_fn, output_schema, partition_spec, on_init)
+    }
 
     /// Releases what the engine created; the engine stays usable (ENG-STOP-1..3).
     fn stop(&self) {}

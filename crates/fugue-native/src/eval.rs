@@ -1,0 +1,1 @@
+//! Expression evaluation over Arrow arrays (being written).
