@@ -70,7 +70,6 @@ pub(super) fn render<D: DataFrame + ?Sized>(df: &D, options: &ShowOptions) -> Re
     out.push('\n');
     let head = df.head(options.n, None)?;
     let rows = head.rows()?;
-    let schema_text = df.schema().to_string();
     let headers: Vec<String> = df
         .schema()
         .fields()
@@ -81,7 +80,6 @@ pub(super) fn render<D: DataFrame + ?Sized>(df: &D, options: &ShowOptions) -> Re
                 .unwrap_or_else(|_| f.name().clone())
         })
         .collect();
-    let _ = schema_text;
     let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell_text).collect()).collect();
     let widths = column_widths(&headers, &cells);
     let line = |texts: &[String], out: &mut String| {
@@ -149,7 +147,7 @@ fn column_widths(headers: &[String], cells: &[Vec<String>]) -> Vec<usize> {
         .zip(&header_w)
         .map(|(w, h)| {
             let extra = w - h;
-            let share = if extra_wanted == 0 { 0 } else { extra * spare / extra_wanted };
+            let share = (extra * spare).checked_div(extra_wanted).unwrap_or(0);
             h + share.min(extra)
         })
         .collect()

@@ -133,7 +133,7 @@ pub fn key_ranges(
         return Ok(vec![]);
     }
     if keys.is_empty() {
-        return Ok(vec![0..batch.num_rows()]);
+        return Ok(std::iter::once(0..batch.num_rows()).collect());
     }
     let cols: Vec<ArrayRef> = keys
         .iter()
@@ -184,7 +184,7 @@ pub fn map_physical_partition(
     let mut cursor = PartitionCursor::new(schema.clone(), spec, physical_partition_no)?;
     let coarse = spec.algo() == Some(PartitionAlgo::Coarse);
     let ranges = if coarse {
-        vec![0..batch.num_rows()]
+        std::iter::once(0..batch.num_rows()).collect()
     } else {
         key_ranges(&batch, &schema, spec.partition_by())?
     };

@@ -158,7 +158,8 @@ pub fn plan_join(df1: &Schema, df2: &Schema, how: JoinType, on: &[&str]) -> Resu
             (Some(a), Some(b)) => (a, b),
             _ => return Err(Error::internal(format!("join key `{k}` vanished"))),
         };
-        if !types_equal(t1, t2) && !(is_integer(t1) && is_integer(t2)) {
+        let comparable = types_equal(t1, t2) || (is_integer(t1) && is_integer(t2));
+        if !comparable {
             return Err(Error::schema(format!(
                 "join key `{k}` has incomparable types `{}` and `{}`",
                 crate::schema::data_type_to_expr(t1),

@@ -69,7 +69,7 @@
 use std::fmt;
 use std::ops;
 
-use arrow::datatypes::{DataType, TimeUnit};
+use arrow::datatypes::DataType;
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;
@@ -504,6 +504,15 @@ impl ColumnExpr {
     pub fn cast(mut self, data_type: DataType) -> Self {
         self.cast = Some(data_type);
         self
+    }
+
+    /// Casts the result to the type written as a schema type expression
+    /// (`"long"`, `"str"`, `"decimal(10,2)"`), ENG-EXPR-11.
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA-SYNTAX` for a text that is not a type expression.
+    pub fn cast_to(self, type_expr: &str) -> Result<Self> {
+        Ok(self.cast(crate::schema::parse_data_type(type_expr)?))
     }
 
     /// Removes the cast (Fugue's `cast(None)`, ENG-EXPR-11).
@@ -962,7 +971,7 @@ pub struct RenderStyle {
 
 impl Default for RenderStyle {
     fn default() -> Self {
-        RenderStyle { identifier_quote: '`', type_name: fugue_type_name }
+        RenderStyle { identifier_quote: '`', type_name: crate::schema::data_type_to_expr }
     }
 }
 
@@ -1175,85 +1184,5 @@ fn push_literal(s: &mut String, v: &Value, style: &RenderStyle) {
         }
         // unreachable by the ColumnExpr invariants; render something readable
         other => s.push_str(&format!("{other:?}")),
-    }
-}
-
-/// The schema-grammar name of a type (SCH-TYPE-2/3/6): `long`, `str`,
-/// `decimal(10,2)`, `[int]`, `{a:int}`, `<str,int>`. Types outside the grammar
-/// fall back to Arrow's `Debug` text.
-fn fugue_type_name(t: &DataType) -> String {
-    let simple = match t {
-        DataType::Null => "null",
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "str",
-        DataType::Boolean => "bool",
-        DataType::Int8 => "byte",
-        DataType::Int16 => "short",
-        DataType::Int32 => "int",
-        DataType::Int64 => "long",
-        DataType::UInt8 => "ubyte",
-        DataType::UInt16 => "ushort",
-        DataType::UInt32 => "uint",
-        DataType::UInt64 => "ulong",
-        DataType::Float16 => "float16",
-        DataType::Float32 => "float",
-        DataType::Float64 => "double",
-        DataType::Date32 => "date",
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "bytes",
-        DataType::Timestamp(_, None) => "datetime",
-        _ => "",
-    };
-    if !simple.is_empty() {
-        return simple.to_string();
-    }
-    match t {
-        DataType::Decimal128(p, 0) => format!("decimal({p})"),
-        DataType::Decimal128(p, s) => format!("decimal({p},{s})"),
-        DataType::Timestamp(unit, Some(tz)) => {
-            let u = match unit {
-                TimeUnit::Second => "s",
-                TimeUnit::Millisecond => "ms",
-                TimeUnit::Microsecond => "us",
-                TimeUnit::Nanosecond => "ns",
-            };
-            format!("timestamp({u},{tz})")
-        }
-        DataType::List(f) | DataType::LargeList(f) => {
-            format!("[{}]", fugue_type_name(f.data_type()))
-        }
-        DataType::Struct(fields) => {
-            let mut s = String::from("{");
-            for (i, f) in fields.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                let name = f.name();
-                let simple =
-                    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !name.chars().all(|c| c == '_');
-                if simple {
-                    s.push_str(name);
-                } else {
-                    s.push('`');
-                    s.push_str(&name.replace('`', "``"));
-                    s.push('`');
-                }
-                s.push(':');
-                s.push_str(&fugue_type_name(f.data_type()));
-            }
-            s.push('}');
-            s
-        }
-        DataType::Map(entries, _) => match entries.data_type() {
-            DataType::Struct(kv) if kv.len() == 2 => {
-                format!(
-                    "<{},{}>",
-                    fugue_type_name(kv[0].data_type()),
-                    fugue_type_name(kv[1].data_type())
-                )
-            }
-            other => format!("{other:?}"),
-        },
-        other => format!("{other:?}"),
     }
 }

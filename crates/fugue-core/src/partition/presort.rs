@@ -1,13 +1,11 @@
 //! Presort expressions (PS-PRESORT-1..6) and the quoting of names (SCH-NAME-3,
 //! SCH-PRINT-2).
 //!
-//! The small lexer here (split on `,` outside backticks, then at the first
-//! whitespace outside backticks) is private to the partition module; it is
-//! meant to be unified later with the schema module's name lexer.
-
-use std::borrow::Cow;
+//! Items are split on `,` outside backticks with the schema module's lexer,
+//! then each at the first whitespace outside backticks.
 
 use crate::error::{Error, Result};
+use crate::schema::{quote_name, split_outside_backticks};
 
 /// One item of the list form of a presort (PS-PRESORT-4): a bare name
 /// (ascending) or a `(name, ascending)` pair.
@@ -85,7 +83,7 @@ pub fn parse_presort(text: &str) -> Result<Vec<(String, bool)>> {
         return Ok(Vec::new());
     }
     let mut out: Vec<(String, bool)> = Vec::new();
-    for item in split_outside_backticks(trimmed, ',') {
+    for item in split_outside_backticks(trimmed, ',')? {
         let (name, asc) = parse_item(text, item)?;
         push_unique(text, &mut out, name, asc)?;
     }
@@ -159,51 +157,12 @@ pub fn format_presort(presort: &[(String, bool)]) -> String {
         .join(",")
 }
 
-/// A name as printed in expressions (SCH-PRINT-2): bare iff it is a simple
-/// identifier (ASCII letter or `_` first, then ASCII letters, digits or `_`,
-/// not only underscores); otherwise wrapped in backticks with inner
-/// backticks doubled.
-pub(crate) fn quote_name(name: &str) -> Cow<'_, str> {
-    if is_simple_identifier(name) {
-        Cow::Borrowed(name)
-    } else {
-        Cow::Owned(format!("`{}`", name.replace('`', "``")))
-    }
-}
-
-/// SCH-PRINT-2's "simple identifier".
-pub(crate) fn is_simple_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    let first_ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_');
-    first_ok
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.chars().all(|c| c == '_')
-}
-
 fn push_unique(text: &str, out: &mut Vec<(String, bool)>, name: String, asc: bool) -> Result<()> {
     if out.iter().any(|(n, _)| *n == name) {
         return Err(Error::syntax(text, format!("presort column `{name}` appears twice")));
     }
     out.push((name, asc));
     Ok(())
-}
-
-/// Splits `text` on `sep` where it is outside backticks. A doubled backtick
-/// inside a quoted name toggles twice, so it stays inside.
-pub(crate) fn split_outside_backticks(text: &str, sep: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut in_quote = false;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '`' {
-            in_quote = !in_quote;
-        } else if c == sep && !in_quote {
-            parts.push(&text[start..i]);
-            start = i + c.len_utf8();
-        }
-    }
-    parts.push(&text[start..]);
-    parts
 }
 
 /// Reads one name at the start of `s` (already trimmed at the start): a
@@ -364,10 +323,10 @@ mod tests {
     #[test]
     fn sch_print_2_simple_identifiers() {
         for bare in ["a", "_a", "A1", "a_b"] {
-            assert!(is_simple_identifier(bare), "{bare}");
+            assert_eq!(quote_name(bare), bare, "{bare}");
         }
         for quoted in ["", "_", "__", "1a", "a b", "é", "a-b"] {
-            assert!(!is_simple_identifier(quoted), "{quoted}");
+            assert_ne!(quote_name(quoted), quoted, "{quoted}");
         }
     }
 

@@ -1,24 +1,17 @@
 //! Validation rules of extensions (WF-VAL-1..8): compile-time rules on the
 //! partition spec and run-time rules on each input schema.
 //!
-//! The value text of `input_has` / `input_is` holds types. Until the schema
-//! module's expression parser is merged, a small private parser of the
-//! SCH-TYPE grammar lives here (simple names, `decimal(p[,s])`,
-//! `timestamp(unit[,tz])`, `[T]`, `{name:T,...}`, `<K,V>`, backtick-quoted
-//! field names); the integrator is expected to replace it with
-//! `Schema::parse` / the schema type parser.
+//! The value text of `input_has` / `input_is` holds names and types, parsed
+//! with the schema grammar (SCH-GRAM, SCH-NAME).
 
-use std::sync::Arc;
-
-use arrow::datatypes::{DataType, Field, Fields, TimeUnit};
+use arrow::datatypes::DataType;
 
 use super::PartitionSpec;
-use super::presort::{format_presort, parse_presort, quote_name};
+use super::presort::{format_presort, parse_presort};
 use crate::error::{Error, Result};
-use crate::schema::Schema;
+use crate::schema::{Schema, data_type_to_expr, parse_name, split_outside_backticks};
 
 /// Maximum nesting depth of type expressions in rule values.
-const MAX_TYPE_DEPTH: usize = 64;
 
 /// One validation rule of an extension (WF-VAL-1..6).
 ///
@@ -70,12 +63,12 @@ impl PartialEq for ValidationRule {
                         n1 == n2
                             && match (t1, t2) {
                                 (None, None) => true,
-                                (Some(x), Some(y)) => types_equal(x, y),
+                                (Some(x), Some(y)) => data_type_to_expr(x) == data_type_to_expr(y),
                                 _ => false,
                             }
                     })
             }
-            (InputIs(a), InputIs(b)) => schemas_equal(a, b),
+            (InputIs(a), InputIs(b)) => a.to_string() == b.to_string(),
             _ => false,
         }
     }
@@ -130,16 +123,9 @@ impl ValidationRule {
             "input_has" | "schema_has" => {
                 ValidationRule::InputHas(parse_fields(value, value, false)?)
             }
-            _ => {
-                let fields = parse_fields(value, value, true)?;
-                let fields = fields
-                    .into_iter()
-                    .map(|(n, t)| Arc::new(Field::new(n, t.unwrap_or(DataType::Null), true)));
-                ValidationRule::InputIs(
-                    Schema::from_fields_unchecked_types(fields)
-                        .map_err(|e| Error::syntax(value, e.to_string()))?,
-                )
-            }
+            _ => ValidationRule::InputIs(
+                Schema::parse(value).map_err(|e| Error::syntax(value, e.to_string()))?,
+            ),
         })
     }
 
@@ -245,21 +231,23 @@ impl ValidationRule {
                         ))
                     })?;
                     if let Some(ty) = ty
-                        && !types_equal(ty, actual)
+                        && data_type_to_expr(ty) != data_type_to_expr(actual)
                     {
                         return Err(fail(format!(
-                            "column `{name}` has type `{actual}`, expected `{ty}`"
+                            "column `{name}` has type `{}`, expected `{}`",
+                            data_type_to_expr(actual),
+                            data_type_to_expr(ty)
                         )));
                     }
                 }
                 Ok(())
             }
             ValidationRule::InputIs(expected) => {
-                if !schemas_equal(expected, schema) {
+                // WF-VAL-6 compares canonical text (a tz-less timestamp of any unit is `datetime`, SCH-TYPE-4)
+                if expected.to_string() != schema.to_string() {
                     return Err(fail(format!(
                         "expected input schema `{}`, got `{}`",
-                        describe_schema(expected),
-                        describe_schema(schema)
+                        expected, schema
                     )));
                 }
                 Ok(())
@@ -353,83 +341,29 @@ fn parse_names(value: &str) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Splits on `,` at bracket depth 0 and outside backticks.
-fn split_top<'a>(text: &'a str, full: &str) -> Result<Vec<&'a str>> {
-    let mut parts = Vec::new();
-    let mut depth: usize = 0;
-    let mut in_quote = false;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '`' => in_quote = !in_quote,
-            _ if in_quote => {}
-            '[' | '{' | '<' | '(' => depth += 1,
-            ']' | '}' | '>' | ')' => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| Error::syntax(full, "unbalanced brackets"))?;
-            }
-            ',' if depth == 0 => {
-                parts.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if in_quote {
-        return Err(Error::syntax(full, "unterminated backtick"));
-    }
-    if depth != 0 {
-        return Err(Error::syntax(full, "unbalanced brackets"));
-    }
-    parts.push(&text[start..]);
-    Ok(parts)
-}
-
-/// Parses `name[:type]` items separated by commas; duplicates are errors.
 fn parse_fields(
     text: &str,
     full: &str,
     require_type: bool,
 ) -> Result<Vec<(String, Option<DataType>)>> {
-    parse_fields_at(text, full, require_type, 0)
-}
-
-fn parse_fields_at(
-    text: &str,
-    full: &str,
-    require_type: bool,
-    depth: usize,
-) -> Result<Vec<(String, Option<DataType>)>> {
     let mut out: Vec<(String, Option<DataType>)> = Vec::new();
-    for item in split_top(text, full)? {
+    for item in split_outside_backticks(text, ',')? {
         let item = item.trim();
         if item.is_empty() {
             return Err(Error::syntax(full, "empty item"));
         }
-        let (name, rest) = if item.starts_with('`') {
-            let (name, rest) = super::presort::read_name(full, item, ":")?;
-            (name, rest.trim_start())
+        let typed = split_outside_backticks(item, ':')?.len() > 1;
+        let (name, ty) = if typed {
+            // `name:type` is a one-field schema expression (SCH-GRAM).
+            let one = Schema::parse(item).map_err(|e| Error::syntax(full, e.to_string()))?;
+            match one.fields().first() {
+                Some(f) if one.len() == 1 => (f.name().clone(), Some(f.data_type().clone())),
+                _ => return Err(Error::syntax(full, format!("invalid item `{item}`"))),
+            }
+        } else if require_type {
+            return Err(Error::syntax(full, format!("missing type of `{item}`")));
         } else {
-            let end = item.find(':').unwrap_or(item.len());
-            let name = item[..end].trim();
-            if name.is_empty() {
-                return Err(Error::syntax(full, "empty name"));
-            }
-            if name.contains(|c| "`,{}[]<>()".contains(c)) {
-                return Err(Error::syntax(full, format!("invalid unquoted name `{name}`")));
-            }
-            (name.to_string(), &item[end..])
-        };
-        let ty = if rest.is_empty() {
-            if require_type {
-                return Err(Error::syntax(full, format!("missing type of `{name}`")));
-            }
-            None
-        } else if let Some(ty) = rest.strip_prefix(':') {
-            Some(parse_type(ty, full, depth + 1)?)
-        } else {
-            return Err(Error::syntax(full, format!("expected `:` after `{name}`")));
+            (parse_name(item).map_err(|e| Error::syntax(full, e.to_string()))?, None)
         };
         if out.iter().any(|(n, _)| *n == name) {
             return Err(Error::syntax(full, format!("`{name}` is listed twice")));
@@ -439,172 +373,17 @@ fn parse_fields_at(
     Ok(out)
 }
 
-fn parse_type(text: &str, full: &str, depth: usize) -> Result<DataType> {
-    if depth > MAX_TYPE_DEPTH {
-        return Err(Error::syntax(full, "type nested too deeply"));
-    }
-    let t = text.trim();
-    let inner = |open: char, close: char| -> Option<&str> {
-        t.strip_prefix(open).and_then(|s| s.strip_suffix(close))
-    };
-    if let Some(body) = inner('[', ']') {
-        let parts = split_top(body, full)?;
-        return match parts.as_slice() {
-            [one] if !one.trim().is_empty() => Ok(DataType::List(Arc::new(Field::new(
-                "item",
-                parse_type(one, full, depth + 1)?,
-                true,
-            )))),
-            _ => Err(Error::syntax(full, "a list type needs exactly one element type")),
-        };
-    }
-    if let Some(body) = inner('{', '}') {
-        if body.trim().is_empty() {
-            return Ok(DataType::Struct(Fields::empty()));
-        }
-        let fields = parse_fields_at(body, full, true, depth + 1)?;
-        return Ok(DataType::Struct(
-            fields
-                .into_iter()
-                .map(|(n, t)| Field::new(n, t.unwrap_or(DataType::Null), true))
-                .collect(),
-        ));
-    }
-    if let Some(body) = inner('<', '>') {
-        let parts = split_top(body, full)?;
-        return match parts.as_slice() {
-            [k, v] => {
-                let entries = Field::new(
-                    "entries",
-                    DataType::Struct(Fields::from(vec![
-                        Field::new("key", parse_type(k, full, depth + 1)?, false),
-                        Field::new("value", parse_type(v, full, depth + 1)?, true),
-                    ])),
-                    false,
-                );
-                Ok(DataType::Map(Arc::new(entries), false))
-            }
-            _ => Err(Error::syntax(full, "a map type needs exactly a key and a value type")),
-        };
-    }
-    if let Some(open) = t.find('(') {
-        let name = t[..open].trim();
-        let args = t[open + 1..]
-            .strip_suffix(')')
-            .ok_or_else(|| Error::syntax(full, format!("invalid type `{t}`")))?;
-        let args: Vec<&str> = split_top(args, full)?.into_iter().map(str::trim).collect();
-        return match (name, args.as_slice()) {
-            ("decimal", [p]) => decimal(full, p, "0"),
-            ("decimal", [p, s]) => decimal(full, p, s),
-            ("timestamp", [u]) => Ok(DataType::Timestamp(time_unit(full, u)?, None)),
-            ("timestamp", [u, tz]) if !tz.is_empty() => {
-                Ok(DataType::Timestamp(time_unit(full, u)?, Some(Arc::from(*tz))))
-            }
-            _ => Err(Error::syntax(full, format!("invalid type `{t}`"))),
-        };
-    }
-    Ok(match t {
-        "null" => DataType::Null,
-        "str" | "string" => DataType::Utf8,
-        "bool" | "boolean" => DataType::Boolean,
-        "int8" | "byte" => DataType::Int8,
-        "int16" | "short" => DataType::Int16,
-        "int32" | "int" => DataType::Int32,
-        "int64" | "long" => DataType::Int64,
-        "uint8" | "ubyte" => DataType::UInt8,
-        "uint16" | "ushort" => DataType::UInt16,
-        "uint32" | "uint" => DataType::UInt32,
-        "uint64" | "ulong" => DataType::UInt64,
-        "float16" => DataType::Float16,
-        "float32" | "float" => DataType::Float32,
-        "float64" | "double" => DataType::Float64,
-        "date" => DataType::Date32,
-        "datetime" => DataType::Timestamp(TimeUnit::Microsecond, None),
-        "binary" | "bytes" => DataType::Binary,
-        _ => return Err(Error::syntax(full, format!("unknown type `{t}`"))),
-    })
-}
-
-fn decimal(full: &str, p: &str, s: &str) -> Result<DataType> {
-    let p: u8 = p.parse().map_err(|_| Error::syntax(full, "invalid decimal precision"))?;
-    let s: i8 = s.parse().map_err(|_| Error::syntax(full, "invalid decimal scale"))?;
-    if p == 0 || p > 38 || i16::from(s) > i16::from(p) {
-        return Err(Error::syntax(full, "invalid decimal precision or scale"));
-    }
-    Ok(DataType::Decimal128(p, s))
-}
-
-fn time_unit(full: &str, u: &str) -> Result<TimeUnit> {
-    Ok(match u {
-        "s" => TimeUnit::Second,
-        "ms" => TimeUnit::Millisecond,
-        "us" => TimeUnit::Microsecond,
-        "ns" => TimeUnit::Nanosecond,
-        _ => return Err(Error::syntax(full, format!("invalid timestamp unit `{u}`"))),
-    })
-}
-
-/// Type equality of schema comparison (SCH-TYPE-4, 8, 9): nullability,
-/// metadata and list item names ignored; large/view types equal their plain
-/// form; tz-less timestamps of any unit are `datetime`.
-fn types_equal(a: &DataType, b: &DataType) -> bool {
-    use DataType::*;
-    match (a, b) {
-        (
-            List(x) | LargeList(x) | ListView(x) | LargeListView(x),
-            List(y) | LargeList(y) | ListView(y) | LargeListView(y),
-        ) => types_equal(x.data_type(), y.data_type()),
-        (Struct(x), Struct(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|(f, g)| f.name() == g.name() && types_equal(f.data_type(), g.data_type()))
-        }
-        (Map(x, _), Map(y, _)) => match (x.data_type(), y.data_type()) {
-            (Struct(kx), Struct(ky)) => {
-                kx.len() == ky.len()
-                    && kx
-                        .iter()
-                        .zip(ky.iter())
-                        .all(|(f, g)| types_equal(f.data_type(), g.data_type()))
-            }
-            _ => false,
-        },
-        (Timestamp(_, None), Timestamp(_, None)) => true,
-        (Utf8 | LargeUtf8 | Utf8View, Utf8 | LargeUtf8 | Utf8View) => true,
-        (Binary | LargeBinary | BinaryView, Binary | LargeBinary | BinaryView) => true,
-        _ => a == b,
-    }
-}
-
-fn schemas_equal(a: &Schema, b: &Schema) -> bool {
-    a.len() == b.len()
-        && a.fields()
-            .iter()
-            .zip(b.fields().iter())
-            .all(|(f, g)| f.name() == g.name() && types_equal(f.data_type(), g.data_type()))
-}
-
-/// `name:type` pairs for messages (names quoted per SCH-PRINT-2, Arrow type names).
-fn describe_schema(schema: &Schema) -> String {
-    schema
-        .fields()
-        .iter()
-        .map(|f| format!("{}:{}", quote_name(f.name()), f.data_type()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::error::ErrorKind;
+    use arrow::datatypes::{Field, Fields, TimeUnit};
 
     fn schema(cols: &[(&str, DataType)]) -> Schema {
-        Schema::from_fields_unchecked_types(
-            cols.iter().map(|(n, t)| Arc::new(Field::new(*n, t.clone(), true))),
-        )
-        .unwrap()
+        Schema::from_fields(cols.iter().map(|(n, t)| Arc::new(Field::new(*n, t.clone(), true))))
+            .unwrap()
     }
 
     fn spec(by: &[&str], presort: &str) -> PartitionSpec {
