@@ -273,8 +273,11 @@ mod tests {
         s.parse().expect("schema")
     }
 
+    /// (keys, rows) of every call.
+    type Calls = Arc<Mutex<Vec<(Vec<Value>, Vec<Row>)>>>;
+
     /// Records (keys, rows) of every call.
-    fn recorder(calls: Arc<Mutex<Vec<(Vec<Value>, Vec<Row>)>>>) -> MapFn {
+    fn recorder(calls: Calls) -> MapFn {
         map_fn(move |cursor, df| {
             let keys = cursor.key_value_array()?;
             calls.lock().map_err(|_| Error::internal("poisoned"))?.push((keys, df.rows()?));

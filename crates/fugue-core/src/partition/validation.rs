@@ -11,8 +11,6 @@ use super::presort::{format_presort, parse_presort};
 use crate::error::{Error, Result};
 use crate::schema::{Schema, data_type_to_expr, parse_name, split_outside_backticks};
 
-/// Maximum nesting depth of type expressions in rule values.
-
 /// One validation rule of an extension (WF-VAL-1..6).
 ///
 /// Compile-time rules ([`validate_partition`](Self::validate_partition),
@@ -68,7 +66,7 @@ impl PartialEq for ValidationRule {
                             }
                     })
             }
-            (InputIs(a), InputIs(b)) => a.to_string() == b.to_string(),
+            (InputIs(a), InputIs(b)) => same_text(a, b),
             _ => false,
         }
     }
@@ -244,7 +242,7 @@ impl ValidationRule {
             }
             ValidationRule::InputIs(expected) => {
                 // WF-VAL-6 compares canonical text (a tz-less timestamp of any unit is `datetime`, SCH-TYPE-4)
-                if expected.to_string() != schema.to_string() {
+                if !same_text(expected, schema) {
                     return Err(fail(format!(
                         "expected input schema `{}`, got `{}`",
                         expected, schema
@@ -339,6 +337,13 @@ fn parse_names(value: &str) -> Result<Vec<String>> {
     }
     check_unique(value, names.iter())?;
     Ok(names)
+}
+
+/// Schemas compare by canonical text here (WF-VAL-6): unlike `Schema`'s
+/// `PartialEq`, a tz-less timestamp of any unit equals `datetime` (SCH-TYPE-4).
+#[allow(clippy::cmp_owned)]
+fn same_text(a: &Schema, b: &Schema) -> bool {
+    a.to_string() == b.to_string()
 }
 
 fn parse_fields(
