@@ -321,6 +321,20 @@ mod tests {
     }
 
     #[test]
+    fn eng_fillna_5_decimal_and_date_columns() {
+        // a date value, read back from a frame (rows ingestion parses the text)
+        let day =
+            df(vec![vec![Value::from("2020-01-02")]], "t:date").rows().expect("rows")[0][0].clone();
+        let f = df(vec![vec![n(), n()]], "d:decimal(10,2),t:date");
+        let out =
+            fillna(&f, &map(&[("d", Value::from(3)), ("t", day.clone())]), None).expect("fillna");
+        let rows = out.rows().expect("rows");
+        assert_eq!(rows[0][0], Value::Decimal { value: 300, precision: 10, scale: 2 });
+        assert_eq!(rows[0][1], day);
+        assert_eq!(out.schema().to_string(), f.schema().to_string());
+    }
+
+    #[test]
     fn eng_fillna_6_nulls_and_nan_filled_schema_kept() {
         let f = frame();
         let out = fillna(&f, &map(&[("b", Value::from(0.5))]), None).expect("fillna");
