@@ -19,6 +19,7 @@ mod io;
 mod join;
 mod map;
 mod repartition;
+mod rowkeys;
 mod sample;
 mod select;
 mod setops;

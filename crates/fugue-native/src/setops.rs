@@ -1,39 +1,278 @@
-//! Set operations and distinct (ENG-SET-1..7, ENG-DISTINCT-1). (Being written.)
+//! Set operations and distinct (ENG-SET-2..6, ENG-DISTINCT-1).
+//!
+//! Whole rows are encoded with `arrow::row::RowConverter` (floats with one
+//! NaN and one zero), so row identity is byte equality of the encodings:
+//! null equals null and NaN equals NaN (ENG-SET-2). Results keep the first
+//! occurrence of each row in input order (not guaranteed, ENG-GEN-8).
+//! Schemas were checked equal by the engine (ENG-SET-1).
 
-use fugue_core::{Error, LocalDataFrame, Result};
+use std::collections::{HashMap, HashSet};
 
-/// UNION / UNION ALL.
+use arrow::array::{RecordBatch, UInt64Array};
+use arrow::compute::take_record_batch;
+use arrow::datatypes::DataType;
+use arrow::row::Rows;
+use fugue_core::dataframe::DataFrame;
+use fugue_core::{LocalDataFrame, Result};
+
+use crate::rowkeys::RowEncoder;
+
+/// UNION (`distinct = true`: all distinct rows of both, ENG-SET-3) or
+/// UNION ALL (`distinct = false`: the concatenation). Schema of `a`.
+///
+/// # Errors
+/// `ERR-NOT-SUPPORTED` for column types the row format cannot compare;
+/// Arrow errors.
 pub(crate) fn union(
     a: &LocalDataFrame,
     b: &LocalDataFrame,
     distinct: bool,
 ) -> Result<LocalDataFrame> {
-    let _ = (a, b, distinct);
-    Err(Error::unsupported("native", "union"))
+    let batches: Vec<RecordBatch> = a.batches().iter().chain(b.batches()).cloned().collect();
+    let all = LocalDataFrame::new(a.schema().clone(), batches)?;
+    if distinct { self::distinct(&all) } else { Ok(all) }
 }
 
-/// EXCEPT / EXCEPT ALL.
+/// EXCEPT (`distinct = true`: the distinct rows of `a` not in `b`,
+/// ENG-SET-4) or EXCEPT ALL (`distinct = false`: a row occurring `n` times
+/// in `a` and `m` times in `b` is kept `max(n − m, 0)` times, ENG-SET-6).
+/// Schema of `a`.
+///
+/// # Errors
+/// As [`union`].
 pub(crate) fn subtract(
     a: &LocalDataFrame,
     b: &LocalDataFrame,
     distinct: bool,
 ) -> Result<LocalDataFrame> {
-    let _ = (a, b, distinct);
-    Err(Error::unsupported("native", "subtract"))
+    compare(a, b, distinct, false)
 }
 
-/// INTERSECT / INTERSECT ALL.
+/// INTERSECT (`distinct = true`: the distinct rows in both, ENG-SET-5) or
+/// INTERSECT ALL (`distinct = false`: `min(n, m)` copies, ENG-SET-6).
+/// Schema of `a`.
+///
+/// # Errors
+/// As [`union`].
 pub(crate) fn intersect(
     a: &LocalDataFrame,
     b: &LocalDataFrame,
     distinct: bool,
 ) -> Result<LocalDataFrame> {
-    let _ = (a, b, distinct);
-    Err(Error::unsupported("native", "intersect"))
+    compare(a, b, distinct, true)
 }
 
-/// DISTINCT.
+/// DISTINCT: each distinct row once (null equals null, NaN equals NaN),
+/// schema unchanged (ENG-DISTINCT-1).
+///
+/// # Errors
+/// As [`union`].
 pub(crate) fn distinct(a: &LocalDataFrame) -> Result<LocalDataFrame> {
-    let _ = a;
-    Err(Error::unsupported("native", "distinct"))
+    let batch = a.to_batch()?;
+    let rows = encode(&encoder(&batch)?, &batch)?;
+    let mut seen: HashSet<&[u8]> = HashSet::with_capacity(batch.num_rows());
+    let keep: Vec<u64> = (0..batch.num_rows())
+        .filter(|&i| seen.insert(rows.row(i).data()))
+        .map(|i| i as u64)
+        .collect();
+    pick(a, &batch, keep)
+}
+
+/// EXCEPT / INTERSECT (`keep_found` chooses which): with `distinct`, each
+/// kept row once; without, multiset counts from `b` are consumed.
+fn compare(
+    a: &LocalDataFrame,
+    b: &LocalDataFrame,
+    distinct: bool,
+    keep_found: bool,
+) -> Result<LocalDataFrame> {
+    let ab = a.to_batch()?;
+    let bb = b.to_batch()?;
+    let enc = encoder(&ab)?;
+    let ar = encode(&enc, &ab)?;
+    let br = encode(&enc, &bb)?;
+    let mut counts: HashMap<&[u8], usize> = HashMap::with_capacity(bb.num_rows());
+    for j in 0..bb.num_rows() {
+        *counts.entry(br.row(j).data()).or_insert(0) += 1;
+    }
+    let mut keep = Vec::with_capacity(ab.num_rows());
+    if distinct {
+        let mut seen: HashSet<&[u8]> = HashSet::with_capacity(ab.num_rows());
+        for i in 0..ab.num_rows() {
+            let row = ar.row(i).data();
+            if counts.contains_key(row) == keep_found && seen.insert(row) {
+                keep.push(i as u64);
+            }
+        }
+    } else {
+        for i in 0..ab.num_rows() {
+            let found = match counts.get_mut(ar.row(i).data()) {
+                Some(c) if *c > 0 => {
+                    *c -= 1;
+                    true
+                }
+                _ => false,
+            };
+            if found == keep_found {
+                keep.push(i as u64);
+            }
+        }
+    }
+    pick(a, &ab, keep)
+}
+
+/// An encoder for all columns of `batch`.
+fn encoder(batch: &RecordBatch) -> Result<RowEncoder> {
+    let types: Vec<DataType> =
+        batch.schema().fields().iter().map(|f| f.data_type().clone()).collect();
+    RowEncoder::new("set operation", types)
+}
+
+fn encode(enc: &RowEncoder, batch: &RecordBatch) -> Result<Rows> {
+    enc.encode(batch.columns())
+}
+
+/// `batch` restricted to the rows `keep` (in that order); `df` itself when
+/// every row is kept in order.
+fn pick(df: &LocalDataFrame, batch: &RecordBatch, keep: Vec<u64>) -> Result<LocalDataFrame> {
+    if keep.len() == batch.num_rows() {
+        return Ok(df.clone());
+    }
+    let out = take_record_batch(batch, &UInt64Array::from(keep))?;
+    LocalDataFrame::new(df.schema().clone(), vec![out])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fugue_core::Value;
+
+    fn df(rows: Vec<Vec<Value>>, schema: &str) -> LocalDataFrame {
+        LocalDataFrame::from_rows(rows, schema).expect("frame")
+    }
+
+    fn sorted(d: &LocalDataFrame) -> Vec<Vec<Value>> {
+        let mut rows = d.rows().expect("rows");
+        rows.sort_by(|x, y| {
+            x.iter()
+                .zip(y)
+                .map(|(a, b)| a.total_cmp(b))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        rows
+    }
+
+    fn v(i: i32) -> Value {
+        Value::from(i)
+    }
+
+    fn sample_a() -> LocalDataFrame {
+        df(
+            vec![
+                vec![v(1), Value::from("x")],
+                vec![v(1), Value::from("x")],
+                vec![Value::Null, Value::Null],
+                vec![Value::Null, Value::Null],
+                vec![v(2), Value::Null],
+            ],
+            "a:int,b:str",
+        )
+    }
+
+    #[test]
+    fn eng_distinct_1_null_equals_null() {
+        let d = distinct(&sample_a()).expect("distinct");
+        assert_eq!(d.schema().to_string(), "a:int,b:str");
+        assert_eq!(
+            sorted(&d),
+            vec![
+                vec![Value::Null, Value::Null],
+                vec![v(1), Value::from("x")],
+                vec![v(2), Value::Null],
+            ]
+        );
+        // already distinct: returned as is
+        let one = df(vec![vec![v(1), Value::Null]], "a:int,b:str");
+        assert_eq!(distinct(&one).expect("distinct").rows().ok(), one.rows().ok());
+    }
+
+    #[test]
+    fn eng_set_2_nan_equals_nan() {
+        // built from Arrow: rows ingestion turns NaN into null (DF-VAL-3)
+        let doubles = |v: Vec<Option<f64>>| {
+            let col: arrow::array::ArrayRef =
+                std::sync::Arc::new(arrow::array::Float64Array::from(v));
+            let batch = RecordBatch::try_from_iter([("a", col)]).expect("batch");
+            LocalDataFrame::from_batch(batch).expect("frame")
+        };
+        let a = doubles(vec![Some(f64::NAN), Some(-f64::NAN), None, Some(-0.0), Some(0.0)]);
+        assert_eq!(distinct(&a).expect("distinct").num_rows(), 3);
+        let b = doubles(vec![Some(f64::NAN), Some(0.0)]);
+        let s = subtract(&a, &b, true).expect("subtract");
+        assert_eq!(s.rows().ok(), Some(vec![vec![Value::Null]]));
+        assert_eq!(intersect(&a, &b, true).expect("intersect").num_rows(), 2);
+        assert_eq!(subtract(&a, &b, false).expect("except all").num_rows(), 3);
+    }
+
+    #[test]
+    fn eng_set_3_union_and_union_all() {
+        let a = sample_a();
+        let b = df(vec![vec![v(3), Value::from("y")], vec![v(1), Value::from("x")]], "a:int,b:str");
+        let all = union(&a, &b, false).expect("union all");
+        assert_eq!(all.num_rows(), 7);
+        let u = union(&a, &b, true).expect("union");
+        assert_eq!(
+            sorted(&u),
+            vec![
+                vec![Value::Null, Value::Null],
+                vec![v(1), Value::from("x")],
+                vec![v(2), Value::Null],
+                vec![v(3), Value::from("y")],
+            ]
+        );
+        let empty = LocalDataFrame::empty(a.schema().clone()).expect("empty");
+        assert_eq!(union(&empty, &empty, true).expect("union").num_rows(), 0);
+        assert_eq!(union(&empty, &b, true).expect("union").num_rows(), 2);
+    }
+
+    #[test]
+    fn eng_set_4_except_removes_null_rows() {
+        let a = df(
+            vec![vec![v(4), Value::Null, v(6)], vec![v(1), v(2), v(3)], vec![v(1), v(2), v(3)]],
+            "a:int,b:int,c:int",
+        );
+        let b = df(vec![vec![v(4), Value::Null, v(6)]], "a:int,b:int,c:int");
+        let s = subtract(&a, &b, true).expect("subtract");
+        assert_eq!(s.rows().ok(), Some(vec![vec![v(1), v(2), v(3)]]));
+        let empty = LocalDataFrame::empty(a.schema().clone()).expect("empty");
+        assert_eq!(subtract(&a, &empty, true).expect("subtract").num_rows(), 2);
+        assert_eq!(subtract(&empty, &a, true).expect("subtract").num_rows(), 0);
+    }
+
+    #[test]
+    fn eng_set_5_intersect() {
+        let a = sample_a();
+        let b = df(
+            vec![
+                vec![Value::Null, Value::Null],
+                vec![v(2), Value::from("z")],
+                vec![v(1), Value::from("x")],
+            ],
+            "a:int,b:str",
+        );
+        let i = intersect(&a, &b, true).expect("intersect");
+        assert_eq!(sorted(&i), vec![vec![Value::Null, Value::Null], vec![v(1), Value::from("x")]]);
+    }
+
+    #[test]
+    fn eng_set_6_except_all_and_intersect_all_are_multisets() {
+        let a =
+            df(vec![vec![v(1)], vec![v(1)], vec![v(1)], vec![v(2)], vec![Value::Null]], "a:int");
+        let b = df(vec![vec![v(1)], vec![v(2)], vec![v(2)], vec![Value::Null]], "a:int");
+        let s = subtract(&a, &b, false).expect("except all");
+        assert_eq!(sorted(&s), vec![vec![v(1)], vec![v(1)]]);
+        let i = intersect(&a, &b, false).expect("intersect all");
+        assert_eq!(sorted(&i), vec![vec![Value::Null], vec![v(1)], vec![v(2)]]);
+    }
 }
