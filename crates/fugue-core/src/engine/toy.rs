@@ -5,12 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::map::{MapFn, OnInitFn, check_map_output_schema, map_local};
+use super::params::check_set_schemas;
 use super::{
     Capabilities, DropnaHow, ExecutionEngine, FillValue, JoinType, LoadOptions, MapEngine,
     SampleSpec, SaveOptions,
 };
 use crate::conf::Conf;
-use crate::dataframe::DataFrameRef;
+use crate::dataframe::{DataFrame, DataFrameRef, LocalDataFrame};
 use crate::error::{Error, Result};
 use crate::expr::{ColumnExpr, SelectColumns};
 use crate::partition::PartitionSpec;
@@ -80,8 +81,17 @@ impl ExecutionEngine for ToyEngine {
     ) -> Result<DataFrameRef> {
         no("join")
     }
-    fn union(&self, _: &DataFrameRef, _: &DataFrameRef, _: bool) -> Result<DataFrameRef> {
-        no("union")
+    /// UNION ALL only (zip needs it); UNION (distinct) is not supported.
+    fn union(&self, a: &DataFrameRef, b: &DataFrameRef, distinct: bool) -> Result<DataFrameRef> {
+        if distinct {
+            return no("union distinct");
+        }
+        let (a, b) = (a.as_local_bounded()?, b.as_local_bounded()?);
+        check_set_schemas("union", a.schema(), b.schema())?;
+        let schema = a.schema().clone();
+        let mut batches = a.into_batches();
+        batches.extend(b.into_batches());
+        Ok(Arc::new(LocalDataFrame::new(schema, batches)?))
     }
     fn subtract(&self, _: &DataFrameRef, _: &DataFrameRef, _: bool) -> Result<DataFrameRef> {
         no("subtract")
