@@ -1,9 +1,6 @@
 //! sample (ENG-SAMPLE-1..7): draws row indices with a seeded `StdRng` and
 //! gathers them with `take`.
 
-use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use arrow::array::UInt64Array;
 use arrow::compute::take_record_batch;
 use fugue_core::dataframe::DataFrame;
@@ -44,16 +41,17 @@ pub(crate) fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalData
     LocalDataFrame::new(df.schema().clone(), vec![out])
 }
 
-/// A seed that differs per call: the process-random keys of `RandomState`
-/// hash a call counter and the clock (no OS-rng feature of `rand` needed).
+/// A seed that differs per call, from the operating system's generator
+/// (ENG-SAMPLE-6: without a seed, results vary between calls).
 fn fresh_seed() -> u64 {
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let call = CALLS.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    RandomState::new().hash_one((call, nanos))
+    let mut os = rand::rngs::OsRng;
+    rand::TryRngCore::try_next_u64(&mut os).unwrap_or_else(|_| {
+        // No OS randomness: fall back to the clock, still varying per call.
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    })
 }
 
 #[cfg(test)]
