@@ -9,9 +9,9 @@
 //! * [`load`]: [`list_load_files`] → one arrow-rs reader per file (in
 //!   parallel, results kept in file order) → Hive partition columns added
 //!   back → the `columns` selection (ENG-IO-4) → one [`LocalDataFrame`];
-//! * [`save`]: [`SaveTarget::prepare`] → one file, a folder of part files
-//!   (ENG-IO-7) or a Hive layout (ENG-IO-8) written at the target's
-//!   temporary path → [`SaveTarget::commit`].
+//! * [`save`]: [`fugue_core::io::SaveTarget::prepare`] → one file, a
+//!   folder of part files (ENG-IO-7) or a Hive layout (ENG-IO-8) written at
+//!   the target's temporary path → [`fugue_core::io::SaveTarget::commit`].
 //!
 //! gzip-compressed text files (`.csv.gz`, `.json.gz`) are not supported yet
 //! (`ERR-NOT-SUPPORTED`, allowed by ENG-IO-2).
@@ -135,7 +135,7 @@ fn file_error(
     path: &std::path::Path,
     e: impl Into<fugue_core::error::BoxError>,
 ) -> Error {
-    Error::backend("native", format!("{operation} `{}`", path.display()), e)
+    Error::backend("native", format!("{operation} {}", path.display()), e)
 }
 
 /// The columns `names` of `batch` in that order (zero copy).

@@ -730,3 +730,24 @@ fn eng_json_2_types_merge_over_files() {
     let err = load(&[&s(&dir)], &LoadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("c.json"), "{err}");
 }
+
+#[test]
+fn eng_io_2_eng_io_3_mixed_formats_and_globs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pq = s(&tmp.path().join("a.parquet"));
+    let js = s(&tmp.path().join("b.json"));
+    save(&[ints(&[[6, 1]], "c:long,a:long")], &pq, &SaveOptions::default()).unwrap();
+    save(&[ints(&[[2, 7]], "c:long,a:long")], &js, &SaveOptions::default()).unwrap();
+    // each path's format is inferred separately; schemas agree
+    let c = load(&[&js, &pq], &LoadOptions::default()).unwrap();
+    assert_df(&c, long_rows(&[[2, 7], [6, 1]]), "c:long,a:long");
+    save(
+        &[ints(&[[3, 3]], "c:long,a:long")],
+        &s(&tmp.path().join("c.json")),
+        &SaveOptions::default(),
+    )
+    .unwrap();
+    let glob = s(&tmp.path().join("*.json"));
+    let c = load(&[&glob], &load_opts(None, names(&["a"]), FormatOptions::new())).unwrap();
+    assert_eq!(c.rows().unwrap(), vec![vec![Value::Int64(7)], vec![Value::Int64(3)]]);
+}
