@@ -1,0 +1,182 @@
+//! `load_df` / `save_df` of the native engine: Parquet, CSV and JSON on the
+//! arrow-rs readers and writers (`spec/ENGINE.md` §15: ENG-IO-1..10,
+//! ENG-PQ-1/2, ENG-CSV-1..8, ENG-JSON-1..3).
+//!
+//! The engine-neutral decisions (which files a load reads, save modes and
+//! crash-safe targets, Hive folder names, option parsing) come from
+//! [`fugue_core::io`]; this module only reads and writes bytes:
+//!
+//! * [`load`]: [`list_load_files`] → one arrow-rs reader per file (in
+//!   parallel, results kept in file order) → Hive partition columns added
+//!   back → the `columns` selection (ENG-IO-4) → one [`LocalDataFrame`];
+//! * [`save`]: [`fugue_core::io::SaveTarget::prepare`] → one file, a
+//!   folder of part files (ENG-IO-7) or a Hive layout (ENG-IO-8) written at
+//!   the target's temporary path → [`fugue_core::io::SaveTarget::commit`].
+//!
+//! gzip-compressed text files (`.csv.gz`, `.json.gz`) are not supported yet
+//! (`ERR-NOT-SUPPORTED`, allowed by ENG-IO-2).
+
+mod read;
+mod write;
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use arrow::datatypes::SchemaRef;
+use fugue_core::engine::LoadOptions;
+use fugue_core::io::{
+    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
+    list_load_files,
+};
+use fugue_core::value::cast_array;
+use fugue_core::{Error, LocalDataFrame, Result, Schema};
+
+pub(crate) use write::save;
+
+/// Loads the files at `paths` as one local frame (ENG-IO-1..4, ENG-PQ-1/2,
+/// ENG-CSV-1..8, ENG-JSON-2/3).
+///
+/// `paths` are files, folders, globs or a mix, resolved with
+/// [`list_load_files`] and concatenated in that order; their schemas must
+/// agree. `options.columns` selects (names) or selects and converts
+/// (schema, DF-CAST) the columns.
+///
+/// # Errors
+/// Those of [`list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown format
+/// hint or a gzip file; `ERR-ARG` for bad format options or csv column
+/// arguments ([`fugue_core::io::check_csv_load_args`]); `ERR-NOT-FOUND` for
+/// a requested column that no file has; `ERR-SCHEMA` when files disagree
+/// (naming the file); `ERR-CAST` when a schema conversion fails; reader
+/// errors as `ERR-EXECUTION` naming the file.
+pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
+    let hint = match options.format_hint.as_deref() {
+        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
+        _ => None,
+    };
+    let files = list_load_files(paths, hint)?;
+    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
+        return Err(gzip_not_supported(&gz.path.display().to_string()));
+    }
+    let requested = options.columns.names();
+    // every format present reads its own files (csv and json infer one schema
+    // over all of their files); results go back into file order
+    let mut results: Vec<Option<FileBatches>> = vec![None; files.len()];
+    for format in FileFormat::ALL {
+        let (indices, group): (Vec<usize>, Vec<&DataFile>) =
+            files.iter().enumerate().filter(|(_, f)| f.format == format).unzip();
+        if group.is_empty() {
+            continue;
+        }
+        let read = match format {
+            FileFormat::Parquet => {
+                ParquetOptions::from_options(&options.format_options)?;
+                read::read_parquet(&group, requested.as_deref())?
+            }
+            FileFormat::Json => {
+                JsonOptions::from_options(&options.format_options)?;
+                read::read_json(&group, requested.as_deref())?
+            }
+            FileFormat::Csv => {
+                let csv = CsvOptions::from_options(&options.format_options)?;
+                read::read_csv(&group, &csv, &options.columns)?
+            }
+        };
+        for (i, r) in indices.into_iter().zip(read) {
+            results[i] = Some(r);
+        }
+    }
+    let mut schema: Option<(Schema, &DataFile)> = None;
+    let mut batches = Vec::new();
+    for (file, result) in files.iter().zip(results) {
+        let result = result
+            .ok_or_else(|| Error::internal(format!("`{}` was not read", file.path.display())))?;
+        let file_schema = Schema::from_arrow(&result.schema)?;
+        match &schema {
+            None => schema = Some((file_schema, file)),
+            Some((first, first_file)) if *first != file_schema => {
+                return Err(Error::schema(format!(
+                    "file `{}` has schema `{file_schema}`, but `{}` has `{first}`; \
+                     all loaded files must have the same schema",
+                    file.path.display(),
+                    first_file.path.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        batches.extend(result.batches);
+    }
+    let (schema, _) = schema.ok_or_else(|| Error::internal("no file was loaded"))?;
+    let df = LocalDataFrame::new(schema, batches)?;
+    match &options.columns {
+        LoadColumns::Schema(target) => convert(df, target),
+        _ => Ok(df),
+    }
+}
+
+/// What one file gave: its output schema (after partition columns and the
+/// selection) and its batches (possibly none).
+#[derive(Debug, Clone)]
+struct FileBatches {
+    schema: SchemaRef,
+    batches: Vec<RecordBatch>,
+}
+
+/// `ERR-NOT-SUPPORTED` for a gzip file (ENG-IO-2 allows it).
+fn gzip_not_supported(path: &str) -> Error {
+    Error::not_supported(format!(
+        "gzip-compressed file `{path}`: the native engine reads and writes \
+         uncompressed csv and json only"
+    ))
+}
+
+/// An arrow-rs reader or writer error on `path`, as `ERR-EXECUTION`.
+fn file_error(
+    operation: &str,
+    path: &std::path::Path,
+    e: impl Into<fugue_core::error::BoxError>,
+) -> Error {
+    Error::backend("native", format!("{operation} {}", path.display()), e)
+}
+
+/// The columns `names` of `batch` in that order (zero copy).
+///
+/// # Errors
+/// `ERR-NOT-FOUND` for a name `batch` lacks, listing its columns.
+fn select_batch(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch> {
+    let schema = batch.schema();
+    let indices = names
+        .iter()
+        .map(|n| {
+            schema.index_of(n).map_err(|_| {
+                Error::not_found("column", n.as_str(), schema.fields().iter().map(|f| f.name()))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(batch.project(&indices)?)
+}
+
+/// `df` with its columns converted to `target`'s types (same names, same
+/// order), DF-CAST rules (ENG-IO-4).
+fn convert(df: LocalDataFrame, target: &Schema) -> Result<LocalDataFrame> {
+    use fugue_core::dataframe::DataFrame;
+    if df.schema() == target && df.schema().types() == target.types() {
+        return Ok(df);
+    }
+    let batches = df
+        .batches()
+        .iter()
+        .map(|batch| {
+            let columns = batch
+                .columns()
+                .iter()
+                .zip(target.fields())
+                .map(|(c, f)| cast_array(c, f.data_type()))
+                .collect::<Result<Vec<ArrayRef>>>()?;
+            Ok(RecordBatch::try_new(Arc::clone(target.arrow()), columns)?)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    LocalDataFrame::new(target.clone(), batches)
+}
+
+#[cfg(test)]
+mod tests;

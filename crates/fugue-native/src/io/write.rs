@@ -1,0 +1,292 @@
+//! The writers of [`save`]: one file, a folder of part files or a Hive
+//! layout, always written at the [`SaveTarget`]'s temporary path and then
+//! committed, so a failed save never touches the previous output.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
+use arrow::datatypes::{DataType, SchemaRef};
+use fugue_core::dataframe::DataFrame;
+use fugue_core::engine::SaveOptions;
+use fugue_core::io::{
+    Compression, CsvOptions, FileFormat, FormatOptions, JsonOptions, ParquetOptions, PathKind,
+    SaveMode, SaveTarget, hive_dir, resolve_format,
+};
+use fugue_core::{Error, LocalDataFrame, Result, Schema};
+use parquet::arrow::ArrowWriter;
+use rayon::prelude::*;
+
+use super::{file_error, gzip_not_supported};
+
+/// Saves the physical partitions `partitions` (all with the same schema) to
+/// `path` (ENG-IO-1, ENG-IO-2, ENG-IO-5..10, ENG-PQ-1, ENG-CSV-1/2,
+/// ENG-JSON-1).
+///
+/// Layouts:
+/// * **one file** at `path` when `force_single` is set (ENG-IO-6, also with
+///   partition keys or a partition number) or there is one partition: the
+///   partitions' rows in order;
+/// * **a folder** of part files `part-00000.<ext>`, ... (ENG-IO-7), one per
+///   non-empty partition (one empty part when all are empty, to keep the
+///   schema); also used for a single partition appended to an existing
+///   folder;
+/// * **Hive** (ENG-IO-8, parquet only): partition keys without
+///   `force_single` → `path/k1=v1/.../part-<partition>.parquet`, the key
+///   columns dropped from the files and their values (as text) in the
+///   folder names.
+///
+/// csv writes a header only with `header=true`, nulls as empty fields and
+/// no index (ENG-CSV-2); json writes one object per line with explicit
+/// `null`s (ENG-JSON-1); parquet keeps the exact schema (ENG-PQ-1). Dates
+/// and datetimes become ISO text in csv and json.
+///
+/// The mode follows [`SaveTarget`]: overwrite replaces a file or folder
+/// only once the new output is complete; append adds part files to an
+/// existing folder (ENG-IO-5).
+///
+/// # Errors
+/// * `ERR-NOT-SUPPORTED`: unknown format hint or suffix, gzip, nested
+///   columns in csv, partition keys with csv/json, append onto or as a
+///   single file (from [`SaveTarget::commit`]);
+/// * `ERR-ARG`: bad or unknown format options, a glob in `path`;
+/// * `ERR-EXISTS`: error mode and `path` exists;
+/// * `ERR-NOT-FOUND`: a partition key that is not a column;
+/// * `ERR-SCHEMA`: every column is a partition key, or a partition's schema
+///   differs from the first one's;
+/// * `ERR-EXECUTION`: file-system or writer failures, naming the file;
+/// * `ERR-INTERNAL`: no partition at all (the caller must pass at least an
+///   empty one carrying the schema).
+pub(crate) fn save(partitions: &[LocalDataFrame], path: &str, options: &SaveOptions) -> Result<()> {
+    let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
+    if compression == Compression::Gzip {
+        return Err(gzip_not_supported(path));
+    }
+    let writer = FileWriter::new(format, &options.format_options)?;
+    let first = partitions.first().ok_or_else(|| {
+        Error::internal("save_df got no partition and so no schema; pass an empty partition")
+    })?;
+    let schema = first.schema().clone();
+    let keys = options.partition_spec.partition_by();
+    let hive = !keys.is_empty() && !options.force_single;
+    let key_indices = if hive {
+        if format != FileFormat::Parquet {
+            return Err(Error::not_supported(format!(
+                "saving {format} partitioned by `{}`: the hive layout is written for parquet \
+                 only; save as parquet or set force_single",
+                keys.join(",")
+            )));
+        }
+        let indices = keys.iter().map(|k| schema.index_of(k)).collect::<Result<Vec<_>>>()?;
+        if (0..schema.len()).all(|i| indices.contains(&i)) {
+            return Err(Error::schema(format!(
+                "every column of `{schema}` is a partition key, so the files would have no column"
+            )));
+        }
+        indices
+    } else {
+        Vec::new()
+    };
+    if let FileWriter::Csv(_) = writer {
+        check_csv_types(&schema)?;
+    }
+
+    let target = SaveTarget::prepare(path, options.mode)?;
+    let append_to_folder =
+        options.mode == SaveMode::Append && target.existing() == PathKind::Folder;
+    if hive {
+        target.create_write_dir()?;
+        let hive = HiveLayout { target: &target, keys, key_indices: &key_indices, format };
+        partitions
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, p)| hive.write_partition(&writer, i, p, &schema))?;
+    } else if options.force_single || (partitions.len() == 1 && !append_to_folder) {
+        let batches = partitions.iter().enumerate().flat_map(|(i, p)| {
+            let batches: Vec<Result<RecordBatch>> = match check_partition(i, p, &schema) {
+                Ok(()) => p.batches().iter().cloned().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            batches
+        });
+        writer.write(target.write_path(), schema.arrow(), batches)?;
+    } else {
+        target.create_write_dir()?;
+        let non_empty: Vec<&LocalDataFrame> =
+            partitions.iter().filter(|p| p.num_rows() > 0).collect();
+        if non_empty.is_empty() {
+            writer.write(&target.part_path(0, format), schema.arrow(), [])?;
+        }
+        non_empty.par_iter().enumerate().try_for_each(|(i, p)| {
+            check_partition(i, p, &schema)?;
+            let batches = p.batches().iter().cloned().map(Ok);
+            writer.write(&target.part_path(i, format), schema.arrow(), batches)
+        })?;
+    }
+    target.commit()
+}
+
+/// `ERR-SCHEMA` when partition `index` does not have `schema`.
+fn check_partition(index: usize, partition: &LocalDataFrame, schema: &Schema) -> Result<()> {
+    if partition.schema() == schema {
+        Ok(())
+    } else {
+        Err(Error::schema(format!(
+            "partition {index} has schema `{}`, but the frame has `{schema}`",
+            partition.schema()
+        )))
+    }
+}
+
+/// `ERR-NOT-SUPPORTED` for list, struct or map columns, which csv cannot hold.
+fn check_csv_types(schema: &Schema) -> Result<()> {
+    match schema.fields().iter().find(|f| f.data_type().is_nested()) {
+        Some(f) => Err(Error::not_supported(format!(
+            "saving column `{}` of type `{}` as csv: csv holds no nested values; \
+             save as parquet or json",
+            f.name(),
+            fugue_core::schema::data_type_to_expr(f.data_type())
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// One file format's writer with its options.
+enum FileWriter {
+    Parquet,
+    Csv(CsvOptions),
+    Json,
+}
+
+impl FileWriter {
+    /// The writer of `format`, its options checked (ENG-IO-10).
+    fn new(format: FileFormat, options: &FormatOptions) -> Result<FileWriter> {
+        Ok(match format {
+            FileFormat::Parquet => {
+                ParquetOptions::from_options(options)?;
+                FileWriter::Parquet
+            }
+            FileFormat::Csv => FileWriter::Csv(CsvOptions::from_options(options)?),
+            FileFormat::Json => {
+                JsonOptions::from_options(options)?;
+                FileWriter::Json
+            }
+        })
+    }
+
+    /// Writes `batches` (all with `schema`) as one new file at `path`; an
+    /// error item stops the write and is returned.
+    fn write(
+        &self,
+        path: &Path,
+        schema: &SchemaRef,
+        batches: impl IntoIterator<Item = Result<RecordBatch>>,
+    ) -> Result<()> {
+        let file = File::create(path).map_err(|e| Error::io(path.display(), e))?;
+        let write_error = |e: arrow::error::ArrowError| file_error("writing", path, e);
+        let mut out = match self {
+            FileWriter::Parquet => {
+                let parquet_error =
+                    |e: parquet::errors::ParquetError| file_error("writing", path, e);
+                let mut w =
+                    ArrowWriter::try_new(file, Arc::clone(schema), None).map_err(parquet_error)?;
+                for batch in batches {
+                    w.write(&batch?).map_err(parquet_error)?;
+                }
+                w.close().map_err(parquet_error)?;
+                return Ok(());
+            }
+            FileWriter::Csv(o) => {
+                let mut w = arrow::csv::WriterBuilder::new()
+                    .with_header(o.header)
+                    .with_delimiter(o.delimiter)
+                    .with_quote(o.quote)
+                    .build(BufWriter::new(file));
+                let mut started = false;
+                for batch in batches {
+                    w.write(&batch?).map_err(write_error)?;
+                    started = true;
+                }
+                if !started {
+                    // writes the header line (if any) of an empty frame
+                    w.write(&RecordBatch::new_empty(Arc::clone(schema))).map_err(write_error)?;
+                }
+                w.into_inner()
+            }
+            FileWriter::Json => {
+                let mut w = arrow::json::WriterBuilder::new()
+                    .with_explicit_nulls(true)
+                    .build::<_, arrow::json::writer::LineDelimited>(BufWriter::new(file));
+                for batch in batches {
+                    w.write(&batch?).map_err(write_error)?;
+                }
+                w.finish().map_err(write_error)?;
+                w.into_inner()
+            }
+        };
+        out.flush().map_err(|e| Error::io(path.display(), e))
+    }
+}
+
+/// The Hive layout of one save (ENG-IO-8).
+struct HiveLayout<'a> {
+    target: &'a SaveTarget,
+    keys: &'a [String],
+    key_indices: &'a [usize],
+    format: FileFormat,
+}
+
+impl HiveLayout<'_> {
+    /// Writes partition `index`: its rows sorted by the keys (lexsort), cut
+    /// into runs of equal keys (`partition` kernel), each run without the
+    /// key columns into `k1=v1/.../part-<index>.<ext>`.
+    fn write_partition(
+        &self,
+        writer: &FileWriter,
+        index: usize,
+        part: &LocalDataFrame,
+        schema: &Schema,
+    ) -> Result<()> {
+        check_partition(index, part, schema)?;
+        if part.num_rows() == 0 {
+            return Ok(());
+        }
+        let batch = part.to_batch()?;
+        let sort: Vec<SortColumn> = self
+            .key_indices
+            .iter()
+            .map(|&i| SortColumn { values: Arc::clone(batch.column(i)), options: None })
+            .collect();
+        let sorted = take_record_batch(&batch, &lexsort_to_indices(&sort, None)?)?;
+        let key_columns: Vec<ArrayRef> =
+            self.key_indices.iter().map(|&i| Arc::clone(sorted.column(i))).collect();
+        let runs = partition(&key_columns)?.ranges();
+        let key_text = key_columns
+            .iter()
+            .map(|c| cast(c, &DataType::Utf8))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let data_indices: Vec<usize> =
+            (0..sorted.num_columns()).filter(|i| !self.key_indices.contains(i)).collect();
+        let data = sorted.project(&data_indices)?;
+        for run in runs {
+            let pairs: Vec<(&str, Option<&str>)> = self
+                .keys
+                .iter()
+                .zip(&key_text)
+                .map(|(k, text)| {
+                    let text = text.as_string::<i32>();
+                    (k.as_str(), text.is_valid(run.start).then(|| text.value(run.start)))
+                })
+                .collect();
+            let dir = hive_dir(self.target.write_path(), &pairs);
+            fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+            let file = dir.join(self.target.part_name(index, self.format));
+            let rows = data.slice(run.start, run.end - run.start);
+            writer.write(&file, &data.schema(), [Ok(rows)])?;
+        }
+        Ok(())
+    }
+}
