@@ -123,7 +123,7 @@ impl ExecutionEngine for NativeExecutionEngine {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { sql: false, table_storage: false, save_append: false, distributed: false }
+        Capabilities { sql: false, table_storage: false, save_append: true, distributed: false }
     }
 
     fn get_current_parallelism(&self) -> usize {
@@ -260,6 +260,11 @@ impl ExecutionEngine for NativeExecutionEngine {
 
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let native = self.to_native(df)?;
+        if native.partitions().is_empty() {
+            // keep the schema in the written data (ENG-PQ-1) even with no rows
+            let empty = [LocalDataFrame::empty(fugue_core::DataFrame::schema(&native).clone())?];
+            return crate::io::save(&empty, path, options);
+        }
         crate::io::save(native.partitions(), path, options)
     }
 }
