@@ -69,7 +69,11 @@ impl Evaluated {
 ///   incomparable types, `NOT` / `AND` / `OR` of non-booleans, `coalesce`
 ///   of incompatible types;
 /// * `ERR-CAST` when a cast fails or integer arithmetic overflows.
-pub(crate) fn evaluate(expr: &ColumnExpr, batch: &RecordBatch, schema: &Schema) -> Result<ArrayRef> {
+pub(crate) fn evaluate(
+    expr: &ColumnExpr,
+    batch: &RecordBatch,
+    schema: &Schema,
+) -> Result<ArrayRef> {
     let ev = Evaluator { batch, schema };
     let out = ev.eval(expr)?;
     broadcast(&out.array, batch.num_rows())
@@ -255,10 +259,7 @@ impl Evaluator<'_> {
                 if !is_numeric(&t) {
                     return Err(Error::arg(
                         "expression",
-                        format!(
-                            "negation needs a number, `{e}` has `{}`",
-                            data_type_to_expr(&t)
-                        ),
+                        format!("negation needs a number, `{e}` has `{}`", data_type_to_expr(&t)),
                     ));
                 }
                 let v = if t.is_unsigned_integer() { cast_to(v, &DataType::Int64)? } else { v };
@@ -319,9 +320,8 @@ impl Evaluator<'_> {
             BinaryOp::Mul => numeric::mul(&lv, &rv)?,
             _ => {
                 // ENG-EXPR-SEM-3: a zero divisor gives null
-                let zeros = BooleanArray::from_unary(rv.array.as_primitive::<Float64Type>(), |v| {
-                    v == 0.0
-                });
+                let zeros =
+                    BooleanArray::from_unary(rv.array.as_primitive::<Float64Type>(), |v| v == 0.0);
                 let rv = rv.with(nullif(rv.array.as_ref(), &zeros)?);
                 numeric::div(&lv, &rv)?
             }
@@ -463,8 +463,7 @@ mod tests {
     fn batch() -> (RecordBatch, Schema) {
         let a: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), None, Some(3), Some(0)]));
         let b: ArrayRef = Arc::new(Float64Array::from(vec![Some(2.0), Some(1.0), None, Some(0.0)]));
-        let s: ArrayRef =
-            Arc::new(StringArray::from(vec![Some("x"), Some("y"), None, Some("x")]));
+        let s: ArrayRef = Arc::new(StringArray::from(vec![Some("x"), Some("y"), None, Some("x")]));
         let f: ArrayRef =
             Arc::new(BooleanArray::from(vec![Some(true), None, Some(false), Some(true)]));
         let fields = vec![

@@ -12,8 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, Float64Array, Int64Array, PrimitiveArray, UInt64Array,
-    new_null_array,
+    Array, ArrayRef, AsArray, Float64Array, Int64Array, PrimitiveArray, UInt64Array, new_null_array,
 };
 use arrow::buffer::NullBuffer;
 use arrow::compute::take;
@@ -94,9 +93,8 @@ pub(crate) fn count_distinct(columns: &[ArrayRef], groups: &Groups) -> Result<Ar
     if columns.is_empty() {
         return Ok(Arc::new(Int64Array::from(counts)));
     }
-    let converter = RowConverter::new(
-        columns.iter().map(|c| SortField::new(c.data_type().clone())).collect(),
-    )?;
+    let converter =
+        RowConverter::new(columns.iter().map(|c| SortField::new(c.data_type().clone())).collect())?;
     let rows = converter.convert_columns(columns)?;
     let nulls: Vec<Option<NullBuffer>> = columns.iter().map(|c| validity(c.as_ref())).collect();
     let mut seen = HashSet::new();
@@ -191,10 +189,7 @@ fn first_last(last: bool, values: &ArrayRef, groups: &Groups) -> Result<ArrayRef
 }
 
 /// Typed per-group sums of a primitive array; null for groups without values.
-fn sum_typed<T: ArrowPrimitiveType>(
-    values: &ArrayRef,
-    groups: &Groups,
-) -> Result<PrimitiveArray<T>>
+fn sum_typed<T: ArrowPrimitiveType>(values: &ArrayRef, groups: &Groups) -> Result<PrimitiveArray<T>>
 where
     T::Native: ArrowNativeTypeOp,
 {
@@ -239,7 +234,9 @@ fn sum(values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
 
 fn avg(values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
     let t = values.data_type();
-    if !(t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..) | DataType::Null))
+    if !(t.is_integer()
+        || t.is_floating()
+        || matches!(t, DataType::Decimal128(..) | DataType::Null))
     {
         return Err(not_numeric("avg", t));
     }

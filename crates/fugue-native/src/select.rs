@@ -18,11 +18,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use arrow::array::ArrayRef;
+use arrow::array::UInt64Array;
 use arrow::compute::{filter_record_batch, take, take_record_batch};
 use arrow::datatypes::{Field, FieldRef, Schema as ArrowSchema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow::row::{RowConverter, SortField};
-use arrow::array::UInt64Array;
 use fugue_core::dataframe::DataFrame;
 use fugue_core::expr::{
     AggFunc, ExprKind, aggregate_select, assign_select, check_columns_exist, validate_filter,
@@ -32,7 +32,9 @@ use fugue_core::value::cast_array;
 use fugue_core::{ColumnExpr, Error, LocalDataFrame, Result, Schema, SelectColumns};
 
 use crate::eval::{evaluate, evaluate_predicate};
-use crate::groupby::{Groups, aggregate as aggregate_values, count_distinct, count_rows, group_rows};
+use crate::groupby::{
+    Groups, aggregate as aggregate_values, count_distinct, count_rows, group_rows,
+};
 
 /// `SELECT cols [WHERE where_] [GROUP BY inferred keys] [HAVING having]`
 /// over `df` (ENG-SEL-1..8).
@@ -157,9 +159,9 @@ fn project(batch: &RecordBatch, schema: &Schema, items: &[ColumnExpr]) -> Result
 }
 
 fn output_name(item: &ColumnExpr) -> Result<String> {
-    item.output_name()
-        .map(str::to_string)
-        .ok_or_else(|| Error::arg("select", format!("`{item}` has no output name, give it an alias")))
+    item.output_name().map(str::to_string).ok_or_else(|| {
+        Error::arg("select", format!("`{item}` has no output name, give it an alias"))
+    })
 }
 
 /// A record batch of named arrays (all nullable) with `num_rows` rows.
@@ -294,8 +296,7 @@ fn aggregate_batch(
     let items = cols.items().iter().map(|i| rewriter.rewrite(i)).collect::<Result<Vec<_>>>()?;
     let having = having.map(|h| rewriter.rewrite(h)).transpose()?;
 
-    let key_arrays =
-        keys.iter().map(|k| evaluate(k, batch, schema)).collect::<Result<Vec<_>>>()?;
+    let key_arrays = keys.iter().map(|k| evaluate(k, batch, schema)).collect::<Result<Vec<_>>>()?;
     let groups = group_rows(&key_arrays, batch.num_rows())?;
     let first_rows = UInt64Array::from_iter_values(groups.first_rows.iter().map(|&i| i as u64));
 
@@ -307,7 +308,8 @@ fn aggregate_batch(
         columns.push((agg_name(i), compute_agg(agg, batch, schema, &groups)?));
     }
     let mut agg_batch = make_batch(columns, groups.num_groups)?;
-    let agg_schema = Schema::from_fields_unchecked_types(agg_batch.schema().fields().iter().cloned())?;
+    let agg_schema =
+        Schema::from_fields_unchecked_types(agg_batch.schema().fields().iter().cloned())?;
     if let Some(h) = having {
         let keep = evaluate_predicate(&h, &agg_batch, &agg_schema)?;
         agg_batch = filter_record_batch(&agg_batch, &keep)?;
