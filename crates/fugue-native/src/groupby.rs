@@ -17,7 +17,8 @@ use arrow::array::{
 use arrow::buffer::NullBuffer;
 use arrow::compute::take;
 use arrow::datatypes::{
-    ArrowNativeTypeOp, ArrowPrimitiveType, DataType, Decimal128Type, Float64Type, Int64Type,
+    ArrowNativeTypeOp, ArrowPrimitiveType, DataType, Date32Type, Decimal128Type, Float32Type,
+    Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
     UInt64Type,
 };
 use arrow::row::{RowConverter, SortField};
@@ -151,10 +152,60 @@ fn take_per_group(values: &ArrayRef, picks: Vec<Option<u64>>) -> Result<ArrayRef
     Ok(take(values.as_ref(), &indices, None)?)
 }
 
-fn min_max(is_max: bool, values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
-    if values.data_type() == &DataType::Null {
-        return Ok(new_null_array(&DataType::Null, groups.num_groups));
+/// Typed `min` / `max` of a primitive array; floats in total order (NaN
+/// largest), like the row format used for the other types.
+fn min_max_typed<T: ArrowPrimitiveType>(
+    is_max: bool,
+    values: &ArrayRef,
+    groups: &Groups,
+) -> ArrayRef
+where
+    T::Native: ArrowNativeTypeOp,
+{
+    let a = values.as_primitive::<T>();
+    let mut best: Vec<Option<T::Native>> = vec![None; groups.num_groups];
+    for (i, &g) in groups.ids.iter().enumerate() {
+        if a.is_null(i) {
+            continue;
+        }
+        let v = a.value(i);
+        let better = match best[g] {
+            None => true,
+            Some(b) => {
+                let o = v.compare(b);
+                if is_max { o.is_gt() } else { o.is_lt() }
+            }
+        };
+        if better {
+            best[g] = Some(v);
+        }
     }
+    let out: PrimitiveArray<T> = best.into_iter().collect();
+    Arc::new(out.with_data_type(values.data_type().clone()))
+}
+
+fn min_max(is_max: bool, values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
+    let typed = match values.data_type() {
+        DataType::Null => return Ok(new_null_array(&DataType::Null, groups.num_groups)),
+        DataType::Int8 => min_max_typed::<Int8Type>,
+        DataType::Int16 => min_max_typed::<Int16Type>,
+        DataType::Int32 => min_max_typed::<Int32Type>,
+        DataType::Int64 => min_max_typed::<Int64Type>,
+        DataType::UInt8 => min_max_typed::<UInt8Type>,
+        DataType::UInt16 => min_max_typed::<UInt16Type>,
+        DataType::UInt32 => min_max_typed::<UInt32Type>,
+        DataType::UInt64 => min_max_typed::<UInt64Type>,
+        DataType::Float32 => min_max_typed::<Float32Type>,
+        DataType::Float64 => min_max_typed::<Float64Type>,
+        DataType::Date32 => min_max_typed::<Date32Type>,
+        _ => return min_max_rows(is_max, values, groups),
+    };
+    Ok(typed(is_max, values, groups))
+}
+
+/// `min` / `max` of any type through the row format: the index of the best
+/// row per group, then `take`.
+fn min_max_rows(is_max: bool, values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
     let converter = RowConverter::new(vec![SortField::new(values.data_type().clone())])?;
     let rows = converter.convert_columns(std::slice::from_ref(values))?;
     let nulls = validity(values.as_ref());
@@ -259,7 +310,6 @@ fn avg(values: &ArrayRef, groups: &Groups) -> Result<ArrayRef> {
 mod tests {
     use super::*;
     use arrow::array::{Int32Array, StringArray};
-    use arrow::datatypes::Int32Type;
 
     fn keyed() -> Groups {
         let k: ArrayRef = Arc::new(StringArray::from(vec![Some("a"), None, Some("a"), None]));
@@ -323,6 +373,18 @@ mod tests {
         assert_eq!(min.as_string::<i32>().value(0), "a");
         let err = aggregate(AggFunc::Sum, &v, &g).unwrap_err();
         assert!(err.is_invalid_argument());
+    }
+
+    #[test]
+    fn min_max_typed_and_row_paths_agree() {
+        let g = group_rows(&[], 4).unwrap();
+        let f: ArrayRef =
+            Arc::new(Float64Array::from(vec![Some(1.5), None, Some(-2.0), Some(0.5)]));
+        let max = aggregate(AggFunc::Max, &f, &g).unwrap();
+        assert_eq!(max.as_primitive::<Float64Type>().value(0), 1.5);
+        let rows = min_max_rows(false, &f, &g).unwrap();
+        let typed = aggregate(AggFunc::Min, &f, &g).unwrap();
+        assert_eq!(&rows, &typed);
     }
 
     #[test]

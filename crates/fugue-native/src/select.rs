@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use arrow::array::ArrayRef;
 use arrow::array::UInt64Array;
-use arrow::compute::{filter_record_batch, take, take_record_batch};
+use arrow::compute::{concat_batches, filter_record_batch, take, take_record_batch};
 use arrow::datatypes::{Field, FieldRef, Schema as ArrowSchema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow::row::{RowConverter, SortField};
@@ -70,20 +70,42 @@ pub(crate) fn select(
     for cond in where_.iter().chain(having.iter()) {
         check_columns_exist(cond, schema)?;
     }
-    let mut batch = df.to_batch()?;
-    if let Some(w) = where_ {
-        let keep = evaluate_predicate(w, &batch, schema)?;
-        batch = filter_record_batch(&batch, &keep)?;
-    }
-    let mut out = if cols.has_agg() {
-        aggregate_batch(&batch, schema, &cols, having)?
-    } else {
-        project(&batch, schema, cols.items())?
+    let where_batch = |batch: &RecordBatch| -> Result<RecordBatch> {
+        match where_ {
+            Some(w) => Ok(filter_record_batch(batch, &evaluate_predicate(w, batch, schema)?)?),
+            None => Ok(batch.clone()),
+        }
     };
-    if cols.is_distinct() {
-        out = distinct_rows(&out)?;
+    if cols.has_agg() {
+        let batch = where_batch(&df.to_batch()?)?;
+        let mut out = aggregate_batch(&batch, schema, &cols, having)?;
+        if cols.is_distinct() {
+            out = distinct_rows(&out)?;
+        }
+        return LocalDataFrame::from_batch(out);
     }
-    LocalDataFrame::from_batch(out)
+    // no aggregation: batch by batch (an empty frame still gives the types)
+    let empty;
+    let inputs = match df.batches() {
+        [] => {
+            empty = [RecordBatch::new_empty(schema.arrow().clone())];
+            &empty[..]
+        }
+        batches => batches,
+    };
+    let outs = inputs
+        .iter()
+        .map(|b| project(&where_batch(b)?, schema, cols.items()))
+        .collect::<Result<Vec<_>>>()?;
+    let Some(first) = outs.first() else {
+        return Err(Error::internal("select produced no batch"));
+    };
+    let out_schema = first.schema();
+    if cols.is_distinct() {
+        let all = concat_batches(&out_schema, &outs)?;
+        return LocalDataFrame::from_batch(distinct_rows(&all)?);
+    }
+    LocalDataFrame::new(Schema::from_arrow(&out_schema)?, outs)
 }
 
 /// Keeps the rows of `df` where `condition` is true; null and false rows are
@@ -127,8 +149,7 @@ pub(crate) fn assign(df: &LocalDataFrame, columns: &[ColumnExpr]) -> Result<Loca
     if columns.is_empty() {
         return Ok(df.clone());
     }
-    let batch = df.to_batch()?;
-    LocalDataFrame::from_batch(project(&batch, df.schema(), cols.items())?)
+    select(df, &cols, None, None)
 }
 
 /// Aggregates `df` by `keys` (ENG-AGG-1..3): output = the keys in `keys`

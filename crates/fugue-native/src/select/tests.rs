@@ -317,6 +317,17 @@ fn eng_expr_type_1_3_8_output_types() {
 }
 
 #[test]
+fn eng_sel_8_empty_input_keeps_output_types() {
+    let empty = LocalDataFrame::empty(abc().schema().clone()).unwrap();
+    let cols = sel(vec![(col("a") + 1).alias("x"), col("c").is_null().alias("n")]);
+    let out = select(&empty, &cols, None, None).unwrap();
+    assert_eq!(out.schema(), "x:int,n:bool");
+    assert_eq!(out.num_rows(), 0);
+    let out = assign(&empty, &[lit(1).alias("x")]).unwrap();
+    assert_eq!(out.schema(), "a:int,b:int,c:str,x:long");
+}
+
+#[test]
 fn eng_expr_sem_3_division_by_zero_is_null() {
     let df = frame(vec![vec![i(1), i(0)], vec![i(3), i(2)]], "a:int,b:int");
     let out = select(&df, &sel(vec![(col("a") / col("b")).alias("q")]), None, None).unwrap();
@@ -414,6 +425,13 @@ fn select_over_several_batches() {
     let df = LocalDataFrame::new(a.schema().clone(), batches).unwrap();
     let out = filter(&df, &col("a").eq(1)).unwrap();
     assert_eq!(out.num_rows(), 4);
+    let cols = sel(vec![(col("b") + 1).alias("x")]);
+    let out = select(&df, &cols, Some(&col("a").eq(1)), None).unwrap();
+    assert_eq!(out.rows().unwrap(), vec![vec![i(11)], vec![i(21)], vec![i(11)], vec![i(21)]]);
+    let cols = SelectColumns::new(vec![col("a")], true).unwrap();
+    assert_eq!(select(&df, &cols, None, None).unwrap().num_rows(), 3);
+    let out = assign(&df, &[lit(1).alias("x")]).unwrap();
+    assert_eq!(out.num_rows(), 10);
     let out = aggregate(&df, &["a".to_string()], &[count(all_cols()).alias("n")]).unwrap();
     assert_eq!(sorted(&out), vec![vec![N, l(4)], vec![i(1), l(4)], vec![i(2), l(2)]]);
 }
