@@ -15,6 +15,7 @@ mod clean;
 mod engine;
 mod eval;
 mod frame;
+mod groupby;
 mod io;
 mod join;
 mod map;
