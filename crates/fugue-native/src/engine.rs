@@ -1,9 +1,9 @@
 //! `NativeExecutionEngine`: the reference engine.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 
-use fugue_core::conf::Conf;
+use fugue_core::conf::{Conf, SQL_ENGINE};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
 use fugue_core::engine::params::{check_set_schemas, plan_join};
@@ -11,7 +11,10 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, SampleSpec, SaveOptions, SqlEngineRef,
 };
-use fugue_core::{ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns};
+use fugue_core::{
+    ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns,
+    make_sql_engine, registered_sql_engines,
+};
 
 use crate::frame::NativeDataFrame;
 
@@ -24,22 +27,73 @@ pub const NATIVE_THREADS: &str = "fugue.native.threads";
 ///
 /// Build it with [`NativeExecutionEngine::new`] or by name through the
 /// registry (`fugue_core::make_engine("native", conf)`).
+///
+/// The engine is a shared handle (ENG-GEN-3): `clone` gives the same engine
+/// (same pool, same conf, same SQL facet). Its parallelism is the pool size
+/// (ENG-GEN-6), which feeds `CONCURRENCY`; `map_dataframe` and
+/// `repartition` run physical partitions in parallel on the pool.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::engine::map::map_fn;
+/// use fugue_core::{Conf, DataFrame, DataFrameRef, LocalDataFrame, MapEngine, PartitionSpec, Value};
+/// use fugue_native::NativeExecutionEngine;
+///
+/// let engine = NativeExecutionEngine::new(Conf::new())?;
+/// let rows = vec![
+///     vec![Value::from("a"), Value::from(3)],
+///     vec![Value::from("b"), Value::from(1)],
+///     vec![Value::from("a"), Value::from(5)],
+/// ];
+/// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "k:str,v:int")?);
+/// // one call per key, rows sorted by `v desc`: keep the top row of each key
+/// let spec = PartitionSpec::builder().by(["k"]).presort("v desc").build()?;
+/// let top = map_fn(|_cursor, part| Ok(part.slice(0, 1)));
+/// let out = engine.map_dataframe(&df, top, &"k:str,v:int".parse()?, &spec, None)?;
+/// assert_eq!(out.count()?, 2);
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
+#[derive(Clone)]
 pub struct NativeExecutionEngine {
+    shared: Arc<Shared>,
+    sql: SqlSlot,
+}
+
+/// What every handle of one engine shares.
+struct Shared {
     conf: Conf,
-    pool: Arc<rayon::ThreadPool>,
+    pool: rayon::ThreadPool,
+}
+
+/// The lazily built SQL facet (ENG-GEN-5). User handles own it; the handle
+/// given to the SQL engine itself only points to it, so the engine and its
+/// SQL facet never keep each other alive.
+#[derive(Clone)]
+enum SqlSlot {
+    Owned(Arc<OnceLock<SqlEngineRef>>),
+    Borrowed(Weak<OnceLock<SqlEngineRef>>),
+}
+
+impl SqlSlot {
+    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
+        match self {
+            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
+            SqlSlot::Borrowed(slot) => slot.upgrade(),
+        }
+    }
 }
 
 impl fmt::Debug for NativeExecutionEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NativeExecutionEngine")
-            .field("threads", &self.pool.current_num_threads())
+            .field("threads", &self.shared.pool.current_num_threads())
             .finish()
     }
 }
 
 impl fmt::Display for NativeExecutionEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NativeExecutionEngine(threads={})", self.pool.current_num_threads())
+        write!(f, "NativeExecutionEngine(threads={})", self.shared.pool.current_num_threads())
     }
 }
 
@@ -48,8 +102,8 @@ impl NativeExecutionEngine {
     /// `fugue.native.threads` sets the pool size (default: number of CPUs).
     ///
     /// # Errors
-    /// `ERR-ARG` for a non-integer or zero thread count; `ERR-EXECUTION`
-    /// when the thread pool cannot be created.
+    /// `ERR-ARG` for a non-integer thread count; `ERR-EXECUTION` when the
+    /// thread pool cannot be created.
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
         let threads: usize = conf.get(NATIVE_THREADS, 0usize)?;
@@ -59,7 +113,10 @@ impl NativeExecutionEngine {
             builder = builder.num_threads(threads);
         }
         let pool = builder.build().map_err(|e| Error::backend("native", "build thread pool", e))?;
-        Ok(NativeExecutionEngine { conf, pool: Arc::new(pool) })
+        Ok(NativeExecutionEngine {
+            shared: Arc::new(Shared { conf, pool }),
+            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+        })
     }
 
     /// A fresh engine for the conformance suite (`fugue.test = true`).
@@ -72,7 +129,9 @@ impl NativeExecutionEngine {
     }
 
     /// Converts any frame into a native frame (ENG-TODF-1/2): a native frame
-    /// is returned as is, anything else is materialised as one partition.
+    /// is returned as is (a cheap clone sharing its data and metadata);
+    /// anything else is materialised as one partition, metadata kept, a
+    /// zero-row frame keeping its schema (ENG-TODF-4).
     ///
     /// # Errors
     /// Errors of the source frame while materialising.
@@ -88,7 +147,17 @@ impl NativeExecutionEngine {
     }
 
     pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        &self.pool
+        &self.shared.pool
+    }
+
+    /// The SQL engine name to use: `fugue.sql.engine` when set, else the
+    /// first registered SQL engine (by name).
+    fn sql_engine_name(&self) -> Result<Option<String>> {
+        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
+        if let Some(name) = configured.filter(|n| !n.trim().is_empty()) {
+            return Ok(Some(name));
+        }
+        Ok(registered_sql_engines().first().map(|e| e.name.to_string()))
     }
 }
 
@@ -119,24 +188,61 @@ impl ExecutionEngine for NativeExecutionEngine {
     }
 
     fn conf(&self) -> &Conf {
-        &self.conf
+        &self.shared.conf
     }
 
+    /// `sql` is true when a SQL engine is available to [`Self::sql_engine`]
+    /// (the configured one is registered, or any is when none is configured).
     fn capabilities(&self) -> Capabilities {
-        Capabilities { sql: false, table_storage: false, save_append: false, distributed: false }
+        let sql = match self.sql_engine_name() {
+            Ok(Some(name)) => registered_sql_engines().iter().any(|e| {
+                e.name.eq_ignore_ascii_case(&name)
+                    || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(&name))
+            }),
+            _ => false,
+        };
+        Capabilities { sql, table_storage: false, save_append: false, distributed: false }
     }
 
+    /// The size of the engine's rayon pool (ENG-GEN-6).
     fn get_current_parallelism(&self) -> usize {
-        self.pool.current_num_threads().max(1)
+        self.shared.pool.current_num_threads().max(1)
     }
 
+    /// The SQL facet (ENG-SQL-4, ENG-GEN-5): the registered SQL engine named
+    /// by `fugue.sql.engine`, else the first registered one, bound to this
+    /// engine; built on first use and then shared by every clone of the
+    /// engine.
+    ///
+    /// # Errors
+    /// `ERR-PLUGIN` when the configured name is not registered;
+    /// `ERR-NOT-SUPPORTED` when no SQL engine is linked at all (features
+    /// `datafusion` and `polars` of `fugue` provide one).
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        Err(Error::unsupported(
-            "native",
-            "sql (no SQL engine is linked; enable feature `datafusion` or `polars` of `fugue`)",
-        ))
+        let slot = self.sql.get();
+        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
+            return Ok(Arc::clone(sql));
+        }
+        let name = self.sql_engine_name()?.ok_or_else(|| {
+            Error::unsupported(
+                "native",
+                "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of the \
+                 `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
+            )
+        })?;
+        let facet_handle = NativeExecutionEngine {
+            shared: Arc::clone(&self.shared),
+            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
+        };
+        let sql = make_sql_engine(&name, Arc::new(facet_handle))?;
+        Ok(match slot {
+            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
+            None => sql,
+        })
     }
 
+    /// ENG-TODF-1..4: a native frame is returned as is (the same `Arc`,
+    /// metadata kept); any other frame is materialised as one partition.
     fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
         if df.is::<NativeDataFrame>() {
             return Ok(Arc::clone(df));
@@ -149,12 +255,16 @@ impl ExecutionEngine for NativeExecutionEngine {
         Ok(Arc::new(crate::repartition::repartition(self, &native, spec)?))
     }
 
+    /// A local engine has nothing to replicate: `to_df` (ENG-BCAST-1/2).
     fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
         self.to_df(df)
     }
 
+    /// Native frames are always computed, so persisting is converting
+    /// (ENG-PERSIST-1..5): a native frame comes back as the same `Arc`
+    /// (idempotent, no copy), anything else is materialised once; metadata
+    /// kept. `lazy` makes no difference.
     fn persist(&self, df: &DataFrameRef, _lazy: bool) -> Result<DataFrameRef> {
-        // Native frames are always computed: persisting is converting (ENG-PERSIST-1..5).
         self.to_df(df)
     }
 

@@ -8,6 +8,28 @@ use fugue_core::{LocalDataFrame, Result, Schema};
 /// A frame of the native engine: a schema plus physical partitions, each a
 /// local Arrow frame (ENG-GEN-2). `num_partitions` is the number of
 /// physical partitions (DF-KIND-2); it is always computed (bounded).
+///
+/// Cloning is cheap (the partitions and the metadata are reference
+/// counted) and a clone is the same data. Column operations (`rename`,
+/// `drop_columns`, `select_columns`, `alter_columns`) run per partition and
+/// keep the partition layout; they validate with the shared core
+/// functions, so their errors match every other engine's. `head` reads only
+/// the leading partitions it needs.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::{Conf, DataFrame, DataFrameRef, ExecutionEngine, LocalDataFrame, PartitionSpec, Value};
+/// use fugue_native::{NativeDataFrame, NativeExecutionEngine};
+///
+/// let engine = NativeExecutionEngine::new(Conf::new())?;
+/// let rows = (0..10).map(|i| vec![Value::from(i % 3), Value::from(i)]).collect();
+/// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "k:int,v:int")?);
+/// let parts = engine.repartition(&df, &PartitionSpec::builder().num(2).by(["k"]).build()?)?;
+/// let native = parts.downcast_ref::<NativeDataFrame>().expect("a native frame");
+/// assert!(native.partitions().len() <= 2);
+/// assert_eq!(native.partitions().iter().map(|p| p.num_rows()).sum::<usize>(), 10);
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct NativeDataFrame {
     schema: Schema,
@@ -38,7 +60,8 @@ impl NativeDataFrame {
         })
     }
 
-    /// A one-partition frame over a local frame (metadata kept).
+    /// A one-partition frame over a local frame (metadata kept, ENG-TODF-2;
+    /// a zero-row frame keeps its schema, ENG-TODF-4).
     pub fn from_local(local: LocalDataFrame) -> Self {
         let metadata = Arc::new(local.metadata().clone());
         NativeDataFrame {
@@ -48,7 +71,8 @@ impl NativeDataFrame {
         }
     }
 
-    /// The physical partitions.
+    /// The physical partitions, in order (possibly none for an empty frame).
+    /// Each is a local Arrow frame with this frame's schema.
     pub fn partitions(&self) -> &[LocalDataFrame] {
         &self.partitions
     }
@@ -124,7 +148,20 @@ impl DataFrame for NativeDataFrame {
         self.to_local()
     }
     fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame> {
-        self.to_local()?.head(n, columns)
+        // only the leading partitions that hold the first `n` rows are touched
+        let mut batches = Vec::new();
+        let mut left = n;
+        for p in self.partitions.iter() {
+            if left == 0 {
+                break;
+            }
+            let part = p.slice(0, left);
+            left -= part.num_rows();
+            batches.extend(part.into_batches());
+        }
+        LocalDataFrame::new(self.schema.clone(), batches)?
+            .with_metadata_map((*self.metadata).clone())
+            .head(n, columns)
     }
     fn rename(&self, pairs: &[(&str, &str)]) -> Result<DataFrameRef> {
         fugue_core::dataframe::rename_schema(&self.schema, pairs)?;

@@ -23,7 +23,7 @@ mod sample;
 mod select;
 mod setops;
 
-pub use engine::NativeExecutionEngine;
+pub use engine::{NATIVE_THREADS, NativeExecutionEngine};
 pub use frame::NativeDataFrame;
 
 fugue_core::register_engine!("native", [], engine::build_engine);
