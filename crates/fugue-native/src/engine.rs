@@ -373,3 +373,126 @@ impl ExecutionEngine for NativeExecutionEngine {
         crate::io::save(native.partitions(), path, options)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use fugue_core::dataframe::{DataFrames, Metadata};
+    use fugue_core::engine::{SqlEngine, StructuredSql};
+    use fugue_core::{ErrorKind, Value};
+
+    use super::*;
+
+    /// A SQL engine that only remembers the engine it is bound to.
+    #[derive(Debug)]
+    struct FakeSql {
+        engine: EngineRef,
+    }
+
+    impl SqlEngine for FakeSql {
+        fn name(&self) -> &str {
+            "native-test-sql"
+        }
+        fn select(&self, _: &DataFrames, _: &StructuredSql) -> Result<DataFrameRef> {
+            Err(Error::unsupported("native-test-sql", "select"))
+        }
+    }
+
+    fn build_fake(engine: EngineRef) -> Result<SqlEngineRef> {
+        Ok(Arc::new(FakeSql { engine }))
+    }
+
+    fugue_core::register_sql_engine!("native-test-sql", [], build_fake);
+
+    fn engine() -> NativeExecutionEngine {
+        NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, 2i64)).expect("engine")
+    }
+
+    fn local_with_metadata() -> DataFrameRef {
+        let mut md = Metadata::new();
+        md.insert("m".into(), "x".into());
+        let local = LocalDataFrame::from_rows(vec![vec![Value::Int32(1)]], "a:int").expect("df");
+        Arc::new(local.with_metadata_map(md))
+    }
+
+    #[test]
+    fn eng_gen_6_parallelism_is_the_pool_size() {
+        assert_eq!(engine().get_current_parallelism(), 2);
+        assert_eq!(engine().to_string(), "NativeExecutionEngine(threads=2)", "ENG-GEN-7");
+    }
+
+    #[test]
+    fn eng_todf_1_2_4_native_frames_pass_through_others_are_converted() {
+        let e = engine();
+        let local = local_with_metadata();
+        let native = e.to_df(&local).expect("to_df");
+        assert!(native.is::<NativeDataFrame>(), "ENG-TODF-2");
+        assert_eq!(native.metadata(), local.metadata(), "metadata kept");
+        let again = e.to_df(&native).expect("to_df");
+        assert!(Arc::ptr_eq(&again, &native), "ENG-TODF-1: same object");
+        let empty: DataFrameRef =
+            Arc::new(LocalDataFrame::empty("a:int,b:str".parse().expect("schema")).expect("e"));
+        let empty = e.to_df(&empty).expect("to_df");
+        assert_eq!(empty.schema().to_string(), "a:int,b:str", "ENG-TODF-4");
+        assert_eq!(empty.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn eng_bcast_2_eng_persist_2_4_keep_metadata_and_are_idempotent() {
+        let e = engine();
+        let local = local_with_metadata();
+        let b = e.broadcast(&local).expect("broadcast");
+        assert_eq!(b.metadata(), local.metadata());
+        let p = e.persist(&local, false).expect("persist");
+        assert_eq!(p.metadata(), local.metadata());
+        let p2 = e.persist(&p, true).expect("persist");
+        assert!(Arc::ptr_eq(&p, &p2), "persisting a persisted frame is the identity");
+        let r = e.repartition(&p, &PartitionSpec::num(1)).expect("repartition");
+        assert_eq!(r.metadata(), local.metadata());
+    }
+
+    #[test]
+    fn eng_gen_3_clones_are_the_same_engine() {
+        let e = engine();
+        let c = e.clone();
+        assert!(Arc::ptr_eq(&e.shared, &c.shared));
+    }
+
+    #[test]
+    fn eng_sql_4_sql_facet_comes_from_the_registry_and_is_shared() {
+        let e = engine();
+        assert!(e.capabilities().sql, "a SQL engine is registered in this binary");
+        let sql = e.sql_engine().expect("sql engine");
+        assert_eq!(sql.name(), "native-test-sql");
+        let again = e.clone().sql_engine().expect("sql engine");
+        assert!(Arc::ptr_eq(&sql, &again), "ENG-GEN-5: one facet per engine");
+        // the facet is bound to this engine: same pool, and it sees the same facet
+        let any: &dyn std::any::Any = sql.as_ref();
+        let fake = any.downcast_ref::<FakeSql>().expect("fake");
+        let bound = fake.engine.downcast_ref::<NativeExecutionEngine>().expect("native");
+        assert!(Arc::ptr_eq(&bound.shared, &e.shared));
+        let via_bound = fake.engine.sql_engine().expect("sql engine");
+        assert!(Arc::ptr_eq(&via_bound, &sql));
+    }
+
+    #[test]
+    fn eng_sql_4_configured_name_must_be_registered() {
+        let conf = Conf::empty().with_entry(SQL_ENGINE, "NATIVE-TEST-SQL");
+        let e = NativeExecutionEngine::new(conf).expect("engine");
+        assert!(e.capabilities().sql);
+        assert_eq!(
+            e.sql_engine().map(|s| s.name().to_string()).ok().as_deref(),
+            Some("native-test-sql")
+        );
+        let conf = Conf::empty().with_entry(SQL_ENGINE, "nope");
+        let e = NativeExecutionEngine::new(conf).expect("engine");
+        assert!(!e.capabilities().sql);
+        assert_eq!(e.sql_engine().err().map(|e| e.kind()), Some(ErrorKind::Plugin));
+    }
+
+    #[test]
+    fn eng_conf_bad_thread_count_is_err_arg() {
+        let err =
+            NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, "many")).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
+    }
+}

@@ -183,3 +183,83 @@ impl DataFrame for NativeDataFrame {
         self.map_partitions(|p| p.alter_columns(subschema))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use fugue_core::{ErrorKind, Value};
+
+    use super::*;
+
+    /// Three partitions: [0,1,2], [3,4], [5].
+    fn frame() -> NativeDataFrame {
+        let part = |vs: &[i32]| {
+            let rows =
+                vs.iter().map(|&v| vec![Value::Int32(v), Value::from(format!("s{v}"))]).collect();
+            LocalDataFrame::from_rows(rows, "a:int,b:str").expect("part")
+        };
+        let schema: Schema = "a:int,b:str".parse().expect("schema");
+        NativeDataFrame::new(schema, vec![part(&[0, 1, 2]), part(&[3, 4]), part(&[5])])
+            .expect("frame")
+    }
+
+    fn a_values(df: &LocalDataFrame) -> Vec<Value> {
+        df.rows().expect("rows").into_iter().map(|r| r[0].clone()).collect()
+    }
+
+    #[test]
+    fn df_kind_2_partitions_count_and_local_view() {
+        let df = frame();
+        assert_eq!(df.num_partitions(), 3);
+        assert_eq!(df.count().ok(), Some(6));
+        assert_eq!(df.is_empty().ok(), Some(false));
+        let local = df.as_local_bounded().expect("local");
+        assert_eq!(a_values(&local), (0..6).map(Value::Int32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn df_op_5_head_reads_leading_partitions_only() {
+        let df = frame();
+        assert_eq!(
+            a_values(&df.head(4, None).expect("head")),
+            (0..4).map(Value::Int32).collect::<Vec<_>>()
+        );
+        assert_eq!(df.head(0, None).expect("head").num_rows(), 0);
+        assert_eq!(df.head(100, None).expect("head").num_rows(), 6);
+        let b = df.head(2, Some(&["b"])).expect("head");
+        assert_eq!(b.schema().to_string(), "b:str");
+        assert_eq!(b.num_rows(), 2);
+        let err = df.head(2, Some(&["zz"])).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::DataFrameOp));
+        assert_eq!(df.peek_array().ok(), Some(vec![Value::Int32(0), Value::from("s0")]));
+    }
+
+    #[test]
+    fn df_op_10_14_column_ops_keep_the_layout_and_share_errors() {
+        let df = frame();
+        let renamed = df.rename(&[("a", "x")]).expect("rename");
+        assert_eq!(renamed.num_partitions(), 3);
+        assert_eq!(renamed.schema().to_string(), "x:int,b:str");
+        let selected = df.select_columns(&["b"]).expect("select");
+        assert_eq!((selected.num_partitions(), selected.count().ok()), (3, Some(6)));
+        let altered = df.alter_columns(&"a:long".parse().expect("schema")).expect("alter");
+        assert_eq!(altered.schema().to_string(), "a:long,b:str");
+        assert_eq!(altered.num_partitions(), 3);
+        assert_eq!(
+            df.drop_columns(&["a", "b"]).err().map(|e| e.kind()),
+            Some(ErrorKind::DataFrameOp)
+        );
+        assert_eq!(df.rename(&[("zz", "y")]).err().map(|e| e.kind()), Some(ErrorKind::DataFrameOp));
+        // no partitions at all: the operation still yields the right schema
+        let empty = NativeDataFrame::new(df.schema().clone(), vec![]).expect("empty");
+        let dropped = empty.drop_columns(&["a"]).expect("drop");
+        assert_eq!(dropped.schema().to_string(), "b:str");
+        assert_eq!(dropped.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn df_init_partition_schema_must_match() {
+        let other = LocalDataFrame::from_rows(vec![vec![Value::Int64(1)]], "a:long").expect("df");
+        let err = NativeDataFrame::new("a:int".parse().expect("schema"), vec![other]).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::DataFrameInit));
+    }
+}

@@ -215,7 +215,8 @@ mod tests {
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![0, 1, 2]);
         assert_eq!(got.iter().map(|g| g.1).sum::<usize>(), 30, "on_init sees its partition");
         inits.lock().expect("lock").clear();
-        let empty: DataFrameRef = Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
+        let empty: DataFrameRef =
+            Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
         e.map_dataframe(&empty, f, &schema("k:int,v:int"), &s, Some(on_init)).expect("map");
         assert!(inits.lock().expect("lock").is_empty(), "PG-7: no init for empty input");
     }
@@ -223,7 +224,8 @@ mod tests {
     #[test]
     fn eng_map_7_pg_6_empty_input_gives_empty_output_schema_and_no_call() {
         let e = engine(2);
-        let empty: DataFrameRef = Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
+        let empty: DataFrameRef =
+            Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
         for s in ["{}", r#"{"num": 3}"#, r#"{"by": ["k"]}"#, r#"{"by": ["k"], "algo": "coarse"}"#] {
             let calls: Calls = Arc::default();
             let out = e
@@ -279,7 +281,15 @@ mod tests {
             .map(|c| c.2.iter().map(|r| format!("{:?}", r[0])).collect::<BTreeSet<_>>().len())
             .sum();
         assert_eq!(keys_seen, 7, "every key in exactly one physical partition");
-        assert!(calls.iter().any(|c| c.2.iter().map(|r| format!("{:?}", r[0])).collect::<BTreeSet<_>>().len() > 1));
+        assert!(
+            calls.iter().any(|c| c
+                .2
+                .iter()
+                .map(|r| format!("{:?}", r[0]))
+                .collect::<BTreeSet<_>>()
+                .len()
+                > 1)
+        );
     }
 
     #[test]
@@ -364,14 +374,21 @@ mod tests {
         let e = engine(2);
         let id = map_fn(|_, df| Ok(df));
         let err = e
-            .map_dataframe(&data(5, 2), id.clone(), &Schema::empty(), &PartitionSpec::default(), None)
+            .map_dataframe(
+                &data(5, 2),
+                id.clone(),
+                &Schema::empty(),
+                &PartitionSpec::default(),
+                None,
+            )
             .err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Schema));
         let err = e
             .map_dataframe(&data(5, 2), id.clone(), &schema("k:long,v:int"), &spec("{}"), None)
             .err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Schema));
-        let empty: DataFrameRef = Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
+        let empty: DataFrameRef =
+            Arc::new(LocalDataFrame::empty(schema("k:int,v:int")).expect("e"));
         let s = PartitionSpec::by(["zz"]).expect("spec");
         let err = e.map_dataframe(&empty, id, &schema("k:int,v:int"), &s, None).err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::NotFound));

@@ -24,7 +24,9 @@ use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 use fugue_core::engine::map::{contiguous_chunks, key_ranges, sort_batch};
 use fugue_core::partition::PartitionAlgo;
-use fugue_core::{DataFrame, Error, ExecutionEngine, LocalDataFrame, PartitionSpec, Result, Schema};
+use fugue_core::{
+    DataFrame, Error, ExecutionEngine, LocalDataFrame, PartitionSpec, Result, Schema,
+};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
@@ -324,7 +326,8 @@ fn split_by_hash(
 /// columns, modulo `n`. `None` when the key types have no row format.
 fn bucket_ids(batch: &RecordBatch, key_idx: &[usize], n: usize) -> Result<Option<Vec<usize>>> {
     let cols: Vec<ArrayRef> = key_idx.iter().map(|&i| batch.column(i).clone()).collect();
-    let fields: Vec<SortField> = cols.iter().map(|c| SortField::new(c.data_type().clone())).collect();
+    let fields: Vec<SortField> =
+        cols.iter().map(|c| SortField::new(c.data_type().clone())).collect();
     if !RowConverter::supports_fields(&fields) {
         return Ok(None);
     }
@@ -367,9 +370,9 @@ fn random_seed() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
     use fugue_core::conf::Conf;
     use fugue_core::{ErrorKind, Value};
+    use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
 
@@ -532,13 +535,17 @@ mod tests {
         let e = engine(2);
         let df = frame(60, 7); // keys 0,1,2,3,null,5,6 → 7 logical partitions
         for n in [2, 3, 4, 7, 20] {
-            let s = spec(&format!(r#"{{"num": {n}, "algo": "even", "by": ["k"], "presort": "v desc"}}"#));
+            let s = spec(&format!(
+                r#"{{"num": {n}, "algo": "even", "by": ["k"], "presort": "v desc"}}"#
+            ));
             let out = repartition(&e, &df, &s).expect("repartition");
             assert_keys_never_split(&out);
             assert_sorted_by_k_then_v(&out, true);
             let per_part: Vec<usize> = part_rows(&out)
                 .iter()
-                .map(|rows| rows.iter().map(|r| format!("{:?}", r[0])).collect::<BTreeSet<_>>().len())
+                .map(|rows| {
+                    rows.iter().map(|r| format!("{:?}", r[0])).collect::<BTreeSet<_>>().len()
+                })
                 .collect();
             assert_eq!(per_part.len(), n.min(7), "n={n}");
             let (min, max) = (per_part.iter().min(), per_part.iter().max());
