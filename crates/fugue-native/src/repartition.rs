@@ -16,6 +16,7 @@
 //! last (PG-4). Splitting never boxes values: bucket ids are computed per
 //! batch, then `take` gathers each bucket's rows.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 
 use arrow::array::{ArrayRef, UInt32Array};
@@ -221,17 +222,16 @@ fn keyed(
     let pieces: Vec<Vec<(usize, RecordBatch)>> = pool.install(|| {
         batches.par_iter().map(|b| split_by_hash(b, &key_idx, n)).collect::<Result<Vec<_>>>()
     })?;
-    let mut buckets: Vec<Vec<RecordBatch>> = vec![Vec::new(); n];
+    let mut buckets: BTreeMap<usize, Vec<RecordBatch>> = BTreeMap::new();
     for (bucket, batch) in pieces.into_iter().flatten() {
-        if let Some(slot) = buckets.get_mut(bucket) {
-            slot.push(batch);
-        }
+        buckets.entry(bucket).or_default().push(batch);
     }
     // 2. per bucket, in parallel: concatenate and sort by keys + presort (PG-4)
     pool.install(|| {
         buckets
+            .into_values()
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .filter(|b| !b.is_empty())
             .map(|b| {
                 let batch = concat_batches(schema.arrow(), &b)?;
                 let batch = if options.sort { sorted(&batch, schema, sorts)? } else { batch };
@@ -302,22 +302,22 @@ fn split_by_hash(
     let Some(ids) = ids else {
         return Ok(vec![(0, batch.clone())]);
     };
-    let mut per_bucket: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (row, id) in (0..rows).zip(ids) {
-        if let Some(slot) = per_bucket.get_mut(id) {
-            slot.push(row);
-        }
+    if ids.windows(2).all(|w| w[0] == w[1]) {
+        return Ok(ids.first().map(|&b| (b, batch.clone())).into_iter().collect());
     }
+    // rows ordered by (bucket, row): row order kept inside a bucket; one
+    // `take`, then a zero-copy slice per run of equal bucket ids
+    let mut pairs: Vec<(usize, u32)> = ids.into_iter().zip(0..rows).collect();
+    pairs.sort_unstable();
+    let grouped =
+        take_record_batch(batch, &UInt32Array::from_iter_values(pairs.iter().map(|p| p.1)))?;
     let mut out = Vec::new();
-    for (bucket, idx) in per_bucket.into_iter().enumerate() {
-        if idx.is_empty() {
-            continue;
+    let mut start = 0;
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if let Some(&(bucket, _)) = run.first() {
+            out.push((bucket, grouped.slice(start, run.len())));
         }
-        if idx.len() == batch.num_rows() {
-            out.push((bucket, batch.clone()));
-            continue;
-        }
-        out.push((bucket, take_record_batch(batch, &UInt32Array::from(idx))?));
+        start += run.len();
     }
     Ok(out)
 }
@@ -372,7 +372,7 @@ fn random_seed() -> u64 {
 mod tests {
     use fugue_core::conf::Conf;
     use fugue_core::{ErrorKind, Value};
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::BTreeSet;
 
     use super::*;
 
