@@ -1,9 +1,9 @@
 //! `NativeExecutionEngine`: the reference engine.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 
-use fugue_core::conf::Conf;
+use fugue_core::conf::{Conf, SQL_ENGINE};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
 use fugue_core::engine::params::{check_set_schemas, plan_join};
@@ -11,7 +11,10 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, SampleSpec, SaveOptions, SqlEngineRef,
 };
-use fugue_core::{ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns};
+use fugue_core::{
+    ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns,
+    make_sql_engine, registered_sql_engines,
+};
 
 use crate::frame::NativeDataFrame;
 
@@ -24,22 +27,73 @@ pub const NATIVE_THREADS: &str = "fugue.native.threads";
 ///
 /// Build it with [`NativeExecutionEngine::new`] or by name through the
 /// registry (`fugue_core::make_engine("native", conf)`).
+///
+/// The engine is a shared handle (ENG-GEN-3): `clone` gives the same engine
+/// (same pool, same conf, same SQL facet). Its parallelism is the pool size
+/// (ENG-GEN-6), which feeds `CONCURRENCY`; `map_dataframe` and
+/// `repartition` run physical partitions in parallel on the pool.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::engine::map::map_fn;
+/// use fugue_core::{Conf, DataFrame, DataFrameRef, LocalDataFrame, MapEngine, PartitionSpec, Value};
+/// use fugue_native::NativeExecutionEngine;
+///
+/// let engine = NativeExecutionEngine::new(Conf::new())?;
+/// let rows = vec![
+///     vec![Value::from("a"), Value::from(3)],
+///     vec![Value::from("b"), Value::from(1)],
+///     vec![Value::from("a"), Value::from(5)],
+/// ];
+/// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "k:str,v:int")?);
+/// // one call per key, rows sorted by `v desc`: keep the top row of each key
+/// let spec = PartitionSpec::builder().by(["k"]).presort("v desc").build()?;
+/// let top = map_fn(|_cursor, part| Ok(part.slice(0, 1)));
+/// let out = engine.map_dataframe(&df, top, &"k:str,v:int".parse()?, &spec, None)?;
+/// assert_eq!(out.count()?, 2);
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
+#[derive(Clone)]
 pub struct NativeExecutionEngine {
+    shared: Arc<Shared>,
+    sql: SqlSlot,
+}
+
+/// What every handle of one engine shares.
+struct Shared {
     conf: Conf,
-    pool: Arc<rayon::ThreadPool>,
+    pool: rayon::ThreadPool,
+}
+
+/// The lazily built SQL facet (ENG-GEN-5). User handles own it; the handle
+/// given to the SQL engine itself only points to it, so the engine and its
+/// SQL facet never keep each other alive.
+#[derive(Clone)]
+enum SqlSlot {
+    Owned(Arc<OnceLock<SqlEngineRef>>),
+    Borrowed(Weak<OnceLock<SqlEngineRef>>),
+}
+
+impl SqlSlot {
+    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
+        match self {
+            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
+            SqlSlot::Borrowed(slot) => slot.upgrade(),
+        }
+    }
 }
 
 impl fmt::Debug for NativeExecutionEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NativeExecutionEngine")
-            .field("threads", &self.pool.current_num_threads())
+            .field("threads", &self.shared.pool.current_num_threads())
             .finish()
     }
 }
 
 impl fmt::Display for NativeExecutionEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NativeExecutionEngine(threads={})", self.pool.current_num_threads())
+        write!(f, "NativeExecutionEngine(threads={})", self.shared.pool.current_num_threads())
     }
 }
 
@@ -48,8 +102,8 @@ impl NativeExecutionEngine {
     /// `fugue.native.threads` sets the pool size (default: number of CPUs).
     ///
     /// # Errors
-    /// `ERR-ARG` for a non-integer or zero thread count; `ERR-EXECUTION`
-    /// when the thread pool cannot be created.
+    /// `ERR-ARG` for a non-integer thread count; `ERR-EXECUTION` when the
+    /// thread pool cannot be created.
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
         let threads: usize = conf.get(NATIVE_THREADS, 0usize)?;
@@ -59,7 +113,10 @@ impl NativeExecutionEngine {
             builder = builder.num_threads(threads);
         }
         let pool = builder.build().map_err(|e| Error::backend("native", "build thread pool", e))?;
-        Ok(NativeExecutionEngine { conf, pool: Arc::new(pool) })
+        Ok(NativeExecutionEngine {
+            shared: Arc::new(Shared { conf, pool }),
+            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+        })
     }
 
     /// A fresh engine for the conformance suite (`fugue.test = true`).
@@ -72,7 +129,9 @@ impl NativeExecutionEngine {
     }
 
     /// Converts any frame into a native frame (ENG-TODF-1/2): a native frame
-    /// is returned as is, anything else is materialised as one partition.
+    /// is returned as is (a cheap clone sharing its data and metadata);
+    /// anything else is materialised as one partition, metadata kept, a
+    /// zero-row frame keeping its schema (ENG-TODF-4).
     ///
     /// # Errors
     /// Errors of the source frame while materialising.
@@ -88,7 +147,17 @@ impl NativeExecutionEngine {
     }
 
     pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        &self.pool
+        &self.shared.pool
+    }
+
+    /// The SQL engine name to use: `fugue.sql.engine` when set, else the
+    /// first registered SQL engine (by name).
+    fn sql_engine_name(&self) -> Result<Option<String>> {
+        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
+        if let Some(name) = configured.filter(|n| !n.trim().is_empty()) {
+            return Ok(Some(name));
+        }
+        Ok(registered_sql_engines().first().map(|e| e.name.to_string()))
     }
 }
 
@@ -119,24 +188,61 @@ impl ExecutionEngine for NativeExecutionEngine {
     }
 
     fn conf(&self) -> &Conf {
-        &self.conf
+        &self.shared.conf
     }
 
+    /// `sql` is true when a SQL engine is available to [`Self::sql_engine`]
+    /// (the configured one is registered, or any is when none is configured).
     fn capabilities(&self) -> Capabilities {
-        Capabilities { sql: false, table_storage: false, save_append: true, distributed: false }
+        let sql = match self.sql_engine_name() {
+            Ok(Some(name)) => registered_sql_engines().iter().any(|e| {
+                e.name.eq_ignore_ascii_case(&name)
+                    || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(&name))
+            }),
+            _ => false,
+        };
+        Capabilities { sql, table_storage: false, save_append: true, distributed: false }
     }
 
+    /// The size of the engine's rayon pool (ENG-GEN-6).
     fn get_current_parallelism(&self) -> usize {
-        self.pool.current_num_threads().max(1)
+        self.shared.pool.current_num_threads().max(1)
     }
 
+    /// The SQL facet (ENG-SQL-4, ENG-GEN-5): the registered SQL engine named
+    /// by `fugue.sql.engine`, else the first registered one, bound to this
+    /// engine; built on first use and then shared by every clone of the
+    /// engine.
+    ///
+    /// # Errors
+    /// `ERR-PLUGIN` when the configured name is not registered;
+    /// `ERR-NOT-SUPPORTED` when no SQL engine is linked at all (features
+    /// `datafusion` and `polars` of `fugue` provide one).
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        Err(Error::unsupported(
-            "native",
-            "sql (no SQL engine is linked; enable feature `datafusion` or `polars` of `fugue`)",
-        ))
+        let slot = self.sql.get();
+        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
+            return Ok(Arc::clone(sql));
+        }
+        let name = self.sql_engine_name()?.ok_or_else(|| {
+            Error::unsupported(
+                "native",
+                "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of the \
+                 `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
+            )
+        })?;
+        let facet_handle = NativeExecutionEngine {
+            shared: Arc::clone(&self.shared),
+            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
+        };
+        let sql = make_sql_engine(&name, Arc::new(facet_handle))?;
+        Ok(match slot {
+            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
+            None => sql,
+        })
     }
 
+    /// ENG-TODF-1..4: a native frame is returned as is (the same `Arc`,
+    /// metadata kept); any other frame is materialised as one partition.
     fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
         if df.is::<NativeDataFrame>() {
             return Ok(Arc::clone(df));
@@ -149,12 +255,16 @@ impl ExecutionEngine for NativeExecutionEngine {
         Ok(Arc::new(crate::repartition::repartition(self, &native, spec)?))
     }
 
+    /// A local engine has nothing to replicate: `to_df` (ENG-BCAST-1/2).
     fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
         self.to_df(df)
     }
 
+    /// Native frames are always computed, so persisting is converting
+    /// (ENG-PERSIST-1..5): a native frame comes back as the same `Arc`
+    /// (idempotent, no copy), anything else is materialised once; metadata
+    /// kept. `lazy` makes no difference.
     fn persist(&self, df: &DataFrameRef, _lazy: bool) -> Result<DataFrameRef> {
-        // Native frames are always computed: persisting is converting (ENG-PERSIST-1..5).
         self.to_df(df)
     }
 
@@ -266,5 +376,128 @@ impl ExecutionEngine for NativeExecutionEngine {
             return crate::io::save(&empty, path, options);
         }
         crate::io::save(native.partitions(), path, options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fugue_core::dataframe::{DataFrames, Metadata};
+    use fugue_core::engine::{SqlEngine, StructuredSql};
+    use fugue_core::{ErrorKind, Value};
+
+    use super::*;
+
+    /// A SQL engine that only remembers the engine it is bound to.
+    #[derive(Debug)]
+    struct FakeSql {
+        engine: EngineRef,
+    }
+
+    impl SqlEngine for FakeSql {
+        fn name(&self) -> &str {
+            "native-test-sql"
+        }
+        fn select(&self, _: &DataFrames, _: &StructuredSql) -> Result<DataFrameRef> {
+            Err(Error::unsupported("native-test-sql", "select"))
+        }
+    }
+
+    fn build_fake(engine: EngineRef) -> Result<SqlEngineRef> {
+        Ok(Arc::new(FakeSql { engine }))
+    }
+
+    fugue_core::register_sql_engine!("native-test-sql", [], build_fake);
+
+    fn engine() -> NativeExecutionEngine {
+        NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, 2i64)).expect("engine")
+    }
+
+    fn local_with_metadata() -> DataFrameRef {
+        let mut md = Metadata::new();
+        md.insert("m".into(), "x".into());
+        let local = LocalDataFrame::from_rows(vec![vec![Value::Int32(1)]], "a:int").expect("df");
+        Arc::new(local.with_metadata_map(md))
+    }
+
+    #[test]
+    fn eng_gen_6_parallelism_is_the_pool_size() {
+        assert_eq!(engine().get_current_parallelism(), 2);
+        assert_eq!(engine().to_string(), "NativeExecutionEngine(threads=2)", "ENG-GEN-7");
+    }
+
+    #[test]
+    fn eng_todf_1_2_4_native_frames_pass_through_others_are_converted() {
+        let e = engine();
+        let local = local_with_metadata();
+        let native = e.to_df(&local).expect("to_df");
+        assert!(native.is::<NativeDataFrame>(), "ENG-TODF-2");
+        assert_eq!(native.metadata(), local.metadata(), "metadata kept");
+        let again = e.to_df(&native).expect("to_df");
+        assert!(Arc::ptr_eq(&again, &native), "ENG-TODF-1: same object");
+        let empty: DataFrameRef =
+            Arc::new(LocalDataFrame::empty("a:int,b:str".parse().expect("schema")).expect("e"));
+        let empty = e.to_df(&empty).expect("to_df");
+        assert_eq!(empty.schema().to_string(), "a:int,b:str", "ENG-TODF-4");
+        assert_eq!(empty.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn eng_bcast_2_eng_persist_2_4_keep_metadata_and_are_idempotent() {
+        let e = engine();
+        let local = local_with_metadata();
+        let b = e.broadcast(&local).expect("broadcast");
+        assert_eq!(b.metadata(), local.metadata());
+        let p = e.persist(&local, false).expect("persist");
+        assert_eq!(p.metadata(), local.metadata());
+        let p2 = e.persist(&p, true).expect("persist");
+        assert!(Arc::ptr_eq(&p, &p2), "persisting a persisted frame is the identity");
+        let r = e.repartition(&p, &PartitionSpec::num(1)).expect("repartition");
+        assert_eq!(r.metadata(), local.metadata());
+    }
+
+    #[test]
+    fn eng_gen_3_clones_are_the_same_engine() {
+        let e = engine();
+        let c = e.clone();
+        assert!(Arc::ptr_eq(&e.shared, &c.shared));
+    }
+
+    #[test]
+    fn eng_sql_4_sql_facet_comes_from_the_registry_and_is_shared() {
+        let e = engine();
+        assert!(e.capabilities().sql, "a SQL engine is registered in this binary");
+        let sql = e.sql_engine().expect("sql engine");
+        assert_eq!(sql.name(), "native-test-sql");
+        let again = e.clone().sql_engine().expect("sql engine");
+        assert!(Arc::ptr_eq(&sql, &again), "ENG-GEN-5: one facet per engine");
+        // the facet is bound to this engine: same pool, and it sees the same facet
+        let any: &dyn std::any::Any = sql.as_ref();
+        let fake = any.downcast_ref::<FakeSql>().expect("fake");
+        let bound = fake.engine.downcast_ref::<NativeExecutionEngine>().expect("native");
+        assert!(Arc::ptr_eq(&bound.shared, &e.shared));
+        let via_bound = fake.engine.sql_engine().expect("sql engine");
+        assert!(Arc::ptr_eq(&via_bound, &sql));
+    }
+
+    #[test]
+    fn eng_sql_4_configured_name_must_be_registered() {
+        let conf = Conf::empty().with_entry(SQL_ENGINE, "NATIVE-TEST-SQL");
+        let e = NativeExecutionEngine::new(conf).expect("engine");
+        assert!(e.capabilities().sql);
+        assert_eq!(
+            e.sql_engine().map(|s| s.name().to_string()).ok().as_deref(),
+            Some("native-test-sql")
+        );
+        let conf = Conf::empty().with_entry(SQL_ENGINE, "nope");
+        let e = NativeExecutionEngine::new(conf).expect("engine");
+        assert!(!e.capabilities().sql);
+        assert_eq!(e.sql_engine().err().map(|e| e.kind()), Some(ErrorKind::Plugin));
+    }
+
+    #[test]
+    fn eng_conf_bad_thread_count_is_err_arg() {
+        let err =
+            NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, "many")).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
     }
 }

@@ -8,6 +8,28 @@ use fugue_core::{LocalDataFrame, Result, Schema};
 /// A frame of the native engine: a schema plus physical partitions, each a
 /// local Arrow frame (ENG-GEN-2). `num_partitions` is the number of
 /// physical partitions (DF-KIND-2); it is always computed (bounded).
+///
+/// Cloning is cheap (the partitions and the metadata are reference
+/// counted) and a clone is the same data. Column operations (`rename`,
+/// `drop_columns`, `select_columns`, `alter_columns`) run per partition and
+/// keep the partition layout; they validate with the shared core
+/// functions, so their errors match every other engine's. `head` reads only
+/// the leading partitions it needs.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::{Conf, DataFrame, DataFrameRef, ExecutionEngine, LocalDataFrame, PartitionSpec, Value};
+/// use fugue_native::{NativeDataFrame, NativeExecutionEngine};
+///
+/// let engine = NativeExecutionEngine::new(Conf::new())?;
+/// let rows = (0..10).map(|i| vec![Value::from(i % 3), Value::from(i)]).collect();
+/// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "k:int,v:int")?);
+/// let parts = engine.repartition(&df, &PartitionSpec::builder().num(2).by(["k"]).build()?)?;
+/// let native = parts.downcast_ref::<NativeDataFrame>().expect("a native frame");
+/// assert!(native.partitions().len() <= 2);
+/// assert_eq!(native.partitions().iter().map(|p| p.num_rows()).sum::<usize>(), 10);
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct NativeDataFrame {
     schema: Schema,
@@ -38,7 +60,8 @@ impl NativeDataFrame {
         })
     }
 
-    /// A one-partition frame over a local frame (metadata kept).
+    /// A one-partition frame over a local frame (metadata kept, ENG-TODF-2;
+    /// a zero-row frame keeps its schema, ENG-TODF-4).
     pub fn from_local(local: LocalDataFrame) -> Self {
         let metadata = Arc::new(local.metadata().clone());
         NativeDataFrame {
@@ -48,7 +71,8 @@ impl NativeDataFrame {
         }
     }
 
-    /// The physical partitions.
+    /// The physical partitions, in order (possibly none for an empty frame).
+    /// Each is a local Arrow frame with this frame's schema.
     pub fn partitions(&self) -> &[LocalDataFrame] {
         &self.partitions
     }
@@ -124,7 +148,20 @@ impl DataFrame for NativeDataFrame {
         self.to_local()
     }
     fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame> {
-        self.to_local()?.head(n, columns)
+        // only the leading partitions that hold the first `n` rows are touched
+        let mut batches = Vec::new();
+        let mut left = n;
+        for p in self.partitions.iter() {
+            if left == 0 {
+                break;
+            }
+            let part = p.slice(0, left);
+            left -= part.num_rows();
+            batches.extend(part.into_batches());
+        }
+        LocalDataFrame::new(self.schema.clone(), batches)?
+            .with_metadata_map((*self.metadata).clone())
+            .head(n, columns)
     }
     fn rename(&self, pairs: &[(&str, &str)]) -> Result<DataFrameRef> {
         fugue_core::dataframe::rename_schema(&self.schema, pairs)?;
@@ -144,5 +181,85 @@ impl DataFrame for NativeDataFrame {
             return Ok(Arc::new(self.clone()));
         }
         self.map_partitions(|p| p.alter_columns(subschema))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fugue_core::{ErrorKind, Value};
+
+    use super::*;
+
+    /// Three partitions: [0,1,2], [3,4], [5].
+    fn frame() -> NativeDataFrame {
+        let part = |vs: &[i32]| {
+            let rows =
+                vs.iter().map(|&v| vec![Value::Int32(v), Value::from(format!("s{v}"))]).collect();
+            LocalDataFrame::from_rows(rows, "a:int,b:str").expect("part")
+        };
+        let schema: Schema = "a:int,b:str".parse().expect("schema");
+        NativeDataFrame::new(schema, vec![part(&[0, 1, 2]), part(&[3, 4]), part(&[5])])
+            .expect("frame")
+    }
+
+    fn a_values(df: &LocalDataFrame) -> Vec<Value> {
+        df.rows().expect("rows").into_iter().map(|r| r[0].clone()).collect()
+    }
+
+    #[test]
+    fn df_kind_2_partitions_count_and_local_view() {
+        let df = frame();
+        assert_eq!(df.num_partitions(), 3);
+        assert_eq!(df.count().ok(), Some(6));
+        assert_eq!(df.is_empty().ok(), Some(false));
+        let local = df.as_local_bounded().expect("local");
+        assert_eq!(a_values(&local), (0..6).map(Value::Int32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn df_op_5_head_reads_leading_partitions_only() {
+        let df = frame();
+        assert_eq!(
+            a_values(&df.head(4, None).expect("head")),
+            (0..4).map(Value::Int32).collect::<Vec<_>>()
+        );
+        assert_eq!(df.head(0, None).expect("head").num_rows(), 0);
+        assert_eq!(df.head(100, None).expect("head").num_rows(), 6);
+        let b = df.head(2, Some(&["b"])).expect("head");
+        assert_eq!(b.schema().to_string(), "b:str");
+        assert_eq!(b.num_rows(), 2);
+        let err = df.head(2, Some(&["zz"])).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::DataFrameOp));
+        assert_eq!(df.peek_array().ok(), Some(vec![Value::Int32(0), Value::from("s0")]));
+    }
+
+    #[test]
+    fn df_op_10_14_column_ops_keep_the_layout_and_share_errors() {
+        let df = frame();
+        let renamed = df.rename(&[("a", "x")]).expect("rename");
+        assert_eq!(renamed.num_partitions(), 3);
+        assert_eq!(renamed.schema().to_string(), "x:int,b:str");
+        let selected = df.select_columns(&["b"]).expect("select");
+        assert_eq!((selected.num_partitions(), selected.count().ok()), (3, Some(6)));
+        let altered = df.alter_columns(&"a:long".parse().expect("schema")).expect("alter");
+        assert_eq!(altered.schema().to_string(), "a:long,b:str");
+        assert_eq!(altered.num_partitions(), 3);
+        assert_eq!(
+            df.drop_columns(&["a", "b"]).err().map(|e| e.kind()),
+            Some(ErrorKind::DataFrameOp)
+        );
+        assert_eq!(df.rename(&[("zz", "y")]).err().map(|e| e.kind()), Some(ErrorKind::DataFrameOp));
+        // no partitions at all: the operation still yields the right schema
+        let empty = NativeDataFrame::new(df.schema().clone(), vec![]).expect("empty");
+        let dropped = empty.drop_columns(&["a"]).expect("drop");
+        assert_eq!(dropped.schema().to_string(), "b:str");
+        assert_eq!(dropped.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn df_init_partition_schema_must_match() {
+        let other = LocalDataFrame::from_rows(vec![vec![Value::Int64(1)]], "a:long").expect("df");
+        let err = NativeDataFrame::new("a:int".parse().expect("schema"), vec![other]).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::DataFrameInit));
     }
 }

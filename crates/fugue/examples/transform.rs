@@ -7,9 +7,11 @@
 //!
 //! Run it with `cargo run -p fugue --example transform`.
 //!
-//! Until the native engine lands, the map runs through the core's
-//! single-threaded reference algorithm (`map_local`); the partition
-//! semantics (PG-1..8) are the same on every engine.
+//! The map runs on the native engine, built by name from the registry
+//! (`make_engine("native", ...)`): suppliers are hashed into physical
+//! partitions that run in parallel on its thread pool. The partition
+//! semantics (PG-1..8) are the same on every engine; only the row order of
+//! the result is unspecified, so it is sorted before printing.
 
 use std::sync::Arc;
 
@@ -17,8 +19,8 @@ use fugue::core::arrow::array::{Array, ArrayRef, Float64Array, Int64Array};
 use fugue::core::arrow::compute::{kernels::numeric::div, sum};
 use fugue::core::arrow::record_batch::RecordBatch;
 use fugue::core::dataframe::{DataFrame, DataFrameExt};
-use fugue::core::engine::map::{map_fn, map_local};
-use fugue::core::{Error, LocalDataFrame, PartitionSpec, Result, Schema};
+use fugue::core::engine::map::{map_fn, sort_batch};
+use fugue::core::{Conf, Error, LocalDataFrame, PartitionSpec, Result, Schema};
 use tpchgen::generators::LineItemGenerator;
 use tpchgen_arrow::LineItemArrow;
 
@@ -62,9 +64,17 @@ fn main() -> Result<()> {
         )
     });
 
-    // 4. Run it and print the result.
-    let local = df.as_local_bounded()?;
-    let result = map_local(&local, &add_share_and_rank, &output, &spec, None)?;
+    // 4. Run it on the native engine from the registry.
+    let engine = fugue::core::make_engine("native", Conf::new())?;
+    let result = engine.map_dataframe(&df, add_share_and_rank, &output, &spec, None)?;
+
+    // 5. Print it, sorted by key then presort (map output order is unspecified).
+    let sorts: Vec<(String, bool)> = ["l_suppkey", "l_shipdate", "l_orderkey"]
+        .into_iter()
+        .map(|c| (c.to_string(), true))
+        .collect();
+    let sorted = sort_batch(&result.as_arrow()?, &output, &sorts, false)?;
+    let result = LocalDataFrame::new(output.clone(), vec![sorted])?;
     result.show(
         10,
         true,
