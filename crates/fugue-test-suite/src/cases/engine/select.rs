@@ -47,7 +47,7 @@ pub(super) fn cases() -> Vec<Case> {
         ),
         case!(
             "select/invalid",
-            ["ENG-SEL-1", "ENG-SEL-2", "ENG-SEL-4", "ENG-FILTER-1", "ENG-ASSIGN-1"],
+            ["ENG-SEL-1", "ENG-SEL-2", "ENG-SEL-4", "ENG-FILTER-1", "ENG-ASSIGN-1", "ENG-ASSIGN-2"],
             select_invalid
         ),
         case!(
