@@ -1,6 +1,7 @@
 //! The cases, grouped by area. Each case names the spec rules it checks.
 
 pub mod dataframe;
+pub mod engine;
 
 use crate::Case;
 
@@ -8,5 +9,6 @@ use crate::Case;
 pub fn all() -> Vec<Case> {
     let mut v = Vec::new();
     v.extend(dataframe::cases());
+    v.extend(engine::cases());
     v
 }
