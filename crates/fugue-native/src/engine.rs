@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock, Weak};
 
+use fugue_core::DataFrame as _;
 use fugue_core::conf::{Conf, SQL_ENGINE};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
@@ -11,6 +12,7 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, SampleSpec, SaveOptions, SqlEngineRef,
 };
+use fugue_core::io::SaveMode;
 use fugue_core::{
     ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns,
     make_sql_engine, registered_sql_engines,
@@ -370,6 +372,30 @@ impl ExecutionEngine for NativeExecutionEngine {
 
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let native = self.to_native(df)?;
+        if options.mode == SaveMode::Append && std::path::Path::new(path).is_file() {
+            // Appending to a single file rewrites it with the old rows
+            // followed by the new ones, atomically (the write goes to a
+            // temporary sibling, ENG-IO-5).
+            let load = LoadOptions {
+                format_hint: options.format_hint.clone(),
+                columns: fugue_core::io::LoadColumns::All,
+                format_options: options.format_options.clone(),
+            };
+            let old = crate::io::load(&[path], &load)?;
+            let new = native.to_local()?;
+            if old.schema() != new.schema() {
+                return Err(Error::schema(format!(
+                    "cannot append `{}` to `{path}` whose schema is `{}`",
+                    new.schema(),
+                    old.schema()
+                )));
+            }
+            let batches = old.batches().iter().chain(new.batches()).cloned().collect();
+            let combined = [LocalDataFrame::new(new.schema().clone(), batches)?];
+            let rewrite =
+                SaveOptions { mode: SaveMode::Overwrite, force_single: true, ..options.clone() };
+            return crate::io::save(&combined, path, &rewrite);
+        }
         if native.partitions().is_empty() {
             // keep the schema in the written data (ENG-PQ-1) even with no rows
             let empty = [LocalDataFrame::empty(fugue_core::DataFrame::schema(&native).clone())?];

@@ -1,6 +1,10 @@
 //! The dataframe suite (CHECKLIST §2, D1–D24): frame operations on frames
 //! made by the target (local frames, or an engine's `to_df`).
 
+// Comparing a schema's canonical text with a literal is the point of several
+// checks here (SCH-PRINT), not an accidental allocation.
+#![allow(clippy::cmp_owned)]
+
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
