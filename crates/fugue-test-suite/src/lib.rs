@@ -28,6 +28,7 @@
 
 pub mod cases;
 pub mod compare;
+pub mod helpers;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;

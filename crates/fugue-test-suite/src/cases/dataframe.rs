@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use fugue_core::dataframe::{DataFrameExt, DataFrameRef, Metadata, ShowOptions};
 use fugue_core::{DataFrame, ErrorKind, LocalDataFrame, Result, Row, Schema, Value};
 
@@ -73,42 +72,7 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-fn i(v: i32) -> Value {
-    Value::Int32(v)
-}
-fn l(v: i64) -> Value {
-    Value::Int64(v)
-}
-fn d(v: f64) -> Value {
-    Value::Float64(v)
-}
-fn s(v: &str) -> Value {
-    Value::Str(v.to_string())
-}
-fn date(y: i32, m: u32, dd: u32) -> Result<Value, String> {
-    NaiveDate::from_ymd_opt(y, m, dd).map(Value::Date).ok_or_else(|| "bad date".to_string())
-}
-fn dt(text: &str) -> Result<Value, String> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
-        .map(Value::DateTime)
-        .map_err(|e| e.to_string())
-}
-
-fn ok<T>(r: Result<T>, what: &str) -> Result<T, String> {
-    r.map_err(|e| format!("{what}: {e}"))
-}
-
-fn expect_kind<T: std::fmt::Debug>(r: Result<T>, kind: ErrorKind, what: &str) -> CaseResult {
-    match r {
-        Err(e) if e.kind() == kind => Ok(()),
-        Err(e) => Err(format!("{what}: expected {kind}, got {} ({e})", e.kind())),
-        Ok(v) => Err(format!("{what}: expected {kind}, got Ok({v:?})")),
-    }
-}
-
-fn check(cond: bool, msg: impl FnOnce() -> String) -> CaseResult {
-    if cond { Ok(()) } else { Err(msg()) }
-}
+use crate::helpers::{check, d, date, dt, expect_kind, i, l, ok, s};
 
 fn rows(df: &DataFrameRef) -> Result<Vec<Row>, String> {
     ok(df.as_array(None, false), "as_array")

@@ -12,7 +12,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{NaiveDate, NaiveDateTime};
 use fugue_core::dataframe::{DataFrameExt, DataFrameRef};
 use fugue_core::engine::{EngineRef, MapFn, map_fn};
 use fugue_core::{Error, ErrorKind, LocalDataFrame, PartitionSpec, Result, Row, Schema, Value};
@@ -76,51 +75,7 @@ pub fn cases() -> Vec<Case> {
 // Shared helpers of the engine cases
 // ---------------------------------------------------------------------------
 
-fn i(v: i32) -> Value {
-    Value::Int32(v)
-}
-fn l(v: i64) -> Value {
-    Value::Int64(v)
-}
-fn d(v: f64) -> Value {
-    Value::Float64(v)
-}
-fn s(v: &str) -> Value {
-    Value::Str(v.to_string())
-}
-fn b(v: bool) -> Value {
-    Value::Bool(v)
-}
-const N: Value = Value::Null;
-
-fn dt(text: &str) -> Result<Value, String> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-        .map(Value::DateTime)
-        .map_err(|e| format!("bad datetime `{text}`: {e}"))
-}
-
-#[allow(dead_code)]
-fn date(y: i32, m: u32, dd: u32) -> Result<Value, String> {
-    NaiveDate::from_ymd_opt(y, m, dd).map(Value::Date).ok_or_else(|| "bad date".to_string())
-}
-
-/// `r` or a failure message naming `what`.
-fn ok<T>(r: Result<T>, what: &str) -> Result<T, String> {
-    r.map_err(|e| format!("{what}: {e}"))
-}
-
-/// `r` must fail with `kind`.
-fn expect_kind<T: std::fmt::Debug>(r: Result<T>, kind: ErrorKind, what: &str) -> CaseResult {
-    match r {
-        Err(e) if e.kind() == kind => Ok(()),
-        Err(e) => Err(format!("{what}: expected {kind}, got {} ({e})", e.kind())),
-        Ok(v) => Err(format!("{what}: expected {kind}, got Ok({v:?})")),
-    }
-}
-
-fn check(cond: bool, msg: impl FnOnce() -> String) -> CaseResult {
-    if cond { Ok(()) } else { Err(msg()) }
-}
+pub(crate) use crate::helpers::{N, b, check, d, dt, expect_kind, i, l, ok, s};
 
 /// `df` equals `rows` under `schema`, row order ignored (DF-EQ).
 fn eq(df: &DataFrameRef, rows: Vec<Row>, schema: &str, what: &str) -> CaseResult {
