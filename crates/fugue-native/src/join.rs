@@ -225,6 +225,7 @@ fn gather(values: &ArrayRef, indices: &UInt64Array) -> Result<ArrayRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::sorted;
     use fugue_core::Value;
     use fugue_core::dataframe::DataFrame;
     use fugue_core::engine::params::plan_join;
@@ -236,18 +237,6 @@ mod tests {
     fn run(l: &LocalDataFrame, r: &LocalDataFrame, how: JoinType) -> LocalDataFrame {
         let plan = plan_join(l.schema(), r.schema(), how, &[]).expect("plan");
         join(l, r, &plan).expect("join")
-    }
-
-    fn sorted(d: &LocalDataFrame) -> Vec<Vec<Value>> {
-        let mut rows = d.rows().expect("rows");
-        rows.sort_by(|x, y| {
-            x.iter()
-                .zip(y)
-                .map(|(a, b)| a.total_cmp(b))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        rows
     }
 
     fn i(v: i32) -> Value {

@@ -45,6 +45,8 @@ mod rowkeys;
 mod sample;
 mod select;
 mod setops;
+#[cfg(test)]
+mod testutil;
 
 pub use engine::{NATIVE_THREADS, NativeExecutionEngine};
 pub use frame::NativeDataFrame;

@@ -97,20 +97,15 @@ fn run_partition(
 
 #[cfg(test)]
 mod tests {
+    use crate::testutil::engine;
     use std::collections::BTreeSet;
     use std::sync::Mutex;
 
-    use fugue_core::conf::Conf;
     use fugue_core::engine::MapEngine;
     use fugue_core::engine::map::{map_fn, map_local};
     use fugue_core::{ErrorKind, Value};
 
     use super::*;
-
-    fn engine(threads: usize) -> NativeExecutionEngine {
-        let conf = Conf::empty().with_entry(crate::engine::NATIVE_THREADS, threads as i64);
-        NativeExecutionEngine::new(conf).expect("engine")
-    }
 
     fn i(v: i32) -> Value {
         Value::Int32(v)

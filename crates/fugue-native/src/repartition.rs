@@ -17,7 +17,6 @@
 //! batch, then `take` gathers each bucket's rows.
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasher, Hasher};
 
 use arrow::array::{ArrayRef, UInt32Array};
 use arrow::compute::{concat_batches, take_record_batch};
@@ -169,7 +168,7 @@ fn unkeyed(
             let whole = if options.sort { sorted(&whole, schema, sorts)? } else { whole };
             let rows = row_count_u32(&whole)?;
             let mut perm: Vec<u32> = (0..rows).collect();
-            perm.shuffle(&mut rand::rngs::StdRng::seed_from_u64(random_seed()));
+            perm.shuffle(&mut rand::rngs::StdRng::seed_from_u64(crate::sample::fresh_seed()));
             let base = perm.len() / n;
             let extra = perm.len() % n;
             let mut out = Vec::new();
@@ -338,48 +337,26 @@ fn bucket_ids(batch: &RecordBatch, key_idx: &[usize], n: usize) -> Result<Option
     Ok(Some(rows.iter().map(|r| (stable_hash(r.data()) % n) as usize).collect()))
 }
 
-/// A fixed, platform-independent 64-bit hash (word-wise multiply-rotate,
-/// then the splitmix64 finaliser), so layouts are deterministic across runs
-/// and builds (PA-2 "deterministic hash").
+/// A deterministic hash of key bytes (PA-2): aHash with fixed seeds, so a
+/// build lays out the same keys the same way in every run.
 fn stable_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ (bytes.len() as u64);
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(29);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
-    }
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
-}
-
-/// A per-call random seed for `rand` without keys (PA-3: random
-/// assignment), from the process's randomly keyed std hasher.
-fn random_seed() -> u64 {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(0x5EED);
-    h.finish()
+    const SEEDS: (u64, u64, u64, u64) = (
+        0x9E37_79B9_7F4A_7C15,
+        0xBF58_476D_1CE4_E5B9,
+        0x94D0_49BB_1331_11EB,
+        0xCBF2_9CE4_8422_2325,
+    );
+    ahash::RandomState::with_seeds(SEEDS.0, SEEDS.1, SEEDS.2, SEEDS.3).hash_one(bytes)
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::testutil::engine;
     use fugue_core::conf::Conf;
     use fugue_core::{ErrorKind, Value};
     use std::collections::BTreeSet;
 
     use super::*;
-
-    fn engine(threads: usize) -> NativeExecutionEngine {
-        let conf = Conf::empty().with_entry(crate::engine::NATIVE_THREADS, threads as i64);
-        NativeExecutionEngine::new(conf).expect("engine")
-    }
 
     fn i(v: i32) -> Value {
         Value::Int32(v)

@@ -43,7 +43,7 @@ pub(crate) fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalData
 
 /// A seed that differs per call, from the operating system's generator
 /// (ENG-SAMPLE-6: without a seed, results vary between calls).
-fn fresh_seed() -> u64 {
+pub(crate) fn fresh_seed() -> u64 {
     let mut os = rand::rngs::OsRng;
     rand::TryRngCore::try_next_u64(&mut os).unwrap_or_else(|_| {
         // No OS randomness: fall back to the clock, still varying per call.

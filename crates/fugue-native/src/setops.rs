@@ -145,22 +145,11 @@ fn pick(df: &LocalDataFrame, batch: &RecordBatch, keep: Vec<u64>) -> Result<Loca
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::sorted;
     use fugue_core::Value;
 
     fn df(rows: Vec<Vec<Value>>, schema: &str) -> LocalDataFrame {
         LocalDataFrame::from_rows(rows, schema).expect("frame")
-    }
-
-    fn sorted(d: &LocalDataFrame) -> Vec<Vec<Value>> {
-        let mut rows = d.rows().expect("rows");
-        rows.sort_by(|x, y| {
-            x.iter()
-                .zip(y)
-                .map(|(a, b)| a.total_cmp(b))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        rows
     }
 
     fn v(i: i32) -> Value {

@@ -1,6 +1,7 @@
 //! Tests of select / filter / assign / aggregate (ENG-SEL-*, ENG-FILTER-1,
 //! ENG-ASSIGN-*, ENG-AGG-*, CHECKLIST E4–E7).
 
+use crate::testutil::sorted;
 use arrow::datatypes::DataType;
 use fugue_core::expr::functions::{avg, count, count_distinct, first, max, min, sum};
 use fugue_core::{
@@ -44,18 +45,6 @@ fn abc() -> LocalDataFrame {
         ],
         "a:int,b:int,c:str",
     )
-}
-
-fn sorted(df: &LocalDataFrame) -> Vec<Row> {
-    let mut rows = df.rows().unwrap();
-    rows.sort_by(|x, y| {
-        x.iter()
-            .zip(y.iter())
-            .map(|(u, v)| u.total_cmp(v))
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    rows
 }
 
 fn sel(items: Vec<ColumnExpr>) -> SelectColumns {
