@@ -300,8 +300,8 @@ pub(crate) fn fresh_seed() -> u64 {
 }
 
 impl MapEngine for DataFusionExecutionEngine {
-    /// `map_dataframe` as a lazy plan node (see [`crate::plan::map`]):
-    /// keyed specs (except `even`) hash-partition by the keys into N
+    /// `map_dataframe` as a plan node (a streaming `ExecutionPlan` over the
+    /// laid-out input): keyed specs (except `even`) hash-partition by the keys into N
     /// partitions (N = the spec's number, else `fugue.default.partitions`,
     /// else the target partitions) and stream each partition through the
     /// user function; unkeyed specs without a number keep the input's
@@ -593,11 +593,8 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     /// replacement; the same seed on the same input gives the same rows.
     fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
         let a = self.frame(df)?;
-        // validate before running anything
-        spec.resolve_size(0).or_else(|e| match (spec.n, spec.frac) {
-            (Some(_), None) if !spec.replace => Ok(0),
-            _ => Err(e),
-        })?;
+        // the checks that do not depend on the row count, before running anything
+        spec.resolve_size(usize::MAX)?;
         let (local, batch) = self.one_batch(&a)?;
         let count = batch.num_rows();
         let size = spec.resolve_size(count)?;
@@ -699,5 +696,194 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let a = self.frame(df)?;
         crate::io::save(self, &a, path, options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use fugue_core::engine::map::map_fn;
+    use fugue_core::{Error, ErrorKind, Value, col};
+
+    use super::*;
+
+    fn engine_with(entries: &[(&str, i64)]) -> DataFusionExecutionEngine {
+        let mut conf = Conf::empty();
+        for (k, v) in entries {
+            conf = conf.with_entry(*k, *v);
+        }
+        DataFusionExecutionEngine::new(conf).expect("engine")
+    }
+
+    fn engine() -> DataFusionExecutionEngine {
+        engine_with(&[(DATAFUSION_THREADS, 2)])
+    }
+
+    fn frame(rows: Vec<Vec<Value>>, schema: &str) -> DataFrameRef {
+        Arc::new(LocalDataFrame::from_rows(rows, schema).expect("frame"))
+    }
+
+    fn i(v: i32) -> Value {
+        Value::Int32(v)
+    }
+
+    #[test]
+    fn eng_gen_6_parallelism_and_conf_mapping() {
+        let e = engine();
+        assert_eq!(e.get_current_parallelism(), 2);
+        assert_eq!(e.target_partitions(), 2, "target partitions default to the parallelism");
+        let e = engine_with(&[(DATAFUSION_THREADS, 2), (DATAFUSION_TARGET_PARTITIONS, 5)]);
+        assert_eq!(e.target_partitions(), 5);
+        assert_eq!(e.session_context().state().config().target_partitions(), 5);
+        let e = engine_with(&[(DATAFUSION_THREADS, 1), (DATAFUSION_BATCH_SIZE, 100)]);
+        assert_eq!(e.session_context().state().config().batch_size(), 100);
+        assert!(e.to_string().starts_with("DataFusionExecutionEngine("), "ENG-GEN-7");
+    }
+
+    #[test]
+    fn eng_conf_3_bad_values_are_err_arg() {
+        let bad = Conf::empty().with_entry(DATAFUSION_THREADS, "many");
+        let err = DataFusionExecutionEngine::new(bad).err().map(|e| e.kind());
+        assert_eq!(err, Some(ErrorKind::InvalidArgument));
+        let limited = Conf::empty().with_entry(DATAFUSION_MEMORY_LIMIT, "64m");
+        assert!(DataFusionExecutionEngine::new(limited).is_ok());
+    }
+
+    #[test]
+    fn eng_gen_3_clones_share_the_engine_and_the_sql_facet() {
+        let e = engine();
+        let c = e.clone();
+        assert!(Arc::ptr_eq(&e.shared, &c.shared));
+        let s1 = e.sql_engine().expect("sql");
+        let s2 = c.sql_engine().expect("sql");
+        assert!(Arc::ptr_eq(&s1, &s2), "ENG-GEN-5: one facet per engine");
+    }
+
+    #[test]
+    fn eng_persist_2_persisting_twice_is_the_identity() {
+        let e = engine();
+        let df = frame(vec![vec![i(1)], vec![i(2)]], "a:int");
+        let p = e.persist(&df, false).expect("persist");
+        let p2 = e.persist(&p, true).expect("persist");
+        assert!(Arc::ptr_eq(&p, &p2));
+        assert_eq!(p2.count().ok(), Some(2));
+    }
+
+    #[test]
+    fn eng_map_9_user_errors_fail_the_call_and_lazy_maps_defer_them() {
+        let df = frame(vec![vec![i(1)], vec![i(2)]], "a:int");
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c2 = Arc::clone(&calls);
+        let failing = map_fn(move |_, _| {
+            c2.fetch_add(1, Ordering::SeqCst);
+            Err(Error::arg("x", "user says no"))
+        });
+        let schema: Schema = "a:int".parse().expect("schema");
+        let spec = PartitionSpec::default();
+        let err = engine().map_dataframe(&df, failing.clone(), &schema, &spec, None).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::User));
+        let lazy = engine_with(&[(DATAFUSION_THREADS, 2)]);
+        let lazy = DataFusionExecutionEngine::new(
+            lazy.conf().clone().with_entry(DATAFUSION_LAZY_MAP, true),
+        )
+        .expect("engine");
+        calls.store(0, Ordering::SeqCst);
+        let out = lazy.map_dataframe(&df, failing, &schema, &spec, None).expect("lazy map");
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing runs before the result is used");
+        assert_eq!(out.count().err().map(|e| e.kind()), Some(ErrorKind::User));
+    }
+
+    #[test]
+    fn pg_1_eng_map_4_keyed_map_streams_hash_partitions() {
+        let e = engine_with(&[(DATAFUSION_THREADS, 2), (DATAFUSION_BATCH_SIZE, 4)]);
+        let rows = (0..40).map(|r| vec![i(r % 7), i(r)]).collect();
+        let df = frame(rows, "k:int,v:int");
+        type Seen = Arc<Mutex<Vec<(usize, Vec<Value>)>>>;
+        let seen: Seen = Arc::default();
+        let s2 = Arc::clone(&seen);
+        let f = map_fn(move |c, part| {
+            let keys: Vec<Value> = part.rows()?.into_iter().map(|r| r[0].clone()).collect();
+            s2.lock()
+                .map_err(|_| Error::internal("poisoned"))?
+                .push((c.physical_partition_no(), keys));
+            Ok(part)
+        });
+        let inits: Arc<Mutex<Vec<usize>>> = Arc::default();
+        let i2 = Arc::clone(&inits);
+        let on_init: OnInitFn = Arc::new(move |p, _| {
+            i2.lock().map_err(|_| Error::internal("poisoned"))?.push(p);
+            Ok(())
+        });
+        let spec = PartitionSpec::builder().by(["k"]).num(3).build().expect("spec");
+        let schema = df.schema().clone();
+        let out = e.map_dataframe(&df, f, &schema, &spec, Some(on_init)).expect("map");
+        assert_eq!(out.count().ok(), Some(40));
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 7, "one call per key");
+        assert!(seen.iter().all(|(p, ks)| *p < 3 && ks.iter().all(|k| k == &ks[0])));
+        let mut inits = inits.lock().expect("lock").clone();
+        inits.sort_unstable();
+        let mut physical: Vec<usize> = seen.iter().map(|(p, _)| *p).collect();
+        physical.sort_unstable();
+        physical.dedup();
+        assert_eq!(inits, physical, "on_init once per non-empty physical partition");
+    }
+
+    #[test]
+    fn eng_join_6_null_keys_never_match_eng_set_2_but_rows_compare_equal() {
+        let e = engine();
+        let a = frame(vec![vec![i(1), i(10)], vec![Value::Null, i(20)]], "k:int,a:int");
+        let b = frame(vec![vec![i(1), i(30)], vec![Value::Null, i(40)]], "k:int,b:int");
+        let inner = e.join(&a, &b, JoinType::Inner, &[]).expect("join");
+        assert_eq!(inner.count().ok(), Some(1));
+        let same = e.intersect(&a, &a, true).expect("intersect");
+        assert_eq!(same.count().ok(), Some(2), "null equals null in set operations");
+        let none = e.subtract(&a, &a, true).expect("subtract");
+        assert_eq!(none.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn eng_take_4_nulls_first_for_every_sort_direction() {
+        let e = engine();
+        let df = frame(vec![vec![i(1)], vec![Value::Null], vec![i(3)]], "a:int");
+        let spec = PartitionSpec::default();
+        for presort in ["a", "a desc"] {
+            let first = e.take(&df, 1, presort, NaPosition::First, &spec).expect("take");
+            let rows = first.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+            assert_eq!(rows, vec![vec![Value::Null]], "presort {presort}");
+        }
+        let top = e.take(&df, 1, "a desc", NaPosition::Last, &spec).expect("take");
+        let rows = top.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+        assert_eq!(rows, vec![vec![i(3)]]);
+    }
+
+    #[test]
+    fn eng_expr_sem_3_division_is_double_and_zero_gives_null() {
+        let e = engine();
+        let df = frame(vec![vec![i(3), i(2)], vec![i(1), i(0)]], "a:int,b:int");
+        let cols = SelectColumns::new(vec![(col("a") / col("b")).alias("q")], false).expect("cols");
+        let out = e.select(&df, &cols, None, None).expect("select");
+        assert_eq!(out.schema().to_string(), "q:double");
+        let rows = out.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+        assert_eq!(rows, vec![vec![Value::Float64(1.5)], vec![Value::Null]]);
+    }
+
+    #[test]
+    fn sch_type_8_string_views_are_reported_as_str() {
+        let e = engine();
+        let df = e
+            .session_context()
+            .read_batches(vec![{
+                use arrow::array::StringViewArray;
+                let a: arrow::array::ArrayRef = Arc::new(StringViewArray::from(vec!["x", "y"]));
+                arrow::record_batch::RecordBatch::try_from_iter(vec![("s", a)]).expect("batch")
+            }])
+            .expect("frame");
+        let f = e.from_datafusion(df).expect("wrap");
+        assert_eq!(f.schema().to_string(), "s:str");
+        let local = f.as_local_bounded().expect("local");
+        assert_eq!(local.batches()[0].column(0).data_type(), &arrow::datatypes::DataType::Utf8);
     }
 }

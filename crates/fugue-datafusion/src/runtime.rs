@@ -54,17 +54,26 @@ impl EngineRuntime {
     {
         let runtime =
             self.runtime.as_ref().ok_or_else(|| Error::internal("the runtime was shut down"))?;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return runtime.block_on(fut);
+        let handle = match tokio::runtime::Handle::try_current() {
+            Err(_) => return runtime.block_on(fut),
+            Ok(h) => h,
+        };
+        // Inside some tokio runtime (a caller's, or one of ours, e.g. a map
+        // function calling the engine): tokio forbids blocking this thread on
+        // another runtime, so drive the future from a scoped helper thread and
+        // wait for it. On a multi-thread worker, `block_in_place` first hands
+        // the worker's other tasks to a new thread, so waiting starves nobody.
+        let run = || {
+            std::thread::scope(|s| {
+                s.spawn(|| runtime.block_on(fut))
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked")))
+            })
+        };
+        match handle.runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
+            _ => run(),
         }
-        // Inside some tokio runtime (a caller's, or one of ours): tokio forbids
-        // blocking this thread on another runtime, so drive the future from a
-        // scoped helper thread and wait for it.
-        std::thread::scope(|s| {
-            s.spawn(|| runtime.block_on(fut))
-                .join()
-                .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked")))
-        })
     }
 }
 
