@@ -258,7 +258,7 @@ impl DataFusionExecutionEngine {
         &self,
         df: &DataFusionDataFrame,
     ) -> Result<(LocalDataFrame, arrow::record_batch::RecordBatch)> {
-        let local = df.as_local_bounded()?;
+        let local = df.local_in_partition_order()?;
         let batch = concat_batches(local.schema().arrow(), local.batches())?;
         Ok((local, batch))
     }

@@ -141,6 +141,27 @@ impl DataFusionDataFrame {
         self.shared.runtime().block_on(async move { df.collect().await.fugue("collect") })
     }
 
+    /// Runs the plan and returns its batches partition by partition, in
+    /// partition order: a deterministic row order whenever every partition's
+    /// content is (used by `sample`, ENG-SAMPLE-6).
+    ///
+    /// # Errors
+    /// Execution errors of the plan.
+    pub fn collect_partitioned(&self) -> Result<Vec<Vec<RecordBatch>>> {
+        let df = self.df.clone();
+        self.shared
+            .runtime()
+            .block_on(async move { df.collect_partitioned().await.fugue("collect") })
+    }
+
+    /// All rows as a local frame, partitions concatenated in partition order.
+    ///
+    /// # Errors
+    /// Execution errors of the plan.
+    pub(crate) fn local_in_partition_order(&self) -> Result<LocalDataFrame> {
+        self.local(self.collect_partitioned()?.into_iter().flatten().collect())
+    }
+
     fn local(&self, batches: Vec<RecordBatch>) -> Result<LocalDataFrame> {
         Ok(LocalDataFrame::new(self.schema.clone(), batches)?
             .with_metadata_map((*self.metadata).clone()))
