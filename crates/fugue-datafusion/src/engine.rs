@@ -1,0 +1,889 @@
+//! `DataFusionExecutionEngine`: every fugue operation on Apache DataFusion.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock, Weak};
+
+use arrow::array::UInt64Array;
+use arrow::compute::{concat_batches, take_record_batch};
+use datafusion::catalog::MemTable;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::Partitioning as LogicalPartitioning;
+use fugue_core::conf::{Conf, DEFAULT_PARTITIONS, SQL_ENGINE};
+use fugue_core::dataframe::{DataFrame, DataFrameRef};
+use fugue_core::engine::map::{MapFn, OnInitFn, check_map_output_schema};
+use fugue_core::engine::params::{check_set_schemas, plan_join};
+use fugue_core::engine::{
+    Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
+    MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
+};
+use fugue_core::partition::{PartitionAlgo, parse_presort, parse_size_bytes};
+use fugue_core::{
+    ColumnExpr, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
+};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::error::{DfResultExt, ENGINE};
+use crate::frame::DataFusionDataFrame;
+use crate::plan::expr::ident;
+use crate::plan::map::{MapParams, MapSource, MapTable, materialized};
+use crate::runtime::EngineRuntime;
+use crate::{layout, plan};
+
+/// Conf key: worker threads of the engine's tokio runtime (default: the
+/// number of CPUs). It is the engine's parallelism (ENG-GEN-6).
+pub const DATAFUSION_THREADS: &str = "fugue.datafusion.threads";
+/// Conf key: DataFusion's target partitions (default: the parallelism).
+pub const DATAFUSION_TARGET_PARTITIONS: &str = "fugue.datafusion.target_partitions";
+/// Conf key: DataFusion's batch size in rows (default: DataFusion's, 8192).
+pub const DATAFUSION_BATCH_SIZE: &str = "fugue.datafusion.batch_size";
+/// Conf key: memory limit of DataFusion's memory pool, in bytes or as size
+/// text (`"2g"`); unset or ≤ 0 means unlimited.
+pub const DATAFUSION_MEMORY_LIMIT: &str = "fugue.datafusion.memory_limit";
+/// Conf key: when true, `map_dataframe` returns the lazy plan and the user
+/// function runs only when the result is used; by default (false) the map
+/// runs during the call and its output is kept in memory, so side effects
+/// and errors of the user function belong to the call (ENG-MAP-9).
+pub const DATAFUSION_LAZY_MAP: &str = "fugue.datafusion.lazy_map";
+
+/// What every handle of one engine (and every frame it made) shares: the
+/// conf, the DataFusion session and the runtime plans execute on.
+pub(crate) struct Shared {
+    conf: Conf,
+    ctx: SessionContext,
+    runtime: EngineRuntime,
+    target_partitions: usize,
+}
+
+impl Shared {
+    pub(crate) fn ctx(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    pub(crate) fn runtime(&self) -> &EngineRuntime {
+        &self.runtime
+    }
+}
+
+/// The lazily built SQL facet (ENG-GEN-5): user handles own it, the handle
+/// given to the facet only points to it, so they never keep each other alive.
+#[derive(Clone)]
+enum SqlSlot {
+    Owned(Arc<OnceLock<SqlEngineRef>>),
+    Borrowed(Weak<OnceLock<SqlEngineRef>>),
+}
+
+impl SqlSlot {
+    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
+        match self {
+            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
+            SqlSlot::Borrowed(slot) => slot.upgrade(),
+        }
+    }
+}
+
+/// The DataFusion execution engine (registered as `datafusion`): every
+/// operation of `spec/ENGINE.md` as DataFusion logical plans, run lazily on
+/// the engine's own multi-thread tokio runtime.
+///
+/// - Built from a [`Conf`] mapped to DataFusion's `SessionConfig`: target
+///   partitions = the parallelism (`fugue.datafusion.threads`, default the
+///   number of CPUs) unless `fugue.datafusion.target_partitions` is set;
+///   `fugue.datafusion.batch_size`; `fugue.datafusion.memory_limit`.
+/// - The API is synchronous and works from any thread, also from inside
+///   another tokio runtime (a `#[tokio::test]`, a web handler).
+/// - Frames are [`DataFusionDataFrame`]s; `to_df` takes frames of any engine
+///   (local Arrow data is registered without copying) and
+///   [`DataFusionExecutionEngine::from_datafusion`] takes a DataFusion frame.
+/// - Its SQL facet is [`crate::DataFusionSqlEngine`] (ENG-SQL).
+/// - Clones are the same engine (ENG-GEN-3).
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::{col, Conf, DataFrame, DataFrameRef, ExecutionEngine, LocalDataFrame, Value};
+/// use fugue_datafusion::DataFusionExecutionEngine;
+///
+/// let engine = DataFusionExecutionEngine::new(Conf::new())?;
+/// let rows = vec![vec![Value::from(1), Value::from("x")], vec![Value::from(2), Value::Null]];
+/// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "a:int,b:str")?);
+/// let kept = engine.filter(&df, &col("b").not_null())?;
+/// assert_eq!(kept.count()?, 1);
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct DataFusionExecutionEngine {
+    shared: Arc<Shared>,
+    sql: SqlSlot,
+}
+
+impl fmt::Debug for DataFusionExecutionEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DataFusionExecutionEngine")
+            .field("threads", &self.shared.runtime.threads())
+            .field("target_partitions", &self.shared.target_partitions)
+            .finish()
+    }
+}
+
+impl fmt::Display for DataFusionExecutionEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DataFusionExecutionEngine(threads={}, target_partitions={})",
+            self.shared.runtime.threads(),
+            self.shared.target_partitions
+        )
+    }
+}
+
+/// A positive integer conf value, `None` when unset or ≤ 0.
+fn positive(conf: &Conf, key: &str) -> Result<Option<usize>> {
+    let v: i64 = conf.get(key, 0i64)?;
+    Ok(usize::try_from(v).ok().filter(|v| *v > 0))
+}
+
+/// The memory limit in bytes: an integer or size text (`"512m"`).
+fn memory_limit(conf: &Conf) -> Result<Option<usize>> {
+    let text: Option<String> = conf.get_or_none(DATAFUSION_MEMORY_LIMIT)?;
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let bytes = match text.trim().parse::<i64>() {
+        Ok(b) => b,
+        Err(_) => i64::try_from(parse_size_bytes(&text)?).unwrap_or(i64::MAX),
+    };
+    Ok(usize::try_from(bytes).ok().filter(|b| *b > 0))
+}
+
+impl DataFusionExecutionEngine {
+    /// An engine from `conf` overlaid on the global defaults (ENG-CONF-1),
+    /// with its own DataFusion session and tokio runtime.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for conf values that are not numbers (or size text for the
+    /// memory limit); `ERR-EXECUTION` when the runtime cannot be built.
+    pub fn new(conf: Conf) -> Result<Self> {
+        let conf = Conf::new().with(&conf);
+        let threads = match positive(&conf, DATAFUSION_THREADS)? {
+            Some(t) => t,
+            None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        };
+        let target_partitions = positive(&conf, DATAFUSION_TARGET_PARTITIONS)?.unwrap_or(threads);
+        let mut config = SessionConfig::new().with_target_partitions(target_partitions);
+        if let Some(b) = positive(&conf, DATAFUSION_BATCH_SIZE)? {
+            config = config.with_batch_size(b);
+        }
+        {
+            // fugue's str is Utf8: keep DataFusion from switching to views
+            let options = config.options_mut();
+            options.execution.parquet.schema_force_view_types = false;
+            options.sql_parser.map_string_types_to_utf8view = false;
+        }
+        let mut rt = RuntimeEnvBuilder::new();
+        if let Some(limit) = memory_limit(&conf)? {
+            rt = rt.with_memory_limit(limit, 1.0);
+        }
+        let rt = rt.build_arc().fugue("build the datafusion runtime environment")?;
+        let ctx = SessionContext::new_with_config_rt(config, rt);
+        let runtime = EngineRuntime::new(threads)?;
+        Ok(DataFusionExecutionEngine {
+            shared: Arc::new(Shared { conf, ctx, runtime, target_partitions }),
+            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+        })
+    }
+
+    /// A fresh engine for the conformance suite (`fugue.test = true`).
+    ///
+    /// # Errors
+    /// As [`DataFusionExecutionEngine::new`].
+    pub fn for_tests() -> Result<EngineRef> {
+        let conf = Conf::empty().with_entry(fugue_core::conf::TEST, true);
+        Ok(Arc::new(Self::new(conf)?))
+    }
+
+    /// The engine's DataFusion session (register tables, UDFs, read files).
+    pub fn session_context(&self) -> &SessionContext {
+        &self.shared.ctx
+    }
+
+    /// DataFusion's target partitions of this engine.
+    pub fn target_partitions(&self) -> usize {
+        self.shared.target_partitions
+    }
+
+    /// A frame of this engine over a DataFusion frame (no copy, nothing runs).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` when the frame has no column or types fugue cannot represent.
+    pub fn from_datafusion(&self, df: datafusion::dataframe::DataFrame) -> Result<DataFrameRef> {
+        Ok(Arc::new(DataFusionDataFrame::new(Arc::clone(&self.shared), df)?))
+    }
+
+    /// Any frame as a DataFusion frame of this engine (ENG-TODF-1/2): a
+    /// DataFusion frame is returned as is; local Arrow data becomes a
+    /// `MemTable` sharing its buffers (no copy); other frames are
+    /// materialised first. Metadata kept; a zero-row frame keeps its schema.
+    ///
+    /// # Errors
+    /// Errors of the source frame while materialising.
+    pub fn to_datafusion(&self, df: &DataFrameRef) -> Result<DataFusionDataFrame> {
+        if let Some(d) = df.downcast_ref::<DataFusionDataFrame>() {
+            return Ok(d.clone());
+        }
+        self.local_frame(df.as_local_bounded()?)
+    }
+
+    /// A frame over local Arrow batches (zero copy).
+    pub(crate) fn local_frame(&self, local: LocalDataFrame) -> Result<DataFusionDataFrame> {
+        let schema = local.schema().clone();
+        let metadata = local.metadata().clone();
+        let table = MemTable::try_new(Arc::clone(schema.arrow()), vec![local.into_batches()])
+            .fugue("to_df")?;
+        let df = self.shared.ctx.read_table(Arc::new(table)).fugue("to_df")?;
+        Ok(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), df, schema)
+            .with_metadata_map(metadata))
+    }
+
+    fn frame(&self, df: &DataFrameRef) -> Result<DataFusionDataFrame> {
+        self.to_datafusion(df)
+    }
+
+    fn wrap(&self, df: datafusion::dataframe::DataFrame) -> Result<DataFrameRef> {
+        Ok(Arc::new(DataFusionDataFrame::new(Arc::clone(&self.shared), df)?))
+    }
+
+    /// All rows of `df` as one batch with its normalised schema.
+    fn one_batch(
+        &self,
+        df: &DataFusionDataFrame,
+    ) -> Result<(LocalDataFrame, arrow::record_batch::RecordBatch)> {
+        let local = df.local_in_partition_order()?;
+        let batch = concat_batches(local.schema().arrow(), local.batches())?;
+        Ok((local, batch))
+    }
+
+    /// `fugue.default.partitions` when > 0, else the target partitions
+    /// (PS-NUM-6 "engine default").
+    fn default_partitions(&self) -> Result<usize> {
+        let n: i64 = self.shared.conf.get(DEFAULT_PARTITIONS, -1i64)?;
+        Ok(match usize::try_from(n) {
+            Ok(n) if n > 0 => n,
+            _ => self.shared.target_partitions.max(1),
+        })
+    }
+
+    /// The SQL engine name to use: `fugue.sql.engine` when set, else `datafusion`.
+    fn sql_engine_name(&self) -> Result<String> {
+        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
+        Ok(configured.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| ENGINE.to_string()))
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+}
+
+pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
+    Ok(Arc::new(DataFusionExecutionEngine::new(conf)?))
+}
+
+/// A seed that differs per call (ENG-SAMPLE-6: without a seed, results vary).
+pub(crate) fn fresh_seed() -> u64 {
+    let mut os = rand::rngs::OsRng;
+    rand::TryRngCore::try_next_u64(&mut os).unwrap_or_else(|_| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    })
+}
+
+impl MapEngine for DataFusionExecutionEngine {
+    /// `map_dataframe` as a plan node (a streaming `ExecutionPlan` over the
+    /// laid-out input): keyed specs (except `even`) hash-partition by the keys into N
+    /// partitions (N = the spec's number, else `fugue.default.partitions`,
+    /// else the target partitions) and stream each partition through the
+    /// user function; unkeyed specs without a number keep the input's
+    /// partitions; `even`, contiguous splits, `rand` and `per_row` lay the
+    /// rows out from the materialised input (they need the whole input).
+    fn map_dataframe(
+        &self,
+        df: &DataFrameRef,
+        map_fn: MapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<OnInitFn>,
+    ) -> Result<DataFrameRef> {
+        check_map_output_schema(output_schema)?;
+        let input = self.frame(df)?;
+        let schema = input.schema().clone();
+        let sorts = partition_spec.get_sorts(&schema, true)?;
+        let keys = partition_spec.partition_by().to_vec();
+        let algo = partition_spec.algo_or_default();
+        let n = partition_spec
+            .eval_num_partitions(|| input.count(), || self.get_current_parallelism())?;
+        let source = if !keys.is_empty() && algo != PartitionAlgo::Even {
+            let n = if n > 0 {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            } else {
+                self.default_partitions()?
+            };
+            MapSource::Hash {
+                input: plan::normalise(input.to_native())?,
+                keys: keys.clone(),
+                sorts,
+                n,
+            }
+        } else if keys.is_empty() && n <= 0 && algo != PartitionAlgo::Even {
+            let presort = partition_spec.get_sorts(&schema, false)?;
+            MapSource::Keep { input: plan::normalise(input.to_native())?, sorts: presort }
+        } else {
+            let (_, batch) = self.one_batch(&input)?;
+            let parts =
+                layout::split(&batch, &schema, partition_spec, n, self.default_partitions()?)?;
+            materialized(parts, Arc::clone(schema.arrow()))
+        };
+        let params = MapParams {
+            map_fn,
+            on_init,
+            input_schema: schema,
+            output_schema: output_schema.clone(),
+            spec: partition_spec.clone(),
+            whole_partition: keys.is_empty() || algo == PartitionAlgo::Coarse,
+        };
+        let table = MapTable::new(source, params);
+        let df = self.shared.ctx.read_table(Arc::new(table)).fugue("map_dataframe")?;
+        let out: DataFrameRef = Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            df,
+            output_schema.clone(),
+        ));
+        if self.shared.conf.get(DATAFUSION_LAZY_MAP, false)? {
+            return Ok(out);
+        }
+        // the user function runs now (its side effects and errors belong to
+        // this call, ENG-MAP-9); the input still streams through it
+        self.persist(&out, false)
+    }
+}
+
+impl ExecutionEngine for DataFusionExecutionEngine {
+    fn name(&self) -> &str {
+        ENGINE
+    }
+
+    fn conf(&self) -> &Conf {
+        &self.shared.conf
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { sql: true, table_storage: false, save_append: true, distributed: false }
+    }
+
+    /// The number of worker threads of the engine's runtime (ENG-GEN-6).
+    fn get_current_parallelism(&self) -> usize {
+        self.shared.runtime.threads().max(1)
+    }
+
+    /// The SQL facet (ENG-SQL-4, ENG-GEN-5): [`crate::DataFusionSqlEngine`]
+    /// unless `fugue.sql.engine` names another registered SQL engine; built
+    /// on first use, then shared by every clone of the engine.
+    ///
+    /// # Errors
+    /// `ERR-PLUGIN` when the configured name is not registered.
+    fn sql_engine(&self) -> Result<SqlEngineRef> {
+        let slot = self.sql.get();
+        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
+            return Ok(Arc::clone(sql));
+        }
+        let facet_handle = DataFusionExecutionEngine {
+            shared: Arc::clone(&self.shared),
+            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
+        };
+        let name = self.sql_engine_name()?;
+        let sql: SqlEngineRef = if name.eq_ignore_ascii_case(ENGINE) {
+            Arc::new(crate::sql::DataFusionSqlEngine::bound(
+                Arc::new(facet_handle.clone()),
+                facet_handle,
+            ))
+        } else {
+            make_sql_engine(&name, Arc::new(facet_handle))?
+        };
+        Ok(match slot {
+            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
+            None => sql,
+        })
+    }
+
+    /// ENG-TODF-1..4: a DataFusion frame is returned as is (the same `Arc`,
+    /// metadata kept); local Arrow data is registered without copying; any
+    /// other frame is materialised first.
+    fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+        if df.is::<DataFusionDataFrame>() {
+            return Ok(Arc::clone(df));
+        }
+        Ok(Arc::new(self.to_datafusion(df)?))
+    }
+
+    /// Keyed specs (except `even`) become a logical hash repartition into N
+    /// partitions (the spec's number, else the engine default); other specs
+    /// keep the layout (ENG-REPART-1 allows it for local engines). Metadata kept.
+    fn repartition(&self, df: &DataFrameRef, spec: &PartitionSpec) -> Result<DataFrameRef> {
+        let input = self.frame(df)?;
+        if spec.is_empty() {
+            return Ok(Arc::new(input));
+        }
+        spec.get_sorts(input.schema(), true)?;
+        let keys = spec.partition_by();
+        if keys.is_empty() || spec.algo_or_default() == PartitionAlgo::Even {
+            return Ok(Arc::new(input));
+        }
+        let n = spec.eval_num_partitions(|| input.count(), || self.get_current_parallelism())?;
+        let n = if n > 0 {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        } else {
+            self.default_partitions()?
+        };
+        let exprs = keys.iter().map(|k| ident(k)).collect();
+        let out = input
+            .to_native()
+            .repartition(LogicalPartitioning::Hash(exprs, n))
+            .fugue("repartition")?;
+        Ok(Arc::new(input.derive(out)?.with_metadata_map(input.metadata().clone())))
+    }
+
+    /// A local engine has nothing to replicate: `to_df` (ENG-BCAST-1/2).
+    fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+        self.to_df(df)
+    }
+
+    /// Computes the plan into memory (DataFusion's `cache`) so later uses do
+    /// not recompute it (ENG-PERSIST-1); a persisted frame comes back as the
+    /// same `Arc` (ENG-PERSIST-2); metadata kept (ENG-PERSIST-4). `lazy`
+    /// persists eagerly too.
+    fn persist(&self, df: &DataFrameRef, _lazy: bool) -> Result<DataFrameRef> {
+        if df.downcast_ref::<DataFusionDataFrame>().is_some_and(DataFusionDataFrame::is_persisted) {
+            return Ok(Arc::clone(df));
+        }
+        let input = self.frame(df)?;
+        let native = input.to_native();
+        let cached =
+            self.shared.runtime.block_on(async move { native.cache().await.fugue("persist") })?;
+        Ok(Arc::new(
+            DataFusionDataFrame::with_schema(
+                Arc::clone(&self.shared),
+                cached,
+                input.schema().clone(),
+            )
+            .with_metadata_map(input.metadata().clone())
+            .into_persisted(),
+        ))
+    }
+
+    fn join(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        how: JoinType,
+        on: &[&str],
+    ) -> Result<DataFrameRef> {
+        let jp = plan_join(df1.schema(), df2.schema(), how, on)?;
+        let (a, b) = (self.frame(df1)?, self.frame(df2)?);
+        let out = plan::join(a.to_native(), b.to_native(), a.schema(), b.schema(), &jp)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            jp.output_schema,
+        )))
+    }
+
+    fn union(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef> {
+        check_set_schemas("union", df1.schema(), df2.schema())?;
+        let (a, b) = (self.frame(df1)?, self.frame(df2)?);
+        let out = plan::union(a.to_native(), b.to_native(), distinct)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn subtract(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef> {
+        check_set_schemas("subtract", df1.schema(), df2.schema())?;
+        let (a, b) = (self.frame(df1)?, self.frame(df2)?);
+        let out = plan::subtract(a.to_native(), b.to_native(), distinct)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn intersect(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef> {
+        check_set_schemas("intersect", df1.schema(), df2.schema())?;
+        let (a, b) = (self.frame(df1)?, self.frame(df2)?);
+        let out = plan::intersect(a.to_native(), b.to_native(), distinct)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let out = plan::normalise(a.to_native())?.distinct().fugue("distinct")?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn dropna(
+        &self,
+        df: &DataFrameRef,
+        how: DropnaHow,
+        thresh: Option<usize>,
+        subset: Option<&[&str]>,
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let out = plan::dropna(a.to_native(), a.schema(), how, thresh, subset)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn fillna(
+        &self,
+        df: &DataFrameRef,
+        value: &FillValue,
+        subset: Option<&[&str]>,
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let out = plan::fillna(plan::normalise(a.to_native())?, a.schema(), value, subset)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    /// Materialises the input and draws row indices with a seeded `StdRng`,
+    /// exactly as the native engine does (ENG-SAMPLE-1..7): `n` rows or
+    /// `round(frac × count)` rows, distinct rows in input order without
+    /// replacement; the same seed on the same input gives the same rows.
+    fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        // the checks that do not depend on the row count, before running anything
+        spec.resolve_size(usize::MAX)?;
+        let (local, batch) = self.one_batch(&a)?;
+        let count = batch.num_rows();
+        let size = spec.resolve_size(count)?;
+        if size == 0 || count == 0 {
+            let empty = LocalDataFrame::empty(local.schema().clone())?;
+            return Ok(Arc::new(self.local_frame(empty)?));
+        }
+        let mut rng = StdRng::seed_from_u64(spec.seed.unwrap_or_else(fresh_seed));
+        let indices: Vec<u64> = if spec.replace {
+            (0..size).map(|_| rng.random_range(0..count) as u64).collect()
+        } else {
+            let mut picked: Vec<u64> = rand::seq::index::sample(&mut rng, count, size)
+                .into_iter()
+                .map(|i| i as u64)
+                .collect();
+            picked.sort_unstable();
+            picked
+        };
+        let out = take_record_batch(&batch, &UInt64Array::from(indices))?;
+        let local = LocalDataFrame::new(local.schema().clone(), vec![out])?;
+        Ok(Arc::new(self.local_frame(local)?))
+    }
+
+    /// `take` as a plan (ENG-TAKE-1..6): without keys a sort + limit; with
+    /// keys `row_number()` over the keys ordered by the effective presort,
+    /// nulls placed per `na_position` for every column, filtered to `<= n`.
+    fn take(
+        &self,
+        df: &DataFrameRef,
+        n: usize,
+        presort: &str,
+        na_position: NaPosition,
+        partition_spec: &PartitionSpec,
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let schema = a.schema().clone();
+        let sorts = {
+            let parsed = parse_presort(presort)?;
+            if parsed.is_empty() { partition_spec.presort().to_vec() } else { parsed }
+        };
+        for (c, _) in &sorts {
+            schema.index_of(c)?;
+        }
+        for k in partition_spec.partition_by() {
+            schema.index_of(k)?;
+        }
+        let out = plan::take(
+            plan::normalise(a.to_native())?,
+            &schema,
+            n,
+            &sorts,
+            na_position,
+            partition_spec.partition_by(),
+        )?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), out, schema)))
+    }
+
+    fn select(
+        &self,
+        df: &DataFrameRef,
+        cols: &SelectColumns,
+        where_: Option<&ColumnExpr>,
+        having: Option<&ColumnExpr>,
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        self.wrap(plan::select(a.to_native(), a.schema(), cols, where_, having)?)
+    }
+
+    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let out = plan::filter(a.to_native(), a.schema(), condition)?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
+            Arc::clone(&self.shared),
+            out,
+            a.schema().clone(),
+        )))
+    }
+
+    fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        self.wrap(plan::assign(a.to_native(), a.schema(), columns)?)
+    }
+
+    fn aggregate(
+        &self,
+        df: &DataFrameRef,
+        partition_spec: &PartitionSpec,
+        agg_cols: &[ColumnExpr],
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let keys = partition_spec.partition_by();
+        self.wrap(plan::aggregate(a.to_native(), a.schema(), keys, agg_cols)?)
+    }
+
+    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
+        Ok(Arc::new(crate::io::load(self, paths, options)?))
+    }
+
+    fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
+        let a = self.frame(df)?;
+        crate::io::save(self, &a, path, options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use fugue_core::engine::map::map_fn;
+    use fugue_core::{Error, ErrorKind, Value, col};
+
+    use super::*;
+
+    fn engine_with(entries: &[(&str, i64)]) -> DataFusionExecutionEngine {
+        let mut conf = Conf::empty();
+        for (k, v) in entries {
+            conf = conf.with_entry(*k, *v);
+        }
+        DataFusionExecutionEngine::new(conf).expect("engine")
+    }
+
+    fn engine() -> DataFusionExecutionEngine {
+        engine_with(&[(DATAFUSION_THREADS, 2)])
+    }
+
+    fn frame(rows: Vec<Vec<Value>>, schema: &str) -> DataFrameRef {
+        Arc::new(LocalDataFrame::from_rows(rows, schema).expect("frame"))
+    }
+
+    fn i(v: i32) -> Value {
+        Value::Int32(v)
+    }
+
+    #[test]
+    fn eng_gen_6_parallelism_and_conf_mapping() {
+        let e = engine();
+        assert_eq!(e.get_current_parallelism(), 2);
+        assert_eq!(e.target_partitions(), 2, "target partitions default to the parallelism");
+        let e = engine_with(&[(DATAFUSION_THREADS, 2), (DATAFUSION_TARGET_PARTITIONS, 5)]);
+        assert_eq!(e.target_partitions(), 5);
+        assert_eq!(e.session_context().state().config().target_partitions(), 5);
+        let e = engine_with(&[(DATAFUSION_THREADS, 1), (DATAFUSION_BATCH_SIZE, 100)]);
+        assert_eq!(e.session_context().state().config().batch_size(), 100);
+        assert!(e.to_string().starts_with("DataFusionExecutionEngine("), "ENG-GEN-7");
+    }
+
+    #[test]
+    fn eng_conf_3_bad_values_are_err_arg() {
+        let bad = Conf::empty().with_entry(DATAFUSION_THREADS, "many");
+        let err = DataFusionExecutionEngine::new(bad).err().map(|e| e.kind());
+        assert_eq!(err, Some(ErrorKind::InvalidArgument));
+        let limited = Conf::empty().with_entry(DATAFUSION_MEMORY_LIMIT, "64m");
+        assert!(DataFusionExecutionEngine::new(limited).is_ok());
+    }
+
+    #[test]
+    fn eng_gen_3_clones_share_the_engine_and_the_sql_facet() {
+        let e = engine();
+        let c = e.clone();
+        assert!(Arc::ptr_eq(&e.shared, &c.shared));
+        let s1 = e.sql_engine().expect("sql");
+        let s2 = c.sql_engine().expect("sql");
+        assert!(Arc::ptr_eq(&s1, &s2), "ENG-GEN-5: one facet per engine");
+    }
+
+    #[test]
+    fn eng_persist_2_persisting_twice_is_the_identity() {
+        let e = engine();
+        let df = frame(vec![vec![i(1)], vec![i(2)]], "a:int");
+        let p = e.persist(&df, false).expect("persist");
+        let p2 = e.persist(&p, true).expect("persist");
+        assert!(Arc::ptr_eq(&p, &p2));
+        assert_eq!(p2.count().ok(), Some(2));
+    }
+
+    #[test]
+    fn eng_map_9_user_errors_fail_the_call_and_lazy_maps_defer_them() {
+        let df = frame(vec![vec![i(1)], vec![i(2)]], "a:int");
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c2 = Arc::clone(&calls);
+        let failing = map_fn(move |_, _| {
+            c2.fetch_add(1, Ordering::SeqCst);
+            Err(Error::arg("x", "user says no"))
+        });
+        let schema: Schema = "a:int".parse().expect("schema");
+        let spec = PartitionSpec::default();
+        let err = engine().map_dataframe(&df, failing.clone(), &schema, &spec, None).err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::User));
+        let lazy = engine_with(&[(DATAFUSION_THREADS, 2)]);
+        let lazy = DataFusionExecutionEngine::new(
+            lazy.conf().clone().with_entry(DATAFUSION_LAZY_MAP, true),
+        )
+        .expect("engine");
+        calls.store(0, Ordering::SeqCst);
+        let out = lazy.map_dataframe(&df, failing, &schema, &spec, None).expect("lazy map");
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing runs before the result is used");
+        assert_eq!(out.count().err().map(|e| e.kind()), Some(ErrorKind::User));
+    }
+
+    #[test]
+    fn pg_1_eng_map_4_keyed_map_streams_hash_partitions() {
+        let e = engine_with(&[(DATAFUSION_THREADS, 2), (DATAFUSION_BATCH_SIZE, 4)]);
+        let rows = (0..40).map(|r| vec![i(r % 7), i(r)]).collect();
+        let df = frame(rows, "k:int,v:int");
+        type Seen = Arc<Mutex<Vec<(usize, Vec<Value>)>>>;
+        let seen: Seen = Arc::default();
+        let s2 = Arc::clone(&seen);
+        let f = map_fn(move |c, part| {
+            let keys: Vec<Value> = part.rows()?.into_iter().map(|r| r[0].clone()).collect();
+            s2.lock()
+                .map_err(|_| Error::internal("poisoned"))?
+                .push((c.physical_partition_no(), keys));
+            Ok(part)
+        });
+        let inits: Arc<Mutex<Vec<usize>>> = Arc::default();
+        let i2 = Arc::clone(&inits);
+        let on_init: OnInitFn = Arc::new(move |p, _| {
+            i2.lock().map_err(|_| Error::internal("poisoned"))?.push(p);
+            Ok(())
+        });
+        let spec = PartitionSpec::builder().by(["k"]).num(3).build().expect("spec");
+        let schema = df.schema().clone();
+        let out = e.map_dataframe(&df, f, &schema, &spec, Some(on_init)).expect("map");
+        assert_eq!(out.count().ok(), Some(40));
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 7, "one call per key");
+        assert!(seen.iter().all(|(p, ks)| *p < 3 && ks.iter().all(|k| k == &ks[0])));
+        let mut inits = inits.lock().expect("lock").clone();
+        inits.sort_unstable();
+        let mut physical: Vec<usize> = seen.iter().map(|(p, _)| *p).collect();
+        physical.sort_unstable();
+        physical.dedup();
+        assert_eq!(inits, physical, "on_init once per non-empty physical partition");
+    }
+
+    #[test]
+    fn eng_join_6_null_keys_never_match_eng_set_2_but_rows_compare_equal() {
+        let e = engine();
+        let a = frame(vec![vec![i(1), i(10)], vec![Value::Null, i(20)]], "k:int,a:int");
+        let b = frame(vec![vec![i(1), i(30)], vec![Value::Null, i(40)]], "k:int,b:int");
+        let inner = e.join(&a, &b, JoinType::Inner, &[]).expect("join");
+        assert_eq!(inner.count().ok(), Some(1));
+        let same = e.intersect(&a, &a, true).expect("intersect");
+        assert_eq!(same.count().ok(), Some(2), "null equals null in set operations");
+        let none = e.subtract(&a, &a, true).expect("subtract");
+        assert_eq!(none.count().ok(), Some(0));
+    }
+
+    #[test]
+    fn eng_take_4_nulls_first_for_every_sort_direction() {
+        let e = engine();
+        let df = frame(vec![vec![i(1)], vec![Value::Null], vec![i(3)]], "a:int");
+        let spec = PartitionSpec::default();
+        for presort in ["a", "a desc"] {
+            let first = e.take(&df, 1, presort, NaPosition::First, &spec).expect("take");
+            let rows = first.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+            assert_eq!(rows, vec![vec![Value::Null]], "presort {presort}");
+        }
+        let top = e.take(&df, 1, "a desc", NaPosition::Last, &spec).expect("take");
+        let rows = top.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+        assert_eq!(rows, vec![vec![i(3)]]);
+    }
+
+    #[test]
+    fn eng_expr_sem_3_division_is_double_and_zero_gives_null() {
+        let e = engine();
+        let df = frame(vec![vec![i(3), i(2)], vec![i(1), i(0)]], "a:int,b:int");
+        let cols = SelectColumns::new(vec![(col("a") / col("b")).alias("q")], false).expect("cols");
+        let out = e.select(&df, &cols, None, None).expect("select");
+        assert_eq!(out.schema().to_string(), "q:double");
+        let rows = out.as_local_bounded().and_then(|l| l.rows()).expect("rows");
+        assert_eq!(rows, vec![vec![Value::Float64(1.5)], vec![Value::Null]]);
+    }
+
+    #[test]
+    fn sch_type_8_string_views_are_reported_as_str() {
+        let e = engine();
+        let df = e
+            .session_context()
+            .read_batches(vec![{
+                use arrow::array::StringViewArray;
+                let a: arrow::array::ArrayRef = Arc::new(StringViewArray::from(vec!["x", "y"]));
+                arrow::record_batch::RecordBatch::try_from_iter(vec![("s", a)]).expect("batch")
+            }])
+            .expect("frame");
+        let f = e.from_datafusion(df).expect("wrap");
+        assert_eq!(f.schema().to_string(), "s:str");
+        let local = f.as_local_bounded().expect("local");
+        assert_eq!(local.batches()[0].column(0).data_type(), &arrow::datatypes::DataType::Utf8);
+    }
+}

@@ -1,0 +1,545 @@
+//! `load_df` / `save_df` through DataFusion's readers and writers
+//! (`spec/ENGINE.md` §15: ENG-IO-1..10, ENG-PQ-1/2, ENG-CSV-1..8,
+//! ENG-JSON-1..3).
+//!
+//! The engine-neutral decisions come from [`fugue_core::io`]: which files a
+//! load reads ([`list_load_files`]), save targets and modes
+//! ([`SaveTarget`]), option parsing. The schema rules of csv and json follow
+//! the native engine exactly, so both engines load the same types: the
+//! Arrow schema is computed first (csv: header or positional names, every
+//! column `str` unless `infer_schema`, then integers → long, decimals →
+//! double, else str; json: types inferred over all files, an all-null
+//! column → str) and given to DataFusion's reader. Every file is one
+//! DataFusion scan; scans are concatenated in file order, Hive partition
+//! values are added as `str` columns, and the `columns` selection is a
+//! projection DataFusion pushes into the scans.
+//!
+//! Saves write with DataFusion's parquet and csv writers (one file, or a
+//! Hive layout for parquet with partition keys); json is written with
+//! arrow-json's line-delimited writer over the plan's stream, because
+//! DataFusion's json writer drops null fields (ENG-JSON-1 wants `null`).
+//! gzip text files are `ERR-NOT-SUPPORTED` (ENG-IO-2 allows it).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema};
+use arrow::error::ArrowError;
+use datafusion::common::ScalarValue;
+use datafusion::config::CsvOptions as DfCsvOptions;
+use datafusion::dataframe::{DataFrame as DfFrame, DataFrameWriteOptions};
+use datafusion::execution::options::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
+use datafusion::logical_expr::{Expr, lit};
+use fugue_core::dataframe::DataFrame;
+use fugue_core::engine::{LoadOptions, SaveOptions};
+use fugue_core::io::{
+    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
+    PathKind, SaveMode, SaveTarget, check_csv_load_args, list_load_files, resolve_format,
+};
+use fugue_core::{Error, Result, Schema};
+use futures::StreamExt;
+
+use crate::engine::DataFusionExecutionEngine;
+use crate::error::{DfResultExt, ENGINE};
+use crate::frame::DataFusionDataFrame;
+use crate::plan::{self, expr::ident};
+
+fn gzip_not_supported(path: &str) -> Error {
+    Error::not_supported(format!(
+        "gzip-compressed file `{path}`: the datafusion engine reads and writes uncompressed \
+         csv and json only"
+    ))
+}
+
+fn file_error(operation: &str, path: &Path, e: impl Into<fugue_core::error::BoxError>) -> Error {
+    Error::backend(ENGINE, format!("{operation} {}", path.display()), e)
+}
+
+fn path_str(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| Error::arg("path", format!("`{}` is not utf-8", path.display())))
+}
+
+// --------------------------------------------------------------------- load
+
+/// Loads `paths` (ENG-IO-1..4): see the module docs.
+///
+/// # Errors
+/// Those of [`list_load_files`] (`ERR-NOT-FOUND` for missing paths);
+/// `ERR-NOT-SUPPORTED` for an unknown hint or gzip; `ERR-ARG` for bad
+/// options ([`check_csv_load_args`]); `ERR-NOT-FOUND` for a requested
+/// column no file has; `ERR-SCHEMA` when files disagree; `ERR-CAST` when a
+/// schema conversion fails (at the latest when the frame runs).
+pub(crate) fn load(
+    engine: &DataFusionExecutionEngine,
+    paths: &[&str],
+    options: &LoadOptions,
+) -> Result<DataFusionDataFrame> {
+    let hint = match options.format_hint.as_deref() {
+        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
+        _ => None,
+    };
+    let files = list_load_files(paths, hint)?;
+    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
+        return Err(gzip_not_supported(&gz.path.display().to_string()));
+    }
+    let requested = options.columns.names();
+    let csv_schema = if files.iter().any(|f| f.format == FileFormat::Csv) {
+        let csv = CsvOptions::from_options(&options.format_options)?;
+        let group: Vec<&DataFile> = files.iter().filter(|f| f.format == FileFormat::Csv).collect();
+        Some((csv_arrow_schema(&group, &csv, &options.columns)?, csv))
+    } else {
+        None
+    };
+    let json_schema = if files.iter().any(|f| f.format == FileFormat::Json) {
+        JsonOptions::from_options(&options.format_options)?;
+        let group: Vec<&DataFile> = files.iter().filter(|f| f.format == FileFormat::Json).collect();
+        Some(json_arrow_schema(&group)?)
+    } else {
+        None
+    };
+    if files.iter().any(|f| f.format == FileFormat::Parquet) {
+        ParquetOptions::from_options(&options.format_options)?;
+    }
+    let ctx = engine.session_context().clone();
+    let frames = engine.shared().runtime().block_on(async {
+        let mut frames = Vec::with_capacity(files.len());
+        for file in &files {
+            let p = path_str(&file.path)?;
+            let df = match file.format {
+                FileFormat::Parquet => ctx
+                    .read_parquet(p, ParquetReadOptions::new().file_extension(""))
+                    .await
+                    .map_err(|e| file_error("reading parquet", &file.path, e))?,
+                FileFormat::Csv => {
+                    let Some((schema, csv)) = &csv_schema else {
+                        return Err(Error::internal("csv schema missing"));
+                    };
+                    let opts = CsvReadOptions::new()
+                        .has_header(csv.header)
+                        .delimiter(csv.delimiter)
+                        .quote(csv.quote)
+                        .file_extension("")
+                        .schema(schema);
+                    ctx.read_csv(p, opts)
+                        .await
+                        .map_err(|e| file_error("reading csv", &file.path, e))?
+                }
+                FileFormat::Json => {
+                    let Some(schema) = &json_schema else {
+                        return Err(Error::internal("json schema missing"));
+                    };
+                    let opts = JsonReadOptions::default().file_extension("").schema(schema);
+                    ctx.read_json(p, opts)
+                        .await
+                        .map_err(|e| file_error("reading json", &file.path, e))?
+                }
+            };
+            frames.push(df);
+        }
+        Ok(frames)
+    })?;
+    let mut out: Option<(DfFrame, Schema, &DataFile)> = None;
+    for (file, df) in files.iter().zip(frames) {
+        let df = with_partition_columns(df, &file.partition_values)?;
+        let df = match &requested {
+            None => df,
+            Some(names) => {
+                let available = plan::fugue_schema(&df)?;
+                if let Some(missing) = names.iter().find(|n| !available.contains(n)) {
+                    return Err(Error::not_found("column", missing.as_str(), available.names()));
+                }
+                let cols: Vec<&str> = names.iter().map(String::as_str).collect();
+                plan::select_columns(df, &cols)?
+            }
+        };
+        let df = plan::normalise(df)?;
+        let schema = plan::fugue_schema(&df)?;
+        out = Some(match out {
+            None => (df, schema, file),
+            Some((acc, first, first_file)) => {
+                if first != schema {
+                    return Err(Error::schema(format!(
+                        "file `{}` has schema `{schema}`, but `{}` has `{first}`; \
+                         all loaded files must have the same schema",
+                        file.path.display(),
+                        first_file.path.display()
+                    )));
+                }
+                (acc.union(df).fugue("load")?, first, first_file)
+            }
+        });
+    }
+    let (df, schema, _) = out.ok_or_else(|| Error::internal("no file was loaded"))?;
+    let df = match &options.columns {
+        LoadColumns::Schema(target) => plan::convert(df, &schema, target)?,
+        _ => df,
+    };
+    DataFusionDataFrame::new(Arc::clone(engine.shared()), df)
+}
+
+/// `df` plus one `str` column per Hive partition value it does not store
+/// (ENG-PQ-2), in folder order.
+fn with_partition_columns(df: DfFrame, values: &[(String, Option<String>)]) -> Result<DfFrame> {
+    let schema = plan::fugue_schema(&df)?;
+    let extra: Vec<&(String, Option<String>)> =
+        values.iter().filter(|(k, _)| !schema.contains(k)).collect();
+    if extra.is_empty() {
+        return Ok(df);
+    }
+    let mut exprs: Vec<Expr> = schema.names().into_iter().map(ident).collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in extra {
+        if seen.contains(&key.as_str()) {
+            continue; // the same key twice in the folder path: the outer one wins
+        }
+        seen.push(key);
+        exprs.push(lit(ScalarValue::Utf8(value.clone())).alias(key.as_str()));
+    }
+    df.select(exprs).fugue("load")
+}
+
+/// A csv column type from inference (ENG-CSV-5), merged over files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CsvType {
+    Unknown,
+    Long,
+    Double,
+    Str,
+}
+
+impl CsvType {
+    fn from_inferred(t: &DataType) -> CsvType {
+        match t {
+            DataType::Null => CsvType::Unknown,
+            DataType::Int64 => CsvType::Long,
+            DataType::Float64 => CsvType::Double,
+            _ => CsvType::Str,
+        }
+    }
+
+    fn merge(self, other: CsvType) -> CsvType {
+        use CsvType::*;
+        match (self, other) {
+            (Unknown, t) | (t, Unknown) => t,
+            (a, b) if a == b => a,
+            (Long, Double) | (Double, Long) => Double,
+            _ => Str,
+        }
+    }
+
+    fn data_type(self) -> DataType {
+        match self {
+            CsvType::Long => DataType::Int64,
+            CsvType::Double => DataType::Float64,
+            CsvType::Unknown | CsvType::Str => DataType::Utf8,
+        }
+    }
+}
+
+/// The Arrow schema every csv file is read with (ENG-CSV-1, ENG-CSV-3..8):
+/// names from the header or positionally from `columns`; all `str` unless
+/// `infer_schema`, then the types inferred over all files merged.
+///
+/// # Errors
+/// `ERR-ARG` per [`check_csv_load_args`]; `ERR-SCHEMA` when headers differ
+/// between files or a headerless file's width differs from `columns`.
+fn csv_arrow_schema(
+    files: &[&DataFile],
+    opts: &CsvOptions,
+    columns: &LoadColumns,
+) -> Result<ArrowSchema> {
+    check_csv_load_args(opts, columns)?;
+    let format = arrow::csv::reader::Format::default()
+        .with_header(opts.header)
+        .with_delimiter(opts.delimiter)
+        .with_quote(opts.quote);
+    let max_records = if opts.infer_schema { None } else { Some(0) };
+    let mut scans = Vec::with_capacity(files.len());
+    for file in files {
+        let handle = File::open(&file.path).map_err(|e| Error::io(file.path.display(), e))?;
+        let (schema, _) = format
+            .infer_schema(BufReader::new(handle), max_records)
+            .map_err(|e| file_error("reading csv", &file.path, e))?;
+        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let types: Vec<CsvType> =
+            schema.fields().iter().map(|f| CsvType::from_inferred(f.data_type())).collect();
+        scans.push((names, types));
+    }
+    let names = if opts.header {
+        let (Some(first_file), Some((first, _))) = (files.first(), scans.first()) else {
+            return Err(Error::internal("no csv file to read"));
+        };
+        for (file, (names, _)) in files.iter().zip(&scans).skip(1) {
+            if names != first {
+                return Err(Error::schema(format!(
+                    "csv file `{}` has header `{}`, but `{}` has `{}`; \
+                     all loaded files must have the same columns",
+                    file.path.display(),
+                    names.join(","),
+                    first_file.path.display(),
+                    first.join(",")
+                )));
+            }
+        }
+        first.clone()
+    } else {
+        let names =
+            columns.names().ok_or_else(|| Error::internal("headerless csv load without names"))?;
+        for (file, (scan, _)) in files.iter().zip(&scans) {
+            if !scan.is_empty() && scan.len() != names.len() {
+                return Err(Error::schema(format!(
+                    "csv file `{}` has {} columns, but `columns` names {} ({})",
+                    file.path.display(),
+                    scan.len(),
+                    names.len(),
+                    names.join(",")
+                )));
+            }
+        }
+        names
+    };
+    let mut types = vec![CsvType::Unknown; names.len()];
+    for (_, scan) in &scans {
+        for (t, u) in types.iter_mut().zip(scan) {
+            *t = t.merge(*u);
+        }
+    }
+    Ok(ArrowSchema::new(
+        names
+            .iter()
+            .zip(types)
+            .map(|(n, t)| Field::new(n, t.data_type(), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// The Arrow schema of line-delimited json files (ENG-JSON-2): inferred over
+/// all files together, an always-null column as `str`.
+///
+/// # Errors
+/// Reader errors (not an object per line, bad json) as `ERR-EXECUTION`.
+fn json_arrow_schema(files: &[&DataFile]) -> Result<ArrowSchema> {
+    use arrow::json::reader::{ValueIter, infer_json_schema_from_iterator};
+    type Values<'a> =
+        Box<dyn Iterator<Item = std::result::Result<serde_json::Value, ArrowError>> + 'a>;
+    let values = files.iter().flat_map(|file| -> Values<'_> {
+        match File::open(&file.path) {
+            Ok(h) => Box::new(ValueIter::new(BufReader::new(h), None).map(move |v| match v {
+                Ok(v) if v.is_object() => Ok(v),
+                Ok(v) => Err(ArrowError::JsonError(format!(
+                    "`{}`: expected one json object per line, found `{v}`",
+                    file.path.display()
+                ))),
+                Err(e) => Err(ArrowError::JsonError(format!("`{}`: {e}", file.path.display()))),
+            })),
+            Err(e) => Box::new(std::iter::once(Err(ArrowError::IoError(
+                format!("`{}`", file.path.display()),
+                e,
+            )))),
+        }
+    });
+    let inferred = infer_json_schema_from_iterator(values)
+        .map_err(|e| Error::backend(ENGINE, "load_df (json schema inference)", e))?;
+    let fields: Vec<FieldRef> = inferred
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Null => Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8)),
+            _ => Arc::clone(f),
+        })
+        .collect();
+    Ok(ArrowSchema::new(fields))
+}
+
+// --------------------------------------------------------------------- save
+
+/// Saves `df` to `path` (ENG-IO-1, ENG-IO-2, ENG-IO-5..10, ENG-PQ-1,
+/// ENG-CSV-1/2, ENG-JSON-1): one file at `path` (also for `force_single`
+/// with keys, ENG-IO-6), a Hive layout `path/key=value/...` for parquet with
+/// partition keys (ENG-IO-8), and a new part file inside an existing folder
+/// in append mode. Appending to a single file rewrites it with the old rows
+/// then the new ones. Every write goes to the [`SaveTarget`]'s temporary
+/// path first, so a failed save never touches the previous output.
+///
+/// # Errors
+/// `ERR-NOT-SUPPORTED` for unknown formats, gzip, nested csv columns or
+/// keys with csv/json; `ERR-ARG` for bad options or a glob in `path`;
+/// `ERR-EXISTS` in error mode; `ERR-NOT-FOUND` for a missing key;
+/// `ERR-SCHEMA` when every column is a key or an appended file's schema
+/// differs; writer errors as `ERR-EXECUTION`.
+pub(crate) fn save(
+    engine: &DataFusionExecutionEngine,
+    df: &DataFusionDataFrame,
+    path: &str,
+    options: &SaveOptions,
+) -> Result<()> {
+    let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
+    if compression == Compression::Gzip {
+        return Err(gzip_not_supported(path));
+    }
+    let csv = match format {
+        FileFormat::Parquet => {
+            ParquetOptions::from_options(&options.format_options)?;
+            None
+        }
+        FileFormat::Csv => Some(CsvOptions::from_options(&options.format_options)?),
+        FileFormat::Json => {
+            JsonOptions::from_options(&options.format_options)?;
+            None
+        }
+    };
+    let schema = df.schema().clone();
+    if csv.is_some()
+        && let Some(f) = schema.fields().iter().find(|f| f.data_type().is_nested())
+    {
+        return Err(Error::not_supported(format!(
+            "saving column `{}` of type `{}` as csv: csv holds no nested values; \
+             save as parquet or json",
+            f.name(),
+            fugue_core::schema::data_type_to_expr(f.data_type())
+        )));
+    }
+    let keys = options.partition_spec.partition_by();
+    let hive = !keys.is_empty() && !options.force_single;
+    if hive {
+        if format != FileFormat::Parquet {
+            return Err(Error::not_supported(format!(
+                "saving {format} partitioned by `{}`: the hive layout is written for parquet \
+                 only; save as parquet or set force_single",
+                keys.join(",")
+            )));
+        }
+        for k in keys {
+            schema.index_of(k)?;
+        }
+        if schema.names().iter().all(|n| keys.iter().any(|k| k == n)) {
+            return Err(Error::schema(format!(
+                "every column of `{schema}` is a partition key, so the files would have no column"
+            )));
+        }
+    }
+    let native = plan::normalise(df.to_native())?;
+    if options.mode == SaveMode::Append && Path::new(path).is_file() {
+        // appending to a single file rewrites it: old rows, then the new ones
+        let load_opts = LoadOptions {
+            format_hint: options.format_hint.clone(),
+            columns: LoadColumns::All,
+            format_options: options.format_options.clone(),
+        };
+        let old = load(engine, &[path], &load_opts)?;
+        if old.schema() != &schema {
+            return Err(Error::schema(format!(
+                "cannot append `{schema}` to `{path}` whose schema is `{}`",
+                old.schema()
+            )));
+        }
+        let combined = old.to_native().union(native).fugue("append")?;
+        let combined =
+            DataFusionDataFrame::with_schema(Arc::clone(engine.shared()), combined, schema);
+        let rewrite =
+            SaveOptions { mode: SaveMode::Overwrite, force_single: true, ..options.clone() };
+        return save(engine, &combined, path, &rewrite);
+    }
+    let target = SaveTarget::prepare(path, options.mode)?;
+    let append_to_folder =
+        options.mode == SaveMode::Append && target.existing() == PathKind::Folder;
+    let out_path = if hive {
+        target.create_write_dir()?;
+        target.write_path().to_path_buf()
+    } else if append_to_folder {
+        target.create_write_dir()?;
+        target.part_path(0, format)
+    } else {
+        target.write_path().to_path_buf()
+    };
+    let out = path_str(&out_path)?.to_string();
+    let write_options = if hive {
+        DataFrameWriteOptions::new().with_partition_by(keys.to_vec())
+    } else {
+        DataFrameWriteOptions::new().with_single_file_output(true)
+    };
+    let arrow_schema = Arc::clone(schema.arrow());
+    let csv_writer = csv.clone();
+    engine.shared().runtime().block_on(async move {
+        match format {
+            FileFormat::Parquet => {
+                native
+                    .write_parquet(&out, write_options, None)
+                    .await
+                    .map_err(|e| file_error("writing parquet", Path::new(&out), e))?;
+            }
+            FileFormat::Csv => {
+                let csv = csv_writer.unwrap_or_default();
+                let writer = DfCsvOptions {
+                    has_header: Some(csv.header),
+                    delimiter: csv.delimiter,
+                    quote: csv.quote,
+                    ..DfCsvOptions::default()
+                };
+                native
+                    .write_csv(&out, write_options, Some(writer))
+                    .await
+                    .map_err(|e| file_error("writing csv", Path::new(&out), e))?;
+            }
+            FileFormat::Json => write_json(native, &out, &arrow_schema).await?,
+        }
+        Ok(())
+    })?;
+    if !hive && !out_path.exists() {
+        // no rows: write a file that still holds the schema (ENG-PQ-1)
+        write_empty(&out_path, format, &schema, csv.as_ref())?;
+    }
+    target.commit()
+}
+
+/// Line-delimited json with explicit `null`s (ENG-JSON-1), streamed from the plan.
+async fn write_json(df: DfFrame, out: &str, schema: &arrow::datatypes::SchemaRef) -> Result<()> {
+    let path = Path::new(out);
+    let file = File::create(path).map_err(|e| Error::io(path.display(), e))?;
+    let mut writer = arrow::json::WriterBuilder::new()
+        .with_explicit_nulls(true)
+        .build::<_, arrow::json::writer::LineDelimited>(std::io::BufWriter::new(file));
+    let mut stream = df.execute_stream().await.fugue("save json")?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.fugue("save json")?;
+        let batch = fugue_core::LocalDataFrame::new(Schema::from_arrow(schema)?, vec![batch])?;
+        for b in batch.batches() {
+            writer.write(b).map_err(|e| file_error("writing json", path, e))?;
+        }
+    }
+    writer.finish().map_err(|e| file_error("writing json", path, e))?;
+    Ok(())
+}
+
+/// An empty file of `format` holding `schema` (parquet) or a header (csv).
+fn write_empty(
+    path: &Path,
+    format: FileFormat,
+    schema: &Schema,
+    csv: Option<&CsvOptions>,
+) -> Result<()> {
+    let file = File::create(path).map_err(|e| Error::io(path.display(), e))?;
+    match format {
+        FileFormat::Parquet => {
+            let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(
+                file,
+                Arc::clone(schema.arrow()),
+                None,
+            )
+            .map_err(|e| file_error("writing parquet", path, e))?;
+            w.flush().map_err(|e| file_error("writing parquet", path, e))?;
+            w.close().map_err(|e| file_error("writing parquet", path, e))?;
+        }
+        FileFormat::Csv => {
+            if csv.is_some_and(|c| c.header) {
+                let mut w = arrow::csv::WriterBuilder::new().with_header(true).build(file);
+                w.write(&arrow::record_batch::RecordBatch::new_empty(Arc::clone(schema.arrow())))
+                    .map_err(|e| file_error("writing csv", path, e))?;
+            }
+        }
+        FileFormat::Json => {}
+    }
+    Ok(())
+}

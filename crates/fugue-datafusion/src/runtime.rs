@@ -1,0 +1,88 @@
+//! The engine's own tokio runtime, and how the synchronous fugue API waits
+//! on DataFusion's futures from any thread.
+
+use std::future::Future;
+
+use fugue_core::{Error, Result};
+
+use crate::error::ENGINE;
+
+/// A multi-thread tokio runtime owned by one engine. Futures run with
+/// [`EngineRuntime::block_on`], which works from plain threads and from
+/// inside any other tokio runtime (current-thread or multi-thread): there,
+/// the future is driven on a short-lived helper thread so tokio never sees a
+/// nested `block_on`.
+pub(crate) struct EngineRuntime {
+    runtime: Option<tokio::runtime::Runtime>,
+    threads: usize,
+}
+
+impl std::fmt::Debug for EngineRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineRuntime").field("threads", &self.threads).finish()
+    }
+}
+
+impl EngineRuntime {
+    /// A runtime with `threads` worker threads (at least one).
+    ///
+    /// # Errors
+    /// `ERR-EXECUTION` when the runtime cannot be built.
+    pub(crate) fn new(threads: usize) -> Result<Self> {
+        let threads = threads.max(1);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("fugue-datafusion")
+            .build()
+            .map_err(|e| Error::backend(ENGINE, "build tokio runtime", e))?;
+        Ok(EngineRuntime { runtime: Some(runtime), threads })
+    }
+
+    /// Number of worker threads.
+    pub(crate) fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `fut` to completion on this runtime and returns its output.
+    ///
+    /// # Errors
+    /// The future's own error; `ERR-INTERNAL` when the helper thread panicked.
+    pub(crate) fn block_on<F, T>(&self, fut: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send,
+        T: Send,
+    {
+        let runtime =
+            self.runtime.as_ref().ok_or_else(|| Error::internal("the runtime was shut down"))?;
+        let handle = match tokio::runtime::Handle::try_current() {
+            Err(_) => return runtime.block_on(fut),
+            Ok(h) => h,
+        };
+        // Inside some tokio runtime (a caller's, or one of ours, e.g. a map
+        // function calling the engine): tokio forbids blocking this thread on
+        // another runtime, so drive the future from a scoped helper thread and
+        // wait for it. On a multi-thread worker, `block_in_place` first hands
+        // the worker's other tasks to a new thread, so waiting starves nobody.
+        let run = || {
+            std::thread::scope(|s| {
+                s.spawn(|| runtime.block_on(fut))
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked")))
+            })
+        };
+        match handle.runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
+            _ => run(),
+        }
+    }
+}
+
+impl Drop for EngineRuntime {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which panics inside another runtime's
+        // async context; shutting down in the background never blocks.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
