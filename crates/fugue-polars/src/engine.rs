@@ -293,10 +293,8 @@ impl ExecutionEngine for PolarsExecutionEngine {
     /// metadata kept.
     fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef> {
         let out = self.to_df(df)?;
-        if !lazy {
-            if let Some(p) = out.downcast_ref::<PolarsDataFrame>() {
-                p.collect()?;
-            }
+        if !lazy && let Some(p) = out.downcast_ref::<PolarsDataFrame>() {
+            p.collect()?;
         }
         Ok(out)
     }

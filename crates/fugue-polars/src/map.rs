@@ -146,7 +146,7 @@ fn lay_out(
         return Ok(chunks
             .into_iter()
             .filter(|b| b.num_rows() > 0)
-            .map(|b| Physical { logical: vec![0..b.num_rows()], batch: b })
+            .map(|b| Physical { logical: std::iter::once(0..b.num_rows()).collect(), batch: b })
             .collect());
     }
     let ranges = key_ranges(batch, schema, keys)?;
@@ -223,7 +223,7 @@ fn run_physical(
         call_user(|| format!("physical partition {no} (on_init)"), || init(no, &data))?;
     }
     let mut cursor = PartitionCursor::new(schema.clone(), spec, no)?;
-    let whole = [0..part.batch.num_rows()];
+    let whole: Vec<Range<usize>> = std::iter::once(0..part.batch.num_rows()).collect();
     let ranges: &[Range<usize>] = if coarse { &whole } else { &part.logical };
     let mut out = Vec::new();
     for (logical_no, range) in ranges.iter().enumerate() {
