@@ -839,3 +839,56 @@ pub(crate) fn aggregate(
     let cols = aggregate_select(spec.partition_by(), aggs)?;
     select(df, &cols, None, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use fugue_core::ErrorKind;
+    use fugue_core::expr::{col, lit};
+
+    use super::*;
+
+    fn schema() -> Schema {
+        "a:int,s:str,f:bool,d:double".parse().expect("schema")
+    }
+
+    fn kind(e: ColumnExpr) -> Option<ErrorKind> {
+        let s = schema();
+        Compiler { schema: &s }.compile(&e).err().map(|e| e.kind())
+    }
+
+    fn dtype(e: ColumnExpr) -> DataType {
+        let s = schema();
+        Compiler { schema: &s }.compile(&e).expect("compiles").dtype
+    }
+
+    #[test]
+    fn eng_expr_sem_5_type_errors_are_err_arg_when_the_plan_is_built() {
+        assert_eq!(kind(col("s") + 1), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(col("s").eq(col("a"))), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(!col("a")), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(col("a") & col("f")), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(col("zz") + 1), Some(ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn eng_expr_type_nodes_get_their_inferred_types() {
+        assert_eq!(dtype(col("a") + 1), DataType::Int32, "a literal adopts the column type");
+        assert_eq!(dtype(col("a") / 2), DataType::Float64);
+        assert_eq!(dtype(col("a") * col("d")), DataType::Float64);
+        assert_eq!(dtype(lit(1)), DataType::Int64);
+        assert_eq!(dtype(col("a").cast(DataType::Utf8)), DataType::Utf8);
+        assert_eq!(dtype(col("a").is_null()), DataType::Boolean);
+    }
+
+    #[test]
+    fn only_lossless_casts_run_as_polars_casts() {
+        assert!(lossless_polars_cast(&DataType::Int32, &DataType::Int64));
+        assert!(lossless_polars_cast(&DataType::UInt16, &DataType::Int32));
+        assert!(lossless_polars_cast(&DataType::Int32, &DataType::Float64));
+        assert!(lossless_polars_cast(&DataType::Null, &DataType::Utf8));
+        assert!(!lossless_polars_cast(&DataType::Int64, &DataType::Int32));
+        assert!(!lossless_polars_cast(&DataType::Int64, &DataType::Float64));
+        assert!(!lossless_polars_cast(&DataType::Float64, &DataType::Int32));
+        assert!(!lossless_polars_cast(&DataType::Int32, &DataType::Utf8));
+    }
+}

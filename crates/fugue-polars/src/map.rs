@@ -236,3 +236,67 @@ fn run_physical(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{AsArray, Int32Array};
+    use arrow::datatypes::Int32Type;
+
+    use super::*;
+
+    fn sorted_keys() -> (RecordBatch, Schema) {
+        let schema: Schema = "k:int".parse().expect("schema");
+        let keys = Int32Array::from(vec![1, 1, 2, 3, 3, 3, 4, 5]);
+        let batch = RecordBatch::try_new(schema.arrow().clone(), vec![Arc::new(keys)]).expect("b");
+        (batch, schema)
+    }
+
+    fn defaults() -> MapDefaults {
+        MapDefaults { parallelism: 2, default_partitions: None }
+    }
+
+    fn values(b: &RecordBatch) -> Vec<i32> {
+        b.column(0).as_primitive::<Int32Type>().values().to_vec()
+    }
+
+    #[test]
+    fn pa_4_pg_1_even_deals_whole_logical_partitions_in_balanced_blocks() {
+        let (batch, schema) = sorted_keys();
+        let spec = PartitionSpec::builder().by(["k"]).num(2).algo("even").build().expect("spec");
+        let parts = lay_out(&batch, &schema, &spec, &defaults()).expect("layout");
+        let logical: Vec<usize> = parts.iter().map(|p| p.logical.len()).collect();
+        assert_eq!(logical, vec![3, 2], "5 keys over 2 partitions");
+        assert_eq!(values(&parts[0].batch), vec![1, 1, 2, 3, 3, 3]);
+        let spec = PartitionSpec::builder().by(["k"]).algo("even").build().expect("spec");
+        let parts = lay_out(&batch, &schema, &spec, &defaults()).expect("layout");
+        assert_eq!(parts.len(), 5, "N ≤ 0 with even: one partition per key");
+    }
+
+    #[test]
+    fn pa_7_contiguous_split_and_round_robin_keep_sorted_order() {
+        let (batch, schema) = sorted_keys();
+        let parts = lay_out(&batch, &schema, &PartitionSpec::num(3), &defaults()).expect("layout");
+        let sizes: Vec<usize> = parts.iter().map(|p| p.batch.num_rows()).collect();
+        assert_eq!(sizes, vec![3, 3, 2]);
+        let hash = PartitionSpec::builder().num(3).algo("hash").build().expect("spec");
+        let parts = lay_out(&batch, &schema, &hash, &defaults()).expect("layout");
+        assert_eq!(values(&parts[0].batch), vec![1, 3, 4]);
+        let rand = PartitionSpec::builder().num(3).algo("rand").build().expect("spec");
+        let parts = lay_out(&batch, &schema, &rand, &defaults()).expect("layout");
+        for p in &parts {
+            let v = values(&p.batch);
+            assert!(v.windows(2).all(|w| w[0] <= w[1]), "PG-2: order kept inside a partition");
+        }
+        assert_eq!(parts.iter().map(|p| p.batch.num_rows()).sum::<usize>(), 8);
+    }
+
+    #[test]
+    fn ps_num_6_keyed_default_uses_pool_size_times_four() {
+        let (batch, schema) = sorted_keys();
+        let spec = PartitionSpec::by(["k"]).expect("spec");
+        let parts = lay_out(&batch, &schema, &spec, &defaults()).expect("layout");
+        assert_eq!(parts.len(), 5, "min(2 × 4, 5 keys)");
+    }
+}

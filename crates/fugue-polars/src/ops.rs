@@ -325,3 +325,17 @@ pub(crate) fn take(
     };
     df.derive(lazy, schema.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eng_join_10_common_key_types() {
+        assert_eq!(common_key_type(&DataType::Int32, &DataType::Int64), DataType::Int64);
+        assert_eq!(common_key_type(&DataType::UInt8, &DataType::UInt32), DataType::UInt32);
+        assert_eq!(common_key_type(&DataType::Int16, &DataType::UInt32), DataType::Int64);
+        assert_eq!(common_key_type(&DataType::Int64, &DataType::UInt64), DataType::Float64);
+        assert_eq!(common_key_type(&DataType::Utf8, &DataType::Utf8), DataType::Utf8);
+    }
+}
