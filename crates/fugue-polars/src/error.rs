@@ -60,6 +60,38 @@ pub(crate) fn from_polars(err: PolarsError, operation: &str) -> Error {
     Error::backend("polars", operation, err)
 }
 
+/// Runs a Polars computation (a `collect`) so that nothing unwinds into
+/// the caller: Polars errors become fugue errors ([`from_polars`]), and a
+/// panic inside Polars becomes an error too — `ERR-CAST` for an integer
+/// overflow (debug builds of Polars check their integer kernels; release
+/// builds wrap, and the plans built by this crate detect that instead),
+/// `ERR-EXECUTION` otherwise.
+pub(crate) fn run_polars<T>(
+    operation: &str,
+    f: impl FnOnce() -> Result<T, PolarsError>,
+) -> fugue_core::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(from_polars(e, operation)),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".to_string());
+            if message.contains("overflow") {
+                Err(Error::cast(operation, "integer", format!("arithmetic overflow: {message}")))
+            } else {
+                Err(Error::backend(
+                    "polars",
+                    operation,
+                    PolarsError::ComputeError(format!("polars panicked: {message}").into()),
+                ))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use fugue_core::ErrorKind;

@@ -655,8 +655,11 @@ impl Rewriter<'_> {
     }
 }
 
-/// The Polars aggregation of `agg` (an `ExprKind::Agg` body) and its type.
-fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<Typed> {
+/// The Polars aggregation of `agg` (an `ExprKind::Agg` body) and its type,
+/// plus, for integer sums, a floating "shadow" sum used to detect overflow
+/// (see [`checked_sum`]).
+fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<(Typed, Option<Expr>)> {
+    let mut shadow = None;
     let ExprKind::Agg(func, arg) = agg.kind() else {
         return Err(Error::internal(format!("`{agg}` is not an aggregation")));
     };
@@ -711,11 +714,14 @@ fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<Typed> {
                 } else if let DataType::Decimal128(_, s) = t {
                     DataType::Decimal128(38, s)
                 } else if t == DataType::Null {
-                    return Ok(Typed::new(lit(NULL).first(), DataType::Null));
+                    return Ok((Typed::new(lit(NULL).first(), DataType::Null), None));
                 } else {
                     return Err(not_numeric("sum"));
                 };
                 let v = compiler.cast_to(Typed::new(e, t.clone()), &target)?;
+                if target.is_integer() {
+                    shadow = Some(v.expr.clone().cast(PlDataType::Float64).sum());
+                }
                 let sum = v.expr.clone().sum();
                 let sum = if matches!(target, DataType::Decimal128(..)) {
                     sum.cast(polars_type(&target)?)
@@ -737,10 +743,44 @@ fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<Typed> {
             }
         }
     };
-    match agg.infer_type(schema) {
-        Some(t) if t != raw.dtype => compiler.cast_to(raw, &t),
-        _ => Ok(raw),
-    }
+    let typed = match agg.infer_type(schema) {
+        Some(t) if t != raw.dtype => compiler.cast_to(raw, &t)?,
+        _ => raw,
+    };
+    Ok((typed, shadow))
+}
+
+/// Half the range of 64-bit integers: a wrapped integer sum differs from
+/// the floating sum of the same values by a multiple of 2^64, while
+/// rounding errors of the floating sum stay far below this.
+const OVERFLOW_GAP: f64 = 4_611_686_018_427_387_904.0;
+
+/// The integer sum column `sum` of an aggregated frame, failing with
+/// `ERR-CAST` when it overflowed (Polars' integer sums wrap; the spec's
+/// engines raise, like the native engine's checked sums). `shadow` is the
+/// floating sum of the same values.
+fn checked_sum(sum: Expr, shadow: Expr, target: &DataType) -> Expr {
+    let diff = sum.clone().cast(PlDataType::Float64) - shadow;
+    let overflow = diff.clone().gt(lit(OVERFLOW_GAP)).or(diff.lt(lit(-OVERFLOW_GAP)));
+    let type_text = data_type_to_expr(target);
+    sum.map_many(
+        move |cols: &mut [Column]| {
+            let [sum, flag] = cols else {
+                return Err(park(Error::internal("checked sum needs two columns")));
+            };
+            let overflowed = flag.as_materialized_series().bool().is_ok_and(|b| b.any());
+            if overflowed {
+                return Err(park(Error::cast("sum", type_text.clone(), "the sum overflows")));
+            }
+            Ok(std::mem::take(sum))
+        },
+        &[overflow],
+        |_, fields: &[PlField]| {
+            fields.first().cloned().ok_or_else(|| {
+                polars::prelude::PolarsError::ComputeError("checked sum without input".into())
+            })
+        },
+    )
 }
 
 /// The aggregating select: keys and aggregations in one Polars
@@ -767,9 +807,16 @@ fn aggregate_select_plan(
         agg_columns.push((key_name(j), t.dtype));
     }
     let mut agg_exprs = Vec::with_capacity(rewriter.aggs.len());
+    let mut checks = Vec::new();
     for (i, agg) in rewriter.aggs.iter().enumerate() {
-        let t = compile_agg(&compiler, agg)?;
-        agg_exprs.push(t.expr.alias(PlSmallStr::from_str(&agg_name(i))));
+        let (t, shadow) = compile_agg(&compiler, agg)?;
+        let name = PlSmallStr::from_str(&agg_name(i));
+        agg_exprs.push(t.expr.alias(name.clone()));
+        if let Some(shadow) = shadow {
+            let shadow_name = PlSmallStr::from_str(&format!("__fugue_aggf_{i}"));
+            agg_exprs.push(shadow.alias(shadow_name.clone()));
+            checks.push(checked_sum(col(name.clone()), col(shadow_name), &t.dtype).alias(name));
+        }
         agg_columns.push((agg_name(i), t.dtype));
     }
     let mut lazy = if key_exprs.is_empty() {
@@ -777,6 +824,9 @@ fn aggregate_select_plan(
     } else {
         lazy.group_by_stable(key_exprs).agg(agg_exprs)
     };
+    if !checks.is_empty() {
+        lazy = lazy.with_columns(checks);
+    }
     let agg_schema =
         Schema::from_fields_unchecked_types(schema_of(agg_columns)?.fields().iter().cloned())?;
     let post = Compiler { schema: &agg_schema };
@@ -878,6 +928,32 @@ mod tests {
         assert_eq!(dtype(lit(1)), DataType::Int64);
         assert_eq!(dtype(col("a").cast(DataType::Utf8)), DataType::Utf8);
         assert_eq!(dtype(col("a").is_null()), DataType::Boolean);
+    }
+
+    #[test]
+    fn eng_expr_sem_4_wrapped_integer_sums_are_detected() {
+        use polars::prelude::{IntoLazy, NamedFrom, Series};
+        // what a release build of Polars gives for [i64::MAX, 1]: a wrapped sum
+        let wrapped = i64::MAX.wrapping_add(1);
+        let shadow = i64::MAX as f64 + 1.0;
+        let frame = |s: i64, f: f64| {
+            polars::prelude::DataFrame::new(
+                1,
+                vec![Series::new("s".into(), &[s]).into(), Series::new("f".into(), &[f]).into()],
+            )
+            .expect("frame")
+        };
+        let pc = |n: &str| polars::prelude::col(PlSmallStr::from_str(n));
+        let check = || checked_sum(pc("s"), pc("f"), &DataType::Int64).alias("s");
+        let err = crate::error::run_polars("sum", || {
+            frame(wrapped, shadow).lazy().select([check()]).collect()
+        })
+        .err();
+        assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Cast));
+        let ok = crate::error::run_polars("sum", || {
+            frame(i64::MAX, i64::MAX as f64).lazy().select([check()]).collect()
+        });
+        assert_eq!(ok.map(|df| df.height()).ok(), Some(1));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use fugue_core::{Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};
 
 use crate::bridge::{from_polars_df, fugue_schema, to_polars_df};
-use crate::error::from_polars;
+use crate::error::{from_polars, run_polars};
 
 /// A frame of the Polars engine: a Polars [`LazyFrame`] plus the Fugue
 /// schema it produces and the frame's metadata (ENG-GEN-2).
@@ -168,7 +168,7 @@ impl PolarsDataFrame {
         if let Some(df) = self.computed() {
             return Ok(df);
         }
-        let df = self.plan.lazy.clone().collect().map_err(|e| from_polars(e, "collect"))?;
+        let df = run_polars("collect", || self.plan.lazy.clone().collect())?;
         if df.width() != self.schema.len() {
             return Err(Error::internal(format!(
                 "the polars plan produced {} columns for schema `{}`",
@@ -246,7 +246,7 @@ impl DataFrame for PolarsDataFrame {
         if let Some(cols) = columns {
             lazy = lazy.select(names(cols));
         }
-        let df = lazy.collect().map_err(|e| from_polars(e, "head"))?;
+        let df = run_polars("head", || lazy.collect())?;
         Ok(from_polars_df(&df, &schema)?.with_metadata_map((*self.metadata).clone()))
     }
 

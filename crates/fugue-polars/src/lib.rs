@@ -23,14 +23,13 @@
 //!
 //! Semantics are those of `spec/ENGINE.md`, the same as the native engine;
 //! where Polars differs (null join keys, `sum` of no values, integer
-//! overflow, NaN in `dropna`, casts) the plan adapts. See each module.
+//! overflow in `+ - *` and `sum`, NaN in `dropna`, casts, `first`/`last`
+//! of nulls) the plan adapts. See each module.
 //!
 //! ## Deviations
 //!
 //! - `subtract` / `intersect` with `distinct=false` (EXCEPT ALL / INTERSECT
 //!   ALL) are `ERR-NOT-SUPPORTED` (allowed by ENG-SET-6).
-//! - Integer `sum` wraps on overflow inside Polars' aggregation (the native
-//!   engine raises `ERR-CAST`); `+ - *` are checked like the native engine.
 //! - File scans are not lazy: Polars 0.55 runs file scans only on its
 //!   new-streaming engine, which pulls the cloud stack (object_store,
 //!   reqwest, rustls/ring C code); files are read eagerly, requested columns

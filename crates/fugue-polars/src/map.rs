@@ -43,7 +43,7 @@ use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
 use crate::bridge::from_polars_df;
-use crate::error::from_polars;
+use crate::error::run_polars;
 use crate::frame::PolarsDataFrame;
 
 /// Logical partitions per pool thread for keyed maps without a number.
@@ -90,7 +90,7 @@ pub(crate) fn map_dataframe(
             .with_maintain_order(true);
         lazy = lazy.sort_by_exprs(by, options);
     }
-    let mut data = lazy.collect().map_err(|e| from_polars(e, "map_dataframe"))?;
+    let mut data = run_polars("map_dataframe", || lazy.collect())?;
     if data.height() == 0 {
         return PolarsDataFrame::from_local(&LocalDataFrame::empty(output_schema.clone())?);
     }

@@ -90,6 +90,29 @@ fn integer_overflow_is_err_cast_not_a_wrapped_value() {
 }
 
 #[test]
+fn integer_sum_overflow_is_err_cast_like_the_native_engine() {
+    let e = engine();
+    let d = df(
+        vec![
+            vec![i(1), Value::Int64(i64::MAX)],
+            vec![i(1), Value::Int64(1)],
+            vec![i(2), Value::Int64(5)],
+        ],
+        "k:int,v:long",
+    );
+    let sum = || [ff::sum(col("v")).alias("s")];
+    let r = e.aggregate(&d, &PartitionSpec::by(["k"]).expect("spec"), &sum());
+    let r = r.and_then(|r| r.as_local_bounded().map(|_| ()));
+    assert_eq!(r.err().map(|e| e.kind()), Some(ErrorKind::Cast));
+    let fine = df(
+        vec![vec![i(1), Value::Int64(i64::MAX - 1)], vec![i(1), Value::Int64(1)]],
+        "k:int,v:long",
+    );
+    let r = e.aggregate(&fine, &PartitionSpec::default(), &sum()).expect("aggregate");
+    assert_eq!(r.as_array(None, false).expect("rows"), vec![vec![Value::Int64(i64::MAX)]]);
+}
+
+#[test]
 fn casts_follow_df_cast_rules() {
     let e = engine();
     let d = df(vec![vec![Value::from("12")], vec![Value::from("x")]], "a:str");
