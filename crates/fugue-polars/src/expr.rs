@@ -701,6 +701,9 @@ fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<(Typed, Opti
                 Typed::new(e.drop_nulls().n_unique().cast(PlDataType::Int64), DataType::Int64)
             }
             AggFunc::Min => Typed::new(e.min(), t.clone()),
+            // floats in total order, NaN largest (the native engine's order);
+            // Polars' plain `max` skips NaN
+            AggFunc::Max if t.is_floating() => Typed::new(e.nan_max(), t.clone()),
             AggFunc::Max => Typed::new(e.max(), t.clone()),
             AggFunc::First => Typed::new(e.drop_nulls().first(), t.clone()),
             AggFunc::Last => Typed::new(e.drop_nulls().last(), t.clone()),

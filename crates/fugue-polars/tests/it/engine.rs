@@ -29,6 +29,17 @@ fn i(v: i32) -> Value {
     Value::Int32(v)
 }
 
+/// A one-column `a:double` frame from an Arrow array (NaN kept: rows turn
+/// NaN into null, DF-VAL-3).
+fn doubles(values: Vec<Option<f64>>) -> DataFrameRef {
+    let batch = arrow::array::RecordBatch::try_from_iter([(
+        "a",
+        Arc::new(arrow::array::Float64Array::from(values)) as arrow::array::ArrayRef,
+    )])
+    .expect("batch");
+    engine().to_df_batches(vec![batch]).expect("frame")
+}
+
 fn sorted_rows(df: &DataFrameRef) -> Vec<Vec<Value>> {
     let mut rows = df.as_array(None, false).expect("rows");
     rows.sort_by(|a, b| {
@@ -113,6 +124,24 @@ fn integer_sum_overflow_is_err_cast_like_the_native_engine() {
 }
 
 #[test]
+fn float_min_max_follow_total_order_nan_largest() {
+    let e = engine();
+    let d = doubles(vec![Some(1.0), Some(f64::NAN), Some(-2.0)]);
+    let cols = SelectColumns::new(
+        vec![ff::max(col("a")).alias("mx"), ff::min(col("a")).alias("mn")],
+        false,
+    )
+    .expect("cols");
+    let r = e.select(&d, &cols, None, None).expect("select");
+    let batch = r.as_arrow().expect("arrow");
+    let value = |i: usize| {
+        batch.column(i).as_any().downcast_ref::<arrow::array::Float64Array>().map(|a| a.value(0))
+    };
+    assert!(value(0).is_some_and(f64::is_nan), "max is NaN: {:?}", value(0));
+    assert_eq!(value(1), Some(-2.0));
+}
+
+#[test]
 fn casts_follow_df_cast_rules() {
     let e = engine();
     let d = df(vec![vec![Value::from("12")], vec![Value::from("x")]], "a:str");
@@ -147,10 +176,7 @@ fn eng_expr_sem_1_kleene_logic() {
 #[test]
 fn eng_dropna_4_nan_counts_as_null_and_fillna_fills_it() {
     let e = engine();
-    let d = df(
-        vec![vec![Value::Float64(f64::NAN)], vec![Value::Float64(1.0)], vec![Value::Null]],
-        "a:double",
-    );
+    let d = doubles(vec![Some(f64::NAN), Some(1.0), None]);
     let r = e.dropna(&d, Default::default(), None, None).expect("dropna");
     assert_eq!(r.as_array(None, false).expect("rows"), vec![vec![Value::Float64(1.0)]]);
     let r = e.fillna(&d, &FillValue::Scalar(Value::Int64(0)), None).expect("fillna");
