@@ -50,6 +50,7 @@ use polars_io::SerWriter;
 use polars_io::csv::read::CsvReadOptions;
 use polars_io::csv::write::CsvWriter;
 use polars_io::json::{JsonFormat, JsonReader, JsonWriter};
+use rayon::prelude::*;
 
 use crate::bridge::{polars_type, to_polars_df};
 use crate::error::from_polars;
@@ -118,10 +119,14 @@ pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFr
         let read = match format {
             FileFormat::Parquet => {
                 ParquetOptions::from_options(&options.format_options)?;
-                group
-                    .iter()
-                    .map(|f| read_parquet(f, requested.as_deref()))
-                    .collect::<Result<Vec<_>>>()?
+                // arrow-rs decodes a file on one thread: files in parallel
+                // on Polars' pool, results in file order
+                polars_core::runtime::THREAD_POOL.install(|| {
+                    group
+                        .par_iter()
+                        .map(|f| read_parquet(f, requested.as_deref()))
+                        .collect::<Result<Vec<_>>>()
+                })?
             }
             FileFormat::Json => {
                 JsonOptions::from_options(&options.format_options)?;
