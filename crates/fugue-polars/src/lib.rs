@@ -1,12 +1,55 @@
-//! # fugue-polars (skeleton)
+//! # fugue-polars
 //!
-//! This crate will hold `PolarsExecutionEngine` (every fugue operation on
-//! Polars 0.55, lazily where Polars is lazy), `PolarsSqlEngine` (polars-sql)
-//! and the zero-copy Arrow <-> Polars bridge through the Arrow C Data
-//! Interface. It will register itself as execution engine and SQL engine
-//! `polars`.
+//! The Polars execution engine of fugue-rs ([`PolarsExecutionEngine`],
+//! registered as `polars`), the Polars SQL engine ([`PolarsSqlEngine`],
+//! registered as SQL engine `polars` and the default SQL facet of the
+//! Polars engine) and the zero-copy Arrow ↔ Polars bridge through the Arrow
+//! C Data Interface ([`bridge`]).
 //!
-//! **Status:** not implemented yet (tracked by the "fugue-polars" issue). It
-//! does not depend on Polars yet, so the workspace builds quickly until then;
-//! it exports nothing that pretends to work.
+//! ## How operations map to Polars
+//!
+//! | operation | Polars |
+//! |---|---|
+//! | frames | [`PolarsDataFrame`]: a `LazyFrame`, computed at most once |
+//! | `join` | `LazyFrame::join` with `nulls_equal = false` (ENG-JOIN-6), coalesced keys, semi/anti/cross joins |
+//! | `union` / `subtract` / `intersect` / `distinct` | `concat` + `unique`; anti / semi joins on every column with `nulls_equal = true` |
+//! | `dropna` / `fillna` | one `filter` (NaN counts as null) / `fill_null` + NaN replacement |
+//! | `sample` | `DataFrame::sample_n_literal` (seeded) |
+//! | `take` | sort with nulls first/last, then `limit` or `group_by(keys).head(n)` |
+//! | `select` / `filter` / `assign` / `aggregate` | column expressions compiled to Polars `Expr`, `group_by().agg()` |
+//! | `map_dataframe` | one Polars sort, partitions on Polars' rayon pool, user code on Arrow frames |
+//! | `load_df` / `save_df` | Polars' csv / ndjson readers and writers, parquet through arrow-rs |
+//! | SQL | polars-sql's `SQLContext` |
+//!
+//! Semantics are those of `spec/ENGINE.md`, the same as the native engine;
+//! where Polars differs (null join keys, `sum` of no values, integer
+//! overflow in `+ - *` and `sum`, NaN in `dropna`, casts, `first`/`last`
+//! of nulls) the plan adapts. See each module.
+//!
+//! ## Deviations
+//!
+//! - `subtract` / `intersect` with `distinct=false` (EXCEPT ALL / INTERSECT
+//!   ALL) are `ERR-NOT-SUPPORTED` (allowed by ENG-SET-6).
+//! - File scans are not lazy: Polars 0.55 runs file scans only on its
+//!   new-streaming engine, which pulls the cloud stack (object_store,
+//!   reqwest, rustls/ring C code); files are read eagerly, requested columns
+//!   pushed into the readers.
 #![deny(missing_docs)]
+
+pub mod bridge;
+mod engine;
+mod error;
+mod expr;
+mod frame;
+mod io;
+mod map;
+mod ops;
+mod sql;
+
+pub use bridge::to_polars_df;
+pub use engine::PolarsExecutionEngine;
+pub use frame::PolarsDataFrame;
+pub use sql::PolarsSqlEngine;
+
+fugue_core::register_engine!("polars", [], engine::build_engine);
+fugue_core::register_sql_engine!("polars", [], sql::build_sql_engine);

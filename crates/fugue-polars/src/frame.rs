@@ -1,0 +1,301 @@
+//! `PolarsDataFrame`: a Polars `LazyFrame` (computed at most once) plus its
+//! Fugue schema and metadata.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use fugue_core::dataframe::{
+    DataFrame, DataFrameRef, Metadata, alter_columns_schema, check_dataframe_schema,
+    drop_columns_schema, rename_schema, select_columns_schema,
+};
+use fugue_core::{Error, LocalDataFrame, Result, Schema};
+use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};
+
+use crate::bridge::{from_polars_df, fugue_schema, to_polars_df};
+use crate::error::{from_polars, run_polars};
+
+/// A frame of the Polars engine: a Polars [`LazyFrame`] plus the Fugue
+/// schema it produces and the frame's metadata (ENG-GEN-2).
+///
+/// - The plan runs at most once: the first operation that needs rows
+///   (`count`, `as_local_bounded`, `persist`, ...) collects it and keeps the
+///   Polars `DataFrame`; later uses and every frame derived from this one
+///   start from that result. `head` runs a limited plan and keeps nothing.
+/// - The schema is the Fugue schema (normalised per SCH-TYPE-8: a Polars
+///   `String` column is `str`, a map column that Polars holds as
+///   `List(Struct{key, value})` is reported as the map it was). Rows
+///   converted back to Arrow ([`DataFrame::as_local_bounded`]) have exactly
+///   this schema.
+/// - Column operations (`rename`, `drop_columns`, `select_columns`,
+///   `alter_columns`) extend the lazy plan and validate with the shared core
+///   functions, so their errors match every other engine's;
+///   `alter_columns` casts with the DF-CAST rules (the same code as every
+///   engine, run per chunk inside the plan).
+/// - It is local, bounded and has one physical partition.
+///
+/// Reach the native object with [`PolarsDataFrame::native`] (the plan) or
+/// [`PolarsDataFrame::collect`] (the computed Polars `DataFrame`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use fugue_core::{DataFrame, DataFrameRef, ExecutionEngine, LocalDataFrame, Value, Conf};
+/// use fugue_polars::{PolarsDataFrame, PolarsExecutionEngine};
+///
+/// let engine = PolarsExecutionEngine::new(Conf::new())?;
+/// let local: DataFrameRef =
+///     Arc::new(LocalDataFrame::from_rows(vec![vec![Value::from("x")]], "a:str")?);
+/// let df = engine.to_df(&local)?;
+/// let pl = df.downcast_ref::<PolarsDataFrame>().expect("a polars frame");
+/// assert_eq!(pl.collect()?.height(), 1);
+/// assert_eq!(df.schema().to_string(), "a:str");
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct PolarsDataFrame {
+    schema: Schema,
+    plan: Arc<Plan>,
+    metadata: Arc<Metadata>,
+}
+
+/// The lazy plan and, once computed, its result.
+struct Plan {
+    lazy: LazyFrame,
+    computed: Mutex<Option<PlDataFrame>>,
+}
+
+impl fmt::Debug for PolarsDataFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolarsDataFrame")
+            .field("schema", &self.schema.to_string())
+            .field("computed", &self.is_computed())
+            .finish()
+    }
+}
+
+impl PolarsDataFrame {
+    /// A frame over the lazy plan `lazy`, which must produce the columns of
+    /// `schema` in order (types as Polars holds them; they are conformed to
+    /// `schema` when rows come back to Arrow).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for an empty schema.
+    pub fn from_lazy(lazy: LazyFrame, schema: Schema) -> Result<Self> {
+        check_dataframe_schema(&schema)?;
+        Ok(PolarsDataFrame {
+            schema,
+            plan: Arc::new(Plan { lazy, computed: Mutex::new(None) }),
+            metadata: Arc::new(Metadata::new()),
+        })
+    }
+
+    /// A frame over a computed Polars `DataFrame` with the Fugue schema
+    /// `schema`.
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for an empty schema; `ERR-DF-INIT` when the column count differs.
+    pub fn from_polars(df: PlDataFrame, schema: Schema) -> Result<Self> {
+        check_dataframe_schema(&schema)?;
+        if df.width() != schema.len() {
+            return Err(Error::df_init(format!(
+                "a polars frame with {} columns cannot have the schema `{schema}`",
+                df.width()
+            )));
+        }
+        Ok(PolarsDataFrame {
+            schema,
+            plan: Arc::new(Plan { lazy: df.clone().lazy(), computed: Mutex::new(Some(df)) }),
+            metadata: Arc::new(Metadata::new()),
+        })
+    }
+
+    /// A frame over a Polars `DataFrame`, its Fugue schema derived from the
+    /// Polars schema (SCH-TYPE-8).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for types outside the schema grammar or no columns.
+    pub fn from_polars_infer(df: PlDataFrame) -> Result<Self> {
+        let schema = fugue_schema(df.schema())?;
+        Self::from_polars(df, schema)
+    }
+
+    /// A frame over a Polars `LazyFrame`, its Fugue schema derived from the
+    /// plan's schema (resolving it; no rows are computed).
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for types outside the schema grammar; backend errors
+    /// while resolving the plan's schema.
+    pub fn from_lazy_infer(mut lazy: LazyFrame) -> Result<Self> {
+        let schema = lazy.collect_schema().map_err(|e| from_polars(e, "collect_schema"))?;
+        let schema = fugue_schema(&schema)?;
+        Self::from_lazy(lazy, schema)
+    }
+
+    /// A frame over a local Arrow frame: its batches become the Polars
+    /// frame's chunks without copying (metadata kept, ENG-TODF-2).
+    ///
+    /// # Errors
+    /// `ERR-EXECUTION` when Polars rejects a column type.
+    pub fn from_local(local: &LocalDataFrame) -> Result<Self> {
+        let pl = to_polars_df(local)?;
+        Ok(Self::from_polars(pl, local.schema().clone())?
+            .with_metadata_map(local.metadata().clone()))
+    }
+
+    /// The native object: the Polars lazy plan of this frame (over the
+    /// computed result once there is one).
+    pub fn native(&self) -> LazyFrame {
+        match self.computed() {
+            Some(df) => df.lazy(),
+            None => self.plan.lazy.clone(),
+        }
+    }
+
+    fn computed(&self) -> Option<PlDataFrame> {
+        self.plan.computed.lock().ok().and_then(|c| c.clone())
+    }
+
+    /// True once the plan has been computed (by `collect` or `persist`).
+    pub fn is_computed(&self) -> bool {
+        self.plan.computed.lock().map(|c| c.is_some()).unwrap_or(false)
+    }
+
+    /// The computed Polars `DataFrame`: collects the plan on first use and
+    /// keeps the result (ENG-PERSIST-2: later calls neither recompute nor copy).
+    ///
+    /// # Errors
+    /// Errors of the plan (`ERR-CAST` of casts inside it, backend errors).
+    pub fn collect(&self) -> Result<PlDataFrame> {
+        if let Some(df) = self.computed() {
+            return Ok(df);
+        }
+        let df = run_polars("collect", || self.plan.lazy.clone().collect())?;
+        if df.width() != self.schema.len() {
+            return Err(Error::internal(format!(
+                "the polars plan produced {} columns for schema `{}`",
+                df.width(),
+                self.schema
+            )));
+        }
+        if let Ok(mut slot) = self.plan.computed.lock() {
+            *slot = Some(df.clone());
+        }
+        Ok(df)
+    }
+
+    /// This frame with `metadata` (DF-META-1), sharing the plan.
+    pub fn with_metadata_map(mut self, metadata: Metadata) -> Self {
+        self.metadata = Arc::new(metadata);
+        self
+    }
+
+    /// A frame of a new plan derived from this one, with this frame's metadata.
+    pub(crate) fn derive(&self, lazy: LazyFrame, schema: Schema) -> Result<Self> {
+        Ok(Self::from_lazy(lazy, schema)?.with_metadata_map((*self.metadata).clone()))
+    }
+}
+
+fn names(cols: &[&str]) -> Vec<polars::prelude::Expr> {
+    cols.iter().map(|c| col(PlSmallStr::from_str(c))).collect()
+}
+
+impl DataFrame for PolarsDataFrame {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    fn with_metadata(&self, metadata: Metadata) -> DataFrameRef {
+        Arc::new(self.clone().with_metadata_map(metadata))
+    }
+
+    fn is_local(&self) -> bool {
+        true
+    }
+
+    fn is_bounded(&self) -> bool {
+        true
+    }
+
+    fn num_partitions(&self) -> usize {
+        1
+    }
+
+    fn count(&self) -> Result<usize> {
+        Ok(self.collect()?.height())
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self.count()? == 0)
+    }
+
+    fn as_local_bounded(&self) -> Result<LocalDataFrame> {
+        let local = from_polars_df(&self.collect()?, &self.schema)?;
+        Ok(local.with_metadata_map((*self.metadata).clone()))
+    }
+
+    fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame> {
+        let schema = match columns {
+            Some(cols) => select_columns_schema(&self.schema, cols)?,
+            None => self.schema.clone(),
+        };
+        let rows = u32::try_from(n).unwrap_or(u32::MAX);
+        let mut lazy = self.native().limit(rows as polars::prelude::IdxSize);
+        if let Some(cols) = columns {
+            lazy = lazy.select(names(cols));
+        }
+        let df = run_polars("head", || lazy.collect())?;
+        Ok(from_polars_df(&df, &schema)?.with_metadata_map((*self.metadata).clone()))
+    }
+
+    fn rename(&self, pairs: &[(&str, &str)]) -> Result<DataFrameRef> {
+        let schema = rename_schema(&self.schema, pairs)?;
+        if pairs.is_empty() {
+            return Ok(Arc::new(self.clone()));
+        }
+        let lazy = self.native().rename(
+            pairs.iter().map(|(o, _)| PlSmallStr::from_str(o)),
+            pairs.iter().map(|(_, n)| PlSmallStr::from_str(n)),
+            true,
+        );
+        Ok(Arc::new(self.derive(lazy, schema)?))
+    }
+
+    fn drop_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
+        let schema = drop_columns_schema(&self.schema, columns)?;
+        let keep = schema.names();
+        let lazy = self.native().select(names(&keep));
+        Ok(Arc::new(self.derive(lazy, schema)?))
+    }
+
+    fn select_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
+        let schema = select_columns_schema(&self.schema, columns)?;
+        let lazy = self.native().select(names(columns));
+        Ok(Arc::new(self.derive(lazy, schema)?))
+    }
+
+    fn alter_columns(&self, subschema: &Schema) -> Result<DataFrameRef> {
+        let schema = alter_columns_schema(&self.schema, subschema)?;
+        if schema == self.schema {
+            return Ok(Arc::new(self.clone()));
+        }
+        let exprs = self
+            .schema
+            .fields()
+            .iter()
+            .zip(schema.fields().iter())
+            .map(|(from, to)| {
+                let c = col(PlSmallStr::from_str(from.name()));
+                if from.data_type() == to.data_type() {
+                    Ok(c)
+                } else {
+                    crate::expr::fugue_cast(c, from.data_type(), to.data_type())
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let lazy = self.native().select(exprs);
+        Ok(Arc::new(self.derive(lazy, schema)?))
+    }
+}

@@ -1,0 +1,341 @@
+//! Joins, set operations, distinct, dropna, fillna, sample and take as
+//! Polars lazy operations (ENG-JOIN, ENG-SET, ENG-DISTINCT, ENG-DROPNA,
+//! ENG-FILLNA, ENG-SAMPLE, ENG-TAKE). Validation goes through the core's
+//! shared functions; where Polars' defaults differ from the spec the plan
+//! sets them explicitly (see each function).
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field};
+use fugue_core::engine::params::{dropna_columns, fillna_plan};
+use fugue_core::engine::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec};
+use fugue_core::partition::parse_presort;
+use fugue_core::value::rows_to_batch;
+use fugue_core::{DataFrame, Error, PartitionSpec, Result, Schema, Value};
+use polars::prelude::{
+    Expr, JoinArgs, JoinCoalesce, JoinType as PlJoinType, LazyFrame, PlSmallStr,
+    SortMultipleOptions, UnionArgs, UniqueKeepStrategy, col, concat, lit,
+};
+
+use crate::error::from_polars;
+use crate::expr::fugue_cast;
+use crate::frame::PolarsDataFrame;
+
+fn c(name: &str) -> Expr {
+    col(PlSmallStr::from_str(name))
+}
+
+fn all_columns(schema: &Schema) -> Vec<Expr> {
+    schema.names().iter().map(|n| c(n)).collect()
+}
+
+/// The type both key columns are cast to for matching when their integer
+/// types differ (ENG-JOIN-10): the wider of the same signedness, else
+/// `long` (a narrower unsigned with a signed), else `double`.
+fn common_key_type(l: &DataType, r: &DataType) -> DataType {
+    if l == r {
+        return l.clone();
+    }
+    let width = |t: &DataType| match t {
+        DataType::Int8 | DataType::UInt8 => 8,
+        DataType::Int16 | DataType::UInt16 => 16,
+        DataType::Int32 | DataType::UInt32 => 32,
+        _ => 64,
+    };
+    if l.is_signed_integer() == r.is_signed_integer() {
+        return if width(l) >= width(r) { l.clone() } else { r.clone() };
+    }
+    let u = if l.is_unsigned_integer() { l } else { r };
+    if width(u) < 64 { DataType::Int64 } else { DataType::Float64 }
+}
+
+/// Joins two frames as `plan` says (keys and output schema resolved by the
+/// core's `plan_join`).
+///
+/// Polars' join with these settings, set explicitly:
+/// - `nulls_equal = false`: a null key never matches (ENG-JOIN-6);
+/// - key columns coalesced: full outer keys are the non-null side's values,
+///   right outer keys of unmatched right rows are the right values
+///   (ENG-JOIN-7);
+/// - integer keys of different widths are matched in a common type and the
+///   output keys get df1's types (ENG-JOIN-10, ENG-JOIN-4; an unmatched
+///   right key that does not fit df1's type is `ERR-CAST` when the plan
+///   runs);
+/// - the output columns are selected in the plan's order (df1's columns,
+///   then df2's non-key columns, ENG-JOIN-4); column types never change
+///   (ENG-JOIN-11).
+///
+/// # Errors
+/// Errors of the plan surface when it runs.
+pub(crate) fn join(
+    left: &PolarsDataFrame,
+    right: &PolarsDataFrame,
+    plan: &JoinPlan,
+) -> Result<PolarsDataFrame> {
+    let (mut l, mut r) = (left.native(), right.native());
+    let out_schema = plan.output_schema.clone();
+    if plan.how == JoinType::Cross {
+        let lazy = l.cross_join(r, None).select(all_columns(&out_schema));
+        return PolarsDataFrame::from_lazy(lazy, out_schema);
+    }
+    let (ls, rs) = (left.schema(), right.schema());
+    let mut recast = Vec::new();
+    let (mut lcast, mut rcast) = (Vec::new(), Vec::new());
+    for k in &plan.keys {
+        let (lt, rt) = match (ls.data_type(k), rs.data_type(k)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(Error::internal(format!("join key `{k}` vanished"))),
+        };
+        if lt != rt {
+            let common = common_key_type(lt, rt);
+            lcast.push(fugue_cast(c(k), lt, &common)?.alias(PlSmallStr::from_str(k)));
+            rcast.push(fugue_cast(c(k), rt, &common)?.alias(PlSmallStr::from_str(k)));
+            recast.push((k.clone(), common, lt.clone()));
+        }
+    }
+    if !lcast.is_empty() {
+        l = l.with_columns(lcast);
+        r = r.with_columns(rcast);
+    }
+    let left_on: Vec<Expr> = plan.keys.iter().map(|k| c(k)).collect();
+    let right_on = left_on.clone();
+    let how = match plan.how {
+        JoinType::Inner => PlJoinType::Inner,
+        JoinType::LeftOuter => PlJoinType::Left,
+        JoinType::RightOuter => PlJoinType::Right,
+        JoinType::FullOuter => PlJoinType::Full,
+        JoinType::Semi => PlJoinType::Semi,
+        JoinType::Anti => PlJoinType::Anti,
+        JoinType::Cross => PlJoinType::Cross,
+    };
+    let mut args = JoinArgs::new(how).with_coalesce(JoinCoalesce::CoalesceColumns);
+    args.nulls_equal = false;
+    let joined = l.join(r, left_on, right_on, args);
+    let outputs = out_schema
+        .names()
+        .iter()
+        .map(|n| match recast.iter().find(|(k, _, _)| k == n) {
+            Some((k, common, want)) => {
+                Ok(fugue_cast(c(k), common, want)?.alias(PlSmallStr::from_str(k)))
+            }
+            None => Ok(c(n)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    PolarsDataFrame::from_lazy(joined.select(outputs), out_schema)
+}
+
+/// A semi (`keep = true`) or anti join on every column with null equal to
+/// null: the row identity of set operations (ENG-SET-2).
+fn rows_in(l: LazyFrame, r: LazyFrame, schema: &Schema, keep: bool) -> LazyFrame {
+    let on = all_columns(schema);
+    let mut args = JoinArgs::new(if keep { PlJoinType::Semi } else { PlJoinType::Anti });
+    args.nulls_equal = true;
+    l.join(r, on.clone(), on, args)
+}
+
+/// UNION (`distinct`) or UNION ALL (ENG-SET-3): Polars `concat`, then
+/// `unique` (null equals null, NaN equals NaN).
+pub(crate) fn union(
+    a: &PolarsDataFrame,
+    b: &PolarsDataFrame,
+    distinct: bool,
+) -> Result<PolarsDataFrame> {
+    let mut lazy = concat([a.native(), b.native()], UnionArgs::default())
+        .map_err(|e| from_polars(e, "union"))?;
+    if distinct {
+        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
+    }
+    PolarsDataFrame::from_lazy(lazy, a.schema().clone())
+}
+
+/// EXCEPT (ENG-SET-4): distinct rows of `a` anti-joined with `b` on every
+/// column, null equal to null. EXCEPT ALL is `ERR-NOT-SUPPORTED` (ENG-SET-6).
+pub(crate) fn subtract(
+    a: &PolarsDataFrame,
+    b: &PolarsDataFrame,
+    distinct: bool,
+) -> Result<PolarsDataFrame> {
+    if !distinct {
+        return Err(Error::unsupported("polars", "subtract with distinct=false (EXCEPT ALL)"));
+    }
+    let left = a.native().unique(None, UniqueKeepStrategy::Any);
+    PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), false), a.schema().clone())
+}
+
+/// INTERSECT (ENG-SET-5): distinct rows of `a` semi-joined with `b` on
+/// every column, null equal to null. INTERSECT ALL is `ERR-NOT-SUPPORTED`
+/// (ENG-SET-6).
+pub(crate) fn intersect(
+    a: &PolarsDataFrame,
+    b: &PolarsDataFrame,
+    distinct: bool,
+) -> Result<PolarsDataFrame> {
+    if !distinct {
+        return Err(Error::unsupported("polars", "intersect with distinct=false (INTERSECT ALL)"));
+    }
+    let left = a.native().unique(None, UniqueKeepStrategy::Any);
+    PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), true), a.schema().clone())
+}
+
+/// Removes duplicate rows, null equal to null (ENG-DISTINCT-1).
+pub(crate) fn distinct(df: &PolarsDataFrame) -> Result<PolarsDataFrame> {
+    df.derive(df.native().unique(None, UniqueKeepStrategy::Any), df.schema().clone())
+}
+
+/// "Has a value": not null, and not NaN for floating columns (ENG-DROPNA-4).
+fn present(name: &str, t: &DataType) -> Expr {
+    let e = c(name).is_not_null();
+    if t.is_floating() { e.and(c(name).is_not_nan().fill_null(lit(false))) } else { e }
+}
+
+/// Drops rows with nulls (ENG-DROPNA-1..4) with one Polars filter:
+/// `thresh` counts present values per row, else `how` is `all` / `any`
+/// over the considered columns.
+///
+/// # Errors
+/// `ERR-NOT-FOUND` for a missing subset column.
+pub(crate) fn dropna(
+    df: &PolarsDataFrame,
+    how: DropnaHow,
+    thresh: Option<usize>,
+    subset: Option<&[&str]>,
+) -> Result<PolarsDataFrame> {
+    let schema = df.schema();
+    let cols = dropna_columns(schema, subset)?;
+    let present: Vec<Expr> =
+        cols.iter().map(|n| present(n, schema.data_type(n).unwrap_or(&DataType::Null))).collect();
+    let pe = |e| from_polars(e, "dropna");
+    let keep = match thresh {
+        Some(0) => return Ok(df.clone()),
+        Some(t) => {
+            let counts: Vec<Expr> =
+                present.into_iter().map(|p| p.cast(polars::prelude::DataType::UInt32)).collect();
+            polars::lazy::dsl::sum_horizontal(counts, true)
+                .map_err(pe)?
+                .gt_eq(lit(u32::try_from(t).unwrap_or(u32::MAX)))
+        }
+        None => match how {
+            DropnaHow::Any => polars::lazy::dsl::all_horizontal(present).map_err(pe)?,
+            DropnaHow::All => polars::lazy::dsl::any_horizontal(present).map_err(pe)?,
+        },
+    };
+    df.derive(df.native().filter(keep), schema.clone())
+}
+
+/// A Polars literal holding `v` converted to `dtype` (DF-VAL rules, e.g. an
+/// integer fill value into a `double` column).
+fn typed_literal(v: &Value, dtype: &DataType) -> Result<Expr> {
+    let schema =
+        Arc::new(arrow::datatypes::Schema::new(vec![Field::new("v", dtype.clone(), true)]));
+    let batch = rows_to_batch(&schema, &[vec![v.clone()]])?;
+    crate::expr::scalar_literal(batch.column(0), dtype)
+}
+
+/// Fills nulls and NaN (ENG-FILLNA-1..6): each filled column becomes
+/// `fill_null(value)` (and NaN → value for floating columns), the value
+/// converted to the column's type; other columns are unchanged.
+///
+/// # Errors
+/// Per the core's `fillna_plan` (`ERR-ARG`, `ERR-NOT-FOUND`, `ERR-CAST`).
+pub(crate) fn fillna(
+    df: &PolarsDataFrame,
+    value: &FillValue,
+    subset: Option<&[&str]>,
+) -> Result<PolarsDataFrame> {
+    let schema = df.schema();
+    let pairs = fillna_plan(schema, value, subset)?;
+    let mut exprs = Vec::with_capacity(schema.len());
+    for f in schema.fields() {
+        let name = f.name();
+        let Some((_, v)) = pairs.iter().find(|(c, _)| c == name) else {
+            exprs.push(c(name));
+            continue;
+        };
+        let fill = typed_literal(v, f.data_type())?;
+        let mut e = c(name);
+        if f.data_type().is_floating() {
+            e = polars::prelude::when(e.clone().is_nan().fill_null(lit(false)))
+                .then(fill.clone())
+                .otherwise(e);
+        }
+        exprs.push(e.fill_null(fill).alias(PlSmallStr::from_str(name)));
+    }
+    df.derive(df.native().select(exprs), schema.clone())
+}
+
+/// Samples rows (ENG-SAMPLE-1..7): exactly `n` rows, or `round(frac ×
+/// count)` rows, with or without replacement, reproducible with a seed;
+/// Polars' `sample_n_literal` on the computed frame.
+///
+/// # Errors
+/// Per `SampleSpec::resolve_size`.
+pub(crate) fn sample(df: &PolarsDataFrame, spec: &SampleSpec) -> Result<PolarsDataFrame> {
+    let data = df.collect()?;
+    let n = spec.resolve_size(data.height())?;
+    let out = data
+        .sample_n_literal(n, spec.replace, Some(true), spec.seed)
+        .map_err(|e| from_polars(e, "sample"))?;
+    Ok(PolarsDataFrame::from_polars(out, df.schema().clone())?
+        .with_metadata_map(df.metadata().clone()))
+}
+
+/// The first `n` rows per logical partition (or overall) after sorting by
+/// the effective presort with nulls first or last for every column
+/// (ENG-TAKE-1..6): a Polars sort (`nulls_last` per `na_position`,
+/// stable) followed by `limit(n)` or `group_by(keys).head(n)` (null keys
+/// form one group).
+///
+/// # Errors
+/// `ERR-SCHEMA-SYNTAX` for a bad presort; `ERR-NOT-FOUND` for a missing column.
+pub(crate) fn take(
+    df: &PolarsDataFrame,
+    n: usize,
+    presort: &str,
+    na_position: NaPosition,
+    spec: &PartitionSpec,
+) -> Result<PolarsDataFrame> {
+    let schema = df.schema();
+    // ENG-TAKE-3: the argument replaces the spec's presort
+    let sorts = {
+        let parsed = parse_presort(presort)?;
+        if parsed.is_empty() { spec.presort().to_vec() } else { parsed }
+    };
+    for (name, _) in &sorts {
+        schema.index_of(name)?;
+    }
+    for k in spec.partition_by() {
+        schema.index_of(k)?;
+    }
+    let mut lazy = df.native();
+    if !sorts.is_empty() {
+        let by: Vec<Expr> = sorts.iter().map(|(n, _)| c(n)).collect();
+        let options = SortMultipleOptions::default()
+            .with_order_descending_multi(sorts.iter().map(|(_, asc)| !asc))
+            .with_nulls_last(na_position == NaPosition::Last)
+            .with_maintain_order(true);
+        lazy = lazy.sort_by_exprs(by, options);
+    }
+    let rows = polars::prelude::IdxSize::try_from(n).unwrap_or(polars::prelude::IdxSize::MAX);
+    let keys = spec.partition_by();
+    let lazy = if keys.is_empty() {
+        lazy.limit(rows)
+    } else {
+        let by: Vec<Expr> = keys.iter().map(|k| c(k)).collect();
+        lazy.group_by_stable(by).head(Some(n)).select(all_columns(schema))
+    };
+    df.derive(lazy, schema.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eng_join_10_common_key_types() {
+        assert_eq!(common_key_type(&DataType::Int32, &DataType::Int64), DataType::Int64);
+        assert_eq!(common_key_type(&DataType::UInt8, &DataType::UInt32), DataType::UInt32);
+        assert_eq!(common_key_type(&DataType::Int16, &DataType::UInt32), DataType::Int64);
+        assert_eq!(common_key_type(&DataType::Int64, &DataType::UInt64), DataType::Float64);
+        assert_eq!(common_key_type(&DataType::Utf8, &DataType::Utf8), DataType::Utf8);
+    }
+}
