@@ -313,7 +313,16 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
     let workloads = workloads(&args.workloads)?;
     let (data, data_label) = match &args.data {
         Some(dir) => {
-            let data = TpchData::from_dir(dir)?;
+            let data = TpchData::from_dir(dir).map_err(|e| {
+                let mut err = CliError::from(e);
+                if err.message.contains("not found") {
+                    err.message.push_str(&format!(
+                        " (write the files with `fugue datagen tpch --sf 1 --out {}`)",
+                        dir.display()
+                    ));
+                }
+                err
+            })?;
             (data, format!("Parquet files in {}", dir.display()))
         }
         None => {

@@ -61,6 +61,8 @@ pub fn draw(
         .disable_x_mesh()
         .x_labels(0)
         .x_label_formatter(&|_| String::new())
+        .y_labels(8)
+        .max_light_lines(1)
         .y_desc("median seconds")
         .y_label_formatter(&|v| secs(*v))
         .draw()
@@ -97,6 +99,19 @@ pub fn draw(
             format!("{} {}", wl.id(), wl.name()),
             (px, py + 8),
             ("sans-serif", 13).into_font().color(&BLACK),
+        ))
+        .map_err(|e| err(path, e))?;
+    }
+    let missing: Vec<String> = workloads
+        .iter()
+        .filter(|wl| !shown.contains(wl))
+        .map(|wl| format!("{} {}", wl.id(), wl.name()))
+        .collect();
+    if !missing.is_empty() {
+        root.draw(&Text::new(
+            format!("no timed run (not supported or failed): {}", missing.join(", ")),
+            (12, 462),
+            ("sans-serif", 12).into_font().color(&BLACK.mix(0.7)),
         ))
         .map_err(|e| err(path, e))?;
     }

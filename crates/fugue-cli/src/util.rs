@@ -67,12 +67,17 @@ pub fn clap_exit(e: &clap::Error) -> ExitCode {
         }
         _ => {
             let rendered = e.render().to_string();
+            // The lines before the usage block, joined: clap puts the
+            // missing argument names on their own lines.
             let first = rendered
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid command line")
-                .trim();
-            let first = first.strip_prefix("error: ").unwrap_or(first);
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = if first.is_empty() { "invalid command line".to_string() } else { first };
+            let first = first.strip_prefix("error: ").unwrap_or(&first);
             eprintln!("error: {first} (see `fugue --help`)");
             ExitCode::from(2)
         }
