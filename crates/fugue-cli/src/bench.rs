@@ -26,6 +26,9 @@ pub enum Outcome {
         times: Vec<f64>,
         /// The checksum (the same on every run).
         checksum: Checksum,
+        /// Process CPU seconds per wall second over the timed runs (how many
+        /// cores were busy); `None` where it cannot be measured.
+        cpu_per_wall: Option<f64>,
     },
     /// The engine cannot run the workload (no SQL engine, ...).
     NotSupported(String),
@@ -135,11 +138,17 @@ fn measure(
     };
     pb.inc(1);
     let mut times = Vec::with_capacity(repeat as usize);
+    let mut cpu_total = Some(0.0);
     for i in 1..=repeat {
         pb.set_message(format!("{} {} on {}: run {i}/{repeat}", wl.id(), wl.name(), engine.name()));
+        let cpu0 = process_cpu_seconds();
         let start = Instant::now();
         let result = w::run(wl, engine, data);
         let elapsed = start.elapsed().as_secs_f64();
+        cpu_total = match (cpu_total, cpu0, process_cpu_seconds()) {
+            (Some(t), Some(a), Some(b)) => Some(t + (b - a)),
+            _ => None,
+        };
         pb.inc(1);
         match result.and_then(|out| w::checksum(wl, &out)) {
             Ok(c) if c == checksum => times.push(elapsed),
@@ -155,8 +164,23 @@ fn measure(
             }
         }
     }
+    let wall: f64 = times.iter().sum();
+    let cpu_per_wall = cpu_total.filter(|_| wall > 0.0).map(|c| c / wall);
     times.sort_by(f64::total_cmp);
-    Outcome::Ok { times, checksum }
+    Outcome::Ok { times, checksum, cpu_per_wall }
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far,
+/// from `/proc/self/stat` (Linux; clock ticks of 1/100 s); `None` elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): state is
+    // field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// Times the plain-Arrow lexsort baseline of W1 (generated data only).
@@ -183,7 +207,7 @@ fn measure_lexsort(data: &TpchData, repeat: u32, pb: &ProgressBar) -> Outcome {
     }
     times.remove(0); // the warm-up
     times.sort_by(f64::total_cmp);
-    Outcome::Ok { times, checksum: Checksum { rows, sums: vec![] } }
+    Outcome::Ok { times, checksum: Checksum { rows, sums: vec![] }, cpu_per_wall: None }
 }
 
 /// The table of one workload.
@@ -196,7 +220,7 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
     let mut rows = Vec::new();
     for r in records {
         let row = match &r.outcome {
-            Outcome::Ok { times, checksum } => {
+            Outcome::Ok { times, checksum, cpu_per_wall } => {
                 let m = median(times);
                 let ratio = if fastest.is_finite() && fastest > 0.0 {
                     format!("{:.2}x", m / fastest)
@@ -210,6 +234,7 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
                     secs(times.last().copied().unwrap_or(m)),
                     rate(r.rows_in as f64 / m),
                     ratio,
+                    cpu_per_wall.map(|c| format!("{c:.2}")).unwrap_or_else(|| "-".into()),
                     if r.baseline {
                         format!("rows={}", checksum.rows)
                     } else {
@@ -219,13 +244,13 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
             }
             Outcome::NotSupported(reason) => {
                 let mut row = vec![r.engine.clone()];
-                row.extend(std::iter::repeat_n("-".to_string(), 5));
+                row.extend(std::iter::repeat_n("-".to_string(), 6));
                 row.push(format!("not supported by {}: {reason}", r.engine));
                 row
             }
             Outcome::Failed(reason) => {
                 let mut row = vec![r.engine.clone()];
-                row.extend(std::iter::repeat_n("-".to_string(), 5));
+                row.extend(std::iter::repeat_n("-".to_string(), 6));
                 row.push(format!("FAILED: {reason}"));
                 row
             }
@@ -241,7 +266,7 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
         thousands(records.first().map(|r| r.rows_in as u64).unwrap_or(0))
     );
     out.push_str(&table(
-        &["engine", "median_s", "min_s", "max_s", "rows/s", "vs fastest", "checksum"],
+        &["engine", "median_s", "min_s", "max_s", "rows/s", "vs fastest", "cpu/wall", "checksum"],
         &rows,
     ));
     out
@@ -273,8 +298,9 @@ pub fn json_records(records: &[Record], sf: Option<f64>, repeat: u32) -> Json {
                 "rows_in": r.rows_in,
             });
             let extra = match &r.outcome {
-                Outcome::Ok { times, checksum } => json!({
+                Outcome::Ok { times, checksum, cpu_per_wall } => json!({
                     "status": "ok",
+                    "cpu_per_wall": cpu_per_wall,
                     "median_s": median(times),
                     "min_s": times.first(),
                     "max_s": times.last(),
@@ -469,6 +495,7 @@ mod tests {
             outcome: Outcome::Ok {
                 times: vec![1.0, 2.0, 4.0],
                 checksum: Checksum { rows, sums: vec![] },
+                cpu_per_wall: Some(1.5),
             },
         }
     }
