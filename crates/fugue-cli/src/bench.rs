@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use fugue::core::engine::EngineRef;
-use fugue::core::{Conf, make_engine, registered_engines};
+use fugue::core::{Conf, make_engine, registered_engines, registered_sql_engines};
 use fugue_benches::{self as w, Checksum, Source, TpchData, Workload};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value as Json, json};
@@ -129,7 +129,14 @@ fn measure(
         Ok(c) => c,
         Err(e) if w::is_not_supported(&e) => {
             pb.inc(u64::from(repeat) + 1);
-            return Outcome::NotSupported(crate::util::error_chain(&e));
+            let reason = if wl == Workload::W7 && registered_sql_engines().is_empty() {
+                "no SQL engine is linked into this binary (features `datafusion` and `polars` \
+                 of `fugue` provide one)"
+                    .to_string()
+            } else {
+                crate::util::error_chain(&e)
+            };
+            return Outcome::NotSupported(reason);
         }
         Err(e) => {
             pb.inc(u64::from(repeat) + 1);
