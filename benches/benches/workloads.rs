@@ -1,23 +1,26 @@
-//! Criterion benches of the standard workloads W1–W4 on every linked engine
-//! that supports them, beside plain-Arrow baselines where one exists.
+//! Criterion benches of the standard workloads W1–W7 on every linked
+//! engine, beside plain-Arrow baselines where one exists (W1: the lexsort
+//! that orders its groups). The workloads are the ones `fugue bench` runs:
+//! one definition each, in `fugue_benches` (this crate's library).
 //!
 //! Scale: `FUGUE_BENCH_SF` (default 0.01, about 60k lineitem rows).
 //! Run: `cargo bench -p fugue-benches` (release build; see the README for
-//! build times). Figures are only comparable as ratios within one run.
-
-use std::sync::Arc;
+//! build times), or one group: `cargo bench -p fugue-benches -- W1`.
+//! An engine that cannot run a workload (W7 without a SQL engine) is skipped
+//! with its reason on stderr. Figures are only comparable as ratios within
+//! one run.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use fugue::core::arrow::compute::{SortColumn, SortOptions, lexsort_to_indices, take_record_batch};
-use fugue::core::dataframe::DataFrameRef;
-use fugue::core::{Conf, LocalDataFrame};
-use fugue_benches as w;
+use fugue::core::Conf;
+use fugue::core::engine::EngineRef;
+use fugue_benches::{self as w, Source, TpchData, Workload};
 
 fn scale() -> f64 {
     std::env::var("FUGUE_BENCH_SF").ok().and_then(|s| s.parse().ok()).unwrap_or(0.01)
 }
 
-fn engines() -> Vec<fugue::core::engine::EngineRef> {
+/// Every engine linked into this binary, read from the registry.
+fn engines() -> Vec<EngineRef> {
     fugue::link_engines();
     fugue::core::registered_engines()
         .into_iter()
@@ -31,83 +34,46 @@ fn engines() -> Vec<fugue::core::engine::EngineRef> {
         .collect()
 }
 
-/// The plain-Arrow part of W1: lexsort the four input columns by
-/// (l_suppkey, l_shipdate, l_orderkey) and gather them.
-fn lexsort_baseline(li: &LocalDataFrame) -> usize {
-    let Ok(batch) = li.to_batch() else { return 0 };
-    let idx = |n: &str| batch.schema().index_of(n).ok();
-    let (Some(s), Some(d), Some(o), Some(q)) =
-        (idx("l_suppkey"), idx("l_shipdate"), idx("l_orderkey"), idx("l_quantity"))
-    else {
-        return 0;
-    };
-    let Ok(four) = batch.project(&[o, s, q, d]) else { return 0 };
-    let cols: Vec<SortColumn> = [s, d, o]
-        .iter()
-        .map(|&i| SortColumn {
-            values: batch.column(i).clone(),
-            options: Some(SortOptions::default()),
-        })
-        .collect();
-    match lexsort_to_indices(&cols, None).and_then(|ix| take_record_batch(&four, &ix)) {
-        Ok(sorted) => sorted.num_rows(),
-        Err(_) => 0,
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let sf = scale();
-    let (Ok(li), Ok(ord)) = (w::lineitem(sf), w::orders(sf)) else {
-        eprintln!("cannot generate TPC-H data at SF {sf}");
-        return;
+    let data = match TpchData::generate(sf) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cannot generate TPC-H data at SF {sf}: {e}");
+            return;
+        }
     };
-    let rows = li.num_rows() as u64;
-    let li_ref: DataFrameRef = Arc::new(li.clone());
-    let ord_ref: DataFrameRef = Arc::new(ord);
     let engines = engines();
-
-    let mut g = c.benchmark_group("W1_transform");
-    g.throughput(Throughput::Elements(rows));
-    g.sample_size(10);
-    g.bench_function(BenchmarkId::new("arrow_lexsort_baseline", rows), |b| {
-        b.iter(|| lexsort_baseline(&li))
-    });
-    for e in &engines {
-        g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
-            b.iter(|| w::w1_transform(e, &li_ref).map(|r| r.num_rows()).unwrap_or(0))
-        });
+    for workload in Workload::ALL {
+        if workload == Workload::W5
+            && let Err(e) = data.lineitem_parquet()
+        {
+            eprintln!("skipping W5: cannot write lineitem Parquet: {e}");
+            continue;
+        }
+        let rows = workload.rows_in(&data) as u64;
+        let mut g = c.benchmark_group(format!("{}_{}", workload.id(), workload.name()));
+        g.throughput(Throughput::Elements(rows));
+        g.sample_size(10);
+        if workload == Workload::W1
+            && let Source::Memory(li) = &data.lineitem
+            && let Ok(li) = li.as_local_bounded()
+        {
+            g.bench_function(BenchmarkId::new("arrow_lexsort_baseline", rows), |b| {
+                b.iter(|| w::w1_lexsort_baseline(&li).unwrap_or(0))
+            });
+        }
+        for e in &engines {
+            if let Err(err) = w::run(workload, e, &data) {
+                eprintln!("skipping {} on `{}`: {err}", workload.id(), e.name());
+                continue;
+            }
+            g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
+                b.iter(|| w::run(workload, e, &data).map(|o| o.num_rows()).unwrap_or(0))
+            });
+        }
+        g.finish();
     }
-    g.finish();
-
-    let mut g = c.benchmark_group("W2_join");
-    g.throughput(Throughput::Elements(rows));
-    g.sample_size(10);
-    for e in &engines {
-        g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
-            b.iter(|| w::w2_join(e, &li_ref, &ord_ref).map(|r| r.num_rows()).unwrap_or(0))
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("W3_aggregate");
-    g.throughput(Throughput::Elements(rows));
-    g.sample_size(10);
-    for e in &engines {
-        g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
-            b.iter(|| w::w3_aggregate(e, &li_ref).map(|r| r.num_rows()).unwrap_or(0))
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("W4_take");
-    g.throughput(Throughput::Elements(rows));
-    g.sample_size(10);
-    for e in &engines {
-        g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
-            b.iter(|| w::w4_take(e, &li_ref).map(|r| r.num_rows()).unwrap_or(0))
-        });
-    }
-    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -1,33 +1,75 @@
-//! The `fugue` command (skeleton).
+//! The `fugue` command: how a newcomer first meets fugue-rs and how users
+//! compare backends.
 //!
-//! It will offer `fugue engines`, `fugue datagen tpch`, `fugue bench` and
-//! `fugue sql` (tracked by the "fugue-cli" issue). Until then it lists the
-//! engines linked into this binary, read from the registry, and says that the
-//! other commands are not implemented yet.
+//! | command | what it does |
+//! |---|---|
+//! | `fugue engines` | the execution and SQL engines linked into this binary, from the registry |
+//! | `fugue datagen tpch` | TPC-H tables as Parquet files, streamed with constant memory |
+//! | `fugue bench` | the standard workloads W1–W7 on every linked engine, with checksums |
+//! | `fugue sql` | a SQL query over files, through an engine's SQL engine |
+//!
+//! Every command takes `--conf key=value` (repeatable), passed into the
+//! engine's `Conf`. Errors are one line on stderr (`error: ...`) and a
+//! non-zero exit code: 1 for a failed run (bad path, unknown engine, SQL
+//! error, checksums that disagree), 2 for bad command-line usage. The
+//! binary never shows a panic message or a backtrace.
+//!
+//! Engines are never listed here by hand: whatever the `fugue` crate's
+//! features link (`native` by default; this crate's features `polars`,
+//! `datafusion`, `all` forward to them) appears in every command.
+
+mod bench;
+mod chart;
+mod cli;
+mod datagen;
+mod engines;
+mod sql;
+mod util;
 
 use std::process::ExitCode;
 
+use clap::Parser;
+
+use crate::cli::{Cli, Command, DatagenKind};
+use crate::util::CliError;
+
 fn main() -> ExitCode {
+    // A panic is a bug: report it as one line, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at =
+            info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: internal error{at}: {}; this is a bug in fugue, please report it",
+            util::one_line(&msg)
+        );
+    }));
     fugue::link_engines();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("engines") => {
-            let engines = fugue::core::registered_engines();
-            if engines.is_empty() {
-                println!("no execution engine is linked into this binary");
-            }
-            for e in engines {
-                println!("{:<12} {:<20} aliases: {}", e.name, e.origin, e.aliases.join(", "));
-            }
-            ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return util::clap_exit(&e),
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("error: {}", util::one_line(&e.message));
+            ExitCode::from(e.code)
         }
-        Some(other) => {
-            eprintln!("error: `fugue {other}` is not implemented yet; available: `fugue engines`");
-            ExitCode::from(2)
-        }
-        None => {
-            eprintln!("usage: fugue engines");
-            ExitCode::from(2)
-        }
+        Err(_) => ExitCode::from(101),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let conf = util::make_conf(&cli.conf);
+    match cli.command {
+        Command::Engines => engines::run(),
+        Command::Datagen { kind: DatagenKind::Tpch(args) } => datagen::run(&args),
+        Command::Bench(args) => bench::run(&args, &conf),
+        Command::Sql(args) => sql::run(&args, &conf),
     }
 }

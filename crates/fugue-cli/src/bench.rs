@@ -1,0 +1,542 @@
+//! `fugue bench`: the standard workloads on every linked engine, timed, with
+//! checksums that must agree.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use fugue::core::engine::EngineRef;
+use fugue::core::{Conf, make_engine, registered_engines, registered_sql_engines};
+use fugue_benches::{self as w, Checksum, Source, TpchData, Workload};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value as Json, json};
+
+use crate::chart;
+use crate::cli::BenchArgs;
+use crate::util::{CliError, print, rate, secs, table, thousands};
+
+/// The name of the plain-Arrow W1 baseline row (`--baselines`).
+pub const LEXSORT_BASELINE: &str = "arrow-lexsort (baseline)";
+
+/// What happened when one engine ran one workload.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Timed runs (seconds, sorted) and the checksum of the result.
+    Ok {
+        /// Seconds of each timed run, ascending.
+        times: Vec<f64>,
+        /// The checksum (the same on every run).
+        checksum: Checksum,
+        /// Process CPU seconds per wall second over the timed runs (how many
+        /// cores were busy); `None` where it cannot be measured.
+        cpu_per_wall: Option<f64>,
+    },
+    /// The engine cannot run the workload (no SQL engine, ...).
+    NotSupported(String),
+    /// The workload failed on this engine.
+    Failed(String),
+}
+
+/// One row of the report.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The engine name (or a baseline name).
+    pub engine: String,
+    /// The workload.
+    pub workload: Workload,
+    /// True for a raw-backend baseline row (not part of the agreement check).
+    pub baseline: bool,
+    /// Input rows.
+    pub rows_in: usize,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl Record {
+    /// The median seconds of an `Ok` outcome.
+    pub fn median(&self) -> Option<f64> {
+        match &self.outcome {
+            Outcome::Ok { times, .. } if !times.is_empty() => Some(median(times)),
+            _ => None,
+        }
+    }
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if !n.is_multiple_of(2) { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
+}
+
+/// The engines to run: `--engines` resolved through the registry (names or
+/// aliases), or every registered engine.
+fn engines(names: &[String], conf: &Conf) -> Result<Vec<EngineRef>, CliError> {
+    let names: Vec<String> = if names.is_empty() {
+        registered_engines().iter().map(|e| e.name.to_string()).collect()
+    } else {
+        names.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    };
+    if names.is_empty() {
+        return Err(CliError::new(
+            "no execution engine is linked into this binary; build with a feature of the `fugue` \
+             crate (native, polars, datafusion)",
+        ));
+    }
+    let mut out: Vec<EngineRef> = Vec::new();
+    for n in names {
+        let e = make_engine(&n, conf.clone())?;
+        if !out.iter().any(|x| x.name() == e.name()) {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+fn workloads(ids: &[String]) -> Result<Vec<Workload>, CliError> {
+    if ids.iter().all(|s| s.trim().is_empty()) {
+        return Ok(Workload::ALL.to_vec());
+    }
+    let mut out = Vec::new();
+    for id in ids.iter().filter(|s| !s.trim().is_empty()) {
+        let wl = Workload::parse(id)?;
+        if !out.contains(&wl) {
+            out.push(wl);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// Runs one engine on one workload: a warm-up, then `repeat` timed runs;
+/// every run's checksum must equal the warm-up's.
+fn measure(
+    wl: Workload,
+    engine: &EngineRef,
+    data: &TpchData,
+    repeat: u32,
+    pb: &ProgressBar,
+) -> Outcome {
+    pb.set_message(format!("{} {} on {}: warm-up", wl.id(), wl.name(), engine.name()));
+    let checksum = match w::run(wl, engine, data).and_then(|out| w::checksum(wl, &out)) {
+        Ok(c) => c,
+        Err(e) if w::is_not_supported(&e) => {
+            pb.inc(u64::from(repeat) + 1);
+            let reason = if wl == Workload::W7 && registered_sql_engines().is_empty() {
+                "no SQL engine is linked into this binary (features `datafusion` and `polars` \
+                 of `fugue` provide one)"
+                    .to_string()
+            } else {
+                crate::util::error_chain(&e)
+            };
+            return Outcome::NotSupported(reason);
+        }
+        Err(e) => {
+            pb.inc(u64::from(repeat) + 1);
+            return Outcome::Failed(crate::util::error_chain(&e));
+        }
+    };
+    pb.inc(1);
+    let mut times = Vec::with_capacity(repeat as usize);
+    let mut cpu_total = Some(0.0);
+    for i in 1..=repeat {
+        pb.set_message(format!("{} {} on {}: run {i}/{repeat}", wl.id(), wl.name(), engine.name()));
+        let cpu0 = process_cpu_seconds();
+        let start = Instant::now();
+        let result = w::run(wl, engine, data);
+        let elapsed = start.elapsed().as_secs_f64();
+        cpu_total = match (cpu_total, cpu0, process_cpu_seconds()) {
+            (Some(t), Some(a), Some(b)) => Some(t + (b - a)),
+            _ => None,
+        };
+        pb.inc(1);
+        match result.and_then(|out| w::checksum(wl, &out)) {
+            Ok(c) if c == checksum => times.push(elapsed),
+            Ok(c) => {
+                pb.inc(u64::from(repeat - i));
+                return Outcome::Failed(format!(
+                    "the checksum changed between runs: {checksum} then {c}"
+                ));
+            }
+            Err(e) => {
+                pb.inc(u64::from(repeat - i));
+                return Outcome::Failed(crate::util::error_chain(&e));
+            }
+        }
+    }
+    let wall: f64 = times.iter().sum();
+    let cpu_per_wall = cpu_total.filter(|_| wall > 0.0).map(|c| c / wall);
+    times.sort_by(f64::total_cmp);
+    Outcome::Ok { times, checksum, cpu_per_wall }
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far,
+/// from `/proc/self/stat` (Linux; clock ticks of 1/100 s); `None` elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): state is
+    // field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Times the plain-Arrow lexsort baseline of W1 (generated data only).
+fn measure_lexsort(data: &TpchData, repeat: u32, pb: &ProgressBar) -> Outcome {
+    let li = match &data.lineitem {
+        Source::Memory(df) => match df.as_local_bounded() {
+            Ok(li) => li,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        },
+        Source::Parquet(_) => {
+            return Outcome::NotSupported("the baseline runs on generated data (no --data)".into());
+        }
+    };
+    pb.set_message("W1 lexsort baseline");
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for _ in 0..=repeat {
+        let start = Instant::now();
+        match w::w1_lexsort_baseline(&li) {
+            Ok(n) => rows = n,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.remove(0); // the warm-up
+    times.sort_by(f64::total_cmp);
+    Outcome::Ok { times, checksum: Checksum { rows, sums: vec![] }, cpu_per_wall: None }
+}
+
+/// The table of one workload.
+fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> String {
+    let fastest = records
+        .iter()
+        .filter(|r| !r.baseline)
+        .filter_map(|r| r.median())
+        .fold(f64::INFINITY, f64::min);
+    let mut rows = Vec::new();
+    for r in records {
+        let row = match &r.outcome {
+            Outcome::Ok { times, checksum, cpu_per_wall } => {
+                let m = median(times);
+                let ratio = if fastest.is_finite() && fastest > 0.0 {
+                    format!("{:.2}x", m / fastest)
+                } else {
+                    "-".into()
+                };
+                vec![
+                    r.engine.clone(),
+                    secs(m),
+                    secs(times.first().copied().unwrap_or(m)),
+                    secs(times.last().copied().unwrap_or(m)),
+                    rate(r.rows_in as f64 / m),
+                    ratio,
+                    cpu_per_wall.map(|c| format!("{c:.2}")).unwrap_or_else(|| "-".into()),
+                    if r.baseline {
+                        format!("rows={}", checksum.rows)
+                    } else {
+                        checksum.to_string()
+                    },
+                ]
+            }
+            Outcome::NotSupported(reason) => {
+                let mut row = vec![r.engine.clone()];
+                row.extend(std::iter::repeat_n("-".to_string(), 6));
+                row.push(format!("not supported by {}: {reason}", r.engine));
+                row
+            }
+            Outcome::Failed(reason) => {
+                let mut row = vec![r.engine.clone()];
+                row.extend(std::iter::repeat_n("-".to_string(), 6));
+                row.push(format!("FAILED: {reason}"));
+                row
+            }
+        };
+        rows.push(row);
+    }
+    let mut out = format!(
+        "\n{} {} - {} ({}, {} input rows)\n",
+        wl.id(),
+        wl.name(),
+        wl.description(),
+        data_label,
+        thousands(records.first().map(|r| r.rows_in as u64).unwrap_or(0))
+    );
+    out.push_str(&table(
+        &["engine", "median_s", "min_s", "max_s", "rows/s", "vs fastest", "cpu/wall", "checksum"],
+        &rows,
+    ));
+    out
+}
+
+/// Engines that disagree on a workload's checksum: `(workload, [(engine, checksum)])`.
+fn disagreements(records: &[Record]) -> Vec<(Workload, Vec<(String, Checksum)>)> {
+    let mut by_wl: BTreeMap<Workload, Vec<(String, Checksum)>> = BTreeMap::new();
+    for r in records.iter().filter(|r| !r.baseline) {
+        if let Outcome::Ok { checksum, .. } = &r.outcome {
+            by_wl.entry(r.workload).or_default().push((r.engine.clone(), checksum.clone()));
+        }
+    }
+    by_wl.into_iter().filter(|(_, v)| v.windows(2).any(|p| p[0].1 != p[1].1)).collect()
+}
+
+/// The JSON records: one per engine and workload.
+pub fn json_records(records: &[Record], sf: Option<f64>, repeat: u32) -> Json {
+    let items: Vec<Json> = records
+        .iter()
+        .map(|r| {
+            let mut o = json!({
+                "engine": r.engine,
+                "workload": r.workload.id(),
+                "workload_name": r.workload.name(),
+                "baseline": r.baseline,
+                "sf": sf,
+                "repeats": repeat,
+                "rows_in": r.rows_in,
+            });
+            let extra = match &r.outcome {
+                Outcome::Ok { times, checksum, cpu_per_wall } => json!({
+                    "status": "ok",
+                    "cpu_per_wall": cpu_per_wall,
+                    "median_s": median(times),
+                    "min_s": times.first(),
+                    "max_s": times.last(),
+                    "times_s": times,
+                    "checksum": {
+                        "rows": checksum.rows,
+                        "sums": checksum.sums.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect::<serde_json::Map<_, _>>(),
+                    },
+                }),
+                Outcome::NotSupported(reason) => json!({
+                    "status": "not_supported", "reason": reason,
+                    "median_s": null, "min_s": null, "max_s": null, "checksum": null,
+                }),
+                Outcome::Failed(reason) => json!({
+                    "status": "failed", "reason": reason,
+                    "median_s": null, "min_s": null, "max_s": null, "checksum": null,
+                }),
+            };
+            if let (Some(o), Json::Object(extra)) = (o.as_object_mut(), extra) {
+                o.extend(extra);
+            }
+            o
+        })
+        .collect();
+    Json::Array(items)
+}
+
+/// Runs `fugue bench`.
+///
+/// # Errors
+/// Bad arguments, unknown engines, data that cannot be generated or read,
+/// output files that cannot be written; exit code 1 after the report when a
+/// workload failed or engines disagree on a checksum.
+pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
+    let engines = engines(&args.engines, conf)?;
+    let workloads = workloads(&args.workloads)?;
+    let (data, data_label) = match &args.data {
+        Some(dir) => {
+            let data = TpchData::from_dir(dir).map_err(|e| {
+                let mut err = CliError::from(e);
+                if err.message.contains("not found") {
+                    err.message.push_str(&format!(
+                        " (write the files with `fugue datagen tpch --sf 1 --out {}`)",
+                        dir.display()
+                    ));
+                }
+                err
+            })?;
+            (data, format!("Parquet files in {}", dir.display()))
+        }
+        None => {
+            w::check_sf(args.sf)?;
+            let sp = spinner(&format!("generating TPC-H SF {} in memory", args.sf));
+            let data = TpchData::generate(args.sf);
+            sp.finish_and_clear();
+            (data?, format!("TPC-H SF {} in memory", args.sf))
+        }
+    };
+    if workloads.contains(&Workload::W5) {
+        let sp = spinner("writing lineitem Parquet for W5");
+        let written = data.lineitem_parquet();
+        sp.finish_and_clear();
+        written?;
+    }
+    let names: Vec<&str> = engines.iter().map(|e| e.name()).collect();
+    print(&format!(
+        "fugue bench: {} on {}; engines: {}; {} timed run(s) after 1 warm-up; {} worker thread(s)\n",
+        workloads.iter().map(|w| w.id()).collect::<Vec<_>>().join(", "),
+        data_label,
+        names.join(", "),
+        args.repeat,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    ))?;
+
+    let baseline_runs = if args.baselines && workloads.contains(&Workload::W1) { 1 } else { 0 };
+    let total =
+        (workloads.len() * engines.len() + baseline_runs) as u64 * (u64::from(args.repeat) + 1);
+    let pb = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("[{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+    {
+        pb.set_style(style);
+    }
+
+    let mut records: Vec<Record> = Vec::new();
+    for &wl in &workloads {
+        let start = records.len();
+        for e in &engines {
+            let outcome = measure(wl, e, &data, args.repeat, &pb);
+            records.push(Record {
+                engine: e.name().to_string(),
+                workload: wl,
+                baseline: false,
+                rows_in: wl.rows_in(&data),
+                outcome,
+            });
+        }
+        if wl == Workload::W1 && args.baselines {
+            let outcome = measure_lexsort(&data, args.repeat, &pb);
+            pb.inc(u64::from(args.repeat) + 1);
+            records.push(Record {
+                engine: LEXSORT_BASELINE.into(),
+                workload: wl,
+                baseline: true,
+                rows_in: wl.rows_in(&data),
+                outcome,
+            });
+        }
+        let rows: Vec<&Record> = records[start..].iter().collect();
+        let text = render_workload(wl, &rows, &data_label);
+        pb.suspend(|| print(&text))?;
+    }
+    pb.finish_and_clear();
+
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&json_records(&records, data.sf, args.repeat))
+            .map_err(|e| CliError::new(format!("cannot encode the JSON report: {e}")))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.chart {
+        let title = format!("fugue bench, {data_label}: median seconds (log scale)");
+        chart::draw(path, &title, &workloads, &names, &records)?;
+    }
+
+    let mut summary = String::from("\n");
+    let bad = disagreements(&records);
+    let failed: Vec<&Record> =
+        records.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_))).collect();
+    let agreed: Vec<&str> = workloads
+        .iter()
+        .filter(|wl| !bad.iter().any(|(b, _)| b == *wl))
+        .filter(|wl| {
+            records.iter().any(|r| {
+                r.workload == **wl && !r.baseline && matches!(r.outcome, Outcome::Ok { .. })
+            })
+        })
+        .map(|wl| wl.id())
+        .collect();
+    if !agreed.is_empty() {
+        let who = if engines.len() == 1 {
+            format!("one engine ({}): nothing to compare, checksums recorded", names.join(""))
+        } else {
+            "all engines that ran agree".into()
+        };
+        summary.push_str(&format!("checksums of {}: {who}\n", agreed.join(", ")));
+    }
+    for r in &records {
+        if let Outcome::NotSupported(reason) = &r.outcome {
+            summary.push_str(&format!(
+                "{}: not supported by {}: {reason}\n",
+                r.workload.id(),
+                r.engine
+            ));
+        }
+    }
+    print(&summary)?;
+    if let Some((wl, sums)) = bad.first() {
+        let detail: Vec<String> = sums.iter().map(|(e, c)| format!("{e} has {c}")).collect();
+        return Err(CliError::new(
+            format!("checksums disagree on {}: {}", wl.id(), detail.join("; "))
+                + &if bad.len() > 1 {
+                    format!(
+                        " (and on {})",
+                        bad[1..].iter().map(|(w, _)| w.id()).collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    String::new()
+                },
+        ));
+    }
+    if let Some(r) = failed.first() {
+        let reason = match &r.outcome {
+            Outcome::Failed(m) => m.as_str(),
+            _ => "",
+        };
+        return Err(CliError::new(format!("{} failed on {}: {reason}", r.workload.id(), r.engine)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(engine: &str, rows: usize) -> Record {
+        Record {
+            engine: engine.into(),
+            workload: Workload::W2,
+            baseline: false,
+            rows_in: 10,
+            outcome: Outcome::Ok {
+                times: vec![1.0, 2.0, 4.0],
+                checksum: Checksum { rows, sums: vec![] },
+                cpu_per_wall: Some(1.5),
+            },
+        }
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[1.0, 2.0, 4.0]), 2.0);
+        assert_eq!(median(&[1.0, 2.0]), 1.5);
+        assert_eq!(rec("a", 1).median(), Some(2.0));
+    }
+
+    #[test]
+    fn disagreement_is_found_and_named() {
+        assert!(disagreements(&[rec("a", 1), rec("b", 1)]).is_empty());
+        let bad = disagreements(&[rec("a", 1), rec("b", 2)]);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].1.iter().map(|(e, _)| e.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn json_has_one_record_per_row() {
+        let j = json_records(&[rec("a", 1)], Some(0.1), 3);
+        assert_eq!(j[0]["engine"], "a");
+        assert_eq!(j[0]["median_s"], 2.0);
+        assert_eq!(j[0]["checksum"]["rows"], 1);
+    }
+
+    #[test]
+    fn workload_lists() {
+        assert_eq!(workloads(&[]).ok().map(|w| w.len()), Some(7));
+        assert_eq!(
+            workloads(&["w3".into(), "join".into()]).ok(),
+            Some(vec![Workload::W2, Workload::W3])
+        );
+        assert!(workloads(&["W8".into()]).is_err());
+    }
+}

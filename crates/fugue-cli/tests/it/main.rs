@@ -1,0 +1,495 @@
+//! Integration tests of the `fugue` binary: they run the real executable
+//! (`std::process::Command`) and check stdout, stderr and exit codes.
+//!
+//! Engines come from the registry of this test binary, which links the same
+//! `fugue` features as the CLI, so every assertion holds for whatever set of
+//! engines is linked (native alone today; Polars and DataFusion once the
+//! integrator enables them).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use fugue::core::{registered_engines, registered_sql_engines};
+use serde_json::Value as Json;
+use tpchgen::generators::{LineItemGenerator, OrderGenerator};
+
+const SF: f64 = 0.002;
+
+fn fugue_cmd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fugue"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the fugue binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failed command: the exit code, one `error: ` line on stderr containing
+/// every `needles`, no panic, no backtrace.
+fn assert_error(o: &Output, code: i32, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}\nstdout: {}", stdout(o));
+    assert_eq!(err.lines().count(), 1, "exactly one line on stderr: {err:?}");
+    assert!(err.starts_with("error: "), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "`{n}` missing from: {err}");
+    }
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+fn engine_names() -> Vec<&'static str> {
+    fugue::link_engines();
+    registered_engines().iter().map(|e| e.name).collect()
+}
+
+// ---------------------------------------------------------------------------
+// independent figures of the TPC-H data, straight from tpchgen (no Arrow,
+// no fugue)
+// ---------------------------------------------------------------------------
+
+struct Expected {
+    lineitem_rows: usize,
+    orders_rows: usize,
+    sum_quantity: i64,
+    /// sum over suppliers of n(n+1)/2: the W1 sum(rn).
+    w1_sum_rn: i128,
+    /// rows of W4: min(2, rows) per supplier.
+    w4_rows: usize,
+    /// distinct (orderkey, odd suppkey) pairs: W6 rows and sum(orderkey).
+    w6_rows: usize,
+    w6_sum_orderkey: i128,
+}
+
+fn expected(sf: f64) -> Expected {
+    let mut per_supp: BTreeMap<i64, i128> = BTreeMap::new();
+    let mut odd_pairs = BTreeSet::new();
+    let mut rows = 0;
+    let mut qty = 0;
+    for li in LineItemGenerator::new(sf, 1, 1).iter() {
+        rows += 1;
+        qty += li.l_quantity;
+        *per_supp.entry(li.l_suppkey).or_default() += 1;
+        if li.l_suppkey % 2 == 1 {
+            odd_pairs.insert((li.l_orderkey, li.l_suppkey));
+        }
+    }
+    Expected {
+        lineitem_rows: rows,
+        orders_rows: OrderGenerator::new(sf, 1, 1).iter().count(),
+        sum_quantity: qty,
+        w1_sum_rn: per_supp.values().map(|n| n * (n + 1) / 2).sum(),
+        w4_rows: per_supp.values().map(|n| (*n).min(2) as usize).sum(),
+        w6_rows: odd_pairs.len(),
+        w6_sum_orderkey: odd_pairs.iter().map(|(o, _)| i128::from(*o)).sum(),
+    }
+}
+
+fn round6(x: f64) -> String {
+    format!("{x:.5e}")
+}
+
+// ---------------------------------------------------------------------------
+// engines
+// ---------------------------------------------------------------------------
+
+#[test]
+fn engines_lists_what_the_registry_holds() {
+    let o = fugue_cmd(&["engines"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("kind"), "{out}");
+    for e in registered_engines() {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("execution") && l.split_whitespace().nth(1) == Some(e.name))
+            .unwrap_or_else(|| panic!("engine `{}` missing from:\n{out}", e.name));
+        assert!(line.contains(e.origin) && line.contains(e.version), "{line}");
+    }
+    let sql = registered_sql_engines();
+    for e in &sql {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("sql") && l.split_whitespace().nth(1) == Some(e.name)),
+            "{out}"
+        );
+    }
+    if sql.is_empty() {
+        assert!(out.contains("no SQL engine is linked"), "{out}");
+    }
+    assert!(engine_names().contains(&"native"), "the default feature links native");
+}
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    for args in [
+        vec!["--help"],
+        vec!["bench", "--help"],
+        vec!["sql", "--help"],
+        vec!["datagen", "tpch", "--help"],
+        vec!["engines", "--help"],
+    ] {
+        let o = fugue_cmd(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("Example"), "{args:?}: {}", stdout(&o));
+    }
+    let o = fugue_cmd(&["--version"]);
+    assert!(stdout(&o).starts_with("fugue "), "{}", stdout(&o));
+}
+
+// ---------------------------------------------------------------------------
+// datagen, then reading the files back (with the engines and through bench)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn datagen_tiny_scale_then_read_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("tpch");
+    let o = fugue_cmd(&[
+        "datagen",
+        "tpch",
+        "--sf",
+        "0.001",
+        "--out",
+        &out.to_string_lossy(),
+        "--tables",
+        "all",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exp = expected(0.001);
+    for table in
+        ["nation", "region", "supplier", "customer", "part", "partsupp", "orders", "lineitem"]
+    {
+        assert!(out.join(format!("{table}.parquet")).is_file(), "{table}: {}", stdout(&o));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .expect("read_dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+
+    fugue::link_engines();
+    for name in engine_names() {
+        let engine = fugue::core::make_engine(name, fugue::Conf::new()).expect("engine");
+        let read = |t: &str| {
+            let p = out.join(format!("{t}.parquet"));
+            let df = engine
+                .load_df(&[p.to_string_lossy().as_ref()], &Default::default())
+                .expect("load_df");
+            df.count().expect("count")
+        };
+        assert_eq!(read("lineitem"), exp.lineitem_rows, "{name}");
+        assert_eq!(read("orders"), exp.orders_rows, "{name}");
+        assert_eq!(read("nation"), 25, "{name}");
+        assert_eq!(read("region"), 5, "{name}");
+    }
+    let report = stdout(&o);
+    assert!(report.contains("lineitem.parquet") && report.contains("rows"), "{report}");
+
+    // The default table list is lineitem and orders; bench reads them.
+    let small = dir.path().join("small");
+    let o =
+        fugue_cmd(&["datagen", "tpch", "--sf", &SF.to_string(), "--out", &small.to_string_lossy()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!small.join("nation.parquet").exists());
+    let json = dir.path().join("bench.json");
+    let o = fugue_cmd(&[
+        "bench",
+        "--data",
+        &small.to_string_lossy(),
+        "--workloads",
+        "W2,W3,W5",
+        "--repeat",
+        "1",
+        "--json",
+        &json.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}\n{}", stderr(&o), stdout(&o));
+    let records = read_json(&json);
+    let exp = expected(SF);
+    for r in records.as_array().expect("array") {
+        assert_eq!(r["status"], "ok", "{r}");
+        assert!(r["sf"].is_null(), "{r}");
+        let rows = r["checksum"]["rows"].as_u64().expect("rows") as usize;
+        match r["workload"].as_str() {
+            Some("W2") | Some("W5") => assert_eq!(rows, exp.lineitem_rows, "{r}"),
+            Some("W3") => {
+                assert_eq!(rows, 4, "{r}");
+                assert_eq!(r["checksum"]["sums"]["n"], exp.lineitem_rows.to_string());
+            }
+            other => panic!("unexpected workload {other:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// bench
+// ---------------------------------------------------------------------------
+
+fn read_json(path: &Path) -> Json {
+    let text = std::fs::read_to_string(path).expect("the JSON report exists");
+    serde_json::from_str(&text).expect("the JSON report parses")
+}
+
+#[test]
+fn bench_tiny_scale_json_checksums_agree_and_are_right() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("bench.json");
+    let chart = dir.path().join("bench.svg");
+    let o = fugue_cmd(&[
+        "bench",
+        "--sf",
+        &SF.to_string(),
+        "--repeat",
+        "2",
+        "--json",
+        &json.to_string_lossy(),
+        "--chart",
+        &chart.to_string_lossy(),
+        "--conf",
+        "fugue.test.dummy=bench",
+    ]);
+    assert!(o.status.success(), "{}\n{}", stderr(&o), stdout(&o));
+    let out = stdout(&o);
+    for wl in ["W1", "W2", "W3", "W4", "W5", "W6", "W7"] {
+        assert!(out.lines().any(|l| l.starts_with(wl)), "no table for {wl}:\n{out}");
+    }
+    let svg = std::fs::read_to_string(&chart).expect("the chart exists");
+    assert!(svg.contains("<svg") && svg.contains("W1 transform"), "{}", &svg[..svg.len().min(200)]);
+
+    let records = read_json(&json);
+    let records = records.as_array().expect("an array of records");
+    let engines = engine_names();
+    assert_eq!(records.len(), 7 * engines.len(), "one record per engine and workload");
+    let exp = expected(SF);
+    let mut by_workload: BTreeMap<String, Vec<&Json>> = BTreeMap::new();
+    for r in records {
+        assert_eq!(r["sf"], SF, "{r}");
+        assert_eq!(r["repeats"], 2, "{r}");
+        assert!(engines.contains(&r["engine"].as_str().unwrap_or("")), "{r}");
+        let wl = r["workload"].as_str().expect("workload").to_string();
+        let rows_in = r["rows_in"].as_u64().expect("rows_in") as usize;
+        let expect_in =
+            if wl == "W2" { exp.lineitem_rows + exp.orders_rows } else { exp.lineitem_rows };
+        assert_eq!(rows_in, expect_in, "{r}");
+        match r["status"].as_str() {
+            Some("ok") => {
+                let (min, med, max) =
+                    (r["min_s"].as_f64(), r["median_s"].as_f64(), r["max_s"].as_f64());
+                assert!(min <= med && med <= max && min > Some(0.0), "{r}");
+                by_workload.entry(wl).or_default().push(r);
+            }
+            Some("not_supported") => {
+                assert_eq!(wl, "W7", "only W7 may be unsupported: {r}");
+                assert!(registered_sql_engines().is_empty(), "a SQL engine is linked: {r}");
+                let engine = r["engine"].as_str().unwrap_or("");
+                assert!(out.contains(&format!("not supported by {engine}: ")), "{out}");
+            }
+            other => panic!("status {other:?}: {r}"),
+        }
+    }
+    // All engines agree on every checksum.
+    for (wl, rs) in &by_workload {
+        let first = &rs[0]["checksum"];
+        for r in rs {
+            assert_eq!(&r["checksum"], first, "{wl}: {} vs {}", r["engine"], rs[0]["engine"]);
+        }
+    }
+    // ... and the checksums are right (computed from tpchgen directly).
+    let ck = |wl: &str| by_workload.get(wl).map(|rs| rs[0]["checksum"].clone()).expect("timed");
+    let n = exp.lineitem_rows;
+    let w1 = ck("W1");
+    assert_eq!(w1["rows"], n);
+    assert_eq!(w1["sums"]["rn"], exp.w1_sum_rn.to_string());
+    let w2 = ck("W2");
+    assert_eq!(w2["rows"], n, "every lineitem row has its order");
+    assert_eq!(w2["sums"]["l_quantity"], round6(exp.sum_quantity as f64));
+    let w3 = ck("W3");
+    assert_eq!(w3["rows"], 4, "4 (returnflag, linestatus) groups");
+    assert_eq!(w3["sums"]["n"], n.to_string(), "sum(n) = lineitem rows");
+    assert_eq!(w3["sums"]["sum_qty"], round6(exp.sum_quantity as f64));
+    assert_eq!(ck("W4")["rows"], exp.w4_rows);
+    assert_eq!(ck("W5")["rows"], n);
+    let w6 = ck("W6");
+    assert_eq!(w6["rows"], exp.w6_rows);
+    assert_eq!(w6["sums"]["l_orderkey"], exp.w6_sum_orderkey.to_string());
+    if !registered_sql_engines().is_empty() {
+        let w7 = ck("W7");
+        assert_eq!(w7["sums"]["q1_rows"], "4");
+        assert_eq!(w7["sums"]["q6_rows"], "1");
+    }
+}
+
+#[test]
+fn bench_selects_engines_and_workloads_and_adds_baselines() {
+    let o = fugue_cmd(&[
+        "bench",
+        "--sf",
+        "0.001",
+        "--engines",
+        "NATIVE",
+        "--workloads",
+        "transform,w3",
+        "--repeat",
+        "1",
+        "--baselines",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("arrow-lexsort (baseline)"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("W3")), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("W2")), "{out}");
+}
+
+// ---------------------------------------------------------------------------
+// sql
+// ---------------------------------------------------------------------------
+
+fn write_csv(dir: &Path) -> String {
+    let p = dir.join("people.csv");
+    std::fs::write(&p, "name,age,city\nann,31,paris\nbob,25,rome\ncid,47,paris\n").expect("write");
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn sql_over_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = write_csv(dir.path());
+    let table = format!("people={csv}");
+    let query =
+        "SELECT city, COUNT(*) AS n, SUM(age) AS total FROM people GROUP BY city ORDER BY city";
+    let o = fugue_cmd(&["sql", "--table", &table, query]);
+    fugue::link_engines();
+    if registered_sql_engines().is_empty() {
+        eprintln!(
+            "sql_over_a_file: no SQL engine is linked into this build, so only the clear \
+             `no SQL engine` error is checked; the success path runs once a SQL engine \
+             (feature `datafusion` or `polars`) is linked"
+        );
+        assert_error(&o, 1, &["no SQL engine is linked", "datafusion", "polars"]);
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("paris") && out.contains("rome") && out.contains("78"), "{out}");
+    assert!(out.trim_end().ends_with("2 rows"), "{out}");
+
+    // --limit, --file and --output.
+    let qfile = dir.path().join("q.sql");
+    std::fs::write(&qfile, "SELECT name, age FROM people WHERE age > 26 ORDER BY name")
+        .expect("write");
+    let o =
+        fugue_cmd(&["sql", "--table", &table, "--file", &qfile.to_string_lossy(), "--limit", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ann") && !out.contains("cid") && out.contains("2 rows"), "{out}");
+    let saved = dir.path().join("out.parquet");
+    let o = fugue_cmd(&["sql", "--table", &table, "--output", &saved.to_string_lossy(), query]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let engine = fugue::core::make_engine("", fugue::Conf::new()).expect("engine");
+    let back =
+        engine.load_df(&[saved.to_string_lossy().as_ref()], &Default::default()).expect("load");
+    assert_eq!(back.count().expect("count"), 2);
+
+    // A SQL error carries the SQL engine's message.
+    let o = fugue_cmd(&["sql", "--table", &table, "SELECT nope FROM people"]);
+    assert_error(&o, 1, &["SQL error"]);
+}
+
+// ---------------------------------------------------------------------------
+// error paths
+// ---------------------------------------------------------------------------
+
+#[test]
+fn unknown_engine_lists_the_linked_ones() {
+    let names = engine_names();
+    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let mut needles = vec!["unknown execution engine `nope`"];
+    needles.extend(listed.iter().map(String::as_str));
+    assert_error(&fugue_cmd(&["bench", "--engines", "nope", "--sf", "0.001"]), 1, &needles);
+    assert_error(&fugue_cmd(&["sql", "--engine", "nope", "SELECT 1"]), 1, &needles);
+}
+
+#[test]
+fn bad_paths_are_one_line_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("missing.parquet");
+    let table = format!("t={}", missing.display());
+    assert_error(
+        &fugue_cmd(&["sql", "--table", &table, "SELECT 1"]),
+        1,
+        &["table `t`", "does not exist"],
+    );
+    assert_error(
+        &fugue_cmd(&["sql", "--table", "t=data.xyz", "SELECT 1"]),
+        1,
+        &["table `t`", "data.xyz"],
+    );
+    let qfile = dir.path().join("none.sql");
+    assert_error(
+        &fugue_cmd(&["sql", "--file", &qfile.to_string_lossy()]),
+        1,
+        &["cannot read the query file"],
+    );
+    assert_error(
+        &fugue_cmd(&["bench", "--data", &dir.path().to_string_lossy(), "--workloads", "W3"]),
+        1,
+        &["lineitem.parquet", "not found"],
+    );
+    let json = dir.path().join("no/such/dir/b.json");
+    assert_error(
+        &fugue_cmd(&[
+            "bench",
+            "--sf",
+            "0.001",
+            "--workloads",
+            "W3",
+            "--repeat",
+            "1",
+            "--json",
+            &json.to_string_lossy(),
+        ]),
+        1,
+        &["cannot write", "b.json"],
+    );
+    // datagen into a path that is a file
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").expect("write");
+    assert_error(
+        &fugue_cmd(&["datagen", "tpch", "--sf", "0.001", "--out", &file.to_string_lossy()]),
+        1,
+        &["cannot create the output folder"],
+    );
+}
+
+#[test]
+fn bad_arguments_are_one_line_errors() {
+    assert_error(&fugue_cmd(&["bench", "--workloads", "W9"]), 1, &["unknown workload `W9`", "W1"]);
+    assert_error(&fugue_cmd(&["bench", "--sf=0"]), 1, &["scale factor `0`"]);
+    assert_error(&fugue_cmd(&["bench", "--repeat", "0"]), 2, &["--repeat"]);
+    assert_error(&fugue_cmd(&["bench", "--sf", "0.1", "--data", "x"]), 2, &["--data"]);
+    assert_error(
+        &fugue_cmd(&["datagen", "tpch", "--out", "x", "--tables", "bogus"]),
+        1,
+        &["unknown TPC-H table `bogus`"],
+    );
+    assert_error(
+        &fugue_cmd(&["datagen", "tpch", "--sf=-1", "--out", "x"]),
+        1,
+        &["scale factor `-1`"],
+    );
+    assert_error(&fugue_cmd(&["--conf", "novalue", "engines"]), 2, &["KEY=VALUE"]);
+    assert_error(&fugue_cmd(&["sql", "--table", "noequals", "SELECT 1"]), 2, &["NAME=PATH"]);
+    assert_error(&fugue_cmd(&["sql"]), 2, &["QUERY"]);
+    assert_error(&fugue_cmd(&["frobnicate"]), 2, &["frobnicate"]);
+    let o = fugue_cmd(&[]);
+    assert_eq!(o.status.code(), Some(2), "no command is a usage error");
+}
