@@ -90,7 +90,9 @@ pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
         tables.push((name.clone(), df));
     }
     let dfs = DataFrames::named(tables)?;
-    let mut statement = StructuredSql::text(query);
+    // table names in the query text refer to the registered files (ENG-SQL-1)
+    let names: Vec<&str> = dfs.keys().collect();
+    let mut statement = StructuredSql::with_tables(&query, &names);
     if let Some(dialect) = conf.get_or_none::<String>(SQL_COMPILE_DIALECT)? {
         statement.dialect = dialect;
     }

@@ -109,6 +109,7 @@ impl PolarsExecutionEngine {
     /// None today; kept fallible for configuration checks.
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
+        route_polars_warnings();
         Ok(PolarsExecutionEngine {
             shared: Arc::new(Shared { conf }),
             sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
@@ -414,4 +415,15 @@ impl ExecutionEngine for PolarsExecutionEngine {
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         crate::io::save(&self.polars(df)?, path, options)
     }
+}
+
+/// Polars prints its warnings (e.g. deprecations of casts it runs inside
+/// polars-sql) straight to stderr; send them to `tracing` instead so a
+/// library user decides what is shown. Process-wide, set once.
+fn route_polars_warnings() {
+    fn to_tracing(message: &str, kind: polars_core::error::PolarsWarning) {
+        tracing::warn!(target: "polars", ?kind, "{message}");
+    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| polars_core::error::set_warning_function(to_tracing));
 }
