@@ -23,30 +23,31 @@
 //! Call [`link_engines`] once in a binary that only uses engines by name, so
 //! the linker keeps every enabled backend.
 //!
-//! **Status:** the core, the registry and the conformance-suite framework are
-//! in place; the backends are being written (their crates say so).
+//! All three backends pass the same conformance suite (`fugue-test-suite`).
 //!
-//! ## Example: a partitioned transform
+//! ## Example: a partitioned transform on an engine chosen by name
 //!
 //! ```
 //! use std::sync::Arc;
-//! use fugue::core::engine::map::{map_fn, map_local};
-//! use fugue::core::{LocalDataFrame, PartitionSpec, Schema, Value};
-//! use fugue::core::dataframe::DataFrame;
+//! use fugue::core::engine::map::map_fn;
+//! use fugue::core::{DataFrame, DataFrameRef, ExecutionEngine};
+//! use fugue::{Conf, LocalDataFrame, PartitionSpec, Schema, Value};
 //!
-//! let df = LocalDataFrame::from_rows(
+//! fugue::link_engines();
+//! let engine = fugue::core::make_engine("native", Conf::new())?; // or "polars", "datafusion"
+//! let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(
 //!     vec![
 //!         vec![Value::from("a"), Value::from(3)],
 //!         vec![Value::from("b"), Value::from(1)],
 //!         vec![Value::from("a"), Value::from(5)],
 //!     ],
 //!     "k:str,v:int",
-//! )?;
+//! )?);
 //! // one call per key; each call sees its rows sorted by `v desc`
 //! let spec = PartitionSpec::builder().by(["k"]).presort("v desc").build()?;
 //! let output: Schema = "k:str,v:int".parse()?;
 //! let top = map_fn(|_cursor, part| Ok(part.slice(0, 1)));
-//! let result = map_local(&df, &top, &output, &spec, None)?;
+//! let result = engine.map_dataframe(&df, top, &output, &spec, None)?;
 //! assert_eq!(result.count()?, 2);
 //! # Ok::<(), fugue::core::Error>(())
 //! ```
