@@ -1,22 +1,47 @@
 //! Criterion benches of the standard workloads W1–W7 on every linked
-//! engine, beside plain-Arrow baselines where one exists (W1: the lexsort
-//! that orders its groups). The workloads are the ones `fugue bench` runs:
-//! one definition each, in `fugue_benches` (this crate's library).
+//! engine, beside baselines in the same group:
+//!
+//! - plain Arrow where one exists (W1: `arrow_lexsort_baseline`, the lexsort
+//!   that orders its groups);
+//! - hand-written Polars (`raw_polars`) and DataFusion (`raw_datafusion`)
+//!   code for W1, W2, W3, W5 and W7 (`fugue_benches::baselines`), each run
+//!   right after its fugue engine (`polars`, `datafusion`), so the overhead
+//!   ratio `engine / raw` comes from one run. The raw entries start from
+//!   inputs converted beforehand; `raw_polars_from_arrow` (W1, W2, W3, W7)
+//!   converts them from the Arrow data inside its timed span, as the
+//!   engine's `to_df` does.
+//!
+//! One more group, `input_to_df`, times each engine's `to_df` of the
+//! in-memory `lineitem` alone: it is part of every fugue workload's timed
+//! span, while the raw baselines start from frames converted beforehand.
 //!
 //! Scale: `FUGUE_BENCH_SF` (default 0.01, about 60k lineitem rows).
+//! Samples: 10 per entry; `FUGUE_BENCH_SECS` (default 3) is the measuring
+//! time per entry, 1 s of warm-up.
 //! Run: `cargo bench -p fugue-benches` (release build; see the README for
-//! build times), or one group: `cargo bench -p fugue-benches -- W1`.
+//! build times), or some groups: `cargo bench -p fugue-benches -- W1 W3`.
 //! An engine that cannot run a workload (W7 without a SQL engine) is skipped
 //! with its reason on stderr. Figures are only comparable as ratios within
 //! one run.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::time::Duration;
+
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
+    criterion_main, measurement::WallTime,
+};
 use fugue::core::Conf;
 use fugue::core::engine::EngineRef;
+use fugue_benches::baselines::{self, datafusion as raw_df, polars as raw_pl};
 use fugue_benches::{self as w, Source, TpchData, Workload};
 
 fn scale() -> f64 {
     std::env::var("FUGUE_BENCH_SF").ok().and_then(|s| s.parse().ok()).unwrap_or(0.01)
+}
+
+fn measuring_time() -> Duration {
+    let secs = std::env::var("FUGUE_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    Duration::from_secs_f64(if secs > 0.0 { secs } else { 3.0 })
 }
 
 /// Every engine linked into this binary, read from the registry.
@@ -34,6 +59,71 @@ fn engines() -> Vec<EngineRef> {
         .collect()
 }
 
+/// The hand-written baselines, when their inputs could be built.
+struct Raw {
+    polars: Option<raw_pl::PolarsInput>,
+    datafusion: Option<raw_df::DataFusionInput>,
+}
+
+impl Raw {
+    fn new(data: &TpchData) -> Raw {
+        let polars =
+            raw_pl::PolarsInput::new(data).map_err(|e| eprintln!("skipping raw_polars: {e}")).ok();
+        let datafusion = raw_df::DataFusionInput::new(data)
+            .map_err(|e| eprintln!("skipping raw_datafusion: {e}"))
+            .ok();
+        Raw { polars, datafusion }
+    }
+
+    /// Benches the baseline of `engine`'s backend for `workload`, if any.
+    fn bench(
+        &self,
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        engine: &str,
+        workload: Workload,
+        data: &TpchData,
+        rows: u64,
+    ) {
+        if !baselines::has_baseline(workload) {
+            return;
+        }
+        match (engine, &self.polars, &self.datafusion) {
+            ("polars", Some(input), _) => {
+                if let Err(e) = raw_pl::run(workload, input, data) {
+                    eprintln!("skipping raw_polars {}: {e}", workload.id());
+                    return;
+                }
+                g.bench_function(BenchmarkId::new("raw_polars", rows), |b| {
+                    b.iter(|| raw_pl::run(workload, input, data).map(|_| ()).ok())
+                });
+                if workload != Workload::W5 {
+                    g.bench_function(BenchmarkId::new("raw_polars_from_arrow", rows), |b| {
+                        b.iter(|| raw_pl::run_from_arrow(workload, data).map(|_| ()).ok())
+                    });
+                }
+            }
+            ("datafusion", _, Some(input)) => {
+                if let Err(e) = raw_df::run(workload, input, data) {
+                    eprintln!("skipping raw_datafusion {}: {e}", workload.id());
+                    return;
+                }
+                g.bench_function(BenchmarkId::new("raw_datafusion", rows), |b| {
+                    b.iter(|| raw_df::run(workload, input, data).map(|_| ()).ok())
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn configure(g: &mut BenchmarkGroup<'_, WallTime>, rows: u64) {
+    g.throughput(Throughput::Elements(rows));
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(measuring_time());
+}
+
 fn bench(c: &mut Criterion) {
     let sf = scale();
     let data = match TpchData::generate(sf) {
@@ -44,6 +134,20 @@ fn bench(c: &mut Criterion) {
         }
     };
     let engines = engines();
+    let raw = Raw::new(&data);
+
+    if let Source::Memory(li) = &data.lineitem {
+        let rows = data.lineitem_rows as u64;
+        let mut g = c.benchmark_group("input_to_df");
+        configure(&mut g, rows);
+        for e in &engines {
+            g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
+                b.iter(|| e.to_df(li).map(|df| df.schema().len()).unwrap_or(0))
+            });
+        }
+        g.finish();
+    }
+
     for workload in Workload::ALL {
         if workload == Workload::W5
             && let Err(e) = data.lineitem_parquet()
@@ -53,8 +157,7 @@ fn bench(c: &mut Criterion) {
         }
         let rows = workload.rows_in(&data) as u64;
         let mut g = c.benchmark_group(format!("{}_{}", workload.id(), workload.name()));
-        g.throughput(Throughput::Elements(rows));
-        g.sample_size(10);
+        configure(&mut g, rows);
         if workload == Workload::W1
             && let Source::Memory(li) = &data.lineitem
             && let Ok(li) = li.as_local_bounded()
@@ -71,6 +174,7 @@ fn bench(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
                 b.iter(|| w::run(workload, e, &data).map(|o| o.num_rows()).unwrap_or(0))
             });
+            raw.bench(&mut g, e.name(), workload, &data, rows);
         }
         g.finish();
     }

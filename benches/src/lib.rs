@@ -18,12 +18,18 @@
 //! | W6 | set ops: distinct, union, subtract | lineitem |
 //! | W7 | SQL: TPC-H Q1 and Q6 through the engine's SQL engine | lineitem |
 //!
+//! Hand-written Polars and DataFusion code for W1, W2, W3, W5 and W7, the
+//! baselines the Polars and DataFusion engines are measured against, is in
+//! [`baselines`].
+//!
 //! Data ([`TpchData`]): TPC-H `lineitem` and `orders` generated in-process
 //! with `tpchgen` (deterministic per scale factor), or read from
 //! `lineitem.parquet` / `orders.parquet` in a folder. `l_quantity`,
 //! `l_extendedprice`, `l_discount`, `l_tax` and `o_totalprice` are cast to
 //! `double` on load (`l_tax` beyond WORKLOADS.md: only Q1 reads it and no
 //! checksum does, so every SQL engine sees one numeric type).
+
+pub mod baselines;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

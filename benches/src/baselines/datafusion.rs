@@ -1,0 +1,201 @@
+//! Hand-written DataFusion (55, the features `fugue-datafusion` compiles)
+//! for W1, W2, W3, W5 and W7: the baselines of the DataFusion engine.
+//!
+//! One `SessionContext` with DataFusion's default configuration (target
+//! partitions = CPUs, batch size 8192) on a multi-thread tokio runtime with
+//! one worker per CPU, the same sizes the engine uses by default. `lineitem`
+//! and `orders` are registered once as one-partition `MemTable`s over the
+//! in-memory batches (what the engine's `to_df` builds).
+//!
+//! | id | hand-written DataFusion |
+//! |---|---|
+//! | W1 | SQL window functions: `l_quantity / sum(l_quantity) OVER (PARTITION BY l_suppkey)` and `row_number() OVER (PARTITION BY l_suppkey ORDER BY l_shipdate, l_orderkey)` (one sort serves both) |
+//! | W2 | SQL inner join on `l_orderkey = o_orderkey` |
+//! | W3 | SQL `GROUP BY l_returnflag, l_linestatus` |
+//! | W5 | `read_parquet` → `write_parquet` (single file) → `read_parquet` + `count` |
+//! | W7 | SQL Q1 and Q6 |
+
+use std::sync::Arc;
+
+use ::datafusion::catalog::MemTable;
+use ::datafusion::dataframe::DataFrameWriteOptions;
+use ::datafusion::error::DataFusionError;
+use ::datafusion::prelude::{ParquetReadOptions, SessionContext};
+use fugue::core::arrow::datatypes::SchemaRef;
+use fugue::core::arrow::record_batch::RecordBatch;
+use fugue::core::{DataFrame, Error, LocalDataFrame, Result, Schema};
+
+use super::{RawOutput, sql_over};
+use crate::{Output, Q1, Q6, Source, TpchData, Workload};
+
+/// The engine name in errors.
+const DATAFUSION: &str = "raw datafusion";
+
+fn df_err(op: &'static str) -> impl FnOnce(DataFusionError) -> Error {
+    move |e| Error::backend(DATAFUSION, op, e)
+}
+
+/// W1 in SQL: both window functions share the partitioning, and the sort
+/// `l_suppkey, l_shipdate, l_orderkey` also serves the partition-wide sum.
+pub const W1_SQL: &str = "SELECT l_orderkey, l_suppkey, l_quantity, l_shipdate, \
+     l_quantity / SUM(l_quantity) OVER (PARTITION BY l_suppkey) AS qty_share, \
+     ROW_NUMBER() OVER (PARTITION BY l_suppkey ORDER BY l_shipdate, l_orderkey) AS rn \
+     FROM lineitem";
+
+/// W2 in SQL.
+pub const W2_SQL: &str = "SELECT l_orderkey AS orderkey, l_quantity, o_totalprice \
+     FROM lineitem JOIN orders ON l_orderkey = o_orderkey";
+
+/// W3 in SQL.
+pub const W3_SQL: &str = "SELECT l_returnflag, l_linestatus, SUM(l_quantity) AS sum_qty, \
+     SUM(l_extendedprice) AS sum_price, AVG(l_discount) AS avg_disc, COUNT(*) AS n \
+     FROM lineitem GROUP BY l_returnflag, l_linestatus";
+
+/// A collected DataFusion result: its schema and batches.
+#[derive(Debug, Clone)]
+pub struct Batches {
+    /// The result schema (also when there are no batches).
+    pub schema: SchemaRef,
+    /// The result batches, in DataFusion's output order.
+    pub batches: Vec<RecordBatch>,
+}
+
+/// The session, runtime and registered tables of the DataFusion baselines.
+pub struct DataFusionInput {
+    ctx: SessionContext,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl std::fmt::Debug for DataFusionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataFusionInput").finish_non_exhaustive()
+    }
+}
+
+impl DataFusionInput {
+    /// A default `SessionContext` with `lineitem` and `orders` registered as
+    /// one-partition `MemTable`s over `data`'s in-memory batches (no copy),
+    /// and a tokio runtime with one worker per CPU.
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` for data read from a folder; DataFusion and
+    /// runtime errors.
+    pub fn new(data: &TpchData) -> Result<DataFusionInput> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("raw-datafusion")
+            .build()
+            .map_err(|e| Error::backend(DATAFUSION, "build tokio runtime", e))?;
+        let ctx = SessionContext::new();
+        for (name, source) in [("lineitem", &data.lineitem), ("orders", &data.orders)] {
+            let Source::Memory(df) = source else {
+                return Err(Error::not_supported(
+                    "the raw datafusion baselines take generated data, not files",
+                ));
+            };
+            let local = df.as_local_bounded()?;
+            let table =
+                MemTable::try_new(local.schema().arrow().clone(), vec![local.into_batches()])
+                    .map_err(df_err("memtable"))?;
+            ctx.register_table(name, Arc::new(table)).map_err(df_err("register"))?;
+        }
+        Ok(DataFusionInput { ctx, runtime })
+    }
+
+    /// Runs `sql` and collects it.
+    fn sql(&self, sql: &str) -> Result<Batches> {
+        let ctx = &self.ctx;
+        self.runtime.block_on(async move {
+            let df = ctx.sql(sql).await.map_err(df_err("sql"))?;
+            let schema = df.schema().inner().clone();
+            let batches = df.collect().await.map_err(df_err("collect"))?;
+            Ok(Batches { schema, batches })
+        })
+    }
+}
+
+/// Runs the DataFusion baseline of `workload` (the timed span).
+///
+/// # Errors
+/// `ERR-NOT-SUPPORTED` for a workload without a baseline (W4, W6);
+/// DataFusion and IO errors.
+pub fn run(
+    workload: Workload,
+    input: &DataFusionInput,
+    data: &TpchData,
+) -> Result<RawOutput<Batches>> {
+    match workload {
+        Workload::W1 => Ok(RawOutput::Frame(input.sql(W1_SQL)?)),
+        Workload::W2 => Ok(RawOutput::Frame(input.sql(W2_SQL)?)),
+        Workload::W3 => Ok(RawOutput::Frame(input.sql(W3_SQL)?)),
+        Workload::W5 => {
+            let src = data.lineitem_parquet()?;
+            let dir = data.fresh_dir()?;
+            let dst = dir.path().join("lineitem.parquet");
+            Ok(RawOutput::Count(w5_io(input, &src, &dst)?))
+        }
+        Workload::W7 => {
+            let q1 = input.sql(&sql_over(Q1, "lineitem"))?;
+            let q6 = input.sql(&sql_over(Q6, "lineitem"))?;
+            Ok(RawOutput::Queries { q1, q6 })
+        }
+        Workload::W4 | Workload::W6 => Err(Error::not_supported(format!(
+            "{} has no hand-written datafusion baseline",
+            workload.id()
+        ))),
+    }
+}
+
+/// W5: `read_parquet(src)` → `write_parquet(dst)` (one file) →
+/// `read_parquet(dst).count()`.
+///
+/// # Errors
+/// DataFusion errors; paths that are not UTF-8.
+pub fn w5_io(
+    input: &DataFusionInput,
+    src: &std::path::Path,
+    dst: &std::path::Path,
+) -> Result<usize> {
+    let utf8 = |p: &std::path::Path| {
+        p.to_str()
+            .map(str::to_string)
+            .ok_or_else(|| Error::arg("path", format!("`{}` is not UTF-8", p.display())))
+    };
+    let (src, dst) = (utf8(src)?, utf8(dst)?);
+    let ctx = &input.ctx;
+    input.runtime.block_on(async move {
+        let df = ctx
+            .read_parquet(src.as_str(), ParquetReadOptions::default())
+            .await
+            .map_err(df_err("read parquet"))?;
+        df.write_parquet(
+            dst.as_str(),
+            DataFrameWriteOptions::new().with_single_file_output(true),
+            None,
+        )
+        .await
+        .map_err(df_err("write parquet"))?;
+        let back = ctx
+            .read_parquet(dst.as_str(), ParquetReadOptions::default())
+            .await
+            .map_err(df_err("read parquet"))?;
+        back.count().await.map_err(df_err("count"))
+    })
+}
+
+/// A baseline's result as the fugue [`Output`] of its workload (not timed).
+///
+/// # Errors
+/// `ERR-SCHEMA` for a type outside the schema grammar; cast errors.
+pub fn output(raw: &RawOutput<Batches>) -> Result<Output> {
+    raw.to_output(local_of)
+}
+
+/// Collected batches as a local Arrow frame (types normalised).
+///
+/// # Errors
+/// As [`LocalDataFrame::new`].
+pub fn local_of(b: &Batches) -> Result<LocalDataFrame> {
+    LocalDataFrame::new(Schema::from_arrow(b.schema.as_ref())?, b.batches.clone())
+}
