@@ -294,7 +294,10 @@ impl ExecutionEngine for PolarsExecutionEngine {
     /// metadata kept.
     fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef> {
         let out = self.to_df(df)?;
-        if !lazy && let Some(p) = out.downcast_ref::<PolarsDataFrame>() {
+        if !lazy
+            && let Some(p) = out.downcast_ref::<PolarsDataFrame>()
+            && !p.is_computed()
+        {
             p.collect()?;
         }
         Ok(out)

@@ -9,10 +9,13 @@ use fugue_core::dataframe::{
     drop_columns_schema, rename_schema, select_columns_schema,
 };
 use fugue_core::{Error, LocalDataFrame, Result, Schema};
-use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};
+use polars::prelude::{
+    DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, ScanArgsAnonymous, col,
+};
 
-use crate::bridge::{from_polars_df, fugue_schema, to_polars_df};
+use crate::bridge::{from_polars_df, fugue_schema};
 use crate::error::{from_polars, run_polars};
+use crate::scan::ArrowScan;
 
 /// A frame of the Polars engine: a Polars [`LazyFrame`] plus the Fugue
 /// schema it produces and the frame's metadata (ENG-GEN-2).
@@ -61,6 +64,9 @@ pub struct PolarsDataFrame {
 struct Plan {
     lazy: LazyFrame,
     computed: Mutex<Option<PlDataFrame>>,
+    /// The Arrow data of a frame built from Arrow (`lazy` scans it): rows
+    /// go back to Arrow without crossing the bridge twice.
+    arrow: Option<LocalDataFrame>,
 }
 
 impl fmt::Debug for PolarsDataFrame {
@@ -83,7 +89,7 @@ impl PolarsDataFrame {
         check_dataframe_schema(&schema)?;
         Ok(PolarsDataFrame {
             schema,
-            plan: Arc::new(Plan { lazy, computed: Mutex::new(None) }),
+            plan: Arc::new(Plan { lazy, computed: Mutex::new(None), arrow: None }),
             metadata: Arc::new(Metadata::new()),
         })
     }
@@ -103,7 +109,11 @@ impl PolarsDataFrame {
         }
         Ok(PolarsDataFrame {
             schema,
-            plan: Arc::new(Plan { lazy: df.clone().lazy(), computed: Mutex::new(Some(df)) }),
+            plan: Arc::new(Plan {
+                lazy: df.clone().lazy(),
+                computed: Mutex::new(Some(df)),
+                arrow: None,
+            }),
             metadata: Arc::new(Metadata::new()),
         })
     }
@@ -130,15 +140,45 @@ impl PolarsDataFrame {
         Self::from_lazy(lazy, schema)
     }
 
-    /// A frame over a local Arrow frame: its batches become the Polars
-    /// frame's chunks without copying (metadata kept, ENG-TODF-2).
+    /// A frame over a local Arrow frame (metadata kept, ENG-TODF-2). Nothing
+    /// is converted here: the plan is a Polars scan of the Arrow batches
+    /// that converts only the columns a plan reads, when it runs, each
+    /// through the zero-copy bridge (the batches become the Polars chunks;
+    /// `str` columns get string views over the same bytes). Column
+    /// selections, renames, `count`, `head` and `as_local_bounded` work on
+    /// the Arrow data directly.
     ///
     /// # Errors
-    /// `ERR-EXECUTION` when Polars rejects a column type.
+    /// `ERR-SCHEMA` for an empty schema; `ERR-EXECUTION` when Polars
+    /// rejects a column type.
     pub fn from_local(local: &LocalDataFrame) -> Result<Self> {
-        let pl = to_polars_df(local)?;
-        Ok(Self::from_polars(pl, local.schema().clone())?
-            .with_metadata_map(local.metadata().clone()))
+        let schema = local.schema().clone();
+        check_dataframe_schema(&schema)?;
+        let metadata = local.metadata().clone();
+        let scan = ArrowScan::new(local.clone())?;
+        let args = ScanArgsAnonymous {
+            schema: Some(scan.polars_schema()),
+            name: "ARROW SCAN",
+            ..ScanArgsAnonymous::default()
+        };
+        let lazy = LazyFrame::anonymous_scan(Arc::new(scan), args)
+            .map_err(|e| from_polars(e, "arrow scan"))?;
+        Ok(PolarsDataFrame {
+            schema,
+            plan: Arc::new(Plan {
+                lazy,
+                computed: Mutex::new(None),
+                arrow: Some(local.clone().with_metadata_map(Metadata::new())),
+            }),
+            metadata: Arc::new(metadata),
+        })
+    }
+
+    /// The Arrow data of a frame built from Arrow ([`PolarsDataFrame::from_local`],
+    /// `to_df` of a non-Polars frame, `map_dataframe` results), shared, not
+    /// copied; `None` for frames of a Polars plan.
+    pub fn arrow(&self) -> Option<&LocalDataFrame> {
+        self.plan.arrow.as_ref()
     }
 
     /// The native object: the Polars lazy plan of this frame (over the
@@ -154,9 +194,17 @@ impl PolarsDataFrame {
         self.plan.computed.lock().ok().and_then(|c| c.clone())
     }
 
-    /// True once the plan has been computed (by `collect` or `persist`).
+    /// True when the rows are held: a frame built from Arrow data, or a
+    /// plan computed by `collect` or `persist`.
     pub fn is_computed(&self) -> bool {
-        self.plan.computed.lock().map(|c| c.is_some()).unwrap_or(false)
+        self.plan.arrow.is_some() || self.plan.computed.lock().map(|c| c.is_some()).unwrap_or(false)
+    }
+
+    /// A frame over the Arrow result of a column operation on this frame's
+    /// Arrow data (this frame's metadata kept).
+    fn rewrap(&self, df: DataFrameRef) -> Result<DataFrameRef> {
+        let local = df.as_local_bounded()?;
+        Ok(Arc::new(Self::from_local(&local)?.with_metadata_map((*self.metadata).clone())))
     }
 
     /// The computed Polars `DataFrame`: collects the plan on first use and
@@ -224,6 +272,9 @@ impl DataFrame for PolarsDataFrame {
     }
 
     fn count(&self) -> Result<usize> {
+        if let Some(local) = self.arrow() {
+            return Ok(local.num_rows());
+        }
         Ok(self.collect()?.height())
     }
 
@@ -232,11 +283,17 @@ impl DataFrame for PolarsDataFrame {
     }
 
     fn as_local_bounded(&self) -> Result<LocalDataFrame> {
+        if let Some(local) = self.arrow() {
+            return Ok(local.clone().with_metadata_map((*self.metadata).clone()));
+        }
         let local = from_polars_df(&self.collect()?, &self.schema)?;
         Ok(local.with_metadata_map((*self.metadata).clone()))
     }
 
     fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame> {
+        if let Some(local) = self.arrow() {
+            return Ok(local.head(n, columns)?.with_metadata_map((*self.metadata).clone()));
+        }
         let schema = match columns {
             Some(cols) => select_columns_schema(&self.schema, cols)?,
             None => self.schema.clone(),
@@ -255,6 +312,9 @@ impl DataFrame for PolarsDataFrame {
         if pairs.is_empty() {
             return Ok(Arc::new(self.clone()));
         }
+        if let Some(local) = self.arrow() {
+            return self.rewrap(local.rename(pairs)?);
+        }
         let lazy = self.native().rename(
             pairs.iter().map(|(o, _)| PlSmallStr::from_str(o)),
             pairs.iter().map(|(_, n)| PlSmallStr::from_str(n)),
@@ -265,6 +325,9 @@ impl DataFrame for PolarsDataFrame {
 
     fn drop_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
         let schema = drop_columns_schema(&self.schema, columns)?;
+        if let Some(local) = self.arrow() {
+            return self.rewrap(local.drop_columns(columns)?);
+        }
         let keep = schema.names();
         let lazy = self.native().select(names(&keep));
         Ok(Arc::new(self.derive(lazy, schema)?))
@@ -272,6 +335,9 @@ impl DataFrame for PolarsDataFrame {
 
     fn select_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
         let schema = select_columns_schema(&self.schema, columns)?;
+        if let Some(local) = self.arrow() {
+            return self.rewrap(local.select_columns(columns)?);
+        }
         let lazy = self.native().select(names(columns));
         Ok(Arc::new(self.derive(lazy, schema)?))
     }

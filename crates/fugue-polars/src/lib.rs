@@ -44,6 +44,7 @@ mod frame;
 mod io;
 mod map;
 mod ops;
+mod scan;
 mod sql;
 
 pub use bridge::to_polars_df;

@@ -1,38 +1,40 @@
 //! `map_dataframe` on the Polars engine (ENG-MAP-1..12, PG-1..8, PA-1..8).
 //!
-//! 1. Polars sorts the input by the partition keys (ascending) then the
-//!    presort, nulls last, stable (one multi-threaded sort, PG-2, PG-4) and
-//!    computes it as one chunk.
-//! 2. The sorted frame crosses to Arrow through the zero-copy bridge: the
-//!    user function sees the same [`LocalDataFrame`] as on every engine
-//!    (and can view it as a Polars frame again with
-//!    [`crate::to_polars_df`], without copying).
-//! 3. The rows are laid out in physical partitions (contiguous slices, no
-//!    copy): with keys, logical partitions (runs of equal keys, null equal
-//!    to null) are dealt to N partitions in contiguous blocks whose sizes
-//!    differ by at most one logical partition; without keys, N contiguous
-//!    chunks (PA-7; `hash` deals rows round robin, `rand` a random
-//!    permutation). N comes from the spec (`ROWCOUNT`, `CONCURRENCY` = the
-//!    Polars pool size); N ≤ 0 keeps one partition, except `even` (one
-//!    bucket per key, or `fugue.default.partitions` / the pool size without
-//!    keys) and keyed maps (`fugue.default.partitions`, else pool size × 4).
+//! 1. The input rows are Arrow data: a frame built from Arrow (`to_df`,
+//!    an earlier map) is used as it is; a Polars plan is computed and
+//!    crosses the zero-copy bridge once.
+//! 2. With keys or presort, Polars computes the order: a scan of only the
+//!    key and presort columns, with a row index, sorted by keys
+//!    (ascending) then presort, nulls last (one multi-threaded Polars sort,
+//!    PG-2, PG-4; ties keep no defined order). The other columns never
+//!    enter Polars. The logical partitions (runs of equal keys, null equal
+//!    to null) are found on the sorted keys.
+//! 3. Logical partitions are dealt to N physical partitions in contiguous
+//!    blocks whose sizes differ by at most one logical partition; without
+//!    keys, the rows are cut into N contiguous chunks (PA-7; `hash` deals
+//!    rows round robin, `rand` a random permutation). N comes from the
+//!    spec (`ROWCOUNT`, `CONCURRENCY` = the Polars pool size); N ≤ 0 keeps
+//!    one partition, except `even` (one bucket per key, or
+//!    `fugue.default.partitions` / the pool size without keys) and keyed
+//!    maps (`fugue.default.partitions`, else pool size × 4).
 //! 4. The physical partitions run in parallel on Polars' own rayon pool
-//!    (ENG-MAP-12): `on_init` once per non-empty partition (ENG-MAP-4),
-//!    then one call per logical partition (or one per physical partition
-//!    without keys or with `coarse`, ENG-MAP-2), the cursor set to the
-//!    first row (ENG-MAP-5), each output checked against the output schema
-//!    (ENG-MAP-6); user errors and panics are `ERR-USER` naming the keys.
-//! 5. The outputs go back into Polars as one frame (zero copy) and the
-//!    result is a lazy frame over it (ENG-MAP-7).
+//!    (ENG-MAP-12): each gathers its rows in sorted order from the input
+//!    batches (one Arrow `interleave` per column, so the gather is parallel
+//!    too), calls `on_init` once if it is non-empty (ENG-MAP-4), then the
+//!    user function once per logical partition (or once without keys or
+//!    with `coarse`, ENG-MAP-2), the cursor set to the first row (ENG-MAP-5),
+//!    each output checked against the output schema (ENG-MAP-6); user
+//!    errors and panics are `ERR-USER` naming the keys. The user function
+//!    sees the same [`LocalDataFrame`] as on every engine (and can view it as
+//!    a Polars frame with [`crate::to_polars_df`], without copying).
+//! 5. The result is a frame over the output batches (ENG-MAP-7): Polars
+//!    reads them through the Arrow scan when a plan uses them, and
+//!    `as_local_bounded` returns them without crossing the bridge.
 
-use std::ops::Range;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use arrow::array::{RecordBatch, UInt32Array};
-use arrow::compute::take_record_batch;
+use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
+use arrow::compute::{interleave, take_record_batch};
 use fugue_core::engine::map::{
-    MapFn, OnInitFn, call_user, check_map_output_schema, check_output_schema, contiguous_chunks,
-    key_ranges,
+    MapFn, OnInitFn, call_user, check_map_output_schema, check_output_schema, key_ranges,
 };
 use fugue_core::partition::{PartitionAlgo, PartitionCursor};
 use fugue_core::value::row_at;
@@ -41,6 +43,8 @@ use polars::prelude::{PlSmallStr, SortMultipleOptions, col};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::bridge::from_polars_df;
 use crate::error::run_polars;
@@ -48,6 +52,9 @@ use crate::frame::PolarsDataFrame;
 
 /// Logical partitions per pool thread for keyed maps without a number.
 pub(crate) const MAP_PARTITIONS_PER_THREAD: usize = 4;
+
+/// The row index column of the sort plan.
+const ROW_INDEX: &str = "__fugue_row";
 
 /// How many physical partitions a map uses by default.
 pub(crate) struct MapDefaults {
@@ -57,11 +64,63 @@ pub(crate) struct MapDefaults {
     pub(crate) default_partitions: Option<usize>,
 }
 
-/// One physical partition: its rows (sorted) and, with keys, the ranges of
-/// its logical partitions inside them.
+/// The input rows in sorted order: either one batch already in order, or
+/// the input batches plus the sorted order as (batch, row) pairs.
+enum Rows {
+    Batch(RecordBatch),
+    Gather { batches: Vec<RecordBatch>, order: Vec<(usize, usize)> },
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Batch(b) => b.num_rows(),
+            Rows::Gather { order, .. } => order.len(),
+        }
+    }
+
+    /// The rows `range` (positions in sorted order) as one batch.
+    fn rows(&self, schema: &Schema, range: Range<usize>) -> Result<RecordBatch> {
+        match self {
+            Rows::Batch(b) => Ok(b.slice(range.start, range.len())),
+            Rows::Gather { batches, order } => {
+                let picks = &order[range];
+                let columns = (0..schema.len())
+                    .map(|i| {
+                        let arrays: Vec<&dyn Array> =
+                            batches.iter().map(|b| b.column(i).as_ref()).collect();
+                        Ok(interleave(&arrays, picks)?)
+                    })
+                    .collect::<Result<Vec<ArrayRef>>>()?;
+                let options = RecordBatchOptions::new().with_row_count(Some(picks.len()));
+                Ok(RecordBatch::try_new_with_options(schema.arrow().clone(), columns, &options)?)
+            }
+        }
+    }
+}
+
+/// One physical partition: its rows (positions in sorted order) and, with
+/// keys, the ranges of its logical partitions relative to its start.
 struct Physical {
-    batch: RecordBatch,
+    rows: PhysicalRows,
     logical: Vec<Range<usize>>,
+}
+
+/// Where a physical partition's rows come from.
+enum PhysicalRows {
+    /// A range of the sorted rows.
+    Range(Range<usize>),
+    /// A batch of its own (rows dealt by `hash` / `rand`).
+    Batch(RecordBatch),
+}
+
+impl Physical {
+    fn batch(&self, rows: &Rows, schema: &Schema) -> Result<RecordBatch> {
+        match &self.rows {
+            PhysicalRows::Range(r) => rows.rows(schema, r.clone()),
+            PhysicalRows::Batch(b) => Ok(b.clone()),
+        }
+    }
 }
 
 /// Runs `map_fn` over `df` (see the module docs).
@@ -81,22 +140,15 @@ pub(crate) fn map_dataframe(
     check_map_output_schema(output_schema)?;
     let schema = df.schema().clone();
     let sorts = spec.get_sorts(&schema, true)?;
-    let mut lazy = df.native();
-    if !sorts.is_empty() {
-        let by: Vec<_> = sorts.iter().map(|(n, _)| col(PlSmallStr::from_str(n))).collect();
-        let options = SortMultipleOptions::default()
-            .with_order_descending_multi(sorts.iter().map(|(_, asc)| !asc))
-            .with_nulls_last(true)
-            .with_maintain_order(true);
-        lazy = lazy.sort_by_exprs(by, options);
-    }
-    let mut data = run_polars("map_dataframe", || lazy.collect())?;
-    if data.height() == 0 {
+    let input = match df.arrow() {
+        Some(local) => local.clone(),
+        None => df.as_local_bounded()?,
+    };
+    if input.num_rows() == 0 {
         return PolarsDataFrame::from_local(&LocalDataFrame::empty(output_schema.clone())?);
     }
-    data.rechunk_mut_par();
-    let batch = from_polars_df(&data, &schema)?.to_batch()?;
-    let parts = lay_out(&batch, &schema, spec, defaults)?;
+    let (rows, key_ranges) = sorted_rows(&input, &schema, &sorts, spec.partition_by())?;
+    let parts = lay_out(&rows, &schema, key_ranges, spec, defaults)?;
     let coarse = spec.algo() == Some(PartitionAlgo::Coarse);
     let outputs: Vec<Vec<RecordBatch>> = polars_core::runtime::THREAD_POOL.install(|| {
         parts
@@ -104,7 +156,18 @@ pub(crate) fn map_dataframe(
             .enumerate()
             .map(|(no, part)| {
                 let run = AssertUnwindSafe(|| {
-                    run_physical(part, no, &schema, map_fn, output_schema, spec, on_init, coarse)
+                    let batch = part.batch(&rows, &schema)?;
+                    run_physical(
+                        &batch,
+                        &part.logical,
+                        no,
+                        &schema,
+                        map_fn,
+                        output_schema,
+                        spec,
+                        on_init,
+                        coarse,
+                    )
                 });
                 catch_unwind(run).unwrap_or_else(|_| {
                     Err(Error::internal(format!(
@@ -118,19 +181,92 @@ pub(crate) fn map_dataframe(
     PolarsDataFrame::from_local(&LocalDataFrame::new(output_schema.clone(), batches)?)
 }
 
-/// The physical partitions of the sorted `batch` (see the module docs).
-fn lay_out(
-    batch: &RecordBatch,
+/// The rows of `input` in sorted order and, with keys, the ranges of
+/// equal keys in that order. Without sorts the rows keep their order (one
+/// batch, concatenated); otherwise Polars sorts the key and presort
+/// columns with a row index and the order is kept as (batch, row) pairs.
+fn sorted_rows(
+    input: &LocalDataFrame,
     schema: &Schema,
+    sorts: &[(String, bool)],
+    keys: &[String],
+) -> Result<(Rows, Option<Vec<Range<usize>>>)> {
+    if sorts.is_empty() {
+        return Ok((Rows::Batch(input.to_batch()?), None));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (n, _) in sorts {
+        if !names.contains(&n.as_str()) {
+            names.push(n);
+        }
+    }
+    let sort_columns =
+        input.select_columns(&names)?.downcast_ref::<LocalDataFrame>().cloned().ok_or_else(
+            || Error::internal("selecting columns of a local frame gave another kind of frame"),
+        )?;
+    let by: Vec<_> = sorts.iter().map(|(n, _)| col(PlSmallStr::from_str(n))).collect();
+    let options = SortMultipleOptions::default()
+        .with_order_descending_multi(sorts.iter().map(|(_, asc)| !asc))
+        .with_nulls_last(true)
+        .with_multithreaded(true);
+    let mut projected: Vec<_> = vec![col(ROW_INDEX)];
+    projected.extend(keys.iter().map(|k| col(PlSmallStr::from_str(k))));
+    let lazy = PolarsDataFrame::from_local(&sort_columns)?
+        .native()
+        .with_row_index(ROW_INDEX, None)
+        .sort_by_exprs(by, options)
+        .select(projected);
+    let mut sorted = run_polars("map_dataframe sort", || lazy.collect())?;
+    sorted.rechunk_mut_par();
+    // (batch, row) of every sorted row
+    let starts: Vec<usize> = input
+        .batches()
+        .iter()
+        .scan(0usize, |at, b| {
+            let start = *at;
+            *at += b.num_rows();
+            Some(start)
+        })
+        .collect();
+    let index = sorted
+        .column(ROW_INDEX)
+        .and_then(|c| c.idx().cloned())
+        .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?;
+    let mut order = Vec::with_capacity(index.len());
+    for i in index.into_no_null_iter() {
+        let i = i as usize;
+        let batch = starts.partition_point(|s| *s <= i).saturating_sub(1);
+        order.push((batch, i - starts[batch]));
+    }
+    let ranges = if keys.is_empty() {
+        None
+    } else {
+        let key_names: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let key_schema = schema.extract(&key_names)?;
+        let key_frame = from_polars_df(
+            &sorted
+                .drop(ROW_INDEX)
+                .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?,
+            &key_schema,
+        )?;
+        Some(key_ranges(&key_frame.to_batch()?, &key_schema, keys)?)
+    };
+    Ok((Rows::Gather { batches: input.batches().to_vec(), order }, ranges))
+}
+
+/// The physical partitions of the sorted `rows` (see the module docs).
+fn lay_out(
+    rows: &Rows,
+    schema: &Schema,
+    ranges: Option<Vec<Range<usize>>>,
     spec: &PartitionSpec,
     defaults: &MapDefaults,
 ) -> Result<Vec<Physical>> {
-    let rows = batch.num_rows();
-    let n = spec.eval_num_partitions(|| Ok(rows), || defaults.parallelism)?;
+    let total = rows.len();
+    let n = spec.eval_num_partitions(|| Ok(total), || defaults.parallelism)?;
     let requested = usize::try_from(n).ok().filter(|n| *n > 0);
     let algo = spec.algo_or_default();
-    let keys = spec.partition_by();
-    if keys.is_empty() {
+    let Some(ranges) = ranges else {
         let count = match requested {
             Some(n) => n,
             None if algo == PartitionAlgo::Even => {
@@ -138,18 +274,26 @@ fn lay_out(
             }
             None => 1,
         };
-        let chunks = match algo {
-            PartitionAlgo::Hash if count > 1 => dealt(batch, count, None)?,
-            PartitionAlgo::Rand if count > 1 => dealt(batch, count, Some(rows))?,
-            _ => contiguous_chunks(batch, count),
-        };
-        return Ok(chunks
-            .into_iter()
-            .filter(|b| b.num_rows() > 0)
-            .map(|b| Physical { logical: std::iter::once(0..b.num_rows()).collect(), batch: b })
-            .collect());
-    }
-    let ranges = key_ranges(batch, schema, keys)?;
+        let whole = |r: &RecordBatch| std::iter::once(0..r.num_rows()).collect();
+        return Ok(match algo {
+            PartitionAlgo::Hash | PartitionAlgo::Rand if count > 1 => {
+                let batch = rows.rows(schema, 0..total)?;
+                let shuffle = (algo == PartitionAlgo::Rand).then_some(total);
+                dealt(&batch, count, shuffle)?
+                    .into_iter()
+                    .filter(|b| b.num_rows() > 0)
+                    .map(|b| Physical { logical: whole(&b), rows: PhysicalRows::Batch(b) })
+                    .collect()
+            }
+            _ => contiguous_ranges(total, count)
+                .into_iter()
+                .map(|r| Physical {
+                    logical: std::iter::once(0..r.len()).collect(),
+                    rows: PhysicalRows::Range(r),
+                })
+                .collect(),
+        });
+    };
     let count = match requested {
         Some(n) => n,
         None if algo == PartitionAlgo::Even => ranges.len(),
@@ -171,11 +315,29 @@ fn lay_out(
         let (Some(first), Some(last)) = (block.first(), block.last()) else { continue };
         let start = first.start;
         out.push(Physical {
-            batch: batch.slice(start, last.end - start),
+            rows: PhysicalRows::Range(start..last.end),
             logical: block.iter().map(|r| r.start - start..r.end - start).collect(),
         });
     }
     Ok(out)
+}
+
+/// `total` rows cut into `n` contiguous ranges whose sizes differ by at
+/// most one (PA-7, the same cut as [`fugue_core::engine::map::contiguous_chunks`]); empty ranges
+/// are skipped.
+fn contiguous_ranges(total: usize, n: usize) -> Vec<Range<usize>> {
+    let n = n.max(1);
+    let (base, extra) = (total / n, total % n);
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for i in 0..n {
+        let len = base + usize::from(i < extra);
+        if len > 0 {
+            out.push(offset..offset + len);
+        }
+        offset += len;
+    }
+    out
 }
 
 /// Rows dealt round robin (`shuffle = None`) or after a random permutation
@@ -206,7 +368,8 @@ fn dealt(batch: &RecordBatch, count: usize, shuffle: Option<usize>) -> Result<Ve
 /// (one call for the whole partition with `coarse`), outputs checked.
 #[allow(clippy::too_many_arguments)]
 fn run_physical(
-    part: &Physical,
+    batch: &RecordBatch,
+    logical: &[Range<usize>],
     no: usize,
     schema: &Schema,
     map_fn: &MapFn,
@@ -215,20 +378,21 @@ fn run_physical(
     on_init: Option<&OnInitFn>,
     coarse: bool,
 ) -> Result<Vec<RecordBatch>> {
-    if part.batch.num_rows() == 0 {
+    if batch.num_rows() == 0 {
         return Ok(vec![]);
     }
     if let Some(init) = on_init {
-        let data = LocalDataFrame::new(schema.clone(), vec![part.batch.clone()])?;
+        let data = LocalDataFrame::new(schema.clone(), vec![batch.clone()])?;
         call_user(|| format!("physical partition {no} (on_init)"), || init(no, &data))?;
     }
     let mut cursor = PartitionCursor::new(schema.clone(), spec, no)?;
-    let whole: Vec<Range<usize>> = std::iter::once(0..part.batch.num_rows()).collect();
-    let ranges: &[Range<usize>] = if coarse { &whole } else { &part.logical };
+    let whole: Vec<Range<usize>> = std::iter::once(0..batch.num_rows()).collect();
+    let ranges: &[Range<usize>] = if coarse { &whole } else { logical };
     let mut out = Vec::new();
     for (logical_no, range) in ranges.iter().enumerate() {
-        let rows = part.batch.slice(range.start, range.len());
-        cursor.set(row_at(&rows, 0)?, logical_no, 0);
+        let rows = batch.slice(range.start, range.len());
+        let first = rows.clone();
+        cursor.set_lazy(move || row_at(&first, 0), logical_no, 0);
         let input = LocalDataFrame::new(schema.clone(), vec![rows])?;
         let result = call_user(|| cursor.describe_keys(), || map_fn(&cursor, input))?;
         check_output_schema(result.schema(), output_schema)?;
@@ -251,6 +415,31 @@ mod tests {
         let keys = Int32Array::from(vec![1, 1, 2, 3, 3, 3, 4, 5]);
         let batch = RecordBatch::try_new(schema.arrow().clone(), vec![Arc::new(keys)]).expect("b");
         (batch, schema)
+    }
+
+    /// The layout of an already sorted batch: (rows, logical ranges) per
+    /// physical partition.
+    fn lay_out(
+        batch: &RecordBatch,
+        schema: &Schema,
+        spec: &PartitionSpec,
+        defaults: &MapDefaults,
+    ) -> Result<Vec<Laid>> {
+        let ranges = if spec.partition_by().is_empty() {
+            None
+        } else {
+            Some(key_ranges(batch, schema, spec.partition_by())?)
+        };
+        let rows = Rows::Batch(batch.clone());
+        super::lay_out(&rows, schema, ranges, spec, defaults)?
+            .into_iter()
+            .map(|p| Ok(Laid { batch: p.batch(&rows, schema)?, logical: p.logical }))
+            .collect()
+    }
+
+    struct Laid {
+        batch: RecordBatch,
+        logical: Vec<Range<usize>>,
     }
 
     fn defaults() -> MapDefaults {

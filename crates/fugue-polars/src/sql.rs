@@ -7,10 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use fugue_core::dataframe::{DataFrameRef, DataFrames};
 use fugue_core::engine::{EngineRef, SqlEngine, SqlEngineRef, StructuredSql};
 use fugue_core::{Error, Result};
-use polars::prelude::IntoLazy;
 use polars::sql::SQLContext;
 
-use crate::bridge::to_polars_df;
 use crate::error::from_polars;
 use crate::frame::PolarsDataFrame;
 
@@ -74,7 +72,7 @@ fn lazy_of(df: &DataFrameRef) -> Result<polars::prelude::LazyFrame> {
     if let Some(p) = df.downcast_ref::<PolarsDataFrame>() {
         return Ok(p.native());
     }
-    Ok(to_polars_df(&df.as_local_bounded()?)?.lazy())
+    Ok(PolarsDataFrame::from_local(&df.as_local_bounded()?)?.native())
 }
 
 fn table_name(key: &str) -> String {

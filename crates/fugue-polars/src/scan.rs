@@ -1,0 +1,147 @@
+//! Arrow data as a Polars scan: a frame built from Arrow batches
+//! (`to_df` of any non-Polars frame, the output of `map_dataframe`) is a
+//! `LazyFrame` over [`ArrowScan`], so Polars converts only the columns a
+//! plan reads (projection pushdown) and only when the plan runs.
+//!
+//! Converting is the zero-copy bridge ([`crate::bridge`]) for most types;
+//! `str`/`bytes` columns become Polars string views (one 16-byte view per
+//! row pointing into the Arrow buffer, the bytes are not copied), which is
+//! the one conversion that costs time in proportion to the rows. Each
+//! column is converted at most once per scan (kept for later plans over
+//! the same frame), chunks in parallel on Polars' pool; a plan that reads
+//! three of sixteen columns pays for three.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use arrow::array::ArrayRef;
+use fugue_core::{DataFrame, LocalDataFrame, Result};
+use polars::prelude::{
+    AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, PlSmallStr,
+    PolarsResult, Schema as PlSchema, SchemaRef as PlSchemaRef, Series,
+};
+use rayon::prelude::*;
+
+use crate::bridge::{array_to_polars, series_from_arrays};
+use crate::error::park;
+
+/// Arrow batches read by Polars as an anonymous scan with projection
+/// pushdown (see the module docs). The Polars schema is the one the bridge
+/// gives each Arrow type (`str` → `String`, a map → `List(Struct)`, ...).
+pub(crate) struct ArrowScan {
+    local: LocalDataFrame,
+    schema: PlSchemaRef,
+    converted: Mutex<HashMap<PlSmallStr, Column>>,
+}
+
+impl ArrowScan {
+    /// A scan over `local`.
+    ///
+    /// # Errors
+    /// `ERR-EXECUTION` when Polars rejects a column type.
+    pub(crate) fn new(local: LocalDataFrame) -> Result<Self> {
+        let mut schema = PlSchema::with_capacity(local.schema().len());
+        for field in local.schema().fields() {
+            // the dtype Polars gives a converted column of this type
+            let empty = series_from_arrays(field.name(), &[], field.data_type())?;
+            schema.insert(PlSmallStr::from_str(field.name()), empty.dtype().clone());
+        }
+        Ok(ArrowScan { local, schema: Arc::new(schema), converted: Mutex::new(HashMap::new()) })
+    }
+
+    /// The Polars schema of the scan.
+    pub(crate) fn polars_schema(&self) -> PlSchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    /// Column `name` of `local` as a Polars column, chunks converted in
+    /// parallel.
+    fn convert(local: &LocalDataFrame, name: &str, index: usize) -> Result<Column> {
+        let field = &local.schema().fields()[index];
+        let chunks: Vec<ArrayRef> =
+            local.batches().iter().map(|b| b.column(index).clone()).collect();
+        if chunks.len() < 2 {
+            return Ok(series_from_arrays(name, &chunks, field.data_type())?.into_column());
+        }
+        let arrays =
+            chunks.par_iter().map(|c| array_to_polars(c.as_ref())).collect::<Result<Vec<_>>>()?;
+        Series::from_arrow_chunks(PlSmallStr::from_str(name), arrays)
+            .map(IntoColumn::into_column)
+            .map_err(|e| crate::error::from_polars(e, "build series"))
+    }
+
+    /// The columns `names` (all when `None`) of the first `n_rows` rows.
+    fn columns(&self, names: &[PlSmallStr], n_rows: Option<usize>) -> Result<PlDataFrame> {
+        let schema = self.local.schema();
+        let indices =
+            names.iter().map(|n| schema.index_of(n.as_str())).collect::<Result<Vec<_>>>()?;
+        if let Some(n) = n_rows.filter(|n| *n < self.local.num_rows()) {
+            // `head`: convert the slice only, keep nothing
+            let sliced = self.local.slice(0, n);
+            let columns = names
+                .iter()
+                .zip(&indices)
+                .map(|(name, &i)| Self::convert(&sliced, name, i))
+                .collect::<Result<Vec<_>>>()?;
+            return new_frame(sliced.num_rows(), columns);
+        }
+        let missing: Vec<(PlSmallStr, usize)> = {
+            let done = self.converted.lock().map_err(|_| poisoned())?;
+            names
+                .iter()
+                .zip(&indices)
+                .filter(|(n, _)| !done.contains_key(*n))
+                .map(|(n, &i)| (n.clone(), i))
+                .collect()
+        };
+        let fresh = polars_core::runtime::THREAD_POOL.install(|| {
+            missing
+                .par_iter()
+                .map(|(n, i)| Ok((n.clone(), Self::convert(&self.local, n, *i)?)))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let mut done = self.converted.lock().map_err(|_| poisoned())?;
+        done.extend(fresh);
+        let columns = names
+            .iter()
+            .map(|n| {
+                done.get(n).cloned().ok_or_else(|| {
+                    fugue_core::Error::internal(format!("arrow scan lost column `{n}`"))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        new_frame(self.local.num_rows(), columns)
+    }
+}
+
+fn poisoned() -> fugue_core::Error {
+    fugue_core::Error::internal("a thread panicked while converting arrow columns")
+}
+
+fn new_frame(height: usize, columns: Vec<Column>) -> Result<PlDataFrame> {
+    PlDataFrame::new(height, columns).map_err(|e| crate::error::from_polars(e, "arrow scan"))
+}
+
+impl AnonymousScan for ArrowScan {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<PlDataFrame> {
+        let names: Vec<PlSmallStr> = match (&args.output_schema, &args.with_columns) {
+            (Some(out), _) => out.iter_names().cloned().collect(),
+            (None, Some(cols)) => cols.to_vec(),
+            (None, None) => self.schema.iter_names().cloned().collect(),
+        };
+        self.columns(&names, args.n_rows).map_err(park)
+    }
+
+    fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<PlSchemaRef> {
+        Ok(self.polars_schema())
+    }
+
+    fn allows_projection_pushdown(&self) -> bool {
+        true
+    }
+}
