@@ -556,9 +556,10 @@ fn schema_of(columns: Vec<(String, DataType)>) -> Result<Schema> {
 }
 
 /// `SELECT cols [WHERE where_] [GROUP BY inferred keys] [HAVING having]`
-/// (ENG-SEL-1..8), as the native engine defines it (see its docs); rows
-/// keep their input order without aggregation, groups their order of first
-/// appearance with it. `distinct` keeps the first of equal output rows.
+/// (ENG-SEL-1..8), as the native engine defines it (see its docs). Row
+/// order is unspecified (ENG-GEN-8): groups come in Polars' hash order
+/// (`group_by`, not the slower order-keeping `group_by_stable`) and
+/// `distinct` keeps any one of equal output rows.
 ///
 /// # Errors
 /// As the native engine: `ERR-ARG` per [`validate_select`] and for type
@@ -595,7 +596,7 @@ pub(crate) fn select(
     }
     let mut lazy = lazy.select(exprs);
     if cols.is_distinct() {
-        lazy = lazy.unique_stable(None, UniqueKeepStrategy::First);
+        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
     }
     df.derive(lazy, schema_of(out)?)
 }
@@ -825,7 +826,7 @@ fn aggregate_select_plan(
     let mut lazy = if key_exprs.is_empty() {
         lazy.select(agg_exprs)
     } else {
-        lazy.group_by_stable(key_exprs).agg(agg_exprs)
+        lazy.group_by(key_exprs).agg(agg_exprs)
     };
     if !checks.is_empty() {
         lazy = lazy.with_columns(checks);
@@ -849,7 +850,7 @@ fn aggregate_select_plan(
     }
     let mut lazy = lazy.select(exprs);
     if cols.is_distinct() {
-        lazy = lazy.unique_stable(None, UniqueKeepStrategy::First);
+        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
     }
     df.derive(lazy, schema_of(out)?)
 }

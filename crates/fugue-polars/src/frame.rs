@@ -9,13 +9,11 @@ use fugue_core::dataframe::{
     drop_columns_schema, rename_schema, select_columns_schema,
 };
 use fugue_core::{Error, LocalDataFrame, Result, Schema};
-use polars::prelude::{
-    DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, ScanArgsAnonymous, col,
-};
+use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};
 
 use crate::bridge::{from_polars_df, fugue_schema};
 use crate::error::{from_polars, run_polars};
-use crate::scan::ArrowScan;
+use crate::scan::{ArrowScan, lazy_scan};
 
 /// A frame of the Polars engine: a Polars [`LazyFrame`] plus the Fugue
 /// schema it produces and the frame's metadata (ENG-GEN-2).
@@ -155,14 +153,7 @@ impl PolarsDataFrame {
         let schema = local.schema().clone();
         check_dataframe_schema(&schema)?;
         let metadata = local.metadata().clone();
-        let scan = ArrowScan::new(local.clone())?;
-        let args = ScanArgsAnonymous {
-            schema: Some(scan.polars_schema()),
-            name: "ARROW SCAN",
-            ..ScanArgsAnonymous::default()
-        };
-        let lazy = LazyFrame::anonymous_scan(Arc::new(scan), args)
-            .map_err(|e| from_polars(e, "arrow scan"))?;
+        let lazy = lazy_scan(Arc::new(ArrowScan::new(local.clone())?))?;
         Ok(PolarsDataFrame {
             schema,
             plan: Arc::new(Plan {

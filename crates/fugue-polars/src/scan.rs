@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex};
 use arrow::array::ArrayRef;
 use fugue_core::{DataFrame, LocalDataFrame, Result};
 use polars::prelude::{
-    AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, PlSmallStr,
-    PolarsResult, Schema as PlSchema, SchemaRef as PlSchemaRef, Series,
+    AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, LazyFrame,
+    PlSmallStr, PolarsResult, ScanArgsAnonymous, Schema as PlSchema, SchemaRef as PlSchemaRef,
+    Series,
 };
 use rayon::prelude::*;
 
@@ -115,6 +116,19 @@ impl ArrowScan {
     }
 }
 
+/// A Polars lazy frame reading `scan`.
+///
+/// # Errors
+/// Polars errors building the plan.
+pub(crate) fn lazy_scan(scan: Arc<ArrowScan>) -> Result<LazyFrame> {
+    let args = ScanArgsAnonymous {
+        schema: Some(scan.polars_schema()),
+        name: "ARROW SCAN",
+        ..ScanArgsAnonymous::default()
+    };
+    LazyFrame::anonymous_scan(scan, args).map_err(|e| crate::error::from_polars(e, "arrow scan"))
+}
+
 fn poisoned() -> fugue_core::Error {
     fugue_core::Error::internal("a thread panicked while converting arrow columns")
 }
@@ -143,5 +157,92 @@ impl AnonymousScan for ArrowScan {
 
     fn allows_projection_pushdown(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow::array::{Array, Int64Array, RecordBatch, StringArray};
+    use fugue_core::DataFrame;
+    use polars::prelude::{IdxSize, col};
+
+    use super::*;
+    use crate::PolarsDataFrame;
+
+    /// `a:long,b:str,c:long` in two batches.
+    fn local() -> LocalDataFrame {
+        let schema: fugue_core::Schema = "a:long,b:str,c:long".parse().expect("schema");
+        let batch = |from: i64| {
+            RecordBatch::try_new(
+                schema.arrow().clone(),
+                vec![
+                    Arc::new(Int64Array::from_iter_values(from..from + 3)) as ArrayRef,
+                    Arc::new(StringArray::from(vec!["x", "a longer string value", "z"])),
+                    Arc::new(Int64Array::from(vec![Some(7), None, Some(9)])),
+                ],
+            )
+            .expect("batch")
+        };
+        LocalDataFrame::new(schema.clone(), vec![batch(0), batch(3)]).expect("frame")
+    }
+
+    fn converted(scan: &ArrowScan) -> Vec<String> {
+        let mut names: Vec<String> =
+            scan.converted.lock().expect("lock").keys().map(|k| k.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn eng_todf_2_plans_convert_only_the_columns_they_read() {
+        let scan = Arc::new(ArrowScan::new(local()).expect("scan"));
+        assert!(converted(&scan).is_empty(), "building the scan converts nothing");
+        let lazy = lazy_scan(Arc::clone(&scan)).expect("lazy");
+        let out = lazy.clone().select([col("c")]).collect().expect("collect");
+        assert_eq!(out.height(), 6);
+        assert_eq!(out.column("c").expect("c").null_count(), 2);
+        assert_eq!(converted(&scan), ["c"], "projection pushed into the scan");
+        let out = lazy.select([col("b"), col("c")]).collect().expect("collect");
+        assert_eq!(
+            out.column("b").expect("b").str().expect("str").get(4),
+            Some("a longer string value")
+        );
+        assert_eq!(converted(&scan), ["b", "c"], "`c` reused, `b` added");
+    }
+
+    #[test]
+    fn head_converts_only_the_rows_it_returns_and_keeps_nothing() {
+        let scan = Arc::new(ArrowScan::new(local()).expect("scan"));
+        let out = lazy_scan(Arc::clone(&scan))
+            .expect("lazy")
+            .limit(2 as IdxSize)
+            .collect()
+            .expect("collect");
+        assert_eq!(out.height(), 2);
+        assert_eq!(out.width(), 3);
+        assert!(converted(&scan).is_empty());
+    }
+
+    #[test]
+    fn eng_todf_2_frames_from_arrow_give_back_the_same_buffers() {
+        let local = local();
+        let df = PolarsDataFrame::from_local(&local).expect("frame");
+        let back = df.as_local_bounded().expect("back");
+        for (x, y) in local.batches().iter().zip(back.batches()) {
+            for (cx, cy) in x.columns().iter().zip(y.columns()) {
+                assert_eq!(cx.to_data().buffers()[0].as_ptr(), cy.to_data().buffers()[0].as_ptr());
+            }
+        }
+        assert_eq!(df.count().expect("count"), 6);
+        let selected = df.select_columns(&["c", "a"]).expect("select");
+        assert!(selected.downcast_ref::<PolarsDataFrame>().and_then(|p| p.arrow()).is_some());
+        assert_eq!(selected.schema().to_string(), "c:long,a:long");
+        // the same rows through a Polars plan
+        let computed = df.collect().expect("collect");
+        assert_eq!(computed.height(), 6);
+        assert_eq!(
+            computed.column("a").expect("a").i64().expect("i64").into_no_null_iter().sum::<i64>(),
+            15
+        );
     }
 }
