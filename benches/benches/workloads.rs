@@ -8,8 +8,12 @@
 //!   right after its fugue engine (`polars`, `datafusion`), so the overhead
 //!   ratio `engine / raw` comes from one run. The raw entries start from
 //!   inputs converted beforehand; `raw_polars_from_arrow` (W1, W2, W3, W7)
-//!   converts them from the Arrow data inside its timed span, as the
-//!   engine's `to_df` does.
+//!   converts the columns it reads from the Arrow data inside its timed
+//!   span, as the engine's `to_df` + scan does;
+//!   `polars_on_polars_input` runs the fugue Polars engine on the same
+//!   Polars frames `raw_polars` starts from (`fugue_benches::run_on_frames`),
+//!   so `polars_on_polars_input / raw_polars` is fugue's own overhead with
+//!   identical input on both sides.
 //!
 //! One more group, `input_to_df`, times each engine's `to_df` of the
 //! in-memory `lineitem` alone: it is part of every fugue workload's timed
@@ -79,7 +83,7 @@ impl Raw {
     fn bench(
         &self,
         g: &mut BenchmarkGroup<'_, WallTime>,
-        engine: &str,
+        e: &EngineRef,
         workload: Workload,
         data: &TpchData,
         rows: u64,
@@ -87,11 +91,25 @@ impl Raw {
         if !baselines::has_baseline(workload) {
             return;
         }
-        match (engine, &self.polars, &self.datafusion) {
+        match (e.name(), &self.polars, &self.datafusion) {
             ("polars", Some(input), _) => {
                 if let Err(e) = raw_pl::run(workload, input, data) {
                     eprintln!("skipping raw_polars {}: {e}", workload.id());
                     return;
+                }
+                // the engine on the very frames the raw entry starts from
+                match input.engine_frames() {
+                    Ok(frames) if workload != Workload::W5 => {
+                        g.bench_function(BenchmarkId::new("polars_on_polars_input", rows), |b| {
+                            b.iter(|| {
+                                w::run_on_frames(workload, e, data, &frames)
+                                    .map(|o| o.num_rows())
+                                    .unwrap_or(0)
+                            })
+                        });
+                    }
+                    Ok(_) => {}
+                    Err(err) => eprintln!("skipping polars_on_polars_input: {err}"),
                 }
                 g.bench_function(BenchmarkId::new("raw_polars", rows), |b| {
                     b.iter(|| raw_pl::run(workload, input, data).map(|_| ()).ok())
@@ -174,7 +192,7 @@ fn bench(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(e.name(), rows), |b| {
                 b.iter(|| w::run(workload, e, &data).map(|o| o.num_rows()).unwrap_or(0))
             });
-            raw.bench(&mut g, e.name(), workload, &data, rows);
+            raw.bench(&mut g, e, workload, &data, rows);
         }
         g.finish();
     }
