@@ -34,19 +34,19 @@
 use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{interleave, take_record_batch};
 use fugue_core::engine::map::{
-    MapFn, OnInitFn, call_user, check_map_output_schema, check_output_schema, key_ranges,
+    MapFn, OnInitFn, call_user, check_map_output_schema, check_output_schema,
 };
 use fugue_core::partition::{PartitionAlgo, PartitionCursor};
 use fugue_core::value::row_at;
 use fugue_core::{DataFrame, Error, LocalDataFrame, PartitionSpec, Result, Schema};
-use polars::prelude::{PlSmallStr, SortMultipleOptions, col};
+use polars::prelude::{IdxSize, LazyFrame, PlSmallStr, SortMultipleOptions, col};
+use polars_arrow::array::PrimitiveArray;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::bridge::from_polars_df;
 use crate::error::run_polars;
 use crate::frame::PolarsDataFrame;
 
@@ -147,7 +147,7 @@ pub(crate) fn map_dataframe(
     if input.num_rows() == 0 {
         return PolarsDataFrame::from_local(&LocalDataFrame::empty(output_schema.clone())?);
     }
-    let (rows, key_ranges) = sorted_rows(&input, &schema, &sorts, spec.partition_by())?;
+    let (rows, key_ranges) = sorted_rows(&input, &sorts, spec.partition_by())?;
     let parts = lay_out(&rows, &schema, key_ranges, spec, defaults)?;
     let coarse = spec.algo() == Some(PartitionAlgo::Coarse);
     let outputs: Vec<Vec<RecordBatch>> = polars_core::runtime::THREAD_POOL.install(|| {
@@ -183,11 +183,11 @@ pub(crate) fn map_dataframe(
 
 /// The rows of `input` in sorted order and, with keys, the ranges of
 /// equal keys in that order. Without sorts the rows keep their order (one
-/// batch, concatenated); otherwise Polars sorts the key and presort
-/// columns with a row index and the order is kept as (batch, row) pairs.
+/// batch, concatenated). Otherwise Polars computes the order from the key
+/// and presort columns only (with a row index), kept as (batch, row) pairs:
+/// with keys, [`grouped_order`]; without, one sort by the presort.
 fn sorted_rows(
     input: &LocalDataFrame,
-    schema: &Schema,
     sorts: &[(String, bool)],
     keys: &[String],
 ) -> Result<(Rows, Option<Vec<Range<usize>>>)> {
@@ -204,21 +204,26 @@ fn sorted_rows(
         input.select_columns(&names)?.downcast_ref::<LocalDataFrame>().cloned().ok_or_else(
             || Error::internal("selecting columns of a local frame gave another kind of frame"),
         )?;
-    let by: Vec<_> = sorts.iter().map(|(n, _)| col(PlSmallStr::from_str(n))).collect();
-    let options = SortMultipleOptions::default()
-        .with_order_descending_multi(sorts.iter().map(|(_, asc)| !asc))
+    let lazy = PolarsDataFrame::from_local(&sort_columns)?.native().with_row_index(ROW_INDEX, None);
+    let presort: Vec<&(String, bool)> = sorts.iter().filter(|(n, _)| !keys.contains(n)).collect();
+    let presort_options = SortMultipleOptions::default()
+        .with_order_descending_multi(presort.iter().map(|(_, asc)| !asc))
         .with_nulls_last(true)
         .with_multithreaded(true);
-    let mut projected: Vec<_> = vec![col(ROW_INDEX)];
-    projected.extend(keys.iter().map(|k| col(PlSmallStr::from_str(k))));
-    let lazy = PolarsDataFrame::from_local(&sort_columns)?
-        .native()
-        .with_row_index(ROW_INDEX, None)
-        .sort_by_exprs(by, options)
-        .select(projected);
-    let mut sorted = run_polars("map_dataframe sort", || lazy.collect())?;
-    sorted.rechunk_mut_par();
-    // (batch, row) of every sorted row
+    let presort_by: Vec<_> = presort.iter().map(|(n, _)| col(PlSmallStr::from_str(n))).collect();
+    let (indices, ranges) = if keys.is_empty() {
+        let lazy = lazy.sort_by_exprs(presort_by, presort_options).select([col(ROW_INDEX)]);
+        let sorted = run_polars("map_dataframe sort", || lazy.collect())?;
+        let index = sorted
+            .column(ROW_INDEX)
+            .and_then(|c| c.idx().cloned())
+            .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?;
+        (index.into_no_null_iter().collect::<Vec<IdxSize>>(), None)
+    } else {
+        let (indices, ranges) = grouped_order(lazy, keys, presort_by, presort_options)?;
+        (indices, Some(ranges))
+    };
+    // (batch, row) of every row in order
     let starts: Vec<usize> = input
         .batches()
         .iter()
@@ -228,30 +233,65 @@ fn sorted_rows(
             Some(start)
         })
         .collect();
-    let index = sorted
-        .column(ROW_INDEX)
-        .and_then(|c| c.idx().cloned())
-        .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?;
-    let mut order = Vec::with_capacity(index.len());
-    for i in index.into_no_null_iter() {
-        let i = i as usize;
-        let batch = starts.partition_point(|s| *s <= i).saturating_sub(1);
-        order.push((batch, i - starts[batch]));
-    }
-    let ranges = if keys.is_empty() {
-        None
-    } else {
-        let key_names: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let key_schema = schema.extract(&key_names)?;
-        let key_frame = from_polars_df(
-            &sorted
-                .drop(ROW_INDEX)
-                .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?,
-            &key_schema,
-        )?;
-        Some(key_ranges(&key_frame.to_batch()?, &key_schema, keys)?)
-    };
+    let order = indices
+        .into_iter()
+        .map(|i| {
+            let i = i as usize;
+            let batch = starts.partition_point(|s| *s <= i).saturating_sub(1);
+            (batch, i - starts[batch])
+        })
+        .collect();
     Ok((Rows::Gather { batches: input.batches().to_vec(), order }, ranges))
+}
+
+/// The order of a keyed map, as Polars computes it from `lazy` (the key
+/// and presort columns with a row index): `group_by(keys)` collecting each
+/// logical partition's row indices sorted by the presort inside the group
+/// (`sort_by` per group, nulls last: Polars sorts the groups in parallel,
+/// never the whole frame), then the groups sorted by their keys (ascending,
+/// nulls last, PG-4). Returns the row indices in that order and the range
+/// of every logical partition in it. Null keys form one group (PG-8).
+fn grouped_order(
+    lazy: LazyFrame,
+    keys: &[String],
+    presort_by: Vec<polars::prelude::Expr>,
+    presort_options: SortMultipleOptions,
+) -> Result<(Vec<IdxSize>, Vec<Range<usize>>)> {
+    let key_exprs: Vec<_> = keys.iter().map(|k| col(PlSmallStr::from_str(k))).collect();
+    let rows = if presort_by.is_empty() {
+        col(ROW_INDEX)
+    } else {
+        col(ROW_INDEX).sort_by(presort_by, presort_options)
+    };
+    let key_order = SortMultipleOptions::default().with_nulls_last(true).with_multithreaded(true);
+    let lazy = lazy
+        .group_by(key_exprs.clone())
+        .agg([rows.alias(ROW_INDEX)])
+        .sort_by_exprs(key_exprs, key_order)
+        .select([col(ROW_INDEX)]);
+    let mut groups = run_polars("map_dataframe group", || lazy.collect())?;
+    groups.rechunk_mut_par();
+    let err = |e| crate::error::from_polars(e, "map_dataframe group");
+    let lists = groups.column(ROW_INDEX).and_then(|c| c.list().cloned()).map_err(err)?;
+    let mut indices = Vec::new();
+    let mut ranges = Vec::with_capacity(lists.len());
+    for list in lists.downcast_iter() {
+        let values = list
+            .values()
+            .as_any()
+            .downcast_ref::<PrimitiveArray<IdxSize>>()
+            .ok_or_else(|| Error::internal("polars group rows are not row indices"))?
+            .values();
+        for window in list.offsets().windows(2) {
+            let (from, to) = (window[0] as usize, window[1] as usize);
+            let start = indices.len();
+            indices.extend_from_slice(&values[from..to]);
+            if to > from {
+                ranges.push(start..indices.len());
+            }
+        }
+    }
+    Ok((indices, ranges))
 }
 
 /// The physical partitions of the sorted `rows` (see the module docs).
@@ -428,7 +468,7 @@ mod tests {
         let ranges = if spec.partition_by().is_empty() {
             None
         } else {
-            Some(key_ranges(batch, schema, spec.partition_by())?)
+            Some(fugue_core::engine::map::key_ranges(batch, schema, spec.partition_by())?)
         };
         let rows = Rows::Batch(batch.clone());
         super::lay_out(&rows, schema, ranges, spec, defaults)?
