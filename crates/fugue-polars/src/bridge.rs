@@ -175,8 +175,90 @@ pub fn series_from_arrays(name: &str, chunks: &[ArrayRef], data_type: &DataType)
         let pl = array_to_polars(empty.as_ref())?;
         return Series::from_arrow(name, pl).map_err(|e| from_polars(e, "build series"));
     }
+    if chunks.len() > 1
+        && let Some(view) = views_over_chunks(chunks)?
+    {
+        let pl = array_to_polars(view.as_ref())?;
+        return Series::from_arrow(name, pl).map_err(|e| from_polars(e, "build series"));
+    }
     let arrays = chunks.iter().map(|c| array_to_polars(c.as_ref())).collect::<Result<Vec<_>>>()?;
     Series::from_arrow_chunks(name, arrays).map_err(|e| from_polars(e, "build series"))
+}
+
+/// `str` / `bytes` chunks (`Utf8` / `Binary`) as ONE string-view array
+/// (`Utf8View` / `BinaryView`) whose views point into the chunks' own
+/// value buffers: the bytes are not copied, only a 16-byte view per row is
+/// written (in parallel over the chunks). Polars holds strings as views,
+/// so this is the conversion Polars would do per chunk, minus the later
+/// re-concatenation of many view chunks (`rechunk`) that group-bys, joins
+/// and sorts over string columns do. `None` for other types.
+fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
+    let parts: Option<Vec<(&[i32], &arrow::buffer::Buffer, Option<&arrow::buffer::NullBuffer>)>> =
+        chunks
+            .iter()
+            .map(|c| {
+                if let Some(a) = c.as_string_opt::<i32>() {
+                    Some((a.value_offsets(), a.values(), a.nulls()))
+                } else {
+                    c.as_binary_opt::<i32>().map(|a| (a.value_offsets(), a.values(), a.nulls()))
+                }
+            })
+            .collect();
+    let Some(parts) = parts else { return Ok(None) };
+    let utf8 = chunks.first().is_some_and(|c| c.data_type() == &DataType::Utf8);
+    let total: usize = chunks.iter().map(|c| c.len()).sum();
+    let mut views = vec![0u128; total];
+    // one disjoint slice of `views` per chunk
+    let mut slices: Vec<&mut [u128]> = Vec::with_capacity(chunks.len());
+    let mut rest: &mut [u128] = &mut views;
+    for c in chunks {
+        let (head, tail) = rest.split_at_mut(c.len());
+        slices.push(head);
+        rest = tail;
+    }
+    let fill = |(block, ((offsets, values, _), out)): (
+        usize,
+        (&(&[i32], &arrow::buffer::Buffer, Option<&arrow::buffer::NullBuffer>), &mut &mut [u128]),
+    )|
+     -> Result<()> {
+        let block = u32::try_from(block).map_err(|_| Error::internal("too many chunks"))?;
+        let bytes = values.as_slice();
+        for (view, w) in out.iter_mut().zip(offsets.windows(2)) {
+            // offsets of a valid array are non-negative and ascending (i32 ⊂ u32)
+            let (start, end) = (w[0] as usize, w[1] as usize);
+            *view = arrow::array::builder::make_view(&bytes[start..end], block, w[0] as u32);
+        }
+        Ok(())
+    };
+    polars_core::runtime::THREAD_POOL.install(|| {
+        use rayon::prelude::*;
+        parts.par_iter().zip(slices.par_iter_mut()).enumerate().try_for_each(fill)
+    })?;
+    let nulls = if parts.iter().any(|(_, _, n)| n.is_some()) {
+        let mut builder = arrow::array::BooleanBufferBuilder::new(total);
+        for ((_, _, n), c) in parts.iter().zip(chunks) {
+            match n {
+                Some(n) => builder.append_buffer(n.inner()),
+                None => builder.append_n(c.len(), true),
+            }
+        }
+        Some(arrow::buffer::NullBuffer::new(builder.finish()))
+    } else {
+        None
+    };
+    let buffers: Vec<arrow::buffer::Buffer> = parts.iter().map(|(_, b, _)| (*b).clone()).collect();
+    let views = ScalarBuffer::from(views);
+    // SAFETY: every view was made by `make_view` from the bytes of one row
+    // of chunk `block` at its offset in that chunk's value buffer, which is
+    // buffer `block` of the list; the bytes are valid UTF-8 for `Utf8`
+    // chunks (a `StringArray` guarantees it per row) — exactly what
+    // `try_new` checks. Null rows have the empty inline view.
+    let array: ArrayRef = if utf8 {
+        Arc::new(unsafe { arrow::array::StringViewArray::new_unchecked(views, buffers, nulls) })
+    } else {
+        Arc::new(unsafe { arrow::array::BinaryViewArray::new_unchecked(views, buffers, nulls) })
+    };
+    Ok(Some(array))
 }
 
 /// A local Arrow frame as a Polars [`DataFrame`](PlDataFrame) without

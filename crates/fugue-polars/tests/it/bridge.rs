@@ -248,3 +248,42 @@ fn primitive_buffers_are_shared_not_copied() {
     let out = batch.column(0).as_any().downcast_ref::<Int64Array>().expect("int64");
     assert_eq!(out.values().inner().as_ptr(), ptr, "the values buffer crossed both ways unchanged");
 }
+
+/// `str` / `bytes` columns of several batches become ONE Polars chunk of
+/// string views over the batches' own bytes (no `rechunk` left for Polars),
+/// with nulls, long and short values, sliced batches and empty batches;
+/// primitive columns keep one chunk per batch.
+#[test]
+fn strings_of_several_batches_become_one_view_chunk() {
+    let long = "a string longer than twelve bytes, stored out of line";
+    let schema: Schema = "a:int,s:str,b:bytes".parse().expect("schema");
+    let batch = |strings: Vec<Option<&str>>| {
+        let n = strings.len() as i32;
+        let bytes: Vec<Option<&[u8]>> = strings.iter().map(|s| s.map(str::as_bytes)).collect();
+        RecordBatch::try_new(
+            schema.arrow().clone(),
+            vec![
+                Arc::new(Int32Array::from_iter_values(0..n)) as ArrayRef,
+                Arc::new(StringArray::from(strings)),
+                Arc::new(BinaryArray::from(bytes)),
+            ],
+        )
+        .expect("batch")
+    };
+    let b1 = batch(vec![Some("x"), None, Some(long), Some("")]);
+    let b2 = batch(vec![Some(long), Some("twelve bytes"), Some("thirteen byte"), None, Some("z")]);
+    let b3 = batch(vec![]);
+    let local = LocalDataFrame::new(schema.clone(), vec![b1, b2.slice(1, 3), b3, b2.clone()])
+        .expect("frame");
+    let pl = to_polars_df(&local).expect("to polars");
+    assert_eq!(pl.height(), 12);
+    let s = pl.column("s").expect("s").as_materialized_series();
+    assert_eq!(s.n_chunks(), 1, "one view chunk");
+    assert_eq!(pl.column("b").expect("b").as_materialized_series().n_chunks(), 1);
+    assert_eq!(pl.column("a").expect("a").as_materialized_series().n_chunks(), 4);
+    assert_eq!(s.null_count(), 3);
+    assert_eq!(s.str().expect("str").get(2), Some(long));
+    assert_eq!(s.str().expect("str").get(5), Some("thirteen byte"));
+    let back = from_polars_df(&pl, &schema).expect("back");
+    assert_eq!(back.rows().expect("rows"), local.rows().expect("rows"));
+}
