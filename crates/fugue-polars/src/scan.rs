@@ -6,10 +6,11 @@
 //! Converting is the zero-copy bridge ([`crate::bridge`]) for most types;
 //! `str`/`bytes` columns become Polars string views (one 16-byte view per
 //! row pointing into the Arrow buffer, the bytes are not copied), which is
-//! the one conversion that costs time in proportion to the rows. Each
-//! column is converted at most once per scan (kept for later plans over
-//! the same frame), chunks in parallel on Polars' pool; a plan that reads
-//! three of sixteen columns pays for three.
+//! the one conversion that costs time in proportion to the rows (the views
+//! of all batches go into one chunk, built in parallel). Each column is
+//! converted at most once per scan (kept for later plans over the same
+//! frame), columns in parallel on Polars' pool; a plan that reads three of
+//! sixteen columns pays for three.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -20,11 +21,10 @@ use fugue_core::{DataFrame, LocalDataFrame, Result};
 use polars::prelude::{
     AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, LazyFrame,
     PlSmallStr, PolarsResult, ScanArgsAnonymous, Schema as PlSchema, SchemaRef as PlSchemaRef,
-    Series,
 };
 use rayon::prelude::*;
 
-use crate::bridge::{array_to_polars, series_from_arrays};
+use crate::bridge::series_from_arrays;
 use crate::error::park;
 
 /// Arrow batches read by Polars as an anonymous scan with projection
@@ -56,20 +56,14 @@ impl ArrowScan {
         Arc::clone(&self.schema)
     }
 
-    /// Column `name` of `local` as a Polars column, chunks converted in
-    /// parallel.
+    /// Column `name` (at `index`) of `local` as a Polars column, through
+    /// [`series_from_arrays`]: primitive chunks shared, `str`/`bytes`
+    /// chunks as one string-view chunk.
     fn convert(local: &LocalDataFrame, name: &str, index: usize) -> Result<Column> {
         let field = &local.schema().fields()[index];
         let chunks: Vec<ArrayRef> =
             local.batches().iter().map(|b| b.column(index).clone()).collect();
-        if chunks.len() < 2 {
-            return Ok(series_from_arrays(name, &chunks, field.data_type())?.into_column());
-        }
-        let arrays =
-            chunks.par_iter().map(|c| array_to_polars(c.as_ref())).collect::<Result<Vec<_>>>()?;
-        Series::from_arrow_chunks(PlSmallStr::from_str(name), arrays)
-            .map(IntoColumn::into_column)
-            .map_err(|e| crate::error::from_polars(e, "build series"))
+        Ok(series_from_arrays(name, &chunks, field.data_type())?.into_column())
     }
 
     /// The columns `names` (all when `None`) of the first `n_rows` rows.
