@@ -76,7 +76,23 @@ fn gzip_not_supported(path: &str) -> Error {
 /// One file's data: its Fugue schema and rows as a Polars frame.
 struct Loaded {
     schema: Schema,
-    data: PlDataFrame,
+    data: LoadedData,
+}
+
+/// Rows as a reader gives them: Arrow batches (Parquet, through arrow-rs)
+/// or a Polars frame (Polars' csv / ndjson readers).
+enum LoadedData {
+    Arrow(LocalDataFrame),
+    Polars(PlDataFrame),
+}
+
+impl LoadedData {
+    fn into_polars(self) -> Result<PlDataFrame> {
+        match self {
+            LoadedData::Arrow(local) => to_polars_df(&local),
+            LoadedData::Polars(df) => Ok(df),
+        }
+    }
 }
 
 /// The Polars schema for an Arrow schema (each type as Polars imports it).
@@ -141,28 +157,52 @@ pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFr
             results[i] = Some(r);
         }
     }
-    let mut out: Option<(Schema, PlDataFrame, &DataFile)> = None;
+    let mut loaded: Vec<(Schema, LoadedData, &DataFile)> = Vec::with_capacity(files.len());
     for (file, result) in files.iter().zip(results) {
         let r = result
             .ok_or_else(|| Error::internal(format!("`{}` was not read", file.path.display())))?;
-        match &mut out {
-            None => out = Some((r.schema, r.data, file)),
-            Some((first, _, first_file)) if *first != r.schema => {
-                return Err(Error::schema(format!(
-                    "file `{}` has schema `{}`, but `{}` has `{first}`; \
-                     all loaded files must have the same schema",
-                    file.path.display(),
-                    r.schema,
-                    first_file.path.display()
-                )));
-            }
-            Some((_, data, _)) => {
-                data.vstack_mut_owned(r.data).map_err(|e| from_polars(e, "load_df"))?;
+        if let Some((first, _, first_file)) = loaded.first()
+            && *first != r.schema
+        {
+            return Err(Error::schema(format!(
+                "file `{}` has schema `{}`, but `{}` has `{first}`; \
+                 all loaded files must have the same schema",
+                file.path.display(),
+                r.schema,
+                first_file.path.display()
+            )));
+        }
+        loaded.push((r.schema, r.data, file));
+    }
+    let schema = loaded
+        .first()
+        .map(|(s, _, _)| s.clone())
+        .ok_or_else(|| Error::internal("no file was loaded"))?;
+    let df = if loaded.iter().all(|(_, d, _)| matches!(d, LoadedData::Arrow(_))) {
+        // Arrow batches stay Arrow: Polars reads the columns a plan uses
+        // through the Arrow scan; saving or counting never crosses the bridge
+        let batches: Vec<RecordBatch> = loaded
+            .into_iter()
+            .flat_map(|(_, d, _)| match d {
+                LoadedData::Arrow(local) => local.into_batches(),
+                LoadedData::Polars(_) => Vec::new(),
+            })
+            .collect();
+        PolarsDataFrame::from_local(&LocalDataFrame::new(schema, batches)?)?
+    } else {
+        let mut data: Option<PlDataFrame> = None;
+        for (_, d, _) in loaded {
+            let d = d.into_polars()?;
+            match &mut data {
+                None => data = Some(d),
+                Some(acc) => {
+                    acc.vstack_mut_owned(d).map_err(|e| from_polars(e, "load_df"))?;
+                }
             }
         }
-    }
-    let (schema, data, _) = out.ok_or_else(|| Error::internal("no file was loaded"))?;
-    let df = PolarsDataFrame::from_polars(data, schema)?;
+        let data = data.ok_or_else(|| Error::internal("no file was loaded"))?;
+        PolarsDataFrame::from_polars(data, schema)?
+    };
     match &options.columns {
         LoadColumns::Schema(target) => convert(&df, target),
         _ => Ok(df),
@@ -238,7 +278,7 @@ fn read_parquet(file: &DataFile, requested: Option<&[String]>) -> Result<Loaded>
         .collect::<Result<Vec<_>>>()?;
     let schema = Schema::from_arrow(&arrow_schema)?;
     let local = LocalDataFrame::new(schema.clone(), batches)?;
-    Ok(Loaded { schema, data: to_polars_df(&local)? })
+    Ok(Loaded { schema, data: LoadedData::Arrow(local) })
 }
 
 /// `batch` plus one `str` column per Hive partition value it does not
@@ -425,7 +465,7 @@ fn read_csv(files: &[&DataFile], opts: &CsvOptions, columns: &LoadColumns) -> Re
             if scan.names.is_empty() {
                 // an empty file gives no rows
                 let empty = LocalDataFrame::empty(schema.clone())?;
-                return Ok(Loaded { schema: schema.clone(), data: to_polars_df(&empty)? });
+                return Ok(Loaded { schema: schema.clone(), data: LoadedData::Arrow(empty) });
             }
             let (delimiter, quote) = (opts.delimiter, opts.quote);
             let mut read = CsvReadOptions::default()
@@ -448,7 +488,7 @@ fn read_csv(files: &[&DataFile], opts: &CsvOptions, columns: &LoadColumns) -> Re
                     .map_err(|e| from_polars(e, "read csv"))?,
                 None => data,
             };
-            Ok(Loaded { schema: schema.clone(), data })
+            Ok(Loaded { schema: schema.clone(), data: LoadedData::Polars(data) })
         })
         .collect()
 }
@@ -518,7 +558,7 @@ fn read_json(files: &[&DataFile], requested: Option<&[String]>) -> Result<Vec<Lo
             let data = data
                 .select(schema.names().iter().map(|n| PlSmallStr::from_str(n)))
                 .map_err(read_error)?;
-            Ok(Loaded { schema: schema.clone(), data })
+            Ok(Loaded { schema: schema.clone(), data: LoadedData::Polars(data) })
         })
         .collect()
 }
