@@ -6,7 +6,7 @@
 //! | W1 | lazy: project the 4 columns, then window expressions `l_quantity / sum(l_quantity).over(l_suppkey)` and `int_range(0, len()).over(l_suppkey, order_by = [l_shipdate, l_orderkey]) + 1` (row number in presort order); faster than a global sort followed by plain windows (see [`w1_transform`]) |
 //! | W2 | lazy inner `join` on `orderkey` (Polars' defaults: null keys never match, key coalesced) |
 //! | W3 | lazy `group_by(l_returnflag, l_linestatus).agg(sum, sum, mean, len)` |
-//! | W5 | arrow-rs' Parquet reader → Polars `DataFrame` through the zero-copy bridge; Polars' columns exported as they are (string views kept) to arrow-rs' `ArrowWriter`; read back the same way and take the height. This is the Parquet path of the Polars engine: `polars-io/parquet` is not compiled in this workspace (it needs the zstd and lz4 C libraries) |
+//! | W5 | arrow-rs' Parquet reader → Polars `DataFrame` through the zero-copy bridge; Polars' columns exported as they are (string views kept) to arrow-rs' `ArrowWriter`; read back the same way and take the height: what a Polars user without `polars-io/parquet` (not compiled in this workspace: it needs the zstd and lz4 C libraries) writes. The engine reads with the same arrow-rs reader but keeps the batches Arrow until a Polars plan reads them, so its W5 never crosses the bridge |
 //! | W7 | polars-sql's `SQLContext` over the lazy `lineitem`, Q1 and Q6 collected |
 //!
 //! The input frames are converted from the in-memory Arrow data once

@@ -185,6 +185,9 @@ pub fn series_from_arrays(name: &str, chunks: &[ArrayRef], data_type: &DataType)
     Series::from_arrow_chunks(name, arrays).map_err(|e| from_polars(e, "build series"))
 }
 
+/// The parts of a `Utf8` / `Binary` chunk: offsets, value bytes, validity.
+type ByteChunk<'a> = (&'a [i32], &'a arrow::buffer::Buffer, Option<&'a arrow::buffer::NullBuffer>);
+
 /// `str` / `bytes` chunks (`Utf8` / `Binary`) as ONE string-view array
 /// (`Utf8View` / `BinaryView`) whose views point into the chunks' own
 /// value buffers: the bytes are not copied, only a 16-byte view per row is
@@ -193,17 +196,16 @@ pub fn series_from_arrays(name: &str, chunks: &[ArrayRef], data_type: &DataType)
 /// re-concatenation of many view chunks (`rechunk`) that group-bys, joins
 /// and sorts over string columns do. `None` for other types.
 fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
-    let parts: Option<Vec<(&[i32], &arrow::buffer::Buffer, Option<&arrow::buffer::NullBuffer>)>> =
-        chunks
-            .iter()
-            .map(|c| {
-                if let Some(a) = c.as_string_opt::<i32>() {
-                    Some((a.value_offsets(), a.values(), a.nulls()))
-                } else {
-                    c.as_binary_opt::<i32>().map(|a| (a.value_offsets(), a.values(), a.nulls()))
-                }
-            })
-            .collect();
+    let parts: Option<Vec<ByteChunk<'_>>> = chunks
+        .iter()
+        .map(|c| {
+            if let Some(a) = c.as_string_opt::<i32>() {
+                Some((a.value_offsets(), a.values(), a.nulls()))
+            } else {
+                c.as_binary_opt::<i32>().map(|a| (a.value_offsets(), a.values(), a.nulls()))
+            }
+        })
+        .collect();
     let Some(parts) = parts else { return Ok(None) };
     let utf8 = chunks.first().is_some_and(|c| c.data_type() == &DataType::Utf8);
     let total: usize = chunks.iter().map(|c| c.len()).sum();
@@ -218,7 +220,7 @@ fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
     }
     let fill = |(block, ((offsets, values, _), out)): (
         usize,
-        (&(&[i32], &arrow::buffer::Buffer, Option<&arrow::buffer::NullBuffer>), &mut &mut [u128]),
+        (&ByteChunk<'_>, &mut &mut [u128]),
     )|
      -> Result<()> {
         let block = u32::try_from(block).map_err(|_| Error::internal("too many chunks"))?;

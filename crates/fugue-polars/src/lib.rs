@@ -10,15 +10,15 @@
 //!
 //! | operation | Polars |
 //! |---|---|
-//! | frames | [`PolarsDataFrame`]: a `LazyFrame`, computed at most once |
+//! | frames | [`PolarsDataFrame`]: a `LazyFrame`, computed at most once; a frame from Arrow data (`to_df`, map results, Parquet loads) is an Arrow scan that converts only the columns a plan reads |
 //! | `join` | `LazyFrame::join` with `nulls_equal = false` (ENG-JOIN-6), coalesced keys, semi/anti/cross joins |
 //! | `union` / `subtract` / `intersect` / `distinct` | `concat` + `unique`; anti / semi joins on every column with `nulls_equal = true` |
 //! | `dropna` / `fillna` | one `filter` (NaN counts as null) / `fill_null` + NaN replacement |
 //! | `sample` | `DataFrame::sample_n_literal` (seeded) |
 //! | `take` | sort with nulls first/last, then `limit` or `group_by(keys).head(n)` |
 //! | `select` / `filter` / `assign` / `aggregate` | column expressions compiled to Polars `Expr`, `group_by().agg()` |
-//! | `map_dataframe` | one Polars sort, partitions on Polars' rayon pool, user code on Arrow frames |
-//! | `load_df` / `save_df` | Polars' csv / ndjson readers and writers, parquet through arrow-rs |
+//! | `map_dataframe` | Polars computes the order from the key and presort columns only (`group_by` + per-group `sort_by`), rows gathered per physical partition on Polars' rayon pool, user code on Arrow frames |
+//! | `load_df` / `save_df` | Polars' csv / ndjson readers and writers, parquet through arrow-rs (loaded batches stay Arrow) |
 //! | SQL | polars-sql's `SQLContext` |
 //!
 //! Semantics are those of `spec/ENGINE.md`, the same as the native engine;
@@ -30,10 +30,21 @@
 //!
 //! - `subtract` / `intersect` with `distinct=false` (EXCEPT ALL / INTERSECT
 //!   ALL) are `ERR-NOT-SUPPORTED` (allowed by ENG-SET-6).
-//! - File scans are not lazy: Polars 0.55 runs file scans only on its
+//! - File reads are not lazy: Polars 0.55 runs file scans only on its
 //!   new-streaming engine, which pulls the cloud stack (object_store,
 //!   reqwest, rustls/ring C code); files are read eagerly, requested columns
-//!   pushed into the readers.
+//!   pushed into the readers. Parquet batches then stay Arrow and reach
+//!   Polars through the Arrow scan, so later plans convert only the
+//!   columns they read.
+//!
+//! ## Performance
+//!
+//! Against hand-written Polars code for the same work (criterion, SF 0.1;
+//! `benches/` and the README): on the same Polars input the engine's
+//! overhead is within 5% on the join, aggregate and SQL workloads, and the
+//! partitioned map (W1) runs faster than the best hand-written window
+//! form. Starting from Arrow data, the one extra cost is building Polars'
+//! string views for the `str` columns a plan reads (bytes are shared).
 #![deny(missing_docs)]
 
 pub mod bridge;
