@@ -325,7 +325,7 @@ fn lay_out(
                     .map(|b| Physical { logical: whole(&b), rows: PhysicalRows::Batch(b) })
                     .collect()
             }
-            _ => contiguous_ranges(total, count)
+            _ => fugue_core::engine::map::contiguous_ranges(total, count)
                 .into_iter()
                 .map(|r| Physical {
                     logical: std::iter::once(0..r.len()).collect(),
@@ -360,24 +360,6 @@ fn lay_out(
         });
     }
     Ok(out)
-}
-
-/// `total` rows cut into `n` contiguous ranges whose sizes differ by at
-/// most one (PA-7, the same cut as [`fugue_core::engine::map::contiguous_chunks`]); empty ranges
-/// are skipped.
-fn contiguous_ranges(total: usize, n: usize) -> Vec<Range<usize>> {
-    let n = n.max(1);
-    let (base, extra) = (total / n, total % n);
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for i in 0..n {
-        let len = base + usize::from(i < extra);
-        if len > 0 {
-            out.push(offset..offset + len);
-        }
-        offset += len;
-    }
-    out
 }
 
 /// Rows dealt round robin (`shuffle = None`) or after a random permutation

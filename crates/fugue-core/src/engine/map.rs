@@ -203,15 +203,25 @@ pub fn map_physical_partition(
 /// Splits `batch` into `n` contiguous chunks whose sizes differ by at most
 /// one, the first `rows % n` one row larger; empty chunks are skipped (PA-7).
 pub fn contiguous_chunks(batch: &RecordBatch, n: usize) -> Vec<RecordBatch> {
-    let rows = batch.num_rows();
+    contiguous_ranges(batch.num_rows(), n)
+        .into_iter()
+        .map(|r| batch.slice(r.start, r.len()))
+        .collect()
+}
+
+/// The row ranges of [`contiguous_chunks`]: `total` rows cut into `n`
+/// contiguous ranges whose sizes differ by at most one, the first
+/// `total % n` one row larger; empty ranges are skipped (PA-7). `n = 0`
+/// counts as 1.
+pub fn contiguous_ranges(total: usize, n: usize) -> Vec<std::ops::Range<usize>> {
     let n = n.max(1);
-    let (base, extra) = (rows / n, rows % n);
+    let (base, extra) = (total / n, total % n);
     let mut out = Vec::new();
     let mut offset = 0;
     for i in 0..n {
         let len = base + usize::from(i < extra);
         if len > 0 {
-            out.push(batch.slice(offset, len));
+            out.push(offset..offset + len);
         }
         offset += len;
     }
@@ -346,6 +356,14 @@ mod tests {
             .expect("map");
         let sizes: Vec<usize> = calls.lock().expect("lock").iter().map(|(_, r)| r.len()).collect();
         assert_eq!(sizes, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn pa_7_contiguous_ranges_cover_every_row_once_sizes_within_one() {
+        assert_eq!(contiguous_ranges(7, 3), vec![0..3, 3..5, 5..7]);
+        assert_eq!(contiguous_ranges(2, 4), vec![0..1, 1..2], "empty ranges skipped");
+        assert_eq!(contiguous_ranges(5, 0), vec![0..5], "n = 0 counts as 1");
+        assert!(contiguous_ranges(0, 3).is_empty());
     }
 
     #[test]
