@@ -162,8 +162,11 @@ pub fn fugue_schema(schema: &polars::prelude::Schema) -> Result<Schema> {
     Schema::from_arrow(&ArrowSchema::new(fields))
 }
 
-/// A Polars [`Series`] named `name` over the arrow-rs arrays `chunks` (one
-/// Polars chunk per array), zero copy. `data_type` is used when `chunks` is
+/// A Polars [`Series`] named `name` over the arrow-rs arrays `chunks`,
+/// zero copy: one Polars chunk per array, except several `Utf8` / `Binary`
+/// arrays of type `data_type`, which become ONE chunk of string views over
+/// their bytes (Polars holds strings as views; one chunk spares Polars a
+/// re-concatenation later). `data_type` is also the type when `chunks` is
 /// empty.
 ///
 /// # Errors
@@ -176,7 +179,7 @@ pub fn series_from_arrays(name: &str, chunks: &[ArrayRef], data_type: &DataType)
         return Series::from_arrow(name, pl).map_err(|e| from_polars(e, "build series"));
     }
     if chunks.len() > 1
-        && let Some(view) = views_over_chunks(chunks)?
+        && let Some(view) = views_over_chunks(chunks, data_type)?
     {
         let pl = array_to_polars(view.as_ref())?;
         return Series::from_arrow(name, pl).map_err(|e| from_polars(e, "build series"));
@@ -195,7 +198,12 @@ type ByteChunk<'a> = (&'a [i32], &'a arrow::buffer::Buffer, Option<&'a arrow::bu
 /// so this is the conversion Polars would do per chunk, minus the later
 /// re-concatenation of many view chunks (`rechunk`) that group-bys, joins
 /// and sorts over string columns do. `None` for other types.
-fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
+fn views_over_chunks(chunks: &[ArrayRef], data_type: &DataType) -> Result<Option<ArrayRef>> {
+    if !matches!(data_type, DataType::Utf8 | DataType::Binary)
+        || chunks.iter().any(|c| c.data_type() != data_type)
+    {
+        return Ok(None);
+    }
     let parts: Option<Vec<ByteChunk<'_>>> = chunks
         .iter()
         .map(|c| {
@@ -207,7 +215,9 @@ fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
         })
         .collect();
     let Some(parts) = parts else { return Ok(None) };
-    let utf8 = chunks.first().is_some_and(|c| c.data_type() == &DataType::Utf8);
+    // one type for every chunk, checked: a `Binary` chunk among `Utf8` ones
+    // must not become (unchecked) string views
+    let utf8 = data_type == &DataType::Utf8;
     let total: usize = chunks.iter().map(|c| c.len()).sum();
     let mut views = vec![0u128; total];
     // one disjoint slice of `views` per chunk
@@ -250,11 +260,13 @@ fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
     };
     let buffers: Vec<arrow::buffer::Buffer> = parts.iter().map(|(_, b, _)| (*b).clone()).collect();
     let views = ScalarBuffer::from(views);
-    // SAFETY: every view was made by `make_view` from the bytes of one row
-    // of chunk `block` at its offset in that chunk's value buffer, which is
-    // buffer `block` of the list; the bytes are valid UTF-8 for `Utf8`
-    // chunks (a `StringArray` guarantees it per row) — exactly what
-    // `try_new` checks. Null rows have the empty inline view.
+    // SAFETY: every chunk has the type `data_type` (checked above). Each
+    // view was made by `make_view` from the bytes one row's offsets cover
+    // (null rows included) in chunk `block`'s value buffer, which is buffer
+    // `block` of the list, at that row's offset in it: lengths, prefixes,
+    // buffer indices and offsets are in bounds. For `Utf8` those bytes are
+    // valid UTF-8 (a `StringArray` guarantees it for every slot). That is
+    // everything `try_new` checks.
     let array: ArrayRef = if utf8 {
         Arc::new(unsafe { arrow::array::StringViewArray::new_unchecked(views, buffers, nulls) })
     } else {
@@ -264,8 +276,12 @@ fn views_over_chunks(chunks: &[ArrayRef]) -> Result<Option<ArrayRef>> {
 }
 
 /// A local Arrow frame as a Polars [`DataFrame`](PlDataFrame) without
-/// copying: every column is a Series whose chunks are the frame's batches'
-/// arrays (shared through the C Data Interface). This is the helper for map
+/// copying the data: every column is built by [`series_from_arrays`] over
+/// the batches' arrays (shared through the C Data Interface) — one chunk
+/// per batch, except `str` / `bytes` columns, which become one chunk of
+/// string views over the batches' bytes. Chunks of different columns may
+/// therefore not line up: call Polars' `align_chunks_par` before APIs that
+/// need aligned chunks (`iter_chunks`). This is the helper for map
 /// functions that want to work with Polars on their partition.
 ///
 /// ```

@@ -53,7 +53,8 @@ use crate::frame::PolarsDataFrame;
 /// Logical partitions per pool thread for keyed maps without a number.
 pub(crate) const MAP_PARTITIONS_PER_THREAD: usize = 4;
 
-/// The row index column of the sort plan.
+/// The row index column of the sort plan (underscores are appended when
+/// an input column has the name).
 const ROW_INDEX: &str = "__fugue_row";
 
 /// How many physical partitions a map uses by default.
@@ -204,7 +205,13 @@ fn sorted_rows(
         input.select_columns(&names)?.downcast_ref::<LocalDataFrame>().cloned().ok_or_else(
             || Error::internal("selecting columns of a local frame gave another kind of frame"),
         )?;
-    let lazy = PolarsDataFrame::from_local(&sort_columns)?.native().with_row_index(ROW_INDEX, None);
+    // a row index name that no input column has
+    let mut row_index = ROW_INDEX.to_string();
+    while names.contains(&row_index.as_str()) {
+        row_index.push('_');
+    }
+    let row_index = row_index.as_str();
+    let lazy = PolarsDataFrame::from_local(&sort_columns)?.native().with_row_index(row_index, None);
     let presort: Vec<&(String, bool)> = sorts.iter().filter(|(n, _)| !keys.contains(n)).collect();
     let presort_options = SortMultipleOptions::default()
         .with_order_descending_multi(presort.iter().map(|(_, asc)| !asc))
@@ -212,15 +219,15 @@ fn sorted_rows(
         .with_multithreaded(true);
     let presort_by: Vec<_> = presort.iter().map(|(n, _)| col(PlSmallStr::from_str(n))).collect();
     let (indices, ranges) = if keys.is_empty() {
-        let lazy = lazy.sort_by_exprs(presort_by, presort_options).select([col(ROW_INDEX)]);
+        let lazy = lazy.sort_by_exprs(presort_by, presort_options).select([col(row_index)]);
         let sorted = run_polars("map_dataframe sort", || lazy.collect())?;
         let index = sorted
-            .column(ROW_INDEX)
+            .column(row_index)
             .and_then(|c| c.idx().cloned())
             .map_err(|e| crate::error::from_polars(e, "map_dataframe sort"))?;
         (index.into_no_null_iter().collect::<Vec<IdxSize>>(), None)
     } else {
-        let (indices, ranges) = grouped_order(lazy, keys, presort_by, presort_options)?;
+        let (indices, ranges) = grouped_order(lazy, row_index, keys, presort_by, presort_options)?;
         (indices, Some(ranges))
     };
     // (batch, row) of every row in order
@@ -253,26 +260,27 @@ fn sorted_rows(
 /// of every logical partition in it. Null keys form one group (PG-8).
 fn grouped_order(
     lazy: LazyFrame,
+    row_index: &str,
     keys: &[String],
     presort_by: Vec<polars::prelude::Expr>,
     presort_options: SortMultipleOptions,
 ) -> Result<(Vec<IdxSize>, Vec<Range<usize>>)> {
     let key_exprs: Vec<_> = keys.iter().map(|k| col(PlSmallStr::from_str(k))).collect();
     let rows = if presort_by.is_empty() {
-        col(ROW_INDEX)
+        col(row_index)
     } else {
-        col(ROW_INDEX).sort_by(presort_by, presort_options)
+        col(row_index).sort_by(presort_by, presort_options)
     };
     let key_order = SortMultipleOptions::default().with_nulls_last(true).with_multithreaded(true);
     let lazy = lazy
         .group_by(key_exprs.clone())
-        .agg([rows.alias(ROW_INDEX)])
+        .agg([rows.alias(row_index)])
         .sort_by_exprs(key_exprs, key_order)
-        .select([col(ROW_INDEX)]);
+        .select([col(row_index)]);
     let mut groups = run_polars("map_dataframe group", || lazy.collect())?;
     groups.rechunk_mut_par();
     let err = |e| crate::error::from_polars(e, "map_dataframe group");
-    let lists = groups.column(ROW_INDEX).and_then(|c| c.list().cloned()).map_err(err)?;
+    let lists = groups.column(row_index).and_then(|c| c.list().cloned()).map_err(err)?;
     let mut indices = Vec::new();
     let mut ranges = Vec::with_capacity(lists.len());
     for list in lists.downcast_iter() {
@@ -307,13 +315,15 @@ fn lay_out(
     let requested = usize::try_from(n).ok().filter(|n| *n > 0);
     let algo = spec.algo_or_default();
     let Some(ranges) = ranges else {
+        // more partitions than rows would only add empty ones (skipped)
         let count = match requested {
             Some(n) => n,
             None if algo == PartitionAlgo::Even => {
                 defaults.default_partitions.unwrap_or(defaults.parallelism).max(1)
             }
             None => 1,
-        };
+        }
+        .min(total.max(1));
         let whole = |r: &RecordBatch| std::iter::once(0..r.num_rows()).collect();
         return Ok(match algo {
             PartitionAlgo::Hash | PartitionAlgo::Rand if count > 1 => {

@@ -214,7 +214,8 @@ pub fn contiguous_chunks(batch: &RecordBatch, n: usize) -> Vec<RecordBatch> {
 /// `total % n` one row larger; empty ranges are skipped (PA-7). `n = 0`
 /// counts as 1.
 pub fn contiguous_ranges(total: usize, n: usize) -> Vec<std::ops::Range<usize>> {
-    let n = n.max(1);
+    // ranges past the rows would be empty (skipped): a huge `n` costs nothing
+    let n = n.clamp(1, total.max(1));
     let (base, extra) = (total / n, total % n);
     let mut out = Vec::new();
     let mut offset = 0;
@@ -364,6 +365,7 @@ mod tests {
         assert_eq!(contiguous_ranges(2, 4), vec![0..1, 1..2], "empty ranges skipped");
         assert_eq!(contiguous_ranges(5, 0), vec![0..5], "n = 0 counts as 1");
         assert!(contiguous_ranges(0, 3).is_empty());
+        assert_eq!(contiguous_ranges(3, usize::MAX), vec![0..1, 1..2, 2..3], "no loop over n");
     }
 
     #[test]

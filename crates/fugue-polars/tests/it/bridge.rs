@@ -288,3 +288,18 @@ fn strings_of_several_batches_become_one_view_chunk() {
     let back = from_polars_df(&pl, &schema).expect("back");
     assert_eq!(back.rows().expect("rows"), local.rows().expect("rows"));
 }
+
+/// Chunks of different types are never mixed into one view array: a
+/// `bytes` chunk among `str` ones goes through Polars' own per-chunk
+/// import (which rejects or converts it), never into unchecked string views.
+#[test]
+fn mixed_byte_chunks_do_not_become_string_views() {
+    let chunks: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(vec!["ok"])),
+        Arc::new(BinaryArray::from(vec![&b"\xff\xfe not utf-8"[..]])),
+    ];
+    if let Ok(s) = fugue_polars::bridge::series_from_arrays("x", &chunks, &DataType::Utf8) {
+        assert_ne!(s.n_chunks(), 1, "no single view chunk over mixed types");
+        assert!(s.str().is_err(), "the invalid bytes are not typed as strings");
+    }
+}

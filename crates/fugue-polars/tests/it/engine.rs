@@ -219,6 +219,44 @@ fn map_runs_on_the_polars_pool_and_can_view_partitions_as_polars() {
     assert_eq!(sorted_rows(&out), vec![vec![i(0), i(18)], vec![i(1), i(19)], vec![i(2), i(17)]]);
 }
 
+/// PG-1/PG-2 with an input column named like the engine's internal row
+/// index: the map still groups and sorts (the index takes another name).
+#[test]
+fn pg_1_2_a_column_named_like_the_internal_row_index_is_fine() {
+    let e = engine();
+    let d = df((0..12).map(|x| vec![i(x % 2), i(x)]).collect(), "__fugue_row:int,v:int");
+    let f = map_fn(|_, part| Ok(part.slice(0, 1)));
+    let spec =
+        PartitionSpec::builder().by(["__fugue_row"]).presort("v desc").build().expect("spec");
+    let schema = "__fugue_row:int,v:int".parse().expect("schema");
+    let out = e.map_dataframe(&d, f, &schema, &spec, None).expect("map");
+    assert_eq!(sorted_rows(&out), vec![vec![i(0), i(10)], vec![i(1), i(11)]]);
+}
+
+/// PS-NUM / PA-7: a huge partition number without keys gives one row per
+/// physical partition at most (no loop or allocation per requested
+/// partition).
+#[test]
+fn pa_7_a_huge_num_without_keys_is_cut_at_one_row_per_partition() {
+    let e = engine();
+    let d = df((0..5).map(|x| vec![i(x)]).collect(), "v:int");
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for algo in ["default", "hash", "rand", "even"] {
+        calls.store(0, std::sync::atomic::Ordering::SeqCst);
+        let seen = Arc::clone(&calls);
+        let f = map_fn(move |_, part| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(part)
+        });
+        let spec =
+            PartitionSpec::builder().num(1_000_000_000_000i64).algo(algo).build().expect("spec");
+        let out =
+            e.map_dataframe(&d, f, &"v:int".parse().expect("schema"), &spec, None).expect("map");
+        assert_eq!(out.count().expect("count"), 5, "{algo}");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 5, "{algo}: one call per row");
+    }
+}
+
 fn sql(parts: Vec<SqlPart>) -> StructuredSql {
     StructuredSql { parts, dialect: "spark".into() }
 }
