@@ -21,6 +21,7 @@ use arrow::compute::kernels::{cmp, numeric, zip::zip};
 use arrow::compute::{and_kleene, is_not_null, is_null, not, nullif, or_kleene, take};
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
+use fugue_core::expr::types::{common_numeric, is_numeric, is_temporal};
 use fugue_core::expr::{BinaryOp, ExprKind, ScalarFunc, UnaryOp};
 use fugue_core::schema::data_type_to_expr;
 use fugue_core::value::cast_array;
@@ -135,40 +136,6 @@ fn literal_array(v: &Value) -> Result<ArrayRef> {
             )));
         }
     })
-}
-
-fn is_numeric(t: &DataType) -> bool {
-    t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..))
-}
-
-fn is_temporal(t: &DataType) -> bool {
-    matches!(t, DataType::Date32 | DataType::Timestamp(..))
-}
-
-fn int_width(t: &DataType) -> u32 {
-    match t {
-        DataType::Int8 | DataType::UInt8 => 8,
-        DataType::Int16 | DataType::UInt16 => 16,
-        DataType::Int32 | DataType::UInt32 => 32,
-        _ => 64,
-    }
-}
-
-/// The common numeric type of two numbers when inference gives none.
-fn common_numeric(l: &DataType, r: &DataType) -> DataType {
-    if l == r {
-        return l.clone();
-    }
-    let same_sign = (l.is_signed_integer() && r.is_signed_integer())
-        || (l.is_unsigned_integer() && r.is_unsigned_integer());
-    if same_sign {
-        return if int_width(l) >= int_width(r) { l.clone() } else { r.clone() };
-    }
-    let (s, u) = if l.is_signed_integer() { (l, r) } else { (r, l) };
-    if s.is_signed_integer() && u.is_unsigned_integer() && int_width(u) < 64 {
-        return DataType::Int64;
-    }
-    DataType::Float64
 }
 
 /// `ev` cast to `to` (same scalar-ness).

@@ -33,6 +33,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, Scalar};
 use arrow::compute::kernels::numeric;
 use arrow::datatypes::DataType;
+use fugue_core::expr::types::{common_numeric, int_width, is_numeric, is_temporal};
 use fugue_core::expr::{
     AggFunc, BinaryOp, ExprKind, ScalarFunc, UnaryOp, aggregate_select, assign_select,
     check_columns_exist, validate_filter, validate_select,
@@ -65,41 +66,6 @@ impl Typed {
     fn new(expr: Expr, dtype: DataType) -> Self {
         Typed { expr, dtype, value: None }
     }
-}
-
-fn is_numeric(t: &DataType) -> bool {
-    t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..))
-}
-
-fn is_temporal(t: &DataType) -> bool {
-    matches!(t, DataType::Date32 | DataType::Timestamp(..))
-}
-
-fn int_width(t: &DataType) -> u32 {
-    match t {
-        DataType::Int8 | DataType::UInt8 => 8,
-        DataType::Int16 | DataType::UInt16 => 16,
-        DataType::Int32 | DataType::UInt32 => 32,
-        _ => 64,
-    }
-}
-
-/// The common numeric type of two numbers when inference gives none (the
-/// native engine's rule).
-fn common_numeric(l: &DataType, r: &DataType) -> DataType {
-    if l == r {
-        return l.clone();
-    }
-    let same_sign = (l.is_signed_integer() && r.is_signed_integer())
-        || (l.is_unsigned_integer() && r.is_unsigned_integer());
-    if same_sign {
-        return if int_width(l) >= int_width(r) { l.clone() } else { r.clone() };
-    }
-    let (s, u) = if l.is_signed_integer() { (l, r) } else { (r, l) };
-    if s.is_signed_integer() && u.is_unsigned_integer() && int_width(u) < 64 {
-        return DataType::Int64;
-    }
-    DataType::Float64
 }
 
 /// True when a Polars cast from `from` to `to` never fails and gives the

@@ -77,6 +77,7 @@ use crate::value::Value;
 
 pub mod functions;
 mod select;
+pub mod types;
 
 pub use functions::coalesce;
 pub use select::{

@@ -15,6 +15,8 @@ use datafusion::functions_aggregate::expr_fn::{
     avg, count, count_distinct, first_value, last_value, max, min, sum,
 };
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, lit};
+pub(crate) use fugue_core::expr::types::common_numeric;
+use fugue_core::expr::types::{is_numeric, is_temporal};
 use fugue_core::expr::{AggFunc, BinaryOp, ExprKind, ScalarFunc, UnaryOp};
 use fugue_core::schema::data_type_to_expr;
 use fugue_core::{ColumnExpr, Error, Result, Schema, Value};
@@ -47,43 +49,8 @@ pub(crate) fn scalar(v: &Value) -> Result<ScalarValue> {
     })
 }
 
-fn is_numeric(t: &DataType) -> bool {
-    t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..))
-}
-
 fn is_string(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
-}
-
-fn is_temporal(t: &DataType) -> bool {
-    matches!(t, DataType::Date32 | DataType::Timestamp(..))
-}
-
-fn int_width(t: &DataType) -> u32 {
-    match t {
-        DataType::Int8 | DataType::UInt8 => 8,
-        DataType::Int16 | DataType::UInt16 => 16,
-        DataType::Int32 | DataType::UInt32 => 32,
-        _ => 64,
-    }
-}
-
-/// The common numeric type of two numbers when inference gives none (the
-/// native engine's rule).
-pub(crate) fn common_numeric(l: &DataType, r: &DataType) -> DataType {
-    if l == r {
-        return l.clone();
-    }
-    let same_sign = (l.is_signed_integer() && r.is_signed_integer())
-        || (l.is_unsigned_integer() && r.is_unsigned_integer());
-    if same_sign {
-        return if int_width(l) >= int_width(r) { l.clone() } else { r.clone() };
-    }
-    let (s, u) = if l.is_signed_integer() { (l, r) } else { (r, l) };
-    if s.is_signed_integer() && u.is_unsigned_integer() && int_width(u) < 64 {
-        return DataType::Int64;
-    }
-    DataType::Float64
 }
 
 /// A typed null literal.
