@@ -25,7 +25,7 @@ use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema};
+use arrow::datatypes::{DataType, FieldRef, Schema as ArrowSchema};
 use arrow::error::ArrowError;
 use datafusion::common::ScalarValue;
 use datafusion::config::CsvOptions as DfCsvOptions;
@@ -36,7 +36,7 @@ use fugue_core::dataframe::DataFrame;
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
     Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    PathKind, SaveMode, SaveTarget, check_csv_load_args, list_load_files, resolve_format,
+    PathKind, SaveMode, SaveTarget, csv_load_schema, list_load_files, resolve_format,
 };
 use fugue_core::{Error, Result, Schema};
 use futures::StreamExt;
@@ -68,7 +68,7 @@ fn path_str(path: &Path) -> Result<&str> {
 /// # Errors
 /// Those of [`list_load_files`] (`ERR-NOT-FOUND` for missing paths);
 /// `ERR-NOT-SUPPORTED` for an unknown hint or gzip; `ERR-ARG` for bad
-/// options ([`check_csv_load_args`]); `ERR-NOT-FOUND` for a requested
+/// options ([`fugue_core::io::check_csv_load_args`]); `ERR-NOT-FOUND` for a requested
 /// column no file has; `ERR-SCHEMA` when files disagree; `ERR-CAST` when a
 /// schema conversion fails (at the latest when the frame runs).
 pub(crate) fn load(
@@ -200,119 +200,17 @@ fn with_partition_columns(df: DfFrame, values: &[(String, Option<String>)]) -> R
     df.select(exprs).fugue("load")
 }
 
-/// A csv column type from inference (ENG-CSV-5), merged over files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CsvType {
-    Unknown,
-    Long,
-    Double,
-    Str,
-}
-
-impl CsvType {
-    fn from_inferred(t: &DataType) -> CsvType {
-        match t {
-            DataType::Null => CsvType::Unknown,
-            DataType::Int64 => CsvType::Long,
-            DataType::Float64 => CsvType::Double,
-            _ => CsvType::Str,
-        }
-    }
-
-    fn merge(self, other: CsvType) -> CsvType {
-        use CsvType::*;
-        match (self, other) {
-            (Unknown, t) | (t, Unknown) => t,
-            (a, b) if a == b => a,
-            (Long, Double) | (Double, Long) => Double,
-            _ => Str,
-        }
-    }
-
-    fn data_type(self) -> DataType {
-        match self {
-            CsvType::Long => DataType::Int64,
-            CsvType::Double => DataType::Float64,
-            CsvType::Unknown | CsvType::Str => DataType::Utf8,
-        }
-    }
-}
-
-/// The Arrow schema every csv file is read with (ENG-CSV-1, ENG-CSV-3..8):
-/// names from the header or positionally from `columns`; all `str` unless
-/// `infer_schema`, then the types inferred over all files merged.
+/// The Arrow schema every csv file is read with: the core's
+/// [`csv_load_schema`] (ENG-CSV-1, ENG-CSV-3..8).
 ///
 /// # Errors
-/// `ERR-ARG` per [`check_csv_load_args`]; `ERR-SCHEMA` when headers differ
-/// between files or a headerless file's width differs from `columns`.
+/// As [`csv_load_schema`].
 fn csv_arrow_schema(
     files: &[&DataFile],
     opts: &CsvOptions,
     columns: &LoadColumns,
 ) -> Result<ArrowSchema> {
-    check_csv_load_args(opts, columns)?;
-    let format = arrow::csv::reader::Format::default()
-        .with_header(opts.header)
-        .with_delimiter(opts.delimiter)
-        .with_quote(opts.quote);
-    let max_records = if opts.infer_schema { None } else { Some(0) };
-    let mut scans = Vec::with_capacity(files.len());
-    for file in files {
-        let handle = File::open(&file.path).map_err(|e| Error::io(file.path.display(), e))?;
-        let (schema, _) = format
-            .infer_schema(BufReader::new(handle), max_records)
-            .map_err(|e| file_error("reading csv", &file.path, e))?;
-        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-        let types: Vec<CsvType> =
-            schema.fields().iter().map(|f| CsvType::from_inferred(f.data_type())).collect();
-        scans.push((names, types));
-    }
-    let names = if opts.header {
-        let (Some(first_file), Some((first, _))) = (files.first(), scans.first()) else {
-            return Err(Error::internal("no csv file to read"));
-        };
-        for (file, (names, _)) in files.iter().zip(&scans).skip(1) {
-            if names != first {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has header `{}`, but `{}` has `{}`; \
-                     all loaded files must have the same columns",
-                    file.path.display(),
-                    names.join(","),
-                    first_file.path.display(),
-                    first.join(",")
-                )));
-            }
-        }
-        first.clone()
-    } else {
-        let names =
-            columns.names().ok_or_else(|| Error::internal("headerless csv load without names"))?;
-        for (file, (scan, _)) in files.iter().zip(&scans) {
-            if !scan.is_empty() && scan.len() != names.len() {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has {} columns, but `columns` names {} ({})",
-                    file.path.display(),
-                    scan.len(),
-                    names.len(),
-                    names.join(",")
-                )));
-            }
-        }
-        names
-    };
-    let mut types = vec![CsvType::Unknown; names.len()];
-    for (_, scan) in &scans {
-        for (t, u) in types.iter_mut().zip(scan) {
-            *t = t.merge(*u);
-        }
-    }
-    Ok(ArrowSchema::new(
-        names
-            .iter()
-            .zip(types)
-            .map(|(n, t)| Field::new(n, t.data_type(), true))
-            .collect::<Vec<_>>(),
-    ))
+    Ok(csv_load_schema(files, opts, columns)?.schema)
 }
 
 /// The Arrow schema of line-delimited json files (ENG-JSON-2): inferred over

@@ -37,7 +37,7 @@ use arrow::error::ArrowError;
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
     Compression, CsvOptions, DataFile, FileFormat, FormatOptions, JsonOptions, LoadColumns,
-    ParquetOptions, PathKind, SaveMode, SaveTarget, check_csv_load_args, hive_dir, list_load_files,
+    ParquetOptions, PathKind, SaveMode, SaveTarget, csv_load_schema, hive_dir, list_load_files,
     resolve_format,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
@@ -112,7 +112,7 @@ fn polars_schema(schema: &ArrowSchema) -> Result<polars::prelude::Schema> {
 ///
 /// # Errors
 /// Those of [`list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown hint or
-/// gzip; `ERR-ARG` for bad options ([`check_csv_load_args`]);
+/// gzip; `ERR-ARG` for bad options ([`fugue_core::io::check_csv_load_args`]);
 /// `ERR-NOT-FOUND` for a missing column; `ERR-SCHEMA` when files disagree;
 /// reader errors as `ERR-EXECUTION` naming the file.
 pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFrame> {
@@ -327,125 +327,27 @@ fn select_batch(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch> {
 
 // -------------------------------------------------------------------- csv
 
-/// A csv column type from inference (ENG-CSV-5): integers → long,
-/// decimals → double, anything else → str; `Unknown` when every field seen
-/// was empty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CsvType {
-    Unknown,
-    Long,
-    Double,
-    Str,
-}
-
-impl CsvType {
-    fn from_inferred(t: &DataType) -> CsvType {
-        match t {
-            DataType::Null => CsvType::Unknown,
-            DataType::Int64 => CsvType::Long,
-            DataType::Float64 => CsvType::Double,
-            _ => CsvType::Str,
-        }
-    }
-
-    fn merge(self, other: CsvType) -> CsvType {
-        use CsvType::*;
-        match (self, other) {
-            (Unknown, t) | (t, Unknown) => t,
-            (a, b) if a == b => a,
-            (Long, Double) | (Double, Long) => Double,
-            _ => Str,
-        }
-    }
-
-    fn data_type(self) -> DataType {
-        match self {
-            CsvType::Long => DataType::Int64,
-            CsvType::Double => DataType::Float64,
-            CsvType::Unknown | CsvType::Str => DataType::Utf8,
-        }
-    }
-}
-
-/// Header names (or positional names) and inferred types of one csv file.
-struct CsvScan {
-    names: Vec<String>,
-    types: Vec<CsvType>,
-}
-
-fn scan_csv(path: &Path, opts: &CsvOptions) -> Result<CsvScan> {
-    // without inference only the header (or the first line's width) is read
-    let max_records = if opts.infer_schema { None } else { Some(0) };
-    let format = arrow::csv::reader::Format::default()
-        .with_header(opts.header)
-        .with_delimiter(opts.delimiter)
-        .with_quote(opts.quote);
-    let (schema, _) = format
-        .infer_schema(BufReader::new(open(path)?), max_records)
-        .map_err(|e| file_error("reading csv", path, e))?;
-    Ok(CsvScan {
-        names: schema.fields().iter().map(|f| f.name().clone()).collect(),
-        types: schema.fields().iter().map(|f| CsvType::from_inferred(f.data_type())).collect(),
-    })
-}
-
 /// Reads csv `files` (ENG-CSV-1, ENG-CSV-3..8) with Polars: one schema for
 /// all of them (names from the header, or positional from `columns`;
 /// every column `str` without inference, else the types inferred over all
 /// files), empty fields → null; with a header a `columns` list selects
 /// and reorders inside the reader.
 fn read_csv(files: &[&DataFile], opts: &CsvOptions, columns: &LoadColumns) -> Result<Vec<Loaded>> {
-    check_csv_load_args(opts, columns)?;
-    let scans = files.iter().map(|f| scan_csv(&f.path, opts)).collect::<Result<Vec<_>>>()?;
-    let given = columns.names();
-    let (names, selected) = if opts.header {
-        let Some((first_file, first)) = files.first().zip(scans.first()) else {
-            return Err(Error::internal("no csv file to read"));
-        };
-        for (file, scan) in files.iter().zip(&scans).skip(1) {
-            if scan.names != first.names {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has header `{}`, but `{}` has `{}`; \
-                     all loaded files must have the same columns",
-                    file.path.display(),
-                    scan.names.join(","),
-                    first_file.path.display(),
-                    first.names.join(",")
-                )));
-            }
-        }
-        if let Some(wanted) = &given {
-            for n in wanted {
-                if !first.names.contains(n) {
-                    return Err(Error::not_found("column", n.as_str(), &first.names));
+    // one schema for every file (the core's rules)
+    let load = csv_load_schema(files, opts, columns)?;
+    let full = load.schema;
+    let selected = match (opts.header, columns.names()) {
+        (true, Some(wanted)) => {
+            for n in &wanted {
+                if full.index_of(n).is_err() {
+                    let names: Vec<&String> = full.fields().iter().map(|f| f.name()).collect();
+                    return Err(Error::not_found("column", n.as_str(), names));
                 }
             }
+            Some(wanted)
         }
-        (first.names.clone(), given)
-    } else {
-        let names = given.ok_or_else(|| Error::internal("headerless csv load without names"))?;
-        for (file, scan) in files.iter().zip(&scans) {
-            if !scan.names.is_empty() && scan.names.len() != names.len() {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has {} columns, but `columns` names {} ({})",
-                    file.path.display(),
-                    scan.names.len(),
-                    names.len(),
-                    names.join(",")
-                )));
-            }
-        }
-        (names, None)
+        _ => None,
     };
-    let mut types = vec![CsvType::Unknown; names.len()];
-    for scan in &scans {
-        for (t, u) in types.iter_mut().zip(&scan.types) {
-            *t = t.merge(*u);
-        }
-    }
-    let fields: Vec<Field> =
-        names.iter().zip(types).map(|(n, t)| Field::new(n, t.data_type(), true)).collect();
-    let full = ArrowSchema::new(fields);
     let out_arrow = match &selected {
         Some(wanted) => {
             let idx = wanted
@@ -460,9 +362,9 @@ fn read_csv(files: &[&DataFile], opts: &CsvOptions, columns: &LoadColumns) -> Re
     let pl_schema = Arc::new(polars_schema(&full)?);
     files
         .iter()
-        .zip(&scans)
-        .map(|(file, scan)| {
-            if scan.names.is_empty() {
+        .zip(&load.empty)
+        .map(|(file, empty)| {
+            if *empty {
                 // an empty file gives no rows
                 let empty = LocalDataFrame::empty(schema.clone())?;
                 return Ok(Loaded { schema: schema.clone(), data: LoadedData::Arrow(empty) });

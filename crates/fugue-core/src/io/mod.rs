@@ -20,12 +20,14 @@
 //! names and strings, not file-system handles, so an object-store lister can
 //! reuse them unchanged.
 
+mod csv;
 mod format;
 mod hive;
 mod listing;
 mod options;
 mod save;
 
+pub use csv::{CsvLoadSchema, csv_load_schema};
 pub use format::{Compression, FileFormat, infer_format, resolve_format};
 pub use hive::{HIVE_DEFAULT_PARTITION, hive_dir, hive_segment, parse_hive_segment};
 pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files};

@@ -10,7 +10,7 @@ use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, StringArray, new_n
 use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatchReader;
-use fugue_core::io::{CsvOptions, DataFile, LoadColumns, check_csv_load_args};
+use fugue_core::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema};
 use fugue_core::{Error, Result};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -109,72 +109,11 @@ fn with_partition_columns(
 
 // -------------------------------------------------------------------- csv
 
-/// A csv column type from inference (ENG-CSV-5): integers → long,
-/// decimals → double, anything else → str; `Unknown` when every field seen
-/// was empty (becomes str unless another file knows better).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CsvType {
-    Unknown,
-    Long,
-    Double,
-    Str,
-}
-
-impl CsvType {
-    fn from_inferred(t: &DataType) -> CsvType {
-        match t {
-            DataType::Null => CsvType::Unknown,
-            DataType::Int64 => CsvType::Long,
-            DataType::Float64 => CsvType::Double,
-            _ => CsvType::Str,
-        }
-    }
-
-    /// The common type of a column typed `self` in some files and `other`
-    /// in others.
-    fn merge(self, other: CsvType) -> CsvType {
-        use CsvType::*;
-        match (self, other) {
-            (Unknown, t) | (t, Unknown) => t,
-            (a, b) if a == b => a,
-            (Long, Double) | (Double, Long) => Double,
-            _ => Str,
-        }
-    }
-
-    fn data_type(self) -> DataType {
-        match self {
-            CsvType::Long => DataType::Int64,
-            CsvType::Double => DataType::Float64,
-            CsvType::Unknown | CsvType::Str => DataType::Utf8,
-        }
-    }
-}
-
-/// The header names (or `column_<i>` when headerless) and inferred types
-/// (all `Unknown` without inference) of one csv file.
-struct CsvScan {
-    names: Vec<String>,
-    types: Vec<CsvType>,
-}
-
 fn csv_format(opts: &CsvOptions) -> arrow::csv::reader::Format {
     arrow::csv::reader::Format::default()
         .with_header(opts.header)
         .with_delimiter(opts.delimiter)
         .with_quote(opts.quote)
-}
-
-fn scan_csv(file: &DataFile, opts: &CsvOptions) -> Result<CsvScan> {
-    // without inference only the header (or the first line's width) is read
-    let max_records = if opts.infer_schema { None } else { Some(0) };
-    let (schema, _) = csv_format(opts)
-        .infer_schema(BufReader::new(open(file)?), max_records)
-        .map_err(|e| file_error("reading csv", &file.path, e))?;
-    Ok(CsvScan {
-        names: schema.fields().iter().map(|f| f.name().clone()).collect(),
-        types: schema.fields().iter().map(|f| CsvType::from_inferred(f.data_type())).collect(),
-    })
 }
 
 /// Reads csv `files` (ENG-CSV-1, ENG-CSV-3..8): one Arrow schema for all of
@@ -184,7 +123,7 @@ fn scan_csv(file: &DataFile, opts: &CsvOptions) -> Result<CsvScan> {
 /// `columns` list selects and reorders (projection inside the reader).
 ///
 /// # Errors
-/// `ERR-ARG` per [`check_csv_load_args`]; `ERR-SCHEMA` when headers differ
+/// `ERR-ARG` per [`fugue_core::io::check_csv_load_args`]; `ERR-SCHEMA` when headers differ
 /// between files or a headerless file's width differs from `columns`;
 /// `ERR-NOT-FOUND` for a requested name not in the header.
 pub(super) fn read_csv(
@@ -192,66 +131,23 @@ pub(super) fn read_csv(
     opts: &CsvOptions,
     columns: &LoadColumns,
 ) -> Result<Vec<FileBatches>> {
-    check_csv_load_args(opts, columns)?;
-    let scans = files.par_iter().map(|f| scan_csv(f, opts)).collect::<Result<Vec<_>>>()?;
-    let given = columns.names();
-    let (names, projection) = if opts.header {
-        let Some((first_file, first)) = files.first().zip(scans.first()) else {
-            return Err(Error::internal("no csv file to read"));
-        };
-        for (file, scan) in files.iter().zip(&scans).skip(1) {
-            if scan.names != first.names {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has header `{}`, but `{}` has `{}`; \
-                     all loaded files must have the same columns",
-                    file.path.display(),
-                    scan.names.join(","),
-                    first_file.path.display(),
-                    first.names.join(",")
-                )));
-            }
-        }
-        let projection = match &given {
-            None => None,
-            Some(wanted) => Some(
-                wanted
-                    .iter()
-                    .map(|n| {
-                        first
-                            .names
-                            .iter()
-                            .position(|h| h == n)
-                            .ok_or_else(|| Error::not_found("column", n.as_str(), &first.names))
+    // one schema for every file (the core's rules)
+    let schema = Arc::new(csv_load_schema(files, opts, columns)?.schema);
+    let projection = match (opts.header, columns.names()) {
+        (true, Some(wanted)) => Some(
+            wanted
+                .iter()
+                .map(|n| {
+                    schema.index_of(n).map_err(|_| {
+                        let names: Vec<&String> =
+                            schema.fields().iter().map(|f| f.name()).collect();
+                        Error::not_found("column", n.as_str(), names)
                     })
-                    .collect::<Result<Vec<_>>>()?,
-            ),
-        };
-        (first.names.clone(), projection)
-    } else {
-        let names = given.ok_or_else(|| Error::internal("headerless csv load without names"))?;
-        for (file, scan) in files.iter().zip(&scans) {
-            // an empty file has no width and simply gives no rows
-            if !scan.names.is_empty() && scan.names.len() != names.len() {
-                return Err(Error::schema(format!(
-                    "csv file `{}` has {} columns, but `columns` names {} ({})",
-                    file.path.display(),
-                    scan.names.len(),
-                    names.len(),
-                    names.join(",")
-                )));
-            }
-        }
-        (names, None)
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        _ => None,
     };
-    let mut types = vec![CsvType::Unknown; names.len()];
-    for scan in &scans {
-        for (t, u) in types.iter_mut().zip(&scan.types) {
-            *t = t.merge(*u);
-        }
-    }
-    let fields: Vec<Field> =
-        names.iter().zip(types).map(|(n, t)| Field::new(n, t.data_type(), true)).collect();
-    let schema = Arc::new(ArrowSchema::new(fields));
     let out_schema = match &projection {
         Some(p) => Arc::new(schema.project(p)?),
         None => Arc::clone(&schema),
