@@ -21,12 +21,10 @@
 //! gzip text files are `ERR-NOT-SUPPORTED` (ENG-IO-2 allows it).
 
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, FieldRef, Schema as ArrowSchema};
-use arrow::error::ArrowError;
+use arrow::datatypes::Schema as ArrowSchema;
 use datafusion::common::ScalarValue;
 use datafusion::config::CsvOptions as DfCsvOptions;
 use datafusion::dataframe::{DataFrame as DfFrame, DataFrameWriteOptions};
@@ -36,7 +34,8 @@ use fugue_core::dataframe::DataFrame;
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
     Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    PathKind, SaveMode, SaveTarget, csv_load_schema, list_load_files, resolve_format,
+    PathKind, SaveMode, SaveTarget, csv_load_schema, json_load_schema, list_load_files,
+    resolve_format,
 };
 use fugue_core::{Error, Result, Schema};
 use futures::StreamExt;
@@ -219,36 +218,7 @@ fn csv_arrow_schema(
 /// # Errors
 /// Reader errors (not an object per line, bad json) as `ERR-EXECUTION`.
 fn json_arrow_schema(files: &[&DataFile]) -> Result<ArrowSchema> {
-    use arrow::json::reader::{ValueIter, infer_json_schema_from_iterator};
-    type Values<'a> =
-        Box<dyn Iterator<Item = std::result::Result<serde_json::Value, ArrowError>> + 'a>;
-    let values = files.iter().flat_map(|file| -> Values<'_> {
-        match File::open(&file.path) {
-            Ok(h) => Box::new(ValueIter::new(BufReader::new(h), None).map(move |v| match v {
-                Ok(v) if v.is_object() => Ok(v),
-                Ok(v) => Err(ArrowError::JsonError(format!(
-                    "`{}`: expected one json object per line, found `{v}`",
-                    file.path.display()
-                ))),
-                Err(e) => Err(ArrowError::JsonError(format!("`{}`: {e}", file.path.display()))),
-            })),
-            Err(e) => Box::new(std::iter::once(Err(ArrowError::IoError(
-                format!("`{}`", file.path.display()),
-                e,
-            )))),
-        }
-    });
-    let inferred = infer_json_schema_from_iterator(values)
-        .map_err(|e| Error::backend(ENGINE, "load_df (json schema inference)", e))?;
-    let fields: Vec<FieldRef> = inferred
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Null => Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8)),
-            _ => Arc::clone(f),
-        })
-        .collect();
-    Ok(ArrowSchema::new(fields))
+    json_load_schema(files)
 }
 
 // --------------------------------------------------------------------- save

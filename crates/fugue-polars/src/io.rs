@@ -26,19 +26,17 @@
 //! (allowed by ENG-IO-2), as on the native engine.
 
 use std::fs::{self, File};
-use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, RecordBatch, RecordBatchOptions, StringArray};
 use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
 use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema, SchemaRef};
-use arrow::error::ArrowError;
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
     Compression, CsvOptions, DataFile, FileFormat, FormatOptions, JsonOptions, LoadColumns,
-    ParquetOptions, PathKind, SaveMode, SaveTarget, csv_load_schema, hive_dir, list_load_files,
-    resolve_format,
+    ParquetOptions, PathKind, SaveMode, SaveTarget, csv_load_schema, hive_dir, json_load_schema,
+    list_load_files, resolve_format,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use parquet::arrow::ArrowWriter;
@@ -403,35 +401,8 @@ fn read_csv(files: &[&DataFile], opts: &CsvOptions, columns: &LoadColumns) -> Re
 /// arrays → lists, objects → structs, always-null → str), the same
 /// inference as the native engine; `requested` selects and reorders.
 fn read_json(files: &[&DataFile], requested: Option<&[String]>) -> Result<Vec<Loaded>> {
-    use arrow::json::reader::{ValueIter, infer_json_schema_from_iterator};
-    type Values<'a> =
-        Box<dyn Iterator<Item = std::result::Result<serde_json::Value, ArrowError>> + 'a>;
-    let values = files.iter().flat_map(|file| -> Values<'_> {
-        match File::open(&file.path) {
-            Ok(h) => Box::new(ValueIter::new(BufReader::new(h), None).map(move |v| match v {
-                Ok(v) if v.is_object() => Ok(v),
-                Ok(v) => Err(ArrowError::JsonError(format!(
-                    "`{}`: expected one json object per line, found `{v}`",
-                    file.path.display()
-                ))),
-                Err(e) => Err(ArrowError::JsonError(format!("`{}`: {e}", file.path.display()))),
-            })),
-            Err(e) => Box::new(std::iter::once(Err(ArrowError::IoError(
-                format!("`{}`", file.path.display()),
-                e,
-            )))),
-        }
-    });
-    let inferred = infer_json_schema_from_iterator(values)
-        .map_err(|e| Error::backend("polars", "load_df (json schema inference)", e))?;
-    let fields: Vec<FieldRef> = inferred
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Null => Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8)),
-            _ => Arc::clone(f),
-        })
-        .collect();
+    // one schema for every file (the core's inference)
+    let fields: Vec<FieldRef> = json_load_schema(files)?.fields().iter().cloned().collect();
     let full = ArrowSchema::new(fields.clone());
     let out: Vec<FieldRef> = match requested {
         None => fields,

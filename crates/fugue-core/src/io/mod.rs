@@ -23,6 +23,7 @@
 mod csv;
 mod format;
 mod hive;
+mod json;
 mod listing;
 mod options;
 mod save;
@@ -30,6 +31,7 @@ mod save;
 pub use csv::{CsvLoadSchema, csv_load_schema};
 pub use format::{Compression, FileFormat, infer_format, resolve_format};
 pub use hive::{HIVE_DEFAULT_PARTITION, hive_dir, hive_segment, parse_hive_segment};
+pub use json::json_load_schema;
 pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files};
 pub use options::{
     CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,

@@ -10,7 +10,7 @@ use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, StringArray, new_n
 use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatchReader;
-use fugue_core::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema};
+use fugue_core::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema, json_load_schema};
 use fugue_core::{Error, Result};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -183,35 +183,8 @@ pub(super) fn read_json(
     files: &[&DataFile],
     requested: Option<&[String]>,
 ) -> Result<Vec<FileBatches>> {
-    use arrow::json::reader::{ValueIter, infer_json_schema_from_iterator};
-    type Values<'a> =
-        Box<dyn Iterator<Item = std::result::Result<serde_json::Value, ArrowError>> + 'a>;
-    let values = files.iter().flat_map(|file| -> Values<'_> {
-        match File::open(&file.path) {
-            Ok(h) => Box::new(ValueIter::new(BufReader::new(h), None).map(move |v| match v {
-                Ok(v) if v.is_object() => Ok(v),
-                Ok(v) => Err(ArrowError::JsonError(format!(
-                    "`{}`: expected one json object per line, found `{v}`",
-                    file.path.display()
-                ))),
-                Err(e) => Err(ArrowError::JsonError(format!("`{}`: {e}", file.path.display()))),
-            })),
-            Err(e) => Box::new(std::iter::once(Err(ArrowError::IoError(
-                format!("`{}`", file.path.display()),
-                e,
-            )))),
-        }
-    });
-    let inferred = infer_json_schema_from_iterator(values)
-        .map_err(|e| Error::backend("native", "load_df (json schema inference)", e))?;
-    let fields: Vec<FieldRef> = inferred
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Null => Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8)),
-            _ => Arc::clone(f),
-        })
-        .collect();
+    // one schema for every file (the core's inference)
+    let fields: Vec<FieldRef> = json_load_schema(files)?.fields().iter().cloned().collect();
     let fields = match requested {
         None => fields,
         Some(names) => names
