@@ -291,15 +291,14 @@ fn strings_of_several_batches_become_one_view_chunk() {
 
 /// Chunks of different types are never mixed into one view array: a
 /// `bytes` chunk among `str` ones goes through Polars' own per-chunk
-/// import (which rejects or converts it), never into unchecked string views.
+/// import, which rejects the mix (`ERR-EXECUTION`), never into unchecked
+/// string views.
 #[test]
 fn mixed_byte_chunks_do_not_become_string_views() {
     let chunks: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from(vec!["ok"])),
         Arc::new(BinaryArray::from(vec![&b"\xff\xfe not utf-8"[..]])),
     ];
-    if let Ok(s) = fugue_polars::bridge::series_from_arrays("x", &chunks, &DataType::Utf8) {
-        assert_ne!(s.n_chunks(), 1, "no single view chunk over mixed types");
-        assert!(s.str().is_err(), "the invalid bytes are not typed as strings");
-    }
-}
+    let err = fugue_polars::bridge::series_from_arrays("x", &chunks, &DataType::Utf8)
+        .expect_err("mixed str/bytes chunks are rejected, not turned into string views");
+    assert_eq!(err.kind(), fugue_core::ErrorKind::Execution, "{err}");
