@@ -302,3 +302,4 @@ fn mixed_byte_chunks_do_not_become_string_views() {
     let err = fugue_polars::bridge::series_from_arrays("x", &chunks, &DataType::Utf8)
         .expect_err("mixed str/bytes chunks are rejected, not turned into string views");
     assert_eq!(err.kind(), fugue_core::ErrorKind::Execution, "{err}");
+}
