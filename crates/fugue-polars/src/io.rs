@@ -29,19 +29,17 @@ use std::fs::{self, File};
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, AsArray, RecordBatch, RecordBatchOptions, StringArray};
+use arrow::array::{ArrayRef, AsArray, RecordBatch};
 use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
-use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema, SchemaRef};
+use arrow::datatypes::{DataType, FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
     Compression, CsvOptions, DataFile, FileFormat, FormatOptions, JsonOptions, LoadColumns,
     ParquetOptions, PathKind, SaveMode, SaveTarget, csv_load_schema, hive_dir, json_load_schema,
-    list_load_files, resolve_format,
+    list_load_files, read_parquet_file, resolve_format,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr, col};
 use polars_io::SerReader;
 use polars_io::SerWriter;
@@ -229,98 +227,15 @@ fn convert(df: &PolarsDataFrame, target: &Schema) -> Result<PolarsDataFrame> {
 
 // ---------------------------------------------------------------- parquet
 
-/// One parquet file through arrow-rs (only the requested column chunks are
-/// decoded), its Hive partition values as `str` columns (ENG-PQ-2), then
-/// `requested` (ENG-IO-4), bridged to Polars without copying.
+/// One parquet file through the core's arrow-rs reader
+/// ([`read_parquet_file`]: only the requested column chunks are decoded,
+/// Hive partition values as `str` columns, ENG-PQ-2, then `requested`,
+/// ENG-IO-4), kept as Arrow batches.
 fn read_parquet(file: &DataFile, requested: Option<&[String]>) -> Result<Loaded> {
-    let read_error =
-        |e: parquet::errors::ParquetError| file_error("reading parquet", &file.path, e);
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(open(&file.path)?).map_err(read_error)?;
-    let stored = Arc::clone(builder.schema());
-    let builder = match requested {
-        None => builder,
-        Some(names) => {
-            let available: Vec<&str> = stored
-                .fields()
-                .iter()
-                .map(|f| f.name().as_str())
-                .chain(file.partition_values.iter().map(|(k, _)| k.as_str()))
-                .collect();
-            if let Some(missing) = names.iter().find(|n| !available.contains(&n.as_str())) {
-                return Err(Error::not_found("column", missing.as_str(), available));
-            }
-            let roots = stored
-                .fields()
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| names.contains(f.name()))
-                .map(|(i, _)| i);
-            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-            builder.with_projection(mask)
-        }
-    };
-    let reader = builder.build().map_err(read_error)?;
-    let finish = |batch: RecordBatch| -> Result<RecordBatch> {
-        let batch = with_partition_columns(batch, &file.partition_values)?;
-        match requested {
-            Some(names) => select_batch(&batch, names),
-            None => Ok(batch),
-        }
-    };
-    let arrow_schema =
-        finish(RecordBatch::new_empty(arrow::record_batch::RecordBatchReader::schema(&reader)))?
-            .schema();
-    let batches = reader
-        .map(|b| b.map_err(|e| file_error("reading parquet", &file.path, e)).and_then(finish))
-        .collect::<Result<Vec<_>>>()?;
+    let (arrow_schema, batches) = read_parquet_file(file, requested)?;
     let schema = Schema::from_arrow(&arrow_schema)?;
     let local = LocalDataFrame::new(schema.clone(), batches)?;
     Ok(Loaded { schema, data: LoadedData::Arrow(local) })
-}
-
-/// `batch` plus one `str` column per Hive partition value it does not
-/// already store, in folder order (ENG-PQ-2).
-fn with_partition_columns(
-    batch: RecordBatch,
-    values: &[(String, Option<String>)],
-) -> Result<RecordBatch> {
-    let schema = batch.schema();
-    let extra: Vec<&(String, Option<String>)> =
-        values.iter().filter(|(k, _)| schema.index_of(k).is_err()).collect();
-    if extra.is_empty() {
-        return Ok(batch);
-    }
-    let rows = batch.num_rows();
-    let mut fields: Vec<FieldRef> = schema.fields().iter().cloned().collect();
-    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-    for (key, value) in extra {
-        if fields.iter().any(|f| f.name() == key) {
-            continue; // the same key twice in the folder path: the outer one wins
-        }
-        fields.push(Arc::new(Field::new(key, DataType::Utf8, true)));
-        columns.push(match value {
-            Some(v) => Arc::new(StringArray::new_repeated(v, rows)),
-            None => arrow::array::new_null_array(&DataType::Utf8, rows),
-        });
-    }
-    let schema = Arc::new(ArrowSchema::new_with_metadata(fields, schema.metadata().clone()));
-    let options = RecordBatchOptions::new().with_row_count(Some(rows));
-    Ok(RecordBatch::try_new_with_options(schema, columns, &options)?)
-}
-
-/// The columns `names` of `batch` in that order (zero copy).
-fn select_batch(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch> {
-    let schema = batch.schema();
-    let indices = names
-        .iter()
-        .map(|n| {
-            schema.index_of(n).map_err(|_| {
-                Error::not_found("column", n.as_str(), schema.fields().iter().map(|f| f.name()))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(batch.project(&indices)?)
 }
 
 // -------------------------------------------------------------------- csv

@@ -26,6 +26,8 @@ mod hive;
 mod json;
 mod listing;
 mod options;
+#[cfg(feature = "parquet")]
+mod parquet_file;
 mod save;
 
 pub use csv::{CsvLoadSchema, csv_load_schema};
@@ -36,6 +38,8 @@ pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files
 pub use options::{
     CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,
 };
+#[cfg(feature = "parquet")]
+pub use parquet_file::read_parquet_file;
 pub use save::{PathKind, SaveMode, SaveTarget};
 
 use crate::error::{Error, Result};
@@ -92,4 +96,29 @@ mod tests {
         let err = local_path("s3://bucket/a.csv").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotSupported);
     }
+}
+
+/// The columns `names` of `batch` in that order (zero copy), the selection
+/// of a load's `columns` list (ENG-IO-4).
+///
+/// # Errors
+/// `ERR-NOT-FOUND` for a name `batch` does not have.
+pub fn select_batch(
+    batch: &arrow::array::RecordBatch,
+    names: &[String],
+) -> crate::Result<arrow::array::RecordBatch> {
+    let schema = batch.schema();
+    let indices = names
+        .iter()
+        .map(|n| {
+            schema.index_of(n).map_err(|_| {
+                crate::Error::not_found(
+                    "column",
+                    n.as_str(),
+                    schema.fields().iter().map(|f| f.name()),
+                )
+            })
+        })
+        .collect::<crate::Result<Vec<_>>>()?;
+    Ok(batch.project(&indices)?)
 }

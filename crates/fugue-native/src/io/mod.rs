@@ -138,23 +138,6 @@ fn file_error(
     Error::backend("native", format!("{operation} {}", path.display()), e)
 }
 
-/// The columns `names` of `batch` in that order (zero copy).
-///
-/// # Errors
-/// `ERR-NOT-FOUND` for a name `batch` lacks, listing its columns.
-fn select_batch(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch> {
-    let schema = batch.schema();
-    let indices = names
-        .iter()
-        .map(|n| {
-            schema.index_of(n).map_err(|_| {
-                Error::not_found("column", n.as_str(), schema.fields().iter().map(|f| f.name()))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(batch.project(&indices)?)
-}
-
 /// `df` with its columns converted to `target`'s types (same names, same
 /// order), DF-CAST rules (ENG-IO-4).
 fn convert(df: LocalDataFrame, target: &Schema) -> Result<LocalDataFrame> {

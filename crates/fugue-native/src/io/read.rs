@@ -6,17 +6,13 @@ use std::fs::File;
 use std::io::BufReader;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, StringArray, new_null_array};
-use arrow::datatypes::{DataType, Field, FieldRef, Schema as ArrowSchema, SchemaRef};
+use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use arrow::error::ArrowError;
-use arrow::record_batch::RecordBatchReader;
 use fugue_core::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema, json_load_schema};
 use fugue_core::{Error, Result};
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 
-use super::{FileBatches, file_error, select_batch};
+use super::{FileBatches, file_error};
 
 fn open(file: &DataFile) -> Result<File> {
     File::open(&file.path).map_err(|e| Error::io(file.path.display(), e))
@@ -36,75 +32,8 @@ pub(super) fn read_parquet(
 }
 
 fn read_parquet_file(file: &DataFile, requested: Option<&[String]>) -> Result<FileBatches> {
-    let read_error =
-        |e: parquet::errors::ParquetError| file_error("reading parquet", &file.path, e);
-    let builder = ParquetRecordBatchReaderBuilder::try_new(open(file)?).map_err(read_error)?;
-    let stored = Arc::clone(builder.schema());
-    let builder = match requested {
-        None => builder,
-        Some(names) => {
-            let available: Vec<&str> = stored
-                .fields()
-                .iter()
-                .map(|f| f.name().as_str())
-                .chain(file.partition_values.iter().map(|(k, _)| k.as_str()))
-                .collect();
-            if let Some(missing) = names.iter().find(|n| !available.contains(&n.as_str())) {
-                return Err(Error::not_found("column", missing.as_str(), available));
-            }
-            let roots = stored
-                .fields()
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| names.contains(f.name()))
-                .map(|(i, _)| i);
-            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-            builder.with_projection(mask)
-        }
-    };
-    let reader = builder.build().map_err(read_error)?;
-    let finish = |batch: RecordBatch| -> Result<RecordBatch> {
-        let batch = with_partition_columns(batch, &file.partition_values)?;
-        match requested {
-            Some(names) => select_batch(&batch, names),
-            None => Ok(batch),
-        }
-    };
-    let schema = finish(RecordBatch::new_empty(reader.schema()))?.schema();
-    let batches = reader
-        .map(|b| b.map_err(|e| file_error("reading parquet", &file.path, e)).and_then(finish))
-        .collect::<Result<Vec<_>>>()?;
+    let (schema, batches) = fugue_core::io::read_parquet_file(file, requested)?;
     Ok(FileBatches { schema, batches })
-}
-
-/// `batch` plus one `str` column per Hive partition value it does not
-/// already store (a null value → a null column), in folder order (ENG-PQ-2).
-fn with_partition_columns(
-    batch: RecordBatch,
-    values: &[(String, Option<String>)],
-) -> Result<RecordBatch> {
-    let schema = batch.schema();
-    let extra: Vec<&(String, Option<String>)> =
-        values.iter().filter(|(k, _)| schema.index_of(k).is_err()).collect();
-    if extra.is_empty() {
-        return Ok(batch);
-    }
-    let rows = batch.num_rows();
-    let mut fields: Vec<FieldRef> = schema.fields().iter().cloned().collect();
-    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-    for (key, value) in extra {
-        if fields.iter().any(|f| f.name() == key) {
-            continue; // the same key twice in the folder path: the outer one wins
-        }
-        fields.push(Arc::new(Field::new(key, DataType::Utf8, true)));
-        columns.push(match value {
-            Some(v) => Arc::new(StringArray::new_repeated(v, rows)),
-            None => new_null_array(&DataType::Utf8, rows),
-        });
-    }
-    let schema = Arc::new(ArrowSchema::new_with_metadata(fields, schema.metadata().clone()));
-    let options = RecordBatchOptions::new().with_row_count(Some(rows));
-    Ok(RecordBatch::try_new_with_options(schema, columns, &options)?)
 }
 
 // -------------------------------------------------------------------- csv
