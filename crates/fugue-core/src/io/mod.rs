@@ -76,28 +76,6 @@ fn local_path(path: &str) -> Result<&str> {
     Ok(path)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorKind;
-
-    #[test]
-    fn eng_io_3_glob_characters() {
-        assert!(has_glob("a/*.csv"));
-        assert!(has_glob("a/b?.csv"));
-        assert!(!has_glob("a/b.csv"));
-    }
-
-    #[test]
-    fn local_paths_and_schemes() {
-        assert_eq!(local_path("/tmp/a.csv").ok(), Some("/tmp/a.csv"));
-        assert_eq!(local_path("file:///tmp/a.csv").ok(), Some("/tmp/a.csv"));
-        assert_eq!(local_path("rel/a.csv").ok(), Some("rel/a.csv"));
-        let err = local_path("s3://bucket/a.csv").unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::NotSupported);
-    }
-}
-
 /// The columns `names` of `batch` in that order (zero copy), the selection
 /// of a load's `columns` list (ENG-IO-4).
 ///
@@ -121,4 +99,26 @@ pub fn select_batch(
         })
         .collect::<crate::Result<Vec<_>>>()?;
     Ok(batch.project(&indices)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn eng_io_3_glob_characters() {
+        assert!(has_glob("a/*.csv"));
+        assert!(has_glob("a/b?.csv"));
+        assert!(!has_glob("a/b.csv"));
+    }
+
+    #[test]
+    fn local_paths_and_schemes() {
+        assert_eq!(local_path("/tmp/a.csv").ok(), Some("/tmp/a.csv"));
+        assert_eq!(local_path("file:///tmp/a.csv").ok(), Some("/tmp/a.csv"));
+        assert_eq!(local_path("rel/a.csv").ok(), Some("rel/a.csv"));
+        let err = local_path("s3://bucket/a.csv").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotSupported);
+    }
 }
