@@ -1,15 +1,15 @@
 //! `NativeExecutionEngine`: the reference engine.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::Arc;
 
-use fugue_core::conf::{Conf, SQL_ENGINE};
+use fugue_core::conf::Conf;
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
 use fugue_core::engine::{
     Capabilities, EngineRef, ExecutionEngine, MapEngine, SaveOptions, SqlEngineRef,
 };
-use fugue_core::spi::kernels;
+use fugue_core::spi::{SqlFacetSlot, configured_sql_engine, kernels};
 use fugue_core::{
     Error, LocalDataFrame, PartitionSpec, Result, Schema, make_sql_engine, registered_sql_engines,
 };
@@ -54,31 +54,13 @@ pub const NATIVE_THREADS: &str = "fugue.native.threads";
 #[derive(Clone)]
 pub struct NativeExecutionEngine {
     shared: Arc<Shared>,
-    sql: SqlSlot,
+    sql: SqlFacetSlot,
 }
 
 /// What every handle of one engine shares.
 struct Shared {
     conf: Conf,
     pool: rayon::ThreadPool,
-}
-
-/// The lazily built SQL facet (ENG-GEN-5). User handles own it; the handle
-/// given to the SQL engine itself only points to it, so the engine and its
-/// SQL facet never keep each other alive.
-#[derive(Clone)]
-enum SqlSlot {
-    Owned(Arc<OnceLock<SqlEngineRef>>),
-    Borrowed(Weak<OnceLock<SqlEngineRef>>),
-}
-
-impl SqlSlot {
-    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
-        match self {
-            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
-            SqlSlot::Borrowed(slot) => slot.upgrade(),
-        }
-    }
 }
 
 impl fmt::Debug for NativeExecutionEngine {
@@ -113,7 +95,7 @@ impl NativeExecutionEngine {
         let pool = builder.build().map_err(|e| Error::backend("native", "build thread pool", e))?;
         Ok(NativeExecutionEngine {
             shared: Arc::new(Shared { conf, pool }),
-            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+            sql: SqlFacetSlot::new(),
         })
     }
 
@@ -147,11 +129,8 @@ impl NativeExecutionEngine {
     /// The SQL engine name to use: `fugue.sql.engine` when set, else the
     /// first registered SQL engine (by name).
     fn sql_engine_name(&self) -> Result<Option<String>> {
-        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
-        if let Some(name) = configured.filter(|n| !n.trim().is_empty()) {
-            return Ok(Some(name));
-        }
-        Ok(registered_sql_engines().first().map(|e| e.name.to_string()))
+        let first = registered_sql_engines().first().map(|e| e.name);
+        configured_sql_engine(&self.shared.conf, first)
     }
 }
 
@@ -209,25 +188,17 @@ impl ExecutionEngine for NativeExecutionEngine {
     /// `ERR-NOT-SUPPORTED` when no SQL engine is linked at all (features
     /// `datafusion` and `polars` of `fugue` provide one).
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        let slot = self.sql.get();
-        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
-            return Ok(Arc::clone(sql));
-        }
-        let name = self.sql_engine_name()?.ok_or_else(|| {
-            Error::unsupported(
-                "native",
-                "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of the \
-                 `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
-            )
-        })?;
-        let facet_handle = NativeExecutionEngine {
-            shared: Arc::clone(&self.shared),
-            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
-        };
-        let sql = make_sql_engine(&name, Arc::new(facet_handle))?;
-        Ok(match slot {
-            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
-            None => sql,
+        self.sql.get_or_build(|slot| {
+            let name = self.sql_engine_name()?.ok_or_else(|| {
+                Error::unsupported(
+                    "native",
+                    "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of \
+                     the `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
+                )
+            })?;
+            let facet_handle =
+                NativeExecutionEngine { shared: Arc::clone(&self.shared), sql: slot };
+            make_sql_engine(&name, Arc::new(facet_handle))
         })
     }
 
@@ -275,6 +246,7 @@ impl ExecutionEngine for NativeExecutionEngine {
 mod tests {
     use fugue_core::dataframe::{DataFrames, Metadata};
     use fugue_core::engine::{SqlEngine, StructuredSql};
+    use fugue_core::conf::SQL_ENGINE;
     use fugue_core::{ErrorKind, Value};
 
     use super::*;

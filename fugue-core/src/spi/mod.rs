@@ -11,9 +11,15 @@
 //! - [`layout`]: physical partition layouts per a partition spec (hash,
 //!   rand, even, coarse, contiguous; PA-1..8) over local Arrow partitions.
 //!
+//! - [`SqlFacetSlot`], [`configured_sql_engine`]: the lazily built SQL facet
+//!   every engine keeps (ENG-GEN-5, ENG-SQL-4).
+//!
 //! A user of fugue-rs never needs this module: the engines, the
 //! [`DataFrame`](crate::DataFrame) API and the conformance suite are the
 //! user-facing surface.
 
 pub mod kernels;
 pub mod layout;
+mod sql_facet;
+
+pub use sql_facet::{SqlFacetSlot, configured_sql_engine};
