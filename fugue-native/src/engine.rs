@@ -244,9 +244,9 @@ impl ExecutionEngine for NativeExecutionEngine {
 
 #[cfg(test)]
 mod tests {
+    use fugue_core::conf::SQL_ENGINE;
     use fugue_core::dataframe::{DataFrames, Metadata};
     use fugue_core::engine::{SqlEngine, StructuredSql};
-    use fugue_core::conf::SQL_ENGINE;
     use fugue_core::{ErrorKind, Value};
 
     use super::*;

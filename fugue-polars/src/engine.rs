@@ -386,8 +386,17 @@ impl ExecutionEngine for PolarsExecutionEngine {
         Ok(wrap(crate::io::load(paths, options)?))
     }
 
+    /// The core's IO kernel (`fugue_core::spi::kernels::save_df`) over the
+    /// materialised rows: Parquet, CSV and JSON with arrow-rs writers, Hive
+    /// layout, single-file append and crash-safe overwrite (ENG-IO-5..9).
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
-        crate::io::save(&self.polars(df)?, path, options)
+        let local = fugue_core::DataFrame::as_local_bounded(&self.polars(df)?)?;
+        fugue_core::spi::kernels::save_df(
+            std::slice::from_ref(&local),
+            fugue_core::DataFrame::schema(&local),
+            path,
+            options,
+        )
     }
 }
 
