@@ -35,8 +35,8 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::LoadOptions;
 use fugue_core::io::{
-    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    csv_load_schema, json_load_schema, list_load_files, read_parquet_file,
+    CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions, csv_load_schema,
+    json_load_schema, plan_load, read_parquet_file,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr, col};
@@ -57,13 +57,6 @@ fn open(path: &Path) -> Result<File> {
 /// A reader or writer error on `path`, as `ERR-EXECUTION`.
 fn file_error(op: &str, path: &Path, e: impl Into<fugue_core::error::BoxError>) -> Error {
     Error::backend("polars", format!("{op} {}", path.display()), e)
-}
-
-fn gzip_not_supported(path: &str) -> Error {
-    Error::not_supported(format!(
-        "gzip-compressed file `{path}`: the polars engine reads and writes uncompressed csv \
-         and json only"
-    ))
 }
 
 /// One file's data: its Fugue schema and rows as a Polars frame.
@@ -109,14 +102,7 @@ fn polars_schema(schema: &ArrowSchema) -> Result<polars::prelude::Schema> {
 /// `ERR-NOT-FOUND` for a missing column; `ERR-SCHEMA` when files disagree;
 /// reader errors as `ERR-EXECUTION` naming the file.
 pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFrame> {
-    let hint = match options.format_hint.as_deref() {
-        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
-        _ => None,
-    };
-    let files = list_load_files(paths, hint)?;
-    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
-        return Err(gzip_not_supported(&gz.path.display().to_string()));
-    }
+    let files = plan_load(paths, options)?;
     let requested = options.columns.names();
     let mut results: Vec<Option<Loaded>> = (0..files.len()).map(|_| None).collect();
     for format in FileFormat::ALL {

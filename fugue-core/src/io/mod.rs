@@ -27,6 +27,7 @@ mod json;
 mod listing;
 mod options;
 mod parquet_file;
+mod plan;
 mod save;
 
 pub use csv::{CsvLoadSchema, csv_load_schema};
@@ -38,6 +39,9 @@ pub use options::{
     CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,
 };
 pub use parquet_file::read_parquet_file;
+pub use plan::{
+    SavePlan, append_load_options, check_append_schema, gzip_not_supported, plan_load, plan_save,
+};
 pub use save::{PathKind, SaveMode, SaveTarget};
 
 use crate::error::{Error, Result};

@@ -6,7 +6,7 @@
 //! crash-safe targets, Hive folder names, option parsing) come from
 //! [`crate::io`]; this module only reads and writes bytes:
 //!
-//! * [`load`]: [`list_load_files`] → one arrow-rs reader per file (in
+//! * [`load`]: [`crate::io::list_load_files`] → one arrow-rs reader per file (in
 //!   parallel, results kept in file order) → Hive partition columns added
 //!   back → the `columns` selection (ENG-IO-4) → one [`LocalDataFrame`];
 //! * [`save`]: [`crate::io::SaveTarget::prepare`] → one file, a
@@ -22,10 +22,7 @@ mod write;
 use std::sync::Arc;
 
 use crate::engine::LoadOptions;
-use crate::io::{
-    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    list_load_files,
-};
+use crate::io::{CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
 use crate::value::cast_array;
 use crate::{Error, LocalDataFrame, Result, Schema};
 use arrow::array::{ArrayRef, RecordBatch};
@@ -55,18 +52,8 @@ pub fn save_df(
     use crate::DataFrame as _;
     use crate::io::SaveMode;
     if options.mode == SaveMode::Append && std::path::Path::new(path).is_file() {
-        let load_options = LoadOptions {
-            format_hint: options.format_hint.clone(),
-            columns: LoadColumns::All,
-            format_options: options.format_options.clone(),
-        };
-        let old = load(&[path], &load_options)?;
-        if old.schema() != schema {
-            return Err(Error::schema(format!(
-                "cannot append `{schema}` to `{path}` whose schema is `{}`",
-                old.schema()
-            )));
-        }
+        let old = load(&[path], &crate::io::append_load_options(options))?;
+        crate::io::check_append_schema(old.schema(), schema, path)?;
         let batches = old
             .batches()
             .iter()
@@ -92,26 +79,19 @@ pub fn save_df(
 /// ENG-CSV-1..8, ENG-JSON-2/3).
 ///
 /// `paths` are files, folders, globs or a mix, resolved with
-/// [`list_load_files`] and concatenated in that order; their schemas must
+/// [`crate::io::list_load_files`] and concatenated in that order; their schemas must
 /// agree. `options.columns` selects (names) or selects and converts
 /// (schema, DF-CAST) the columns.
 ///
 /// # Errors
-/// Those of [`list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown format
+/// Those of [`crate::io::list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown format
 /// hint or a gzip file; `ERR-ARG` for bad format options or csv column
 /// arguments ([`crate::io::check_csv_load_args`]); `ERR-NOT-FOUND` for
 /// a requested column that no file has; `ERR-SCHEMA` when files disagree
 /// (naming the file); `ERR-CAST` when a schema conversion fails; reader
 /// errors as `ERR-EXECUTION` naming the file.
 pub fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
-    let hint = match options.format_hint.as_deref() {
-        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
-        _ => None,
-    };
-    let files = list_load_files(paths, hint)?;
-    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
-        return Err(gzip_not_supported(&gz.path.display().to_string()));
-    }
+    let files = crate::io::plan_load(paths, options)?;
     let requested = options.columns.names();
     // every format present reads its own files (csv and json infer one schema
     // over all of their files); results go back into file order
@@ -174,14 +154,6 @@ pub fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
 struct FileBatches {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
-}
-
-/// `ERR-NOT-SUPPORTED` for a gzip file (ENG-IO-2 allows it).
-fn gzip_not_supported(path: &str) -> Error {
-    Error::not_supported(format!(
-        "gzip-compressed file `{path}`: the native engine reads and writes \
-         uncompressed csv and json only"
-    ))
 }
 
 /// An arrow-rs reader or writer error on `path`, as `ERR-EXECUTION`.
