@@ -17,7 +17,7 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
-use fugue_core::partition::{PartitionAlgo, parse_presort, parse_size_bytes};
+use fugue_core::partition::{PartitionAlgo, parse_size_bytes};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
     ColumnExpr, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
@@ -597,23 +597,14 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     ) -> Result<DataFrameRef> {
         let a = self.frame(df)?;
         let schema = a.schema().clone();
-        let sorts = {
-            let parsed = parse_presort(presort)?;
-            if parsed.is_empty() { partition_spec.presort().to_vec() } else { parsed }
-        };
-        for (c, _) in &sorts {
-            schema.index_of(c)?;
-        }
-        for k in partition_spec.partition_by() {
-            schema.index_of(k)?;
-        }
+        let take = fugue_core::engine::plan_take(&schema, presort, partition_spec)?;
         let out = plan::take(
             plan::normalise(a.to_native())?,
             &schema,
             n,
-            &sorts,
+            &take.sorts,
             na_position,
-            partition_spec.partition_by(),
+            &take.keys,
         )?;
         Ok(Arc::new(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), out, schema)))
     }

@@ -41,6 +41,7 @@ use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
 pub use sql::{SqlEngine, SqlPart, StructuredSql};
+pub use take::{TakePlan, plan_take};
 
 /// The user function of `comap`: called once per zipped key group with the
 /// cursor (key values of the group) and one member per zipped input, in input
