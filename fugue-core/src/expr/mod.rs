@@ -15,6 +15,8 @@
 //! | constructors | [`col`], [`lit`], [`try_lit`], [`null`], [`all_cols`], [`coalesce`], [`functions`] | ENG-EXPR-1..4, 12, 13 |
 //! | operators | `+ - * /`, unary `-`, `!` (NOT), `&` (AND), `\|` (OR), [`ColumnExpr::eq`] .. [`ColumnExpr::gt_eq`] | ENG-EXPR-5..9 |
 //! | inference | [`ColumnExpr::output_name`], [`ColumnExpr::infer_type`], [`ColumnExpr::is_agg`] | ENG-EXPR-NAME-*, ENG-EXPR-TYPE-*, ENG-EXPR-14 |
+//! | typing | [`typed::resolve`], [`typed::resolve_predicate`], [`typed::resolve_agg`], [`typed::TypedExpr`], [`typed::TypedAgg`] | ENG-EXPR-TYPE-*, ENG-EXPR-SEM-* |
+//! | plans | [`plan::plan_select`], [`plan::plan_filter`], [`plan::plan_assign`], [`plan::plan_aggregate`], [`plan::SelectPlan`] | ENG-SEL-*, ENG-FILTER-1, ENG-ASSIGN-*, ENG-AGG-* |
 //! | select | [`SelectColumns`], [`validate_select`], [`validate_filter`], [`validate_assign`], [`assign_plan`], [`assign_select`], [`validate_aggregate`], [`aggregate_select`], [`check_columns_exist`] | ENG-SEL-*, ENG-FILTER-1, ENG-ASSIGN-*, ENG-AGG-* |
 //!
 //! # Strings: column names or literals?
@@ -76,7 +78,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 
 pub mod functions;
+pub mod plan;
 mod select;
+pub mod typed;
 pub mod types;
 
 pub use functions::coalesce;
