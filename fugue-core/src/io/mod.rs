@@ -26,7 +26,6 @@ mod hive;
 mod json;
 mod listing;
 mod options;
-#[cfg(feature = "parquet")]
 mod parquet_file;
 mod save;
 
@@ -38,7 +37,6 @@ pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files
 pub use options::{
     CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,
 };
-#[cfg(feature = "parquet")]
 pub use parquet_file::read_parquet_file;
 pub use save::{PathKind, SaveMode, SaveTarget};
 

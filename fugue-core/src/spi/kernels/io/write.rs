@@ -7,16 +7,16 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
-use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
-use arrow::datatypes::{DataType, SchemaRef};
-use fugue_core::dataframe::DataFrame;
-use fugue_core::engine::SaveOptions;
-use fugue_core::io::{
+use crate::dataframe::DataFrame;
+use crate::engine::SaveOptions;
+use crate::io::{
     Compression, CsvOptions, FileFormat, FormatOptions, JsonOptions, ParquetOptions, PathKind,
     SaveMode, SaveTarget, hive_dir, resolve_format,
 };
-use fugue_core::{Error, LocalDataFrame, Result, Schema};
+use crate::{Error, LocalDataFrame, Result, Schema};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
+use arrow::datatypes::{DataType, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use rayon::prelude::*;
 
@@ -60,7 +60,7 @@ use super::{file_error, gzip_not_supported};
 /// * `ERR-EXECUTION`: file-system or writer failures, naming the file;
 /// * `ERR-INTERNAL`: no partition at all (the caller must pass at least an
 ///   empty one carrying the schema).
-pub(crate) fn save(partitions: &[LocalDataFrame], path: &str, options: &SaveOptions) -> Result<()> {
+pub fn save(partitions: &[LocalDataFrame], path: &str, options: &SaveOptions) -> Result<()> {
     let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
     if compression == Compression::Gzip {
         return Err(gzip_not_supported(path));
@@ -148,7 +148,7 @@ fn check_csv_types(schema: &Schema) -> Result<()> {
             "saving column `{}` of type `{}` as csv: csv holds no nested values; \
              save as parquet or json",
             f.name(),
-            fugue_core::schema::data_type_to_expr(f.data_type())
+            crate::schema::data_type_to_expr(f.data_type())
         ))),
         None => Ok(()),
     }
