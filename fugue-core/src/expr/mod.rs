@@ -4,8 +4,10 @@
 //!
 //! A [`ColumnExpr`] is a small tree: an [`ExprKind`] body plus an optional
 //! alias (the output name) and an optional cast (the output type), like
-//! Fugue's `ColumnExpr` with `as_name` / `as_type`. Every backend compiles the
-//! tree to its own expressions by matching on [`ColumnExpr::kind`]; the enums
+//! Fugue's `ColumnExpr` with `as_name` / `as_type`. Engines do not type it
+//! themselves: [`typed::resolve`] and [`plan::plan_select`] turn it into a
+//! typed tree / plan once, and every backend translates that by matching on
+//! [`typed::TypedKind`]; the enums
 //! are deliberately *not* `#[non_exhaustive]`, so a new operator or function
 //! breaks every engine's `match` at compile time instead of failing at run time.
 //!

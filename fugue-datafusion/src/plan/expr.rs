@@ -16,7 +16,6 @@ use datafusion::functions_aggregate::expr_fn::{
 };
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, lit};
 use fugue_core::expr::typed::{TypedAgg, TypedExpr, TypedKind};
-pub(crate) use fugue_core::expr::types::common_numeric;
 use fugue_core::expr::{AggFunc, BinaryOp, UnaryOp};
 use fugue_core::{Error, Result, Value};
 

@@ -110,7 +110,7 @@ fn join_key_type(l: &DataType, r: &DataType) -> DataType {
     if l == r {
         return l.clone();
     }
-    expr::common_numeric(l, r)
+    fugue_core::expr::types::common_numeric(l, r)
 }
 
 /// `join(df1, df2, how)` resolved by `plan_join` (ENG-JOIN-1..11).
