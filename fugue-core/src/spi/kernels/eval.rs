@@ -1,23 +1,17 @@
-//! Columnar evaluation of non-aggregate [`ColumnExpr`]s over a
-//! [`RecordBatch`] (ENG-EXPR-SEM-1..5, ENG-EXPR-TYPE-1..8).
-//!
-//! Every node is computed with Arrow kernels (`numeric`, `cmp`, the Kleene
-//! boolean kernels, `nullif`, `zip`) and then made exactly its inferred type
-//! ([`ColumnExpr::infer_type`]) when one exists, so `col(a:int) + 1` stays
-//! `int` and a cast node has its cast type. Literals are evaluated once as
-//! one-element *scalar* arrays (Arrow's `Scalar` datum) and only broadcast to
-//! the batch length when a kernel needs full arrays or at the very end.
-//!
-//! Coercions when inference gives no type: two numbers of different kinds
-//! meet as `double` (a signed and a narrower unsigned integer as `long`);
-//! temporal values of different types meet in the left operand's type;
-//! any other mix (e.g. `str` vs `int`) is `ERR-ARG`.
+//! Columnar evaluation of the core's typed expressions
+//! ([`crate::expr::typed::TypedExpr`]) over a [`RecordBatch`]
+//! (ENG-EXPR-SEM-1..5). All typing and validation is done by
+//! [`crate::expr::typed::resolve`]; this module only computes each node with
+//! Arrow kernels (`numeric`, `cmp`, the Kleene boolean kernels, `nullif`,
+//! `zip`), casts with the DF-CAST rules of [`cast_array`]. Literals are
+//! evaluated once as one-element *scalar* arrays (Arrow's `Scalar` datum)
+//! and only broadcast to the batch length when a kernel needs full arrays
+//! or at the very end.
 
-use crate::expr::types::{common_numeric, is_numeric, is_temporal};
-use crate::expr::{BinaryOp, ExprKind, ScalarFunc, UnaryOp};
-use crate::schema::data_type_to_expr;
+use crate::expr::typed::{TypedExpr, TypedKind};
+use crate::expr::{BinaryOp, UnaryOp};
 use crate::value::cast_array;
-use crate::{ColumnExpr, Error, Result, Schema, Value};
+use crate::{Error, Result, Value};
 use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Datum, Float64Array, Int64Array, StringArray,
     UInt64Array, new_empty_array, new_null_array,
@@ -49,56 +43,41 @@ impl Evaluated {
     fn with(&self, array: ArrayRef) -> Self {
         Evaluated { array, scalar: self.scalar }
     }
-
-    fn data_type(&self) -> &DataType {
-        self.array.data_type()
-    }
 }
 
-/// Evaluates the non-aggregate expression `expr` over `batch` (whose Fugue
-/// schema is `schema`) to an array of `batch.num_rows()` values.
-///
-/// The result has type `expr.infer_type(schema)` when that is `Some`
-/// (ENG-EXPR-TYPE); a cast node uses the DF-CAST rules of
-/// [`cast_array`]. Semantics: SQL three-valued logic (ENG-EXPR-SEM-1), `/`
-/// is floating division with null for a zero divisor (ENG-EXPR-SEM-3).
+/// Evaluates the typed expression `expr` over `batch` (the batch of the
+/// schema `expr` was resolved against) to an array of `batch.num_rows()`
+/// values of type `expr.data_type()`. Semantics: SQL three-valued logic
+/// (ENG-EXPR-SEM-1), `/` is floating division with null for a zero divisor
+/// (ENG-EXPR-SEM-3).
 ///
 /// # Errors
 /// * `ERR-NOT-FOUND` for a column missing from `batch`;
-/// * `ERR-ARG` for `*` or an aggregation inside `expr`, arithmetic on
-///   strings (ENG-EXPR-SEM-5) or other non-numbers, comparisons of
-///   incomparable types, `NOT` / `AND` / `OR` of non-booleans, `coalesce`
-///   of incompatible types;
-/// * `ERR-CAST` when a cast fails or integer arithmetic overflows.
-pub(crate) fn evaluate(
-    expr: &ColumnExpr,
-    batch: &RecordBatch,
-    schema: &Schema,
-) -> Result<ArrayRef> {
-    let ev = Evaluator { batch, schema };
-    let out = ev.eval(expr)?;
+/// * `ERR-CAST` when a cast fails or integer arithmetic overflows;
+/// * `ERR-INTERNAL` when a node does not produce its planned type.
+pub(crate) fn evaluate(expr: &TypedExpr, batch: &RecordBatch) -> Result<ArrayRef> {
+    let out = Evaluator { batch }.eval(expr)?;
+    if out.array.data_type() != expr.data_type() {
+        return Err(Error::internal(format!(
+            "expression evaluated to `{}` instead of `{}`",
+            out.array.data_type(),
+            expr.data_type()
+        )));
+    }
     broadcast(&out.array, batch.num_rows())
 }
 
-/// Evaluates a condition (ENG-EXPR-SEM-2): a boolean array of
-/// `batch.num_rows()` values where null means "not true". A null-typed
-/// condition (`lit(null)`) is all null.
+/// Evaluates a typed condition (ENG-EXPR-SEM-2, a bool expression from
+/// [`crate::expr::typed::resolve_predicate`]): a boolean array of
+/// `batch.num_rows()` values where null means "not true".
 ///
 /// # Errors
-/// As [`evaluate`]; `ERR-ARG` when the condition is not boolean.
-pub(crate) fn evaluate_predicate(
-    expr: &ColumnExpr,
-    batch: &RecordBatch,
-    schema: &Schema,
-) -> Result<BooleanArray> {
-    let array = evaluate(expr, batch, schema)?;
-    match array.data_type() {
-        DataType::Boolean => Ok(array.as_boolean().clone()),
-        DataType::Null => Ok(BooleanArray::new_null(array.len())),
-        other => Err(Error::arg(
-            "condition",
-            format!("`{expr}` must be a bool expression, found `{}`", data_type_to_expr(other)),
-        )),
+/// As [`evaluate`]; `ERR-INTERNAL` when the condition is not bool.
+pub(crate) fn evaluate_predicate(expr: &TypedExpr, batch: &RecordBatch) -> Result<BooleanArray> {
+    let array = evaluate(expr, batch)?;
+    match array.as_boolean_opt() {
+        Some(b) => Ok(b.clone()),
+        None => Err(Error::internal(format!("condition of type `{}`", array.data_type()))),
     }
 }
 
@@ -121,10 +100,11 @@ pub(crate) fn broadcast(array: &ArrayRef, len: usize) -> Result<ArrayRef> {
     Ok(take(array.as_ref(), &indices, None)?)
 }
 
-/// A one-element array holding literal `v` (ENG-EXPR-2, ENG-EXPR-TYPE-3).
-fn literal_array(v: &Value) -> Result<ArrayRef> {
+/// A one-element array holding literal `v` of type `t` (ENG-EXPR-2,
+/// ENG-EXPR-TYPE-3); a null is a null of `t`.
+fn literal_array(v: &Value, t: &DataType) -> Result<ArrayRef> {
     Ok(match v {
-        Value::Null => new_null_array(&DataType::Null, 1),
+        Value::Null => new_null_array(t, 1),
         Value::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
         Value::Int64(i) => Arc::new(Int64Array::from(vec![*i])),
         Value::UInt64(u) => Arc::new(UInt64Array::from(vec![*u])),
@@ -138,279 +118,104 @@ fn literal_array(v: &Value) -> Result<ArrayRef> {
     })
 }
 
-/// `ev` cast to `to` (same scalar-ness).
-fn cast_to(ev: Evaluated, to: &DataType) -> Result<Evaluated> {
-    if ev.data_type() == to {
-        return Ok(ev);
-    }
-    let array = cast_array(&ev.array, to)?;
-    Ok(ev.with(array))
-}
-
 struct Evaluator<'a> {
     batch: &'a RecordBatch,
-    schema: &'a Schema,
 }
 
 impl Evaluator<'_> {
-    /// The length of a result combining `l` and `r`.
-    fn len_of(&self, scalar: bool) -> usize {
-        if scalar { 1 } else { self.batch.num_rows() }
-    }
-
-    /// Evaluates a node and makes it its inferred (or cast) type.
-    fn eval(&self, e: &ColumnExpr) -> Result<Evaluated> {
-        let raw = self.eval_body(e)?;
-        match e.infer_type(self.schema) {
-            Some(t) => cast_to(raw, &t),
-            None => match e.cast_type() {
-                Some(t) => cast_to(raw, t),
-                None => Ok(raw),
-            },
-        }
-    }
-
-    fn eval_body(&self, e: &ColumnExpr) -> Result<Evaluated> {
+    fn eval(&self, e: &TypedExpr) -> Result<Evaluated> {
         match e.kind() {
-            ExprKind::Column(name) => {
-                let idx = self.batch.schema().index_of(name).map_err(|_| {
-                    Error::not_found(
-                        "column",
-                        name.as_str(),
-                        self.batch.schema().fields().iter().map(|f| f.name().clone()),
-                    )
-                })?;
+            TypedKind::Column { name, index } => {
+                let schema = self.batch.schema();
+                let idx = match schema.fields().get(*index) {
+                    Some(f) if f.name() == name => *index,
+                    _ => schema.index_of(name).map_err(|_| {
+                        Error::not_found(
+                            "column",
+                            name.as_str(),
+                            schema.fields().iter().map(|f| f.name().clone()),
+                        )
+                    })?,
+                };
                 Ok(Evaluated::array(self.batch.column(idx).clone()))
             }
-            ExprKind::Literal(v) => Ok(Evaluated { array: literal_array(v)?, scalar: true }),
-            ExprKind::Wildcard => Err(Error::arg(
-                "expression",
-                "`*` can only be a whole select item or the argument of count",
-            )),
-            ExprKind::Agg(..) => Err(Error::arg(
-                "expression",
-                format!("aggregation `{e}` can't be evaluated row by row"),
-            )),
-            ExprKind::Unary(op, x) => self.unary(*op, e, x),
-            ExprKind::Binary(op, l, r) => {
-                if op.is_arithmetic() {
-                    self.arithmetic(*op, e, l, r)
-                } else if op.is_comparison() {
-                    self.comparison(*op, e, l, r)
-                } else {
-                    self.logical(*op, e, l, r)
-                }
+            TypedKind::Literal(v) => {
+                Ok(Evaluated { array: literal_array(v, e.data_type())?, scalar: true })
             }
-            ExprKind::Function(ScalarFunc::Coalesce, args) => self.coalesce(e, args),
-        }
-    }
-
-    fn unary(&self, op: UnaryOp, e: &ColumnExpr, x: &ColumnExpr) -> Result<Evaluated> {
-        let v = self.eval(x)?;
-        let t = v.data_type().clone();
-        match op {
-            UnaryOp::IsNull => Ok(v.with(Arc::new(is_null(v.array.as_ref())?))),
-            UnaryOp::NotNull => Ok(v.with(Arc::new(is_not_null(v.array.as_ref())?))),
-            UnaryOp::Not => match t {
-                DataType::Boolean => Ok(v.with(Arc::new(not(v.array.as_boolean())?))),
-                DataType::Null => Ok(v.with(Arc::new(BooleanArray::new_null(v.array.len())))),
-                other => Err(Error::arg(
-                    "expression",
-                    format!("NOT needs a bool operand, `{e}` has `{}`", data_type_to_expr(&other)),
-                )),
-            },
-            UnaryOp::Neg => {
-                if t == DataType::Null {
+            TypedKind::Cast(x) => {
+                let v = self.eval(x)?;
+                if v.array.data_type() == e.data_type() {
                     return Ok(v);
                 }
-                if !is_numeric(&t) {
-                    return Err(Error::arg(
-                        "expression",
-                        format!("negation needs a number, `{e}` has `{}`", data_type_to_expr(&t)),
-                    ));
-                }
-                let v = if t.is_unsigned_integer() { cast_to(v, &DataType::Int64)? } else { v };
-                let out = numeric::neg(v.array.as_ref())?;
+                let array = cast_array(&v.array, e.data_type())?;
+                Ok(v.with(array))
+            }
+            TypedKind::Unary(op, x) => {
+                let v = self.eval(x)?;
+                let out: ArrayRef = match op {
+                    UnaryOp::IsNull => Arc::new(is_null(v.array.as_ref())?),
+                    UnaryOp::NotNull => Arc::new(is_not_null(v.array.as_ref())?),
+                    UnaryOp::Not => Arc::new(not(v.array.as_boolean())?),
+                    UnaryOp::Neg => numeric::neg(v.array.as_ref())?,
+                };
                 Ok(v.with(out))
             }
+            TypedKind::Binary(op, l, r) => self.binary(*op, l, r),
+            TypedKind::Coalesce(args) => self.coalesce(e, args),
         }
     }
 
-    fn arithmetic(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Evaluated> {
+    fn binary(&self, op: BinaryOp, l: &TypedExpr, r: &TypedExpr) -> Result<Evaluated> {
         let lv = self.eval(l)?;
         let rv = self.eval(r)?;
-        let (lt, rt) = (lv.data_type().clone(), rv.data_type().clone());
-        let string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8);
-        if string(&lt) || string(&rt) {
-            return Err(Error::arg(
-                "expression",
-                format!("`{}` is not defined for strings: `{e}`", op.sql()),
-            ));
-        }
-        let ok = |t: &DataType| is_numeric(t) || *t == DataType::Null;
-        if !ok(&lt) || !ok(&rt) {
-            return Err(Error::arg(
-                "expression",
-                format!(
-                    "`{}` needs numbers, `{e}` has `{}` and `{}`",
-                    op.sql(),
-                    data_type_to_expr(&lt),
-                    data_type_to_expr(&rt)
-                ),
-            ));
-        }
         let scalar = lv.scalar && rv.scalar;
-        let target = if op == BinaryOp::Div {
-            DataType::Float64
-        } else {
-            match e.body().infer_type(self.schema) {
-                Some(t) => t,
-                None if lt == DataType::Null => rt.clone(),
-                None if rt == DataType::Null => lt.clone(),
-                None => common_numeric(&lt, &rt),
-            }
-        };
-        if lt == DataType::Null || rt == DataType::Null {
-            return Ok(Evaluated { array: new_null_array(&target, self.len_of(scalar)), scalar });
-        }
-        let lv = cast_to(lv, &target)?;
-        let rv = cast_to(rv, &target)?;
-        let out = match op {
+        let array: ArrayRef = match op {
             BinaryOp::Add => numeric::add(&lv, &rv)?,
             BinaryOp::Sub => numeric::sub(&lv, &rv)?,
             BinaryOp::Mul => numeric::mul(&lv, &rv)?,
-            _ => {
+            BinaryOp::Div => {
                 // ENG-EXPR-SEM-3: a zero divisor gives null
                 let zeros =
                     BooleanArray::from_unary(rv.array.as_primitive::<Float64Type>(), |v| v == 0.0);
                 let rv = rv.with(nullif(rv.array.as_ref(), &zeros)?);
                 numeric::div(&lv, &rv)?
             }
-        };
-        Ok(Evaluated { array: out, scalar })
-    }
-
-    fn comparison(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Evaluated> {
-        let lv = self.eval(l)?;
-        let rv = self.eval(r)?;
-        let scalar = lv.scalar && rv.scalar;
-        let (lt, rt) = (lv.data_type().clone(), rv.data_type().clone());
-        if lt == DataType::Null || rt == DataType::Null {
-            return Ok(Evaluated {
-                array: Arc::new(BooleanArray::new_null(self.len_of(scalar))),
-                scalar,
-            });
-        }
-        let (lv, rv) = if lt == rt {
-            (lv, rv)
-        } else if is_numeric(&lt) && is_numeric(&rt) {
-            let target = ColumnExpr::binary(BinaryOp::Add, l.clone(), r.clone())
-                .infer_type(self.schema)
-                .unwrap_or_else(|| common_numeric(&lt, &rt));
-            (cast_to(lv, &target)?, cast_to(rv, &target)?)
-        } else if is_temporal(&lt) && is_temporal(&rt) {
-            (lv, cast_to(rv, &lt)?)
-        } else {
-            return Err(Error::arg(
-                "expression",
-                format!(
-                    "cannot compare `{}` with `{}` in `{e}`",
-                    data_type_to_expr(&lt),
-                    data_type_to_expr(&rt)
-                ),
-            ));
-        };
-        let out = match op {
-            BinaryOp::Eq => cmp::eq(&lv, &rv)?,
-            BinaryOp::NotEq => cmp::neq(&lv, &rv)?,
-            BinaryOp::Lt => cmp::lt(&lv, &rv)?,
-            BinaryOp::LtEq => cmp::lt_eq(&lv, &rv)?,
-            BinaryOp::Gt => cmp::gt(&lv, &rv)?,
-            _ => cmp::gt_eq(&lv, &rv)?,
-        };
-        Ok(Evaluated { array: Arc::new(out), scalar })
-    }
-
-    fn logical(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Evaluated> {
-        let lv = self.eval(l)?;
-        let rv = self.eval(r)?;
-        let scalar = lv.scalar && rv.scalar;
-        let len = self.len_of(scalar);
-        let boolean = |v: Evaluated| -> Result<ArrayRef> {
-            match v.data_type() {
-                DataType::Boolean | DataType::Null => {
-                    broadcast(&cast_array(&v.array, &DataType::Boolean)?, len)
+            BinaryOp::Eq => Arc::new(cmp::eq(&lv, &rv)?),
+            BinaryOp::NotEq => Arc::new(cmp::neq(&lv, &rv)?),
+            BinaryOp::Lt => Arc::new(cmp::lt(&lv, &rv)?),
+            BinaryOp::LtEq => Arc::new(cmp::lt_eq(&lv, &rv)?),
+            BinaryOp::Gt => Arc::new(cmp::gt(&lv, &rv)?),
+            BinaryOp::GtEq => Arc::new(cmp::gt_eq(&lv, &rv)?),
+            BinaryOp::And | BinaryOp::Or => {
+                let len = if scalar { 1 } else { self.batch.num_rows() };
+                let la = broadcast(&lv.array, len)?;
+                let ra = broadcast(&rv.array, len)?;
+                if op == BinaryOp::And {
+                    Arc::new(and_kleene(la.as_boolean(), ra.as_boolean())?)
+                } else {
+                    Arc::new(or_kleene(la.as_boolean(), ra.as_boolean())?)
                 }
-                other => Err(Error::arg(
-                    "expression",
-                    format!(
-                        "`{}` needs bool operands, `{e}` has `{}`",
-                        op.sql(),
-                        data_type_to_expr(other)
-                    ),
-                )),
             }
         };
-        let la = boolean(lv)?;
-        let ra = boolean(rv)?;
-        let out = if op == BinaryOp::And {
-            and_kleene(la.as_boolean(), ra.as_boolean())?
-        } else {
-            or_kleene(la.as_boolean(), ra.as_boolean())?
-        };
-        Ok(Evaluated { array: Arc::new(out), scalar })
+        Ok(Evaluated { array, scalar })
     }
 
-    fn coalesce(&self, e: &ColumnExpr, args: &[ColumnExpr]) -> Result<Evaluated> {
+    fn coalesce(&self, e: &TypedExpr, args: &[TypedExpr]) -> Result<Evaluated> {
         let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>>>()?;
-        let typed: Vec<&DataType> =
-            values.iter().map(Evaluated::data_type).filter(|t| **t != DataType::Null).collect();
-        let target = match e.body().infer_type(self.schema) {
-            Some(t) => t,
-            None => match typed.split_first() {
-                None => DataType::Null,
-                Some((first, rest)) if rest.iter().all(|t| t == first) => (*first).clone(),
-                Some((first, rest)) if is_numeric(first) && rest.iter().all(|t| is_numeric(t)) => {
-                    rest.iter().fold((*first).clone(), |acc, t| common_numeric(&acc, t))
-                }
-                Some(_) => {
-                    return Err(Error::arg(
-                        "coalesce",
-                        format!("arguments of `{e}` have incompatible types"),
-                    ));
-                }
-            },
-        };
         let all_scalar = values.iter().all(|v| v.scalar);
         let len = self.batch.num_rows();
+        if *e.data_type() == DataType::Null {
+            let n = if all_scalar { 1 } else { len };
+            return Ok(Evaluated { array: new_null_array(&DataType::Null, n), scalar: all_scalar });
+        }
         let mut iter = values.into_iter();
-        let Some(first) = iter.next() else {
-            return Err(Error::arg("coalesce", "needs at least one argument"));
+        let Some(mut acc) = iter.next() else {
+            return Err(Error::internal("coalesce without arguments"));
         };
-        let mut acc = cast_to(first, &target)?;
         if !all_scalar {
             acc = Evaluated::array(broadcast(&acc.array, len)?);
         }
         for next in iter {
-            let next = cast_to(next, &target)?;
             let mask = is_not_null(acc.array.as_ref())?;
             let out = zip(&mask, &acc, &next)?;
             acc = Evaluated { array: out, scalar: all_scalar };
@@ -423,7 +228,8 @@ impl Evaluator<'_> {
 mod tests {
     use super::*;
     use crate::expr::coalesce;
-    use crate::{ErrorKind, col, lit, null};
+    use crate::expr::typed::{resolve, resolve_predicate};
+    use crate::{ColumnExpr, ErrorKind, Schema, col, lit, null};
     use arrow::array::Int32Array;
     use arrow::datatypes::{Field, Int32Type, Int64Type};
 
@@ -446,7 +252,7 @@ mod tests {
 
     fn run(e: ColumnExpr) -> Result<ArrayRef> {
         let (b, s) = batch();
-        evaluate(&e, &b, &s)
+        evaluate(&resolve(&e, &s)?, &b)
     }
 
     fn bools(a: &ArrayRef) -> Vec<Option<bool>> {
@@ -596,11 +402,12 @@ mod tests {
     #[test]
     fn predicate_rejects_non_bool() {
         let (b, s) = batch();
-        let p = evaluate_predicate(&col("a").gt(0), &b, &s).unwrap();
+        let pred = |e: ColumnExpr| evaluate_predicate(&resolve_predicate(&e, &s)?, &b);
+        let p = pred(col("a").gt(0)).unwrap();
         assert_eq!(p.iter().collect::<Vec<_>>(), vec![Some(true), None, Some(true), Some(false)]);
-        let err = evaluate_predicate(&col("a"), &b, &s).unwrap_err();
+        let err = pred(col("a")).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-        let p = evaluate_predicate(&null(), &b, &s).unwrap();
+        let p = pred(null()).unwrap();
         assert_eq!(p.null_count(), 4);
     }
 }
