@@ -116,6 +116,19 @@ mod tests {
         assert_eq!(e.to_string(), "user function failed: bad row");
     }
 
+    /// An error in flight survives any number of other carried errors that
+    /// Polars drops (the former shared table lost it at its 1,024th entry).
+    #[test]
+    fn an_error_in_flight_survives_thousands_of_dropped_ones() {
+        let in_flight = carry(Error::cast("`mine`", "int", "kept"));
+        for n in 0..3000 {
+            drop(carry(Error::cast(format!("`dropped {n}`"), "int", "dropped")));
+        }
+        let e = from_polars(in_flight.context("collect".into()), "collect");
+        assert_eq!(e.kind(), ErrorKind::Cast);
+        assert_eq!(e.to_string(), "cannot cast `mine` to `int`: kept");
+    }
+
     /// One Polars plan whose UDFs (two columns, evaluated in parallel by
     /// Polars) fail with a fugue `ERR-CAST` naming `tag`.
     fn failing_plan(tag: String) -> fugue_core::Result<polars::prelude::DataFrame> {
@@ -139,10 +152,10 @@ mod tests {
         })
     }
 
-    /// Many threads run failing plans at once, each with its own error; each
-    /// gets exactly its own error back, far more times than a bounded shared
-    /// table (the former design: 1,024 entries, cleared wholesale, with the
-    /// error Polars drops of every plan left behind) could hold.
+    /// Many threads run failing plans at once, each with its own error, while
+    /// errors Polars drops pile up (2,560 of them, past the 1,024 entries at
+    /// which the former shared table was cleared wholesale); each thread gets
+    /// exactly its own error back every time.
     #[test]
     fn concurrent_plans_each_get_their_own_error_back() {
         const THREADS: usize = 16;
@@ -153,6 +166,10 @@ mod tests {
                     scope.spawn(move || {
                         let mut wrong = Vec::new();
                         for i in 0..ITERATIONS {
+                            // an error Polars drops (e.g. of a second failing
+                            // UDF): the former table kept such entries until
+                            // its wholesale clear
+                            drop(carry(Error::cast("`dropped`", "int", "dropped")));
                             let tag = format!("thread {t} iteration {i}");
                             match failing_plan(tag.clone()) {
                                 Err(e) if e.kind() == ErrorKind::Cast => {
