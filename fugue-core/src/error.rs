@@ -413,17 +413,20 @@ impl Error {
         Error::User { keys: None, source: source.into() }
     }
 
-    /// A bug in fugue-rs.
+    /// A bug in fugue-rs (its message asks to report it). Not for user code:
+    /// user code fails with [`Error::user`].
     pub fn internal(message: impl Into<String>) -> Self {
         Error::Internal(message.into())
     }
 
     /// A copy of this error with the same kind and message, for the rare
     /// places that only hold a shared reference to an error (e.g. a
-    /// DataFusion error shared between partitions). Errors are not `Clone`
-    /// because their sources are boxed: a source that is itself a fugue
-    /// [`Error`] is copied the same way (its kind kept), any other source is
-    /// kept as its text. Never fails.
+    /// DataFusion or Polars error shared between threads). Errors are not
+    /// `Clone` because their sources are boxed: a source that is itself a
+    /// fugue [`Error`] is copied the same way (its kind kept), any other
+    /// source is kept as its text; an Arrow error of a variant without its
+    /// own kind (`ERR-EXECUTION`) is kept as its text inside
+    /// `ArrowError::ExternalError`. Never fails.
     pub fn duplicate(&self) -> Error {
         use arrow::error::ArrowError as A;
         let source_copy = |source: &BoxError| -> BoxError {
