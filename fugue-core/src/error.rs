@@ -441,7 +441,7 @@ impl Error {
             }
             Error::Schema(m) => Error::Schema(m.clone()),
             Error::DataFrameOp { operation, reason } => {
-                Error::DataFrameOp { operation: *operation, reason: reason.clone() }
+                Error::DataFrameOp { operation, reason: reason.clone() }
             }
             Error::DataFrameInit(m) => Error::DataFrameInit(m.clone()),
             Error::Empty(m) => Error::Empty(m.clone()),
@@ -450,7 +450,7 @@ impl Error {
                 Error::InvalidArgument { argument: argument.clone(), reason: reason.clone() }
             }
             Error::NotFound { what, name, available } => {
-                Error::NotFound { what: *what, name: name.clone(), available: available.clone() }
+                Error::NotFound { what, name: name.clone(), available: available.clone() }
             }
             Error::NotSupported { what, engine } => {
                 Error::NotSupported { what: what.clone(), engine: engine.clone() }
@@ -460,17 +460,14 @@ impl Error {
                 Error::Cast { from: from.clone(), to: to.clone(), reason: reason.clone() }
             }
             Error::UnknownEngine { what, name, registered, hint } => Error::UnknownEngine {
-                what: *what,
+                what,
                 name: name.clone(),
                 registered: registered.clone(),
                 hint: hint.clone(),
             },
-            Error::DuplicateEngine { what, name, first, second } => Error::DuplicateEngine {
-                what: *what,
-                name: name.clone(),
-                first: *first,
-                second: *second,
-            },
+            Error::DuplicateEngine { what, name, first, second } => {
+                Error::DuplicateEngine { what, name: name.clone(), first, second }
+            }
             Error::User { keys, source } => {
                 Error::User { keys: keys.clone(), source: source_copy(source) }
             }
