@@ -2,7 +2,7 @@
 //! (ENG-SEL-1..8, ENG-FILTER-1, ENG-ASSIGN-1..3, ENG-AGG-1..3).
 //!
 //! Every entry point first runs the shared validators of
-//! `fugue_core::expr` (so the errors match every engine), then works on
+//! `crate::expr` (so the errors match every engine), then works on
 //! whole Arrow arrays: expressions through [`crate::eval`], grouping and
 //! aggregates through [`crate::groupby`], `DISTINCT` through the row format.
 //!
@@ -17,22 +17,22 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::dataframe::DataFrame;
+use crate::expr::{
+    AggFunc, ExprKind, aggregate_select, assign_select, check_columns_exist, validate_filter,
+    validate_select,
+};
+use crate::value::cast_array;
+use crate::{ColumnExpr, Error, LocalDataFrame, Result, Schema, SelectColumns};
 use arrow::array::ArrayRef;
 use arrow::array::UInt64Array;
 use arrow::compute::{concat_batches, filter_record_batch, take, take_record_batch};
 use arrow::datatypes::{Field, FieldRef, Schema as ArrowSchema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow::row::{RowConverter, SortField};
-use fugue_core::dataframe::DataFrame;
-use fugue_core::expr::{
-    AggFunc, ExprKind, aggregate_select, assign_select, check_columns_exist, validate_filter,
-    validate_select,
-};
-use fugue_core::value::cast_array;
-use fugue_core::{ColumnExpr, Error, LocalDataFrame, Result, Schema, SelectColumns};
 
-use crate::eval::{evaluate, evaluate_predicate};
-use crate::groupby::{
+use super::eval::{evaluate, evaluate_predicate};
+use super::groupby::{
     Groups, aggregate as aggregate_values, count_distinct, count_rows, group_rows,
 };
 
@@ -54,10 +54,10 @@ use crate::groupby::{
 /// * `ERR-ARG` per [`validate_select`] and [`SelectColumns::replace_wildcard`]
 ///   (ENG-SEL-1..4), for a column used outside an aggregation that is not a
 ///   group key, and for type errors of the expressions (see
-///   [`crate::eval::evaluate`]);
+///   [`super::eval::evaluate`]);
 /// * `ERR-NOT-FOUND` for a column missing from `df`;
 /// * `ERR-CAST` when a cast fails.
-pub(crate) fn select(
+pub fn select(
     df: &LocalDataFrame,
     cols: &SelectColumns,
     where_: Option<&ColumnExpr>,
@@ -115,7 +115,7 @@ pub(crate) fn select(
 /// # Errors
 /// `ERR-ARG` per [`validate_filter`] or when the condition is not boolean;
 /// `ERR-NOT-FOUND` for a missing column.
-pub(crate) fn filter(df: &LocalDataFrame, condition: &ColumnExpr) -> Result<LocalDataFrame> {
+pub fn filter(df: &LocalDataFrame, condition: &ColumnExpr) -> Result<LocalDataFrame> {
     validate_filter(condition)?;
     let schema = df.schema();
     check_columns_exist(condition, schema)?;
@@ -142,9 +142,9 @@ pub(crate) fn filter(df: &LocalDataFrame, condition: &ColumnExpr) -> Result<Loca
 /// in the same order; an empty `columns` returns the input.
 ///
 /// # Errors
-/// As [`fugue_core::expr::validate_assign`] (`ERR-ARG`, `ERR-NOT-FOUND`), plus
+/// As [`crate::expr::validate_assign`] (`ERR-ARG`, `ERR-NOT-FOUND`), plus
 /// evaluation errors.
-pub(crate) fn assign(df: &LocalDataFrame, columns: &[ColumnExpr]) -> Result<LocalDataFrame> {
+pub fn assign(df: &LocalDataFrame, columns: &[ColumnExpr]) -> Result<LocalDataFrame> {
     let cols = assign_select(columns, df.schema())?;
     if columns.is_empty() {
         return Ok(df.clone());
@@ -157,10 +157,10 @@ pub(crate) fn assign(df: &LocalDataFrame, columns: &[ColumnExpr]) -> Result<Loca
 /// keys form one group), or one row without keys.
 ///
 /// # Errors
-/// `ERR-ARG` per [`fugue_core::expr::validate_aggregate`] (empty `aggs`, a
+/// `ERR-ARG` per [`crate::expr::validate_aggregate`] (empty `aggs`, a
 /// non-aggregation item, unnamed or duplicate names); `ERR-NOT-FOUND` for a
 /// missing key or column.
-pub(crate) fn aggregate(
+pub fn aggregate(
     df: &LocalDataFrame,
     keys: &[String],
     aggs: &[ColumnExpr],

@@ -13,6 +13,11 @@
 //! temporal values of different types meet in the left operand's type;
 //! any other mix (e.g. `str` vs `int`) is `ERR-ARG`.
 
+use crate::expr::types::{common_numeric, is_numeric, is_temporal};
+use crate::expr::{BinaryOp, ExprKind, ScalarFunc, UnaryOp};
+use crate::schema::data_type_to_expr;
+use crate::value::cast_array;
+use crate::{ColumnExpr, Error, Result, Schema, Value};
 use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Datum, Float64Array, Int64Array, StringArray,
     UInt64Array, new_empty_array, new_null_array,
@@ -21,11 +26,6 @@ use arrow::compute::kernels::{cmp, numeric, zip::zip};
 use arrow::compute::{and_kleene, is_not_null, is_null, not, nullif, or_kleene, take};
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
-use fugue_core::expr::types::{common_numeric, is_numeric, is_temporal};
-use fugue_core::expr::{BinaryOp, ExprKind, ScalarFunc, UnaryOp};
-use fugue_core::schema::data_type_to_expr;
-use fugue_core::value::cast_array;
-use fugue_core::{ColumnExpr, Error, Result, Schema, Value};
 use std::sync::Arc;
 
 /// An evaluated node: an array of the batch length, or (`scalar`) a
@@ -422,10 +422,10 @@ impl Evaluator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::coalesce;
+    use crate::{ErrorKind, col, lit, null};
     use arrow::array::Int32Array;
     use arrow::datatypes::{Field, Int32Type, Int64Type};
-    use fugue_core::expr::coalesce;
-    use fugue_core::{ErrorKind, col, lit, null};
 
     fn batch() -> (RecordBatch, Schema) {
         let a: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), None, Some(3), Some(0)]));
