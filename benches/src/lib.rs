@@ -529,10 +529,7 @@ impl Output {
     }
 
     fn first(&self) -> Result<&LocalDataFrame> {
-        self.frames
-            .first()
-            .map(|(_, df)| df)
-            .ok_or_else(|| Error::internal("empty workload output"))
+        self.frames.first().map(|(_, df)| df).ok_or_else(|| Error::user("empty workload output"))
     }
 
     /// Rows over all result frames.
@@ -679,7 +676,7 @@ fn float_sum(batch: &RecordBatch, name: &str) -> Result<f64> {
     let a = c
         .as_any()
         .downcast_ref::<Float64Array>()
-        .ok_or_else(|| Error::internal(format!("column `{name}` is not double after a cast")))?;
+        .ok_or_else(|| Error::user(format!("column `{name}` is not double after a cast")))?;
     Ok(sum(a).unwrap_or(0.0))
 }
 
@@ -688,7 +685,7 @@ fn int_column(batch: &RecordBatch, name: &str) -> Result<Int64Array> {
     c.as_any()
         .downcast_ref::<Int64Array>()
         .cloned()
-        .ok_or_else(|| Error::internal(format!("column `{name}` is not long after a cast")))
+        .ok_or_else(|| Error::user(format!("column `{name}` is not long after a cast")))
 }
 
 fn int_sum(batch: &RecordBatch, name: &str) -> Result<i128> {
@@ -724,7 +721,7 @@ pub fn w1_transform(engine: &EngineRef, lineitem: &DataFrameRef) -> Result<Local
         let qty = qty
             .as_any()
             .downcast_ref::<Float64Array>()
-            .ok_or_else(|| Error::internal("l_quantity is not double"))?;
+            .ok_or_else(|| Error::user("l_quantity is not double"))?;
         let total = sum(qty).unwrap_or(0.0);
         let share: ArrayRef = div(qty, &Float64Array::new_scalar(total))?;
         let rn: ArrayRef = Arc::new(Int64Array::from_iter_values(1..=batch.num_rows() as i64));
@@ -908,7 +905,7 @@ pub fn w5_io(engine: &EngineRef, src: &Path, dst: &Path) -> Result<LocalDataFram
     let save = SaveOptions { force_single: true, ..SaveOptions::default() };
     engine.save_df(&df, dst.as_ref(), &save)?;
     let back = engine.load_df(&[dst.as_ref()], &LoadOptions::default())?;
-    let n = i64::try_from(back.count()?).map_err(|_| Error::internal("row count overflows"))?;
+    let n = i64::try_from(back.count()?).map_err(|_| Error::user("row count overflows"))?;
     let schema: Schema = "n:long".parse()?;
     let batch = RecordBatch::try_new(
         schema.arrow().clone(),
@@ -1027,7 +1024,7 @@ pub fn w7_checksum(output: &Output) -> Result<Checksum> {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, df)| df)
-            .ok_or_else(|| Error::internal(format!("W7 output has no `{name}` frame")))
+            .ok_or_else(|| Error::user(format!("W7 output has no `{name}` frame")))
     };
     let q1 = frame("q1")?.to_batch()?;
     let q6 = frame("q6")?.to_batch()?;

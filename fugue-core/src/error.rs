@@ -151,17 +151,18 @@ pub enum Error {
         /// The names that do exist, comma separated (may be empty).
         available: String,
     },
-    /// `ERR-NOT-SUPPORTED`: an engine does not support an operation.
-    #[error("engine `{engine}` does not support `{operation}`")]
-    Unsupported {
-        /// The engine name.
-        engine: String,
-        /// The operation, e.g. `save_table`.
-        operation: String,
+    /// `ERR-NOT-SUPPORTED`: a feature, format, mode or operation is not
+    /// supported, by `engine` when the limit is an engine's (ENG-SQL-5,
+    /// ENG-IO-1, ...). Built by [`Error::unsupported`] (an engine and an
+    /// operation) or [`Error::not_supported`] (a description).
+    #[error("{}", fmt_not_supported(.what, .engine.as_deref()))]
+    NotSupported {
+        /// What is not supported: the operation (e.g. `save_table`) when
+        /// `engine` is set, otherwise a description of the feature.
+        what: String,
+        /// The engine that lacks it, when the limit is an engine's.
+        engine: Option<String>,
     },
-    /// `ERR-NOT-SUPPORTED`: a feature, format or mode is not supported.
-    #[error("not supported: {0}")]
-    NotSupported(String),
     /// `ERR-EXISTS`: the target of a save already exists.
     #[error("`{0}` already exists")]
     AlreadyExists(String),
@@ -199,11 +200,17 @@ pub enum Error {
         /// The crate of the second registration.
         second: &'static str,
     },
-    /// `ERR-USER`: user code (a map function, an `on_init`, a transformer) failed.
-    #[error("user function failed in partition {keys}")]
+    /// `ERR-USER`: user code (a map function, an `on_init`, a transformer)
+    /// failed; the user's error is the [`source`](std::error::Error::source)
+    /// (`spec/SCHEMA_AND_DATAFRAME.md` §0, ENG-MAP-9, WF-TR-7). User code
+    /// builds it with [`Error::user`] (or `?` on a [`BoxError`]); the map
+    /// machinery ([`call_user`](crate::engine::map::call_user)) fills in
+    /// `keys`.
+    #[error("user function failed{}: {source}", fmt_keys(.keys.as_deref()))]
     User {
-        /// The partition keys of the failing call, e.g. `{a=1, b=NULL}` (or `no keys`).
-        keys: String,
+        /// The partition keys of the failing call, e.g. `{a=1, b=NULL}` (or
+        /// `no keys`); `None` until the map machinery knows the partition.
+        keys: Option<String>,
         /// The error the user code returned.
         #[source]
         source: BoxError,
@@ -260,6 +267,17 @@ fn fmt_available(available: &str) -> String {
     if available.is_empty() { String::new() } else { format!("; available: {available}") }
 }
 
+fn fmt_not_supported(what: &str, engine: Option<&str>) -> String {
+    match engine {
+        Some(engine) => format!("engine `{engine}` does not support `{what}`"),
+        None => format!("not supported: {what}"),
+    }
+}
+
+fn fmt_keys(keys: Option<&str>) -> String {
+    keys.map(|k| format!(" in partition {k}")).unwrap_or_default()
+}
+
 fn fmt_hint(hint: &str) -> String {
     if hint.is_empty() { String::new() } else { format!("; hint: {hint}") }
 }
@@ -276,7 +294,7 @@ impl Error {
             Error::InvalidOperation(_) => ErrorKind::InvalidOperation,
             Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::Unsupported { .. } | Error::NotSupported(_) => ErrorKind::NotSupported,
+            Error::NotSupported { .. } => ErrorKind::NotSupported,
             Error::AlreadyExists(_) => ErrorKind::AlreadyExists,
             Error::Cast { .. } => ErrorKind::Cast,
             Error::UnknownEngine { .. } | Error::DuplicateEngine { .. } => ErrorKind::Plugin,
@@ -343,14 +361,16 @@ impl Error {
         Error::NotFound { what, name: name.into(), available: available.join(", ") }
     }
 
-    /// `ERR-NOT-SUPPORTED` with a message.
+    /// `ERR-NOT-SUPPORTED` ([`Error::NotSupported`] without an engine)
+    /// describing what is not supported, e.g. a format or a mode (ENG-IO-1).
     pub fn not_supported(message: impl Into<String>) -> Self {
-        Error::NotSupported(message.into())
+        Error::NotSupported { what: message.into(), engine: None }
     }
 
-    /// `ERR-NOT-SUPPORTED`: `engine` does not support `operation`.
+    /// `ERR-NOT-SUPPORTED` ([`Error::NotSupported`] naming the engine):
+    /// `engine` does not support `operation` (e.g. ENG-SQL-5 `save_table`).
     pub fn unsupported(engine: impl Into<String>, operation: impl Into<String>) -> Self {
-        Error::Unsupported { engine: engine.into(), operation: operation.into() }
+        Error::NotSupported { what: operation.into(), engine: Some(engine.into()) }
     }
 
     /// `ERR-CAST` from `from` to `to` with a reason.
@@ -372,9 +392,113 @@ impl Error {
         Error::Io { path: path.to_string(), source }
     }
 
-    /// A bug in fugue-rs.
+    /// `ERR-USER`: an error of user code (a map function, an `on_init`, a
+    /// transformer), from a message or from any error, which becomes the
+    /// [`source`](std::error::Error::source) (`spec/SCHEMA_AND_DATAFRAME.md`
+    /// §0: ERR-USER keeps the original error). Use it in user code instead of
+    /// [`Error::internal`], which reports a bug in fugue. When the error
+    /// leaves a map function, the map machinery adds the partition keys
+    /// (ENG-MAP-9).
+    ///
+    /// ```
+    /// use fugue_core::{Error, ErrorKind};
+    ///
+    /// let e = Error::user("price must be positive");
+    /// assert_eq!(e.kind(), ErrorKind::User);
+    /// assert_eq!(e.to_string(), "user function failed: price must be positive");
+    /// let parse = "x".parse::<i32>().map_err(Error::user);
+    /// assert!(parse.is_err_and(|e| e.is_user()));
+    /// ```
+    pub fn user(source: impl Into<BoxError>) -> Self {
+        Error::User { keys: None, source: source.into() }
+    }
+
+    /// A bug in fugue-rs (its message asks to report it). Not for user code:
+    /// user code fails with [`Error::user`].
     pub fn internal(message: impl Into<String>) -> Self {
         Error::Internal(message.into())
+    }
+
+    /// A copy of this error with the same kind and message, for the rare
+    /// places that only hold a shared reference to an error (e.g. a
+    /// DataFusion or Polars error shared between threads). Errors are not
+    /// `Clone` because their sources are boxed: a source that is itself a
+    /// fugue [`Error`] is copied the same way (its kind kept), any other
+    /// source is kept as its text; an Arrow error of a variant without its
+    /// own kind (`ERR-EXECUTION`) is kept as its text inside
+    /// `ArrowError::ExternalError`. Never fails.
+    pub fn duplicate(&self) -> Error {
+        use arrow::error::ArrowError as A;
+        let source_copy = |source: &BoxError| -> BoxError {
+            match source.downcast_ref::<Error>() {
+                Some(e) => Box::new(e.duplicate()),
+                None => source.to_string().into(),
+            }
+        };
+        match self {
+            Error::SchemaSyntax { input, reason } => {
+                Error::SchemaSyntax { input: input.clone(), reason: reason.clone() }
+            }
+            Error::Schema(m) => Error::Schema(m.clone()),
+            Error::DataFrameOp { operation, reason } => {
+                Error::DataFrameOp { operation, reason: reason.clone() }
+            }
+            Error::DataFrameInit(m) => Error::DataFrameInit(m.clone()),
+            Error::Empty(m) => Error::Empty(m.clone()),
+            Error::InvalidOperation(m) => Error::InvalidOperation(m.clone()),
+            Error::InvalidArgument { argument, reason } => {
+                Error::InvalidArgument { argument: argument.clone(), reason: reason.clone() }
+            }
+            Error::NotFound { what, name, available } => {
+                Error::NotFound { what, name: name.clone(), available: available.clone() }
+            }
+            Error::NotSupported { what, engine } => {
+                Error::NotSupported { what: what.clone(), engine: engine.clone() }
+            }
+            Error::AlreadyExists(m) => Error::AlreadyExists(m.clone()),
+            Error::Cast { from, to, reason } => {
+                Error::Cast { from: from.clone(), to: to.clone(), reason: reason.clone() }
+            }
+            Error::UnknownEngine { what, name, registered, hint } => Error::UnknownEngine {
+                what,
+                name: name.clone(),
+                registered: registered.clone(),
+                hint: hint.clone(),
+            },
+            Error::DuplicateEngine { what, name, first, second } => {
+                Error::DuplicateEngine { what, name: name.clone(), first, second }
+            }
+            Error::User { keys, source } => {
+                Error::User { keys: keys.clone(), source: source_copy(source) }
+            }
+            Error::UserPanic { keys, message } => {
+                Error::UserPanic { keys: keys.clone(), message: message.clone() }
+            }
+            Error::Validation { rule, reason, compile_time } => Error::Validation {
+                rule: rule.clone(),
+                reason: reason.clone(),
+                compile_time: *compile_time,
+            },
+            Error::Backend { engine, operation, source } => Error::Backend {
+                engine: engine.clone(),
+                operation: operation.clone(),
+                source: source_copy(source),
+            },
+            Error::Arrow(e) => Error::Arrow(match e {
+                A::CastError(m) => A::CastError(m.clone()),
+                A::ParseError(m) => A::ParseError(m.clone()),
+                A::ArithmeticOverflow(m) => A::ArithmeticOverflow(m.clone()),
+                A::SchemaError(m) => A::SchemaError(m.clone()),
+                A::InvalidArgumentError(m) => A::InvalidArgumentError(m.clone()),
+                A::NotYetImplemented(m) => A::NotYetImplemented(m.clone()),
+                other => A::ExternalError(other.to_string().into()),
+            }),
+            Error::Io { path, source } => Error::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Error::Internal(m) => Error::Internal(m.clone()),
+        }
     }
 
     /// The backend error this error wraps, if any, for downcasting to the
@@ -412,6 +536,18 @@ impl Error {
     }
 }
 
+/// `?` on a [`BoxError`] in user code: a boxed fugue [`Error`] comes back as
+/// itself (its kind kept); any other error becomes `ERR-USER`
+/// ([`Error::user`]) with it as the source (`spec/SCHEMA_AND_DATAFRAME.md` §0).
+impl From<BoxError> for Error {
+    fn from(source: BoxError) -> Self {
+        match source.downcast::<Error>() {
+            Ok(e) => *e,
+            Err(source) => Error::user(source),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,9 +575,84 @@ mod tests {
     #[test]
     fn user_errors_keep_their_source() {
         let inner = std::io::Error::other("boom");
-        let e = Error::User { keys: "{a=1}".into(), source: Box::new(inner) };
+        let e = Error::User { keys: Some("{a=1}".into()), source: Box::new(inner) };
         assert!(e.is_user());
         assert_eq!(e.backend_source().map(|s| s.to_string()).as_deref(), Some("boom"));
-        assert_eq!(e.to_string(), "user function failed in partition {a=1}");
+        assert_eq!(e.to_string(), "user function failed in partition {a=1}: boom");
+    }
+
+    /// ERR-USER (§0): `Error::user` from a message or from any error keeps
+    /// the original error as the source.
+    #[test]
+    fn err_user_constructor_keeps_kind_source_and_text() {
+        let e = Error::user("price must be positive");
+        assert_eq!(e.kind(), ErrorKind::User);
+        assert_eq!(e.kind().spec_id(), "ERR-USER");
+        assert_eq!(e.to_string(), "user function failed: price must be positive");
+        let source = std::error::Error::source(&e).map(|s| s.to_string());
+        assert_eq!(source.as_deref(), Some("price must be positive"));
+
+        let parse_error = "x".parse::<i32>().expect_err("not a number");
+        let e = Error::user(parse_error.clone());
+        assert!(e.is_user());
+        let source = std::error::Error::source(&e).expect("the parse error is the source");
+        assert_eq!(source.downcast_ref::<std::num::ParseIntError>(), Some(&parse_error));
+        assert_eq!(e.to_string(), format!("user function failed: {parse_error}"));
+    }
+
+    /// `?` on a boxed error in user code gives ERR-USER; a boxed fugue error
+    /// comes back with its own kind.
+    #[test]
+    fn err_user_question_mark_on_a_boxed_error() {
+        fn user_code() -> Result<i32> {
+            let r: std::result::Result<i32, BoxError> = Err("no stock left".into());
+            Ok(r?)
+        }
+        let e = user_code().expect_err("fails");
+        assert_eq!(e.kind(), ErrorKind::User);
+        assert_eq!(e.to_string(), "user function failed: no stock left");
+
+        let boxed: BoxError = Box::new(Error::cast("`x`", "int", "not a number"));
+        let e = Error::from(boxed);
+        assert_eq!(e.kind(), ErrorKind::Cast);
+        assert_eq!(e.to_string(), "cannot cast `x` to `int`: not a number");
+    }
+
+    /// ERR-NOT-SUPPORTED: one variant, with or without an engine.
+    #[test]
+    fn not_supported_is_one_variant_with_an_optional_engine() {
+        let e = Error::unsupported("native", "save_table");
+        assert_eq!(e.to_string(), "engine `native` does not support `save_table`");
+        assert!(matches!(&e, Error::NotSupported { what, engine: Some(engine) }
+                if what == "save_table" && engine == "native"));
+        let e = Error::not_supported("format `avro`");
+        assert_eq!(e.to_string(), "not supported: format `avro`");
+        assert!(matches!(&e, Error::NotSupported { engine: None, .. }));
+        assert!(e.is_not_supported());
+    }
+
+    #[test]
+    fn duplicate_keeps_kind_and_message() {
+        let inner = Error::arg("how", "bad");
+        let user = Error::User { keys: Some("{k=1}".into()), source: Box::new(inner) };
+        let errors = vec![
+            user,
+            Error::unsupported("polars", "append"),
+            Error::from(arrow::error::ArrowError::CastError("x".into())),
+            Error::from(arrow::error::ArrowError::DivideByZero),
+            Error::io("/tmp/x", std::io::Error::new(std::io::ErrorKind::NotFound, "gone")),
+            Error::Validation { rule: "input_has".into(), reason: "a".into(), compile_time: false },
+        ];
+        for e in &errors {
+            let copy = e.duplicate();
+            assert_eq!(copy.kind(), e.kind(), "{e}");
+        }
+        assert_eq!(errors[0].duplicate().to_string(), errors[0].to_string());
+        let source = errors[0]
+            .duplicate()
+            .backend_source()
+            .and_then(|s| s.downcast_ref::<Error>())
+            .map(Error::kind);
+        assert_eq!(source, Some(ErrorKind::InvalidArgument), "a fugue source keeps its kind");
     }
 }

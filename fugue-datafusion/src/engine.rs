@@ -762,15 +762,13 @@ mod tests {
         let s2 = Arc::clone(&seen);
         let f = map_fn(move |c, part| {
             let keys: Vec<Value> = part.rows()?.into_iter().map(|r| r[0].clone()).collect();
-            s2.lock()
-                .map_err(|_| Error::internal("poisoned"))?
-                .push((c.physical_partition_no(), keys));
+            s2.lock().map_err(|_| Error::user("poisoned"))?.push((c.physical_partition_no(), keys));
             Ok(part)
         });
         let inits: Arc<Mutex<Vec<usize>>> = Arc::default();
         let i2 = Arc::clone(&inits);
         let on_init: OnInitFn = Arc::new(move |p, _| {
-            i2.lock().map_err(|_| Error::internal("poisoned"))?.push(p);
+            i2.lock().map_err(|_| Error::user("poisoned"))?.push(p);
             Ok(())
         });
         let spec = PartitionSpec::builder().by(["k"]).num(3).build().expect("spec");

@@ -2,7 +2,9 @@
 //!
 //! Fugue errors raised inside DataFusion plans (user functions of
 //! `map_dataframe`, output-schema checks, casts of the `fugue_cast` UDF) travel
-//! as `DataFusionError::External` and come back out with their kind intact.
+//! as `DataFusionError::External` and come back out as themselves, kind and
+//! source intact. DataFusion's own failures keep the [`DataFusionError`] as
+//! the source of the fugue error (never only its text).
 
 use std::sync::Arc;
 
@@ -17,66 +19,80 @@ pub(crate) fn to_df(e: Error) -> DataFusionError {
     DataFusionError::External(Box::new(e))
 }
 
-/// A DataFusion error as a fugue error: fugue errors smuggled through
-/// `External` are unwrapped (their kind kept), Arrow errors keep their
-/// Arrow kind (casts → `ERR-CAST`), anything else is `ERR-EXECUTION`
-/// naming `operation`.
+/// A DataFusion error as a fugue error:
+///
+/// * a fugue error that travelled inside DataFusion (`External`, possibly
+///   under `Context`, `Diagnostic`, `Shared` or Arrow's `ExternalError`)
+///   comes back as itself, its kind and source intact (a copy of it, see
+///   [`Error::duplicate`], when DataFusion still shares the error);
+/// * an Arrow error keeps its Arrow kind (casts → `ERR-CAST`) and stays the
+///   source;
+/// * anything else is `ERR-EXECUTION` ([`Error::backend`]) naming
+///   `operation`, the [`DataFusionError`] itself kept as the source.
 pub(crate) fn from_df(operation: &str, e: DataFusionError) -> Error {
+    if find_fugue(&e).is_some() {
+        return take_fugue(operation, e);
+    }
     match e {
-        DataFusionError::External(b) => from_boxed(operation, b),
-        DataFusionError::Context(_, inner) => from_df(operation, *inner),
-        DataFusionError::Shared(arc) => match Arc::try_unwrap(arc) {
-            Ok(inner) => from_df(operation, inner),
-            Err(arc) => match find_fugue(&arc) {
-                Some(f) => rebuild(f),
-                None => Error::backend(ENGINE, operation, arc.to_string()),
-            },
-        },
-        DataFusionError::ArrowError(a, _) => match *a {
-            arrow::error::ArrowError::ExternalError(b) => from_boxed(operation, b),
-            other => Error::Arrow(other),
-        },
-        other => Error::backend(ENGINE, operation, Box::new(other)),
+        DataFusionError::ArrowError(a, _) => Error::Arrow(*a),
+        other => Error::backend(ENGINE, operation, other),
     }
 }
 
-fn from_boxed(operation: &str, b: Box<dyn std::error::Error + Send + Sync>) -> Error {
+/// The fugue error inside `e`, moved out where DataFusion owns it alone.
+fn take_fugue(operation: &str, e: DataFusionError) -> Error {
+    match e {
+        DataFusionError::External(b) => take_boxed(operation, b),
+        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
+            take_fugue(operation, *inner)
+        }
+        DataFusionError::Shared(arc) => match Arc::try_unwrap(arc) {
+            Ok(inner) => take_fugue(operation, inner),
+            Err(arc) => copy_or_backend(operation, DataFusionError::Shared(arc)),
+        },
+        DataFusionError::ArrowError(a, backtrace) => match *a {
+            arrow::error::ArrowError::ExternalError(b) => take_boxed(operation, b),
+            other => {
+                copy_or_backend(operation, DataFusionError::ArrowError(Box::new(other), backtrace))
+            }
+        },
+        other => copy_or_backend(operation, other),
+    }
+}
+
+fn take_boxed(operation: &str, b: Box<dyn std::error::Error + Send + Sync>) -> Error {
     let b = match b.downcast::<Error>() {
         Ok(f) => return *f,
         Err(b) => b,
     };
     match b.downcast::<DataFusionError>() {
         Ok(d) => from_df(operation, *d),
-        Err(b) => Error::backend(ENGINE, operation, b),
+        Err(b) => match find_fugue(b.as_ref()) {
+            Some(f) => f.duplicate(),
+            None => Error::backend(ENGINE, operation, b),
+        },
     }
 }
 
-/// A fugue error somewhere inside `e` (by reference).
-fn find_fugue(e: &DataFusionError) -> Option<&Error> {
-    match e {
-        DataFusionError::External(b) => b.downcast_ref::<Error>(),
-        DataFusionError::Context(_, inner) => find_fugue(inner),
-        DataFusionError::Shared(arc) => find_fugue(arc),
-        _ => None,
+/// A copy of the fugue error inside `e` (found by reference), else `e` as
+/// the source of an `ERR-EXECUTION`.
+fn copy_or_backend(operation: &str, e: DataFusionError) -> Error {
+    match find_fugue(&e) {
+        Some(f) => f.duplicate(),
+        None => Error::backend(ENGINE, operation, e),
     }
 }
 
-/// A copy of `e` with the same kind (errors are not `Clone`; a shared
-/// DataFusion error only lends us a reference).
-fn rebuild(e: &Error) -> Error {
-    match e {
-        Error::User { keys, source } => {
-            Error::User { keys: keys.clone(), source: source.to_string().into() }
+/// The outermost fugue error in the source chain of `e` (`e` included).
+fn find_fugue<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error> {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(f) = err.downcast_ref::<Error>() {
+            return Some(f);
         }
-        Error::UserPanic { keys, message } => {
-            Error::UserPanic { keys: keys.clone(), message: message.clone() }
-        }
-        Error::Schema(m) => Error::schema(m.clone()),
-        Error::InvalidOperation(m) => Error::invalid_op(m.clone()),
-        Error::NotSupported(m) => Error::not_supported(m.clone()),
-        Error::Internal(m) => Error::internal(m.clone()),
-        other => Error::backend(ENGINE, "shared error", other.to_string()),
+        current = err.source();
     }
+    None
 }
 
 /// `r` with a DataFusion error converted by [`from_df`].
@@ -102,11 +118,56 @@ mod tests {
         assert_eq!(from_df("x", e).kind(), ErrorKind::Schema);
         let ctx = DataFusionError::Context("ctx".into(), Box::new(to_df(Error::arg("a", "b"))));
         assert_eq!(from_df("x", ctx).kind(), ErrorKind::InvalidArgument);
-        let user = Error::User { keys: "k=1".into(), source: "boom".into() };
+        let user = Error::user(std::io::Error::other("boom"));
         let shared = Arc::new(to_df(user));
         let _keep = Arc::clone(&shared);
-        assert_eq!(from_df("x", DataFusionError::Shared(shared)).kind(), ErrorKind::User);
+        let back = from_df("x", DataFusionError::Shared(shared));
+        assert_eq!(back.kind(), ErrorKind::User);
+        assert_eq!(back.to_string(), "user function failed: boom");
         let plan = DataFusionError::Plan("nope".into());
         assert_eq!(from_df("x", plan).kind(), ErrorKind::Execution);
+    }
+
+    /// A fugue error moved out of DataFusion is the original one: its
+    /// source (the user's error) is still there to downcast (ERR-USER, §0).
+    #[test]
+    fn fugue_errors_come_back_whole_with_their_source() {
+        let inner = "x".parse::<i32>().expect_err("not a number");
+        let wrapped = DataFusionError::ArrowError(
+            Box::new(arrow::error::ArrowError::ExternalError(Box::new(to_df(Error::user(
+                inner.clone(),
+            ))))),
+            None,
+        )
+        .context("while executing");
+        let back = from_df("collect", wrapped);
+        assert_eq!(back.kind(), ErrorKind::User);
+        let source = std::error::Error::source(&back).expect("source");
+        assert_eq!(source.downcast_ref::<std::num::ParseIntError>(), Some(&inner));
+        let cast = Error::cast("`s`", "int", "not a number");
+        let back = from_df("collect", DataFusionError::Shared(Arc::new(to_df(cast))));
+        assert_eq!(back.kind(), ErrorKind::Cast);
+        assert_eq!(back.to_string(), "cannot cast `s` to `int`: not a number");
+    }
+
+    /// A failure of DataFusion itself keeps the `DataFusionError` as the
+    /// source of the `ERR-EXECUTION` error, not its text.
+    #[test]
+    fn datafusion_failures_keep_the_datafusion_error_as_source() {
+        let ctx = datafusion::prelude::SessionContext::new();
+        let df = ctx.read_empty().expect("empty frame");
+        let err = df.select_columns(&["nope"]).fugue("select").expect_err("no such column");
+        assert_eq!(err.kind(), ErrorKind::Execution);
+        let source = std::error::Error::source(&err).expect("the datafusion error is the source");
+        let df_err = source.downcast_ref::<DataFusionError>().expect("a DataFusionError");
+        assert!(df_err.to_string().contains("nope"), "{df_err}");
+        assert!(err.to_string().contains("nope"), "{err}");
+
+        let shared = Arc::new(DataFusionError::Execution("disk full".into()));
+        let _keep = Arc::clone(&shared);
+        let err = from_df("collect", DataFusionError::Shared(shared));
+        assert_eq!(err.kind(), ErrorKind::Execution);
+        let source = err.backend_source().and_then(|s| s.downcast_ref::<DataFusionError>());
+        assert!(matches!(source, Some(DataFusionError::Shared(_))), "{err:?}");
     }
 }

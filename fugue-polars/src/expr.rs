@@ -47,7 +47,7 @@ use polars::prelude::{
 };
 
 use crate::bridge::{polars_type, series_arrays, series_from_arrays};
-use crate::error::park;
+use crate::error::carry;
 use crate::frame::PolarsDataFrame;
 
 /// True when a Polars cast from `from` to `to` never fails and gives the
@@ -83,7 +83,7 @@ pub(crate) fn fugue_cast(expr: Expr, from: &DataType, to: &DataType) -> Result<E
     let (from, to) = (from.clone(), to.clone());
     let out_type = pl_to.clone();
     Ok(expr.map(
-        move |c: Column| cast_column(&c, &from, &to).map_err(park),
+        move |c: Column| cast_column(&c, &from, &to).map_err(carry),
         move |_, f: &PlField| Ok(PlField::new(f.name().clone(), out_type.clone())),
     ))
 }
@@ -218,7 +218,7 @@ fn checked_arith(op: BinaryOp, l: Expr, r: Expr, target: &DataType) -> Result<Ex
     let pl_target = polars_type(target)?;
     let t = target.clone();
     let expr = l.map_many(
-        move |cols: &mut [Column]| arith_columns(op, cols, &t).map_err(park),
+        move |cols: &mut [Column]| arith_columns(op, cols, &t).map_err(carry),
         &[r],
         move |_, fields: &[PlField]| {
             let name = fields.first().map(|f| f.name().clone()).unwrap_or_default();
@@ -275,11 +275,11 @@ fn checked_sum(sum: Expr, shadow: Expr, target: &DataType) -> Expr {
     sum.map_many(
         move |cols: &mut [Column]| {
             let [sum, flag] = cols else {
-                return Err(park(Error::internal("checked sum needs two columns")));
+                return Err(carry(Error::internal("checked sum needs two columns")));
             };
             let overflowed = flag.as_materialized_series().bool().is_ok_and(|b| b.any());
             if overflowed {
-                return Err(park(Error::cast("sum", type_text.clone(), "the sum overflows")));
+                return Err(carry(Error::cast("sum", type_text.clone(), "the sum overflows")));
             }
             Ok(std::mem::take(sum))
         },

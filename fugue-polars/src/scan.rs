@@ -25,7 +25,7 @@ use polars::prelude::{
 use rayon::prelude::*;
 
 use crate::bridge::series_from_arrays;
-use crate::error::park;
+use crate::error::carry;
 
 /// Arrow batches read by Polars as an anonymous scan with projection
 /// pushdown (see the module docs). The Polars schema is the one the bridge
@@ -142,7 +142,7 @@ impl AnonymousScan for ArrowScan {
             (None, Some(cols)) => cols.to_vec(),
             (None, None) => self.schema.iter_names().cloned().collect(),
         };
-        self.columns(&names, args.n_rows).map_err(park)
+        self.columns(&names, args.n_rows).map_err(carry)
     }
 
     fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<PlSchemaRef> {

@@ -49,7 +49,7 @@ fn main() -> Result<()> {
             .column(2)
             .as_any()
             .downcast_ref::<Float64Array>()
-            .ok_or_else(|| Error::internal("l_quantity is not a double column"))?;
+            .ok_or_else(|| Error::user("l_quantity is not a double column"))?;
         let total = sum(qty).unwrap_or(0.0);
         let share: ArrayRef = div(qty, &Float64Array::new_scalar(total))?;
         let rn: ArrayRef = Arc::new(Int64Array::from_iter_values(1..=batch.num_rows() as i64));

@@ -85,8 +85,7 @@ impl<T> RawOutput<T> {
 
 /// A one-row frame `n:long` holding `n`, the shape of W5's fugue output.
 fn count_frame(n: usize) -> Result<LocalDataFrame> {
-    let n =
-        i64::try_from(n).map_err(|_| fugue::core::Error::internal("row count overflows a long"))?;
+    let n = i64::try_from(n).map_err(|_| fugue::core::Error::user("row count overflows a long"))?;
     let schema: Schema = "n:long".parse()?;
     let batch = RecordBatch::try_new(
         schema.arrow().clone(),

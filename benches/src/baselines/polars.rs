@@ -307,7 +307,7 @@ fn write_parquet(df: &PlDataFrame, path: &Path) -> Result<()> {
     for i in 0..chunks {
         let arrays = columns
             .iter()
-            .map(|c| c.get(i).cloned().ok_or_else(|| Error::internal("unaligned chunks")))
+            .map(|c| c.get(i).cloned().ok_or_else(|| Error::user("unaligned chunks")))
             .collect::<Result<Vec<_>>>()?;
         writer.write(&RecordBatch::try_new(schema.clone(), arrays)?).map_err(pq("write", path))?;
     }

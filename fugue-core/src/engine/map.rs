@@ -54,15 +54,20 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Runs user code, turning an error into `ERR-USER` naming `keys` (the
 /// original error kept as the source) and a panic into `ERR-USER` with the
-/// panic message. Errors that are already `ERR-USER` pass through.
+/// panic message (ENG-MAP-9). An `ERR-USER` the user code built itself
+/// ([`Error::user`]) is not wrapped again: it only gets the keys. Errors
+/// that already name their partition pass through.
 ///
 /// # Errors
 /// `Error::User` / `Error::UserPanic`.
 pub fn call_user<T>(keys: impl FnOnce() -> String, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
+        Ok(Err(Error::User { keys: None, source })) => {
+            Err(Error::User { keys: Some(keys()), source })
+        }
         Ok(Err(e)) if e.is_user() => Err(e),
-        Ok(Err(e)) => Err(Error::User { keys: keys(), source: Box::new(e) }),
+        Ok(Err(e)) => Err(Error::User { keys: Some(keys()), source: Box::new(e) }),
         Err(payload) => Err(Error::UserPanic { keys: keys(), message: panic_message(&*payload) }),
     }
 }
@@ -267,7 +272,7 @@ mod tests {
 
     use super::*;
     use crate::engine::toy::ToyEngine;
-    use crate::engine::{ExecutionEngine, NaPosition};
+    use crate::engine::{ExecutionEngine, MapEngine, NaPosition};
     use crate::error::ErrorKind;
     use crate::value::{Row, Value};
 
@@ -290,7 +295,7 @@ mod tests {
     fn recorder(calls: Calls) -> MapFn {
         map_fn(move |cursor, df| {
             let keys = cursor.key_value_array()?;
-            calls.lock().map_err(|_| Error::internal("poisoned"))?.push((keys, df.rows()?));
+            calls.lock().map_err(|_| Error::user("poisoned"))?.push((keys, df.rows()?));
             Ok(df)
         })
     }
@@ -373,7 +378,7 @@ mod tests {
         let inits = Arc::new(Mutex::new(0usize));
         let inits2 = inits.clone();
         let on_init: OnInitFn = Arc::new(move |_, _| {
-            *inits2.lock().map_err(|_| Error::internal("poisoned"))? += 1;
+            *inits2.lock().map_err(|_| Error::user("poisoned"))? += 1;
             Ok(())
         });
         let empty = frame(vec![], "k:int,v:int");
@@ -431,13 +436,57 @@ mod tests {
         assert!(msg.contains("boom in user code") && msg.contains("k=1"), "{msg}");
     }
 
+    /// ENG-MAP-9 + ERR-USER (§0): an `Error::user` returned by the map
+    /// function comes out of an engine's map as ERR-USER naming the keys,
+    /// wrapped once, the user's own error still the source.
+    #[test]
+    fn eng_map_9_user_error_gets_keys_and_is_not_wrapped_twice() {
+        let engine = ToyEngine::default();
+        let df: crate::dataframe::DataFrameRef = Arc::new(data());
+        let spec = PartitionSpec::builder().by(["k"]).build().expect("spec");
+        let failing = map_fn(|c, df| {
+            if c.key_value_array()? == vec![i(2)] {
+                let n: i32 = "two".parse().map_err(Error::user)?;
+                return Ok(df.slice(0, n as usize));
+            }
+            Ok(df)
+        });
+        let err = engine
+            .map_dataframe(&df, failing, &schema("k:int,v:int"), &spec, None)
+            .expect_err("the user function fails for k=2");
+        assert_eq!(err.kind(), ErrorKind::User);
+        assert_eq!(err.kind().spec_id(), "ERR-USER");
+        assert!(matches!(&err, Error::User { keys: Some(k), .. } if k.contains("k=2")), "{err:?}");
+        let source = std::error::Error::source(&err).expect("source kept");
+        assert!(
+            source.downcast_ref::<std::num::ParseIntError>().is_some(),
+            "the user's own error is the direct source, not a second ERR-USER: {source:?}"
+        );
+        assert!(err.to_string().starts_with("user function failed in partition "), "{err}");
+        assert!(err.to_string().contains("invalid digit"), "{err}");
+
+        let boxed = map_fn(|_, _| {
+            let r: std::result::Result<LocalDataFrame, crate::error::BoxError> =
+                Err("no stock".into());
+            Ok(r?)
+        });
+        let err = engine
+            .map_dataframe(&df, boxed, &schema("k:int,v:int"), &spec, None)
+            .expect_err("fails");
+        assert!(matches!(&err, Error::User { keys: Some(_), .. }), "{err:?}");
+        assert_eq!(
+            std::error::Error::source(&err).map(|s| s.to_string()).as_deref(),
+            Some("no stock")
+        );
+    }
+
     #[test]
     fn pc_3_9_cursor_row_is_first_row_after_sorting() {
         let firsts = Arc::new(Mutex::new(Vec::new()));
         let f2 = firsts.clone();
         let f = map_fn(move |c, df| {
             f2.lock()
-                .map_err(|_| Error::internal("poisoned"))?
+                .map_err(|_| Error::user("poisoned"))?
                 .push((c.row()?.clone(), c.partition_no()));
             Ok(df)
         });

@@ -31,7 +31,7 @@ fn share_and_rank(output: Schema) -> MapFn {
             .column(2)
             .as_any()
             .downcast_ref::<Float64Array>()
-            .ok_or_else(|| Error::internal("q is not a double column"))?;
+            .ok_or_else(|| Error::user("q is not a double column"))?;
         let total = sum(q).unwrap_or(0.0);
         let share: ArrayRef = div(q, &Float64Array::new_scalar(total))?;
         let rn: ArrayRef = Arc::new(Int64Array::from_iter_values(1..=batch.num_rows() as i64));

@@ -107,7 +107,7 @@ fn recorder(calls: Arc<Mutex<Vec<Call>>>) -> CoMapFn {
             has_key: dfs.has_key(),
             members,
         };
-        calls.lock().map_err(|_| Error::internal("poisoned"))?.push(call);
+        calls.lock().map_err(|_| Error::user("poisoned"))?.push(call);
         LocalDataFrame::from_rows(vec![vec![Value::Int64(1)]], "n:long")
     })
 }
@@ -362,7 +362,7 @@ fn eng_comap_5_on_init_gets_empty_members_of_the_same_shape() {
             .iter()
             .map(|(k, df)| Ok((k.to_string(), df.schema().to_string(), df.count()?)))
             .collect::<Result<Vec<_>>>()?;
-        seen2.lock().map_err(|_| Error::internal("poisoned"))?.push((no, dfs.has_key(), members));
+        seen2.lock().map_err(|_| Error::user("poisoned"))?.push((no, dfs.has_key(), members));
         Ok(())
     });
     for (dfs, has_key, names) in [

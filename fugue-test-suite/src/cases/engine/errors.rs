@@ -9,6 +9,7 @@ use super::*;
 pub(super) fn cases() -> Vec<Case> {
     vec![
         case!("errors/map_user_error", ["ENG-MAP-9"], map_user_error),
+        case!("errors/map_user_error_source", ["ENG-MAP-9", "ERR-USER"], map_user_error_source),
         case!("errors/map_user_panic", ["ENG-MAP-9"], map_user_panic),
         case!("errors/on_init_error", ["ENG-MAP-9", "ENG-MAP-4"], on_init_error),
         case!("errors/map_output_schema", ["ENG-MAP-1", "ENG-MAP-6"], map_output_schema),
@@ -51,6 +52,34 @@ fn map_user_error(ctx: &Ctx) -> CaseResult {
         .map_dataframe(&df, f, df.schema(), &spec(&["k"], "", "", "")?, None)
         .and_then(|r| r.as_local_bounded().map(|_| r));
     expect_user_error(r, "k=2", "an error of the map function")
+}
+
+// own: an `Error::user` of the map function comes back as ERR-USER naming
+// the keys, wrapped once, the user's own error its direct source
+fn map_user_error_source(ctx: &Ctx) -> CaseResult {
+    let e = engine(ctx)?;
+    let df = data(ctx)?;
+    let f = map_fn(|cursor, data| {
+        if cursor.key_value_array()? == vec![i(2)] {
+            let n: usize = "two".parse().map_err(Error::user)?;
+            return Ok(data.slice(0, n));
+        }
+        Ok(data)
+    });
+    let r = e
+        .map_dataframe(&df, f, df.schema(), &spec(&["k"], "", "", "")?, None)
+        .and_then(|r| r.as_local_bounded().map(|_| r));
+    let err = match r {
+        Err(err) => err,
+        Ok(_) => {
+            return Err("Error::user in the map function: expected ERR-USER, got a result".into());
+        }
+    };
+    expect_user_error(Err(err.duplicate()), "k=2", "Error::user in the map function")?;
+    let source = std::error::Error::source(&err);
+    check(source.is_some_and(|s| s.is::<std::num::ParseIntError>()), || {
+        format!("ERR-USER must keep the user's error as its direct source, got {source:?}")
+    })
 }
 
 // own

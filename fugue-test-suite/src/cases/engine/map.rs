@@ -268,7 +268,7 @@ fn cursor(ctx: &Ctx) -> CaseResult {
             issues.push(format!("slice_no {}", cursor.slice_no()));
         }
         if !issues.is_empty() {
-            p.lock().map_err(|_| Error::internal("poisoned"))?.extend(issues);
+            p.lock().map_err(|_| Error::user("poisoned"))?.extend(issues);
         }
         Ok(data)
     });

@@ -170,7 +170,7 @@ fn recorder(calls: Arc<Mutex<Vec<Call>>>) -> MapFn {
             rows: df.rows()?,
             first_row: cursor.row()?.clone(),
         };
-        calls.lock().map_err(|_| Error::internal("poisoned lock"))?.push(call);
+        calls.lock().map_err(|_| Error::user("poisoned lock"))?.push(call);
         Ok(df)
     })
 }

@@ -402,12 +402,12 @@ fn on_init_once(ctx: &Ctx) -> CaseResult {
             if data.num_rows() > 0 {
                 ne.fetch_add(1, Ordering::SeqCst);
             }
-            ev1.lock().map_err(|_| Error::internal("poisoned"))?.push((true, p));
+            ev1.lock().map_err(|_| Error::user("poisoned"))?.push((true, p));
             Ok(())
         });
         let f = map_fn(move |cursor, data| {
             ev2.lock()
-                .map_err(|_| Error::internal("poisoned"))?
+                .map_err(|_| Error::user("poisoned"))?
                 .push((false, cursor.physical_partition_no()));
             Ok(data)
         });

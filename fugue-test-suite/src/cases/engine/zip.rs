@@ -54,7 +54,7 @@ fn frames(ctx: &Ctx) -> Result<(DataFrameRef, DataFrameRef), String> {
 fn describe(expect_keyed: bool) -> CoMapFn {
     Arc::new(move |cursor, dfs: DataFrames| {
         if dfs.has_key() != expect_keyed {
-            return Err(Error::internal(format!("has_key is {}", dfs.has_key())));
+            return Err(Error::user(format!("has_key is {}", dfs.has_key())));
         }
         let mut parts = Vec::new();
         for (k, df) in dfs.iter() {
@@ -75,11 +75,11 @@ fn describe(expect_keyed: bool) -> CoMapFn {
 fn init_check(expect_keyed: bool, calls: Arc<AtomicUsize>) -> CoOnInitFn {
     Arc::new(move |_, dfs: &DataFrames| {
         if dfs.has_key() != expect_keyed || dfs.is_empty() {
-            return Err(Error::internal("on_init got a wrong collection"));
+            return Err(Error::user("on_init got a wrong collection"));
         }
         for df in dfs.values() {
             if df.count()? != 0 {
-                return Err(Error::internal("on_init members must be empty (ENG-COMAP-5)"));
+                return Err(Error::user("on_init members must be empty (ENG-COMAP-5)"));
             }
         }
         calls.fetch_add(1, Ordering::SeqCst);
@@ -282,13 +282,13 @@ fn keys_and_presort(ctx: &Ctx) -> CaseResult {
     )?;
     // the first member is sorted by v desc inside the group (presort items missing from a frame are skipped)
     let f: CoMapFn = Arc::new(|cursor, dfs: DataFrames| {
-        let first = dfs.get_index(0).ok_or_else(|| Error::internal("no member"))?;
+        let first = dfs.get_index(0).ok_or_else(|| Error::user("no member"))?;
         let vs: Vec<Value> =
             first.as_array(Some(&["v"]), false)?.into_iter().map(|r| r[0].clone()).collect();
         let mut sorted = vs.clone();
         sorted.sort_by(|p, q| q.total_cmp(p));
         if vs != sorted {
-            return Err(Error::internal(format!("member not sorted by v desc: {vs:?}")));
+            return Err(Error::user(format!("member not sorted by v desc: {vs:?}")));
         }
         let mut row = cursor.key_value_array()?;
         row.push(l(vs.len() as i64));
