@@ -78,7 +78,10 @@ Each --table NAME=PATH registers a file as a table (format from the
 extension: .parquet, .csv with a header line, .json). The query runs
 through the SQL engine of the chosen execution engine; without --output the
 first --limit rows and the row count are printed, with --output the whole
-result is saved (format from the extension).
+result is saved (format from the extension). Relation names (FROM, JOIN)
+equal to a --table NAME refer to that file (the exact case first; quote
+keyword names, e.g. `by`); the query is parsed in the dialect of
+--conf fugue.sql.compile.dialect (default spark).
 
 Examples:
   fugue sql --table t=data/sf1/orders.parquet \"SELECT COUNT(*) AS n FROM t\"

@@ -92,10 +92,9 @@ pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
     let dfs = DataFrames::named(tables)?;
     // table names in the query text refer to the registered files (ENG-SQL-1)
     let names: Vec<&str> = dfs.keys().collect();
-    let mut statement = StructuredSql::with_tables(&query, &names);
-    if let Some(dialect) = conf.get_or_none::<String>(SQL_COMPILE_DIALECT)? {
-        statement.dialect = dialect;
-    }
+    let dialect = conf.get_or_none::<String>(SQL_COMPILE_DIALECT)?.unwrap_or_default();
+    let statement = StructuredSql::with_tables_in(&query, &names, &dialect)
+        .map_err(|e| CliError::new(format!("SQL error: {}", error_chain(&e))))?;
     let result = sql
         .select(&dfs, &statement)
         .map_err(|e| CliError::new(format!("SQL error ({}): {}", sql.name(), error_chain(&e))))?;

@@ -16,6 +16,7 @@
 //! | [`engine`] | the [`ExecutionEngine`], [`MapEngine`] and [`SqlEngine`] traits | ENG-* |
 //! | [`io`] | format inference, path listing, save modes | ENG-IO-* |
 //! | [`registry`] | link-time engine registry ([`make_engine`], [`registered_engines`]) | ENG-CTX-6 |
+//! | [`spi`] | for backend authors only: the kernels every engine falls back on | ENGINE.md |
 #![deny(missing_docs)]
 
 pub mod conf;
@@ -27,6 +28,7 @@ pub mod io;
 pub mod partition;
 pub mod registry;
 pub mod schema;
+pub mod spi;
 pub mod value;
 
 pub use conf::Conf;

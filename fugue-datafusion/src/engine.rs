@@ -1,7 +1,7 @@
 //! `DataFusionExecutionEngine`: every fugue operation on Apache DataFusion.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::Arc;
 
 use arrow::array::UInt64Array;
 use arrow::compute::{concat_batches, take_record_batch};
@@ -9,7 +9,7 @@ use datafusion::catalog::MemTable;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
-use fugue_core::conf::{Conf, DEFAULT_PARTITIONS, SQL_ENGINE};
+use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
 use fugue_core::engine::map::{MapFn, OnInitFn, check_map_output_schema};
 use fugue_core::engine::params::{check_set_schemas, plan_join};
@@ -17,7 +17,8 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
-use fugue_core::partition::{PartitionAlgo, parse_presort, parse_size_bytes};
+use fugue_core::partition::{PartitionAlgo, parse_size_bytes};
+use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
     ColumnExpr, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
 };
@@ -66,23 +67,6 @@ impl Shared {
     }
 }
 
-/// The lazily built SQL facet (ENG-GEN-5): user handles own it, the handle
-/// given to the facet only points to it, so they never keep each other alive.
-#[derive(Clone)]
-enum SqlSlot {
-    Owned(Arc<OnceLock<SqlEngineRef>>),
-    Borrowed(Weak<OnceLock<SqlEngineRef>>),
-}
-
-impl SqlSlot {
-    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
-        match self {
-            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
-            SqlSlot::Borrowed(slot) => slot.upgrade(),
-        }
-    }
-}
-
 /// The DataFusion execution engine (registered as `datafusion`): every
 /// operation of `spec/ENGINE.md` as DataFusion logical plans, run lazily on
 /// the engine's own multi-thread tokio runtime.
@@ -114,7 +98,7 @@ impl SqlSlot {
 #[derive(Clone)]
 pub struct DataFusionExecutionEngine {
     shared: Arc<Shared>,
-    sql: SqlSlot,
+    sql: SqlFacetSlot,
 }
 
 impl fmt::Debug for DataFusionExecutionEngine {
@@ -189,7 +173,7 @@ impl DataFusionExecutionEngine {
         let runtime = EngineRuntime::new(threads)?;
         Ok(DataFusionExecutionEngine {
             shared: Arc::new(Shared { conf, ctx, runtime, target_partitions }),
-            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+            sql: SqlFacetSlot::new(),
         })
     }
 
@@ -275,8 +259,7 @@ impl DataFusionExecutionEngine {
 
     /// The SQL engine name to use: `fugue.sql.engine` when set, else `datafusion`.
     fn sql_engine_name(&self) -> Result<String> {
-        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
-        Ok(configured.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| ENGINE.to_string()))
+        Ok(configured_sql_engine(&self.shared.conf, Some(ENGINE))?.unwrap_or_default())
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {
@@ -288,16 +271,7 @@ pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
     Ok(Arc::new(DataFusionExecutionEngine::new(conf)?))
 }
 
-/// A seed that differs per call (ENG-SAMPLE-6: without a seed, results vary).
-pub(crate) fn fresh_seed() -> u64 {
-    let mut os = rand::rngs::OsRng;
-    rand::TryRngCore::try_next_u64(&mut os).unwrap_or_else(|_| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-    })
-}
+pub(crate) use fugue_core::spi::kernels::fresh_seed;
 
 impl MapEngine for DataFusionExecutionEngine {
     /// `map_dataframe` as a plan node (a streaming `ExecutionPlan` over the
@@ -393,26 +367,18 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     /// # Errors
     /// `ERR-PLUGIN` when the configured name is not registered.
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        let slot = self.sql.get();
-        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
-            return Ok(Arc::clone(sql));
-        }
-        let facet_handle = DataFusionExecutionEngine {
-            shared: Arc::clone(&self.shared),
-            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
-        };
-        let name = self.sql_engine_name()?;
-        let sql: SqlEngineRef = if name.eq_ignore_ascii_case(ENGINE) {
-            Arc::new(crate::sql::DataFusionSqlEngine::bound(
-                Arc::new(facet_handle.clone()),
-                facet_handle,
-            ))
-        } else {
-            make_sql_engine(&name, Arc::new(facet_handle))?
-        };
-        Ok(match slot {
-            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
-            None => sql,
+        self.sql.get_or_build(|slot| {
+            let facet_handle =
+                DataFusionExecutionEngine { shared: Arc::clone(&self.shared), sql: slot };
+            let name = self.sql_engine_name()?;
+            if name.eq_ignore_ascii_case(ENGINE) {
+                Ok(Arc::new(crate::sql::DataFusionSqlEngine::bound(
+                    Arc::new(facet_handle.clone()),
+                    facet_handle,
+                )))
+            } else {
+                make_sql_engine(&name, Arc::new(facet_handle))
+            }
         })
     }
 
@@ -631,23 +597,14 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     ) -> Result<DataFrameRef> {
         let a = self.frame(df)?;
         let schema = a.schema().clone();
-        let sorts = {
-            let parsed = parse_presort(presort)?;
-            if parsed.is_empty() { partition_spec.presort().to_vec() } else { parsed }
-        };
-        for (c, _) in &sorts {
-            schema.index_of(c)?;
-        }
-        for k in partition_spec.partition_by() {
-            schema.index_of(k)?;
-        }
+        let take = fugue_core::engine::plan_take(&schema, presort, partition_spec)?;
         let out = plan::take(
             plan::normalise(a.to_native())?,
             &schema,
             n,
-            &sorts,
+            &take.sorts,
             na_position,
-            partition_spec.partition_by(),
+            &take.keys,
         )?;
         Ok(Arc::new(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), out, schema)))
     }

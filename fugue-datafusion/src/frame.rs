@@ -185,14 +185,6 @@ impl DataFrame for DataFusionDataFrame {
         Arc::new(self.clone().with_metadata_map(metadata))
     }
 
-    fn is_local(&self) -> bool {
-        true
-    }
-
-    fn is_bounded(&self) -> bool {
-        true
-    }
-
     /// The number of output partitions of the plan's physical plan (planned,
     /// not run).
     fn num_partitions(&self) -> usize {

@@ -33,9 +33,9 @@ use datafusion::logical_expr::{Expr, lit};
 use fugue_core::dataframe::DataFrame;
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{
-    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    PathKind, SaveMode, SaveTarget, csv_load_schema, json_load_schema, list_load_files,
-    resolve_format,
+    CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions, PathKind, SaveMode,
+    SaveTarget, append_load_options, check_append_schema, csv_load_schema, json_load_schema,
+    plan_load, plan_save,
 };
 use fugue_core::{Error, Result, Schema};
 use futures::StreamExt;
@@ -44,13 +44,6 @@ use crate::engine::DataFusionExecutionEngine;
 use crate::error::{DfResultExt, ENGINE};
 use crate::frame::DataFusionDataFrame;
 use crate::plan::{self, expr::ident};
-
-fn gzip_not_supported(path: &str) -> Error {
-    Error::not_supported(format!(
-        "gzip-compressed file `{path}`: the datafusion engine reads and writes uncompressed \
-         csv and json only"
-    ))
-}
 
 fn file_error(operation: &str, path: &Path, e: impl Into<fugue_core::error::BoxError>) -> Error {
     Error::backend(ENGINE, format!("{operation} {}", path.display()), e)
@@ -75,14 +68,7 @@ pub(crate) fn load(
     paths: &[&str],
     options: &LoadOptions,
 ) -> Result<DataFusionDataFrame> {
-    let hint = match options.format_hint.as_deref() {
-        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
-        _ => None,
-    };
-    let files = list_load_files(paths, hint)?;
-    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
-        return Err(gzip_not_supported(&gz.path.display().to_string()));
-    }
+    let files = plan_load(paths, options)?;
     let requested = options.columns.names();
     let csv_schema = if files.iter().any(|f| f.format == FileFormat::Csv) {
         let csv = CsvOptions::from_options(&options.format_options)?;
@@ -243,66 +229,17 @@ pub(crate) fn save(
     path: &str,
     options: &SaveOptions,
 ) -> Result<()> {
-    let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
-    if compression == Compression::Gzip {
-        return Err(gzip_not_supported(path));
-    }
-    let csv = match format {
-        FileFormat::Parquet => {
-            ParquetOptions::from_options(&options.format_options)?;
-            None
-        }
-        FileFormat::Csv => Some(CsvOptions::from_options(&options.format_options)?),
-        FileFormat::Json => {
-            JsonOptions::from_options(&options.format_options)?;
-            None
-        }
-    };
     let schema = df.schema().clone();
-    if csv.is_some()
-        && let Some(f) = schema.fields().iter().find(|f| f.data_type().is_nested())
-    {
-        return Err(Error::not_supported(format!(
-            "saving column `{}` of type `{}` as csv: csv holds no nested values; \
-             save as parquet or json",
-            f.name(),
-            fugue_core::schema::data_type_to_expr(f.data_type())
-        )));
-    }
-    let keys = options.partition_spec.partition_by();
-    let hive = !keys.is_empty() && !options.force_single;
-    if hive {
-        if format != FileFormat::Parquet {
-            return Err(Error::not_supported(format!(
-                "saving {format} partitioned by `{}`: the hive layout is written for parquet \
-                 only; save as parquet or set force_single",
-                keys.join(",")
-            )));
-        }
-        for k in keys {
-            schema.index_of(k)?;
-        }
-        if schema.names().iter().all(|n| keys.iter().any(|k| k == n)) {
-            return Err(Error::schema(format!(
-                "every column of `{schema}` is a partition key, so the files would have no column"
-            )));
-        }
-    }
+    let save_plan = plan_save(&schema, path, options)?;
+    let format = save_plan.format;
+    let csv = save_plan.csv.clone();
+    let keys = save_plan.hive_keys.as_slice();
+    let hive = !keys.is_empty();
     let native = plan::normalise(df.to_native())?;
-    if options.mode == SaveMode::Append && Path::new(path).is_file() {
+    if save_plan.append_to_file {
         // appending to a single file rewrites it: old rows, then the new ones
-        let load_opts = LoadOptions {
-            format_hint: options.format_hint.clone(),
-            columns: LoadColumns::All,
-            format_options: options.format_options.clone(),
-        };
-        let old = load(engine, &[path], &load_opts)?;
-        if old.schema() != &schema {
-            return Err(Error::schema(format!(
-                "cannot append `{schema}` to `{path}` whose schema is `{}`",
-                old.schema()
-            )));
-        }
+        let old = load(engine, &[path], &append_load_options(options))?;
+        check_append_schema(old.schema(), &schema, path)?;
         let combined = old.to_native().union(native).fugue("append")?;
         let combined =
             DataFusionDataFrame::with_schema(Arc::clone(engine.shared()), combined, schema);

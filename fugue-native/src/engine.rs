@@ -1,21 +1,17 @@
 //! `NativeExecutionEngine`: the reference engine.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::Arc;
 
-use fugue_core::DataFrame as _;
-use fugue_core::conf::{Conf, SQL_ENGINE};
+use fugue_core::conf::Conf;
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
-use fugue_core::engine::params::{check_set_schemas, plan_join};
 use fugue_core::engine::{
-    Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
-    MapEngine, SampleSpec, SaveOptions, SqlEngineRef,
+    Capabilities, EngineRef, ExecutionEngine, MapEngine, SaveOptions, SqlEngineRef,
 };
-use fugue_core::io::SaveMode;
+use fugue_core::spi::{SqlFacetSlot, configured_sql_engine, kernels};
 use fugue_core::{
-    ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns,
-    make_sql_engine, registered_sql_engines,
+    Error, LocalDataFrame, PartitionSpec, Result, Schema, make_sql_engine, registered_sql_engines,
 };
 
 use crate::frame::NativeDataFrame;
@@ -58,31 +54,13 @@ pub const NATIVE_THREADS: &str = "fugue.native.threads";
 #[derive(Clone)]
 pub struct NativeExecutionEngine {
     shared: Arc<Shared>,
-    sql: SqlSlot,
+    sql: SqlFacetSlot,
 }
 
 /// What every handle of one engine shares.
 struct Shared {
     conf: Conf,
     pool: rayon::ThreadPool,
-}
-
-/// The lazily built SQL facet (ENG-GEN-5). User handles own it; the handle
-/// given to the SQL engine itself only points to it, so the engine and its
-/// SQL facet never keep each other alive.
-#[derive(Clone)]
-enum SqlSlot {
-    Owned(Arc<OnceLock<SqlEngineRef>>),
-    Borrowed(Weak<OnceLock<SqlEngineRef>>),
-}
-
-impl SqlSlot {
-    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
-        match self {
-            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
-            SqlSlot::Borrowed(slot) => slot.upgrade(),
-        }
-    }
 }
 
 impl fmt::Debug for NativeExecutionEngine {
@@ -117,7 +95,7 @@ impl NativeExecutionEngine {
         let pool = builder.build().map_err(|e| Error::backend("native", "build thread pool", e))?;
         Ok(NativeExecutionEngine {
             shared: Arc::new(Shared { conf, pool }),
-            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
+            sql: SqlFacetSlot::new(),
         })
     }
 
@@ -144,10 +122,6 @@ impl NativeExecutionEngine {
         Ok(NativeDataFrame::from_local(df.as_local_bounded()?))
     }
 
-    fn local(&self, df: &DataFrameRef) -> Result<LocalDataFrame> {
-        self.to_native(df)?.to_local()
-    }
-
     pub(crate) fn pool(&self) -> &rayon::ThreadPool {
         &self.shared.pool
     }
@@ -155,20 +129,13 @@ impl NativeExecutionEngine {
     /// The SQL engine name to use: `fugue.sql.engine` when set, else the
     /// first registered SQL engine (by name).
     fn sql_engine_name(&self) -> Result<Option<String>> {
-        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
-        if let Some(name) = configured.filter(|n| !n.trim().is_empty()) {
-            return Ok(Some(name));
-        }
-        Ok(registered_sql_engines().first().map(|e| e.name.to_string()))
+        let first = registered_sql_engines().first().map(|e| e.name);
+        configured_sql_engine(&self.shared.conf, first)
     }
 }
 
 pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
     Ok(Arc::new(NativeExecutionEngine::new(conf)?))
-}
-
-fn wrap(local: LocalDataFrame) -> DataFrameRef {
-    Arc::new(NativeDataFrame::from_local(local))
 }
 
 impl MapEngine for NativeExecutionEngine {
@@ -221,25 +188,17 @@ impl ExecutionEngine for NativeExecutionEngine {
     /// `ERR-NOT-SUPPORTED` when no SQL engine is linked at all (features
     /// `datafusion` and `polars` of `fugue` provide one).
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        let slot = self.sql.get();
-        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
-            return Ok(Arc::clone(sql));
-        }
-        let name = self.sql_engine_name()?.ok_or_else(|| {
-            Error::unsupported(
-                "native",
-                "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of the \
-                 `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
-            )
-        })?;
-        let facet_handle = NativeExecutionEngine {
-            shared: Arc::clone(&self.shared),
-            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
-        };
-        let sql = make_sql_engine(&name, Arc::new(facet_handle))?;
-        Ok(match slot {
-            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
-            None => sql,
+        self.sql.get_or_build(|slot| {
+            let name = self.sql_engine_name()?.ok_or_else(|| {
+                Error::unsupported(
+                    "native",
+                    "sql: no SQL engine is linked; enable feature `datafusion` or `polars` of \
+                     the `fugue` crate (or set `fugue.sql.engine` to a registered SQL engine)",
+                )
+            })?;
+            let facet_handle =
+                NativeExecutionEngine { shared: Arc::clone(&self.shared), sql: slot };
+            make_sql_engine(&name, Arc::new(facet_handle))
         })
     }
 
@@ -270,143 +229,22 @@ impl ExecutionEngine for NativeExecutionEngine {
         self.to_df(df)
     }
 
-    fn join(
-        &self,
-        df1: &DataFrameRef,
-        df2: &DataFrameRef,
-        how: JoinType,
-        on: &[&str],
-    ) -> Result<DataFrameRef> {
-        let plan = plan_join(df1.schema(), df2.schema(), how, on)?;
-        Ok(wrap(crate::join::join(&self.local(df1)?, &self.local(df2)?, &plan)?))
+    /// Kernel results become one-partition native frames without a copy.
+    fn wrap_local(&self, local: LocalDataFrame) -> Result<DataFrameRef> {
+        Ok(Arc::new(NativeDataFrame::from_local(local)))
     }
 
-    fn union(
-        &self,
-        df1: &DataFrameRef,
-        df2: &DataFrameRef,
-        distinct: bool,
-    ) -> Result<DataFrameRef> {
-        check_set_schemas("union", df1.schema(), df2.schema())?;
-        Ok(wrap(crate::setops::union(&self.local(df1)?, &self.local(df2)?, distinct)?))
-    }
-
-    fn subtract(
-        &self,
-        df1: &DataFrameRef,
-        df2: &DataFrameRef,
-        distinct: bool,
-    ) -> Result<DataFrameRef> {
-        check_set_schemas("subtract", df1.schema(), df2.schema())?;
-        Ok(wrap(crate::setops::subtract(&self.local(df1)?, &self.local(df2)?, distinct)?))
-    }
-
-    fn intersect(
-        &self,
-        df1: &DataFrameRef,
-        df2: &DataFrameRef,
-        distinct: bool,
-    ) -> Result<DataFrameRef> {
-        check_set_schemas("intersect", df1.schema(), df2.schema())?;
-        Ok(wrap(crate::setops::intersect(&self.local(df1)?, &self.local(df2)?, distinct)?))
-    }
-
-    fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
-        Ok(wrap(crate::setops::distinct(&self.local(df)?)?))
-    }
-
-    fn dropna(
-        &self,
-        df: &DataFrameRef,
-        how: DropnaHow,
-        thresh: Option<usize>,
-        subset: Option<&[&str]>,
-    ) -> Result<DataFrameRef> {
-        Ok(wrap(crate::clean::dropna(&self.local(df)?, how, thresh, subset)?))
-    }
-
-    fn fillna(
-        &self,
-        df: &DataFrameRef,
-        value: &FillValue,
-        subset: Option<&[&str]>,
-    ) -> Result<DataFrameRef> {
-        Ok(wrap(crate::clean::fillna(&self.local(df)?, value, subset)?))
-    }
-
-    fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
-        Ok(wrap(crate::sample::sample(&self.local(df)?, spec)?))
-    }
-
-    fn select(
-        &self,
-        df: &DataFrameRef,
-        cols: &SelectColumns,
-        where_: Option<&ColumnExpr>,
-        having: Option<&ColumnExpr>,
-    ) -> Result<DataFrameRef> {
-        Ok(wrap(crate::select::select(&self.local(df)?, cols, where_, having)?))
-    }
-
-    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef> {
-        Ok(wrap(crate::select::filter(&self.local(df)?, condition)?))
-    }
-
-    fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef> {
-        Ok(wrap(crate::select::assign(&self.local(df)?, columns)?))
-    }
-
-    fn aggregate(
-        &self,
-        df: &DataFrameRef,
-        partition_spec: &PartitionSpec,
-        agg_cols: &[ColumnExpr],
-    ) -> Result<DataFrameRef> {
-        let keys = partition_spec.partition_by().to_vec();
-        Ok(wrap(crate::select::aggregate(&self.local(df)?, &keys, agg_cols)?))
-    }
-
-    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
-        Ok(wrap(crate::io::load(paths, options)?))
-    }
-
+    /// Writes each physical partition (ENG-IO-7 part files) with the core's
+    /// IO kernel, which also handles single-file append (ENG-IO-5).
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let native = self.to_native(df)?;
-        if options.mode == SaveMode::Append && std::path::Path::new(path).is_file() {
-            // Appending to a single file rewrites it with the old rows
-            // followed by the new ones, atomically (the write goes to a
-            // temporary sibling, ENG-IO-5).
-            let load = LoadOptions {
-                format_hint: options.format_hint.clone(),
-                columns: fugue_core::io::LoadColumns::All,
-                format_options: options.format_options.clone(),
-            };
-            let old = crate::io::load(&[path], &load)?;
-            let new = native.to_local()?;
-            if old.schema() != new.schema() {
-                return Err(Error::schema(format!(
-                    "cannot append `{}` to `{path}` whose schema is `{}`",
-                    new.schema(),
-                    old.schema()
-                )));
-            }
-            let batches = old.batches().iter().chain(new.batches()).cloned().collect();
-            let combined = [LocalDataFrame::new(new.schema().clone(), batches)?];
-            let rewrite =
-                SaveOptions { mode: SaveMode::Overwrite, force_single: true, ..options.clone() };
-            return crate::io::save(&combined, path, &rewrite);
-        }
-        if native.partitions().is_empty() {
-            // keep the schema in the written data (ENG-PQ-1) even with no rows
-            let empty = [LocalDataFrame::empty(fugue_core::DataFrame::schema(&native).clone())?];
-            return crate::io::save(&empty, path, options);
-        }
-        crate::io::save(native.partitions(), path, options)
+        kernels::save_df(native.partitions(), fugue_core::DataFrame::schema(&native), path, options)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use fugue_core::conf::SQL_ENGINE;
     use fugue_core::dataframe::{DataFrames, Metadata};
     use fugue_core::engine::{SqlEngine, StructuredSql};
     use fugue_core::{ErrorKind, Value};

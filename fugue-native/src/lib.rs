@@ -32,19 +32,10 @@
 //!   registered one (features `datafusion` / `polars` of `fugue`).
 #![deny(missing_docs)]
 
-mod clean;
 mod engine;
-mod eval;
 mod frame;
-mod groupby;
-mod io;
-mod join;
 mod map;
 mod repartition;
-mod rowkeys;
-mod sample;
-mod select;
-mod setops;
 #[cfg(test)]
 mod testutil;
 

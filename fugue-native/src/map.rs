@@ -24,24 +24,12 @@ use std::sync::Arc;
 use arrow::record_batch::RecordBatch;
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
 use fugue_core::engine::map::{MapFn, OnInitFn, check_map_output_schema, map_physical_partition};
-use fugue_core::{Error, ExecutionEngine, LocalDataFrame, PartitionSpec, Result, Schema};
+use fugue_core::{Error, LocalDataFrame, PartitionSpec, Result, Schema};
 use rayon::prelude::*;
 
 use crate::engine::NativeExecutionEngine;
 use crate::frame::NativeDataFrame;
-use crate::repartition::{LayoutOptions, lay_out};
-
-/// Hash buckets per pool thread for keyed maps without a partition number.
-pub(crate) const MAP_PARTITIONS_PER_THREAD: usize = 4;
-
-/// The bucket count for keyed maps whose spec gives no number (module docs).
-fn keyed_default(engine: &NativeExecutionEngine) -> Result<usize> {
-    let n: i64 = engine.conf().get(fugue_core::conf::DEFAULT_PARTITIONS, -1i64)?;
-    Ok(match usize::try_from(n) {
-        Ok(n) if n > 0 => n,
-        _ => engine.get_current_parallelism() * MAP_PARTITIONS_PER_THREAD,
-    })
-}
+use crate::repartition::map_layout;
 
 pub(crate) fn map_dataframe(
     engine: &NativeExecutionEngine,
@@ -55,8 +43,7 @@ pub(crate) fn map_dataframe(
     let input = engine.to_native(df)?;
     // missing keys / presort columns fail even for empty input
     spec.get_sorts(input.schema(), true)?;
-    let options = LayoutOptions { sort: false, keyed_default: keyed_default(engine)? };
-    let layout = lay_out(engine, &input, spec, options)?;
+    let layout = map_layout(engine, &input, spec)?;
     let parts: Vec<&LocalDataFrame> =
         layout.partitions().iter().filter(|p| p.num_rows() > 0).collect();
     let outputs: Vec<Vec<RecordBatch>> = engine.pool().install(|| {

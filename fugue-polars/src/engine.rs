@@ -1,9 +1,9 @@
 //! `PolarsExecutionEngine`: every fugue operation on Polars.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::Arc;
 
-use fugue_core::conf::{Conf, DEFAULT_PARTITIONS, SQL_ENGINE};
+use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::map::{MapFn, OnInitFn};
 use fugue_core::engine::params::{check_set_schemas, plan_join};
@@ -11,6 +11,7 @@ use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
+use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
     ColumnExpr, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
     registered_sql_engines,
@@ -61,29 +62,11 @@ use crate::map::MapDefaults;
 #[derive(Clone)]
 pub struct PolarsExecutionEngine {
     shared: Arc<Shared>,
-    sql: SqlSlot,
+    sql: SqlFacetSlot,
 }
 
 struct Shared {
     conf: Conf,
-}
-
-/// The lazily built SQL facet (ENG-GEN-5). User handles own it; the handle
-/// given to the SQL engine only points to it, so the engine and its facet
-/// never keep each other alive.
-#[derive(Clone)]
-enum SqlSlot {
-    Owned(Arc<OnceLock<SqlEngineRef>>),
-    Borrowed(Weak<OnceLock<SqlEngineRef>>),
-}
-
-impl SqlSlot {
-    fn get(&self) -> Option<Arc<OnceLock<SqlEngineRef>>> {
-        match self {
-            SqlSlot::Owned(slot) => Some(Arc::clone(slot)),
-            SqlSlot::Borrowed(slot) => slot.upgrade(),
-        }
-    }
 }
 
 fn pool_size() -> usize {
@@ -110,10 +93,7 @@ impl PolarsExecutionEngine {
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
         route_polars_warnings();
-        Ok(PolarsExecutionEngine {
-            shared: Arc::new(Shared { conf }),
-            sql: SqlSlot::Owned(Arc::new(OnceLock::new())),
-        })
+        Ok(PolarsExecutionEngine { shared: Arc::new(Shared { conf }), sql: SqlFacetSlot::new() })
     }
 
     /// A fresh engine for the conformance suite (`fugue.test = true`).
@@ -163,8 +143,7 @@ impl PolarsExecutionEngine {
 
     /// `fugue.sql.engine` when set, else `polars` (the built-in facet).
     fn sql_engine_name(&self) -> Result<String> {
-        let configured: Option<String> = self.shared.conf.get_or_none(SQL_ENGINE)?;
-        Ok(configured.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "polars".to_string()))
+        Ok(configured_sql_engine(&self.shared.conf, Some("polars"))?.unwrap_or_default())
     }
 
     fn map_defaults(&self) -> Result<MapDefaults> {
@@ -244,23 +223,15 @@ impl ExecutionEngine for PolarsExecutionEngine {
     /// # Errors
     /// `ERR-PLUGIN` when the configured name is not registered.
     fn sql_engine(&self) -> Result<SqlEngineRef> {
-        let slot = self.sql.get();
-        if let Some(sql) = slot.as_ref().and_then(|s| s.get()) {
-            return Ok(Arc::clone(sql));
-        }
-        let name = self.sql_engine_name()?;
-        let facet_handle = PolarsExecutionEngine {
-            shared: Arc::clone(&self.shared),
-            sql: SqlSlot::Borrowed(slot.as_ref().map(Arc::downgrade).unwrap_or_default()),
-        };
-        let sql = if name.eq_ignore_ascii_case("polars") {
-            crate::sql::build_sql_engine(Arc::new(facet_handle))?
-        } else {
-            make_sql_engine(&name, Arc::new(facet_handle))?
-        };
-        Ok(match slot {
-            Some(slot) => Arc::clone(slot.get_or_init(|| sql)),
-            None => sql,
+        self.sql.get_or_build(|slot| {
+            let name = self.sql_engine_name()?;
+            let facet_handle =
+                PolarsExecutionEngine { shared: Arc::clone(&self.shared), sql: slot };
+            if name.eq_ignore_ascii_case("polars") {
+                crate::sql::build_sql_engine(Arc::new(facet_handle))
+            } else {
+                make_sql_engine(&name, Arc::new(facet_handle))
+            }
         })
     }
 
@@ -415,8 +386,17 @@ impl ExecutionEngine for PolarsExecutionEngine {
         Ok(wrap(crate::io::load(paths, options)?))
     }
 
+    /// The core's IO kernel (`fugue_core::spi::kernels::save_df`) over the
+    /// materialised rows: Parquet, CSV and JSON with arrow-rs writers, Hive
+    /// layout, single-file append and crash-safe overwrite (ENG-IO-5..9).
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
-        crate::io::save(&self.polars(df)?, path, options)
+        let local = fugue_core::DataFrame::as_local_bounded(&self.polars(df)?)?;
+        fugue_core::spi::kernels::save_df(
+            std::slice::from_ref(&local),
+            fugue_core::DataFrame::schema(&local),
+            path,
+            options,
+        )
     }
 }
 

@@ -1,43 +1,41 @@
-//! Column expressions compiled to Polars [`Expr`]s, and select / filter /
-//! assign / aggregate over them (ENG-EXPR-*, ENG-SEL-1..8, ENG-FILTER-1,
-//! ENG-ASSIGN-1..3, ENG-AGG-1..3).
+//! Typed plans of `fugue_core::expr` compiled to Polars [`Expr`]s, and
+//! select / filter / assign / aggregate over them (ENG-EXPR-*, ENG-SEL-1..8,
+//! ENG-FILTER-1, ENG-ASSIGN-1..3, ENG-AGG-1..3).
 //!
-//! The compiler follows the native engine's evaluator node by node, so the
-//! types and errors agree on every engine:
+//! All typing, coercion and validation is done by the core
+//! ([`fugue_core::expr::typed`], [`fugue_core::expr::plan`]); this module
+//! only translates the typed tree node by node:
 //!
-//! - every node is made exactly its inferred type
-//!   ([`ColumnExpr::infer_type`], ENG-EXPR-TYPE) or its cast type;
-//! - type errors (`+` on strings, comparing `str` with `int`, `NOT` of a
-//!   number, ...) are `ERR-ARG` when the plan is built, before any row is
-//!   read;
 //! - casts that cannot fail (null to anything, widening integers, integers
 //!   and `float` to `double`) are Polars casts; every other cast runs the
 //!   shared DF-CAST code ([`fugue_core::value::cast_array`]) per chunk inside
 //!   the plan, through the zero-copy bridge, so `ERR-CAST` and the text
-//!   forms of values are those of every engine;
+//!   forms of values are those of every engine; casts of literals are
+//!   computed once, when the plan is built;
 //! - floating `+ - *` are Polars arithmetic; integer and decimal `+ - *` run
 //!   Arrow's checked kernels per chunk (overflow is `ERR-CAST`, not a
 //!   wrapped value); `/` is floating division with null for a zero divisor
 //!   (ENG-EXPR-SEM-3);
 //! - `AND` / `OR` are Kleene (ENG-EXPR-SEM-1), comparisons with null give null.
 //!
-//! Aggregations run as one Polars `group_by(keys).agg(...)` (first-appearance
-//! order of keys, null keys one group) or one `select` of aggregations
-//! without keys (one row, also for empty input). SQL semantics are kept:
-//! `sum`/`min`/`max`/`avg` of no values is null, `count` counts non-null
-//! values, `count_distinct` ignores nulls, `first`/`last` are the first /
-//! last non-null values.
+//! Aggregations run as one Polars `group_by(keys).agg(...)` (keys and
+//! aggregates of the core's [`AggregationPlan`]) or one `select` of
+//! aggregations without keys (one row, also for empty input). SQL semantics
+//! are kept: `sum`/`min`/`max`/`avg` of no values is null, `count` counts
+//! non-null values, `count_distinct` ignores nulls, `first`/`last` are the
+//! first / last non-null values.
 
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Scalar};
 use arrow::compute::kernels::numeric;
 use arrow::datatypes::DataType;
-use fugue_core::expr::types::{common_numeric, int_width, is_numeric, is_temporal};
-use fugue_core::expr::{
-    AggFunc, BinaryOp, ExprKind, ScalarFunc, UnaryOp, aggregate_select, assign_select,
-    check_columns_exist, validate_filter, validate_select,
+use fugue_core::expr::plan::{
+    AggregationPlan, SelectPlan, plan_aggregate, plan_assign, plan_filter, plan_select,
 };
+use fugue_core::expr::typed::{TypedAgg, TypedExpr, TypedKind};
+use fugue_core::expr::types::int_width;
+use fugue_core::expr::{AggFunc, BinaryOp, UnaryOp};
 use fugue_core::schema::data_type_to_expr;
 use fugue_core::value::cast_array;
 use fugue_core::{
@@ -51,22 +49,6 @@ use polars::prelude::{
 use crate::bridge::{polars_type, series_arrays, series_from_arrays};
 use crate::error::park;
 use crate::frame::PolarsDataFrame;
-
-/// A compiled node: the Polars expression and the Arrow type it produces.
-#[derive(Clone)]
-pub(crate) struct Typed {
-    pub(crate) expr: Expr,
-    pub(crate) dtype: DataType,
-    /// The value when the node is an uncast literal (casts of literals are
-    /// computed once, when the plan is built).
-    pub(crate) value: Option<Value>,
-}
-
-impl Typed {
-    fn new(expr: Expr, dtype: DataType) -> Self {
-        Typed { expr, dtype, value: None }
-    }
-}
 
 /// True when a Polars cast from `from` to `to` never fails and gives the
 /// same values as the DF-CAST rules.
@@ -121,300 +103,80 @@ fn typed_null(dtype: &DataType) -> Result<Expr> {
     Ok(lit(NULL).cast(polars_type(dtype)?))
 }
 
-/// Compiles expressions over frames with schema `schema`.
-pub(crate) struct Compiler<'a> {
-    pub(crate) schema: &'a Schema,
-}
-
-impl Compiler<'_> {
-    fn cast_to(&self, t: Typed, to: &DataType) -> Result<Typed> {
-        if &t.dtype == to {
-            return Ok(t);
-        }
-        if let Some(v) = &t.value {
-            return Ok(Typed::new(literal_as(v, &t.dtype, to)?, to.clone()));
-        }
-        Ok(Typed::new(fugue_cast(t.expr, &t.dtype, to)?, to.clone()))
-    }
-
-    /// Compiles a non-aggregate expression and makes it its inferred (or
-    /// cast) type.
-    pub(crate) fn compile(&self, e: &ColumnExpr) -> Result<Typed> {
-        let raw = self.compile_body(e)?;
-        match e.infer_type(self.schema) {
-            Some(t) => self.cast_to(raw, &t),
-            None => match e.cast_type() {
-                Some(t) => self.cast_to(raw, t),
-                None => Ok(raw),
-            },
-        }
-    }
-
-    /// Compiles a condition (ENG-EXPR-SEM-2): a boolean expression where
-    /// null means "not true".
-    pub(crate) fn predicate(&self, e: &ColumnExpr) -> Result<Expr> {
-        let t = self.compile(e)?;
-        match t.dtype {
-            DataType::Boolean => Ok(t.expr),
-            DataType::Null => Ok(lit(false)),
-            other => Err(Error::arg(
-                "condition",
-                format!("`{e}` must be a bool expression, found `{}`", data_type_to_expr(&other)),
-            )),
-        }
-    }
-
-    fn compile_body(&self, e: &ColumnExpr) -> Result<Typed> {
-        match e.kind() {
-            ExprKind::Column(name) => {
-                let dtype = self.schema.data_type(name).cloned().ok_or_else(|| {
-                    Error::not_found("column", name.as_str(), self.schema.names())
-                })?;
-                Ok(Typed::new(col(PlSmallStr::from_str(name)), dtype))
-            }
-            ExprKind::Literal(v) => literal(v),
-            ExprKind::Wildcard => Err(Error::arg(
-                "expression",
-                "`*` can only be a whole select item or the argument of count",
-            )),
-            ExprKind::Agg(..) => Err(Error::arg(
-                "expression",
-                format!("aggregation `{e}` can't be evaluated row by row"),
-            )),
-            ExprKind::Unary(op, x) => self.unary(*op, e, x),
-            ExprKind::Binary(op, l, r) => {
-                if op.is_arithmetic() {
-                    self.arithmetic(*op, e, l, r)
-                } else if op.is_comparison() {
-                    self.comparison(*op, e, l, r)
-                } else {
-                    self.logical(*op, e, l, r)
+/// The Polars expression of the typed node `t` (a plain translation: `t`
+/// and its children already have their final types).
+///
+/// # Errors
+/// `ERR-EXECUTION` for a type without a Polars counterpart; `ERR-CAST` for
+/// a literal that does not convert to its cast type.
+pub(crate) fn compile(t: &TypedExpr) -> Result<Expr> {
+    let dtype = t.data_type();
+    Ok(match t.kind() {
+        TypedKind::Column { name, .. } => col(PlSmallStr::from_str(name)),
+        TypedKind::Literal(Value::Null) => typed_null(dtype)?,
+        TypedKind::Literal(v) => literal(v)?,
+        TypedKind::Cast(x) => match x.kind() {
+            TypedKind::Literal(v) => literal_as(v, x.data_type(), dtype)?,
+            _ => fugue_cast(compile(x)?, x.data_type(), dtype)?,
+        },
+        TypedKind::Unary(op, x) => {
+            let v = compile(x)?;
+            match op {
+                UnaryOp::IsNull => v.is_null(),
+                UnaryOp::NotNull => v.is_not_null(),
+                UnaryOp::Not => v.not(),
+                UnaryOp::Neg if dtype.is_floating() => -v,
+                UnaryOp::Neg => {
+                    let zero = literal_as(&Value::Int64(0), &DataType::Int64, dtype)?;
+                    checked_arith(BinaryOp::Sub, zero, v, dtype)?
                 }
             }
-            ExprKind::Function(ScalarFunc::Coalesce, args) => self.coalesce(e, args),
         }
-    }
-
-    fn unary(&self, op: UnaryOp, e: &ColumnExpr, x: &ColumnExpr) -> Result<Typed> {
-        let v = self.compile(x)?;
-        let t = v.dtype.clone();
-        match op {
-            UnaryOp::IsNull => Ok(Typed::new(v.expr.is_null(), DataType::Boolean)),
-            UnaryOp::NotNull => Ok(Typed::new(v.expr.is_not_null(), DataType::Boolean)),
-            UnaryOp::Not => match t {
-                DataType::Boolean => Ok(Typed::new(v.expr.not(), DataType::Boolean)),
-                DataType::Null => {
-                    Ok(Typed::new(typed_null(&DataType::Boolean)?, DataType::Boolean))
-                }
-                other => Err(Error::arg(
-                    "expression",
-                    format!("NOT needs a bool operand, `{e}` has `{}`", data_type_to_expr(&other)),
-                )),
-            },
-            UnaryOp::Neg => {
-                if t == DataType::Null {
-                    return Ok(v);
-                }
-                if !is_numeric(&t) {
-                    return Err(Error::arg(
-                        "expression",
-                        format!("negation needs a number, `{e}` has `{}`", data_type_to_expr(&t)),
-                    ));
-                }
-                let v =
-                    if t.is_unsigned_integer() { self.cast_to(v, &DataType::Int64)? } else { v };
-                if v.dtype.is_floating() {
-                    return Ok(Typed::new(-v.expr, v.dtype));
-                }
-                let dtype = v.dtype.clone();
-                let zero = self.cast_to(literal(&Value::Int64(0))?, &dtype)?;
-                Ok(checked_arith(BinaryOp::Sub, zero.expr, v.expr, &dtype)?)
+        TypedKind::Binary(op, l, r) => {
+            let (a, b) = (compile(l)?, compile(r)?);
+            match op {
+                // ENG-EXPR-SEM-3: a zero divisor gives null
+                BinaryOp::Div => when(b.clone().eq(lit(0.0f64)))
+                    .then(typed_null(&DataType::Float64)?)
+                    .otherwise(a / b),
+                BinaryOp::Add if dtype.is_floating() => a + b,
+                BinaryOp::Sub if dtype.is_floating() => a - b,
+                BinaryOp::Mul if dtype.is_floating() => a * b,
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => checked_arith(*op, a, b, dtype)?,
+                BinaryOp::Eq => a.eq(b),
+                BinaryOp::NotEq => a.neq(b),
+                BinaryOp::Lt => a.lt(b),
+                BinaryOp::LtEq => a.lt_eq(b),
+                BinaryOp::Gt => a.gt(b),
+                BinaryOp::GtEq => a.gt_eq(b),
+                // Polars' `and` / `or` on booleans are Kleene (ENG-EXPR-SEM-1)
+                BinaryOp::And => a.and(b),
+                BinaryOp::Or => a.or(b),
             }
         }
-    }
-
-    fn arithmetic(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Typed> {
-        let lv = self.compile(l)?;
-        let rv = self.compile(r)?;
-        let (lt, rt) = (lv.dtype.clone(), rv.dtype.clone());
-        let string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8);
-        if string(&lt) || string(&rt) {
-            return Err(Error::arg(
-                "expression",
-                format!("`{}` is not defined for strings: `{e}`", op.sql()),
-            ));
+        TypedKind::Coalesce(args) => {
+            let exprs = args.iter().map(compile).collect::<Result<Vec<_>>>()?;
+            polars::prelude::coalesce(&exprs)
         }
-        let ok = |t: &DataType| is_numeric(t) || *t == DataType::Null;
-        if !ok(&lt) || !ok(&rt) {
-            return Err(Error::arg(
-                "expression",
-                format!(
-                    "`{}` needs numbers, `{e}` has `{}` and `{}`",
-                    op.sql(),
-                    data_type_to_expr(&lt),
-                    data_type_to_expr(&rt)
-                ),
-            ));
-        }
-        let target = if op == BinaryOp::Div {
-            DataType::Float64
-        } else {
-            match e.body().infer_type(self.schema) {
-                Some(t) => t,
-                None if lt == DataType::Null => rt.clone(),
-                None if rt == DataType::Null => lt.clone(),
-                None => common_numeric(&lt, &rt),
-            }
-        };
-        if lt == DataType::Null || rt == DataType::Null {
-            return Ok(Typed::new(typed_null(&target)?, target));
-        }
-        let lv = self.cast_to(lv, &target)?;
-        let rv = self.cast_to(rv, &target)?;
-        if op == BinaryOp::Div {
-            // ENG-EXPR-SEM-3: a zero divisor gives null
-            let expr = when(rv.expr.clone().eq(lit(0.0f64)))
-                .then(typed_null(&DataType::Float64)?)
-                .otherwise(lv.expr / rv.expr);
-            return Ok(Typed::new(expr, DataType::Float64));
-        }
-        if target.is_floating() {
-            let expr = match op {
-                BinaryOp::Add => lv.expr + rv.expr,
-                BinaryOp::Sub => lv.expr - rv.expr,
-                _ => lv.expr * rv.expr,
-            };
-            return Ok(Typed::new(expr, target));
-        }
-        checked_arith(op, lv.expr, rv.expr, &target)
-    }
-
-    fn comparison(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Typed> {
-        let lv = self.compile(l)?;
-        let rv = self.compile(r)?;
-        let (lt, rt) = (lv.dtype.clone(), rv.dtype.clone());
-        if lt == DataType::Null || rt == DataType::Null {
-            return Ok(Typed::new(typed_null(&DataType::Boolean)?, DataType::Boolean));
-        }
-        let (lv, rv) = if lt == rt {
-            (lv, rv)
-        } else if is_numeric(&lt) && is_numeric(&rt) {
-            let target = ColumnExpr::binary(BinaryOp::Add, l.clone(), r.clone())
-                .infer_type(self.schema)
-                .unwrap_or_else(|| common_numeric(&lt, &rt));
-            (self.cast_to(lv, &target)?, self.cast_to(rv, &target)?)
-        } else if is_temporal(&lt) && is_temporal(&rt) {
-            (lv, self.cast_to(rv, &lt)?)
-        } else {
-            return Err(Error::arg(
-                "expression",
-                format!(
-                    "cannot compare `{}` with `{}` in `{e}`",
-                    data_type_to_expr(&lt),
-                    data_type_to_expr(&rt)
-                ),
-            ));
-        };
-        let (a, b) = (lv.expr, rv.expr);
-        let expr = match op {
-            BinaryOp::Eq => a.eq(b),
-            BinaryOp::NotEq => a.neq(b),
-            BinaryOp::Lt => a.lt(b),
-            BinaryOp::LtEq => a.lt_eq(b),
-            BinaryOp::Gt => a.gt(b),
-            _ => a.gt_eq(b),
-        };
-        Ok(Typed::new(expr, DataType::Boolean))
-    }
-
-    fn logical(
-        &self,
-        op: BinaryOp,
-        e: &ColumnExpr,
-        l: &ColumnExpr,
-        r: &ColumnExpr,
-    ) -> Result<Typed> {
-        let boolean = |v: Typed| -> Result<Expr> {
-            match v.dtype {
-                DataType::Boolean => Ok(v.expr),
-                DataType::Null => typed_null(&DataType::Boolean),
-                other => Err(Error::arg(
-                    "expression",
-                    format!(
-                        "`{}` needs bool operands, `{e}` has `{}`",
-                        op.sql(),
-                        data_type_to_expr(&other)
-                    ),
-                )),
-            }
-        };
-        let la = boolean(self.compile(l)?)?;
-        let ra = boolean(self.compile(r)?)?;
-        // Polars' `and` / `or` on booleans are Kleene (ENG-EXPR-SEM-1)
-        let expr = if op == BinaryOp::And { la.and(ra) } else { la.or(ra) };
-        Ok(Typed::new(expr, DataType::Boolean))
-    }
-
-    fn coalesce(&self, e: &ColumnExpr, args: &[ColumnExpr]) -> Result<Typed> {
-        let values = args.iter().map(|a| self.compile(a)).collect::<Result<Vec<_>>>()?;
-        let typed: Vec<&DataType> =
-            values.iter().map(|v| &v.dtype).filter(|t| **t != DataType::Null).collect();
-        let target = match e.body().infer_type(self.schema) {
-            Some(t) => t,
-            None => match typed.split_first() {
-                None => DataType::Null,
-                Some((first, rest)) if rest.iter().all(|t| t == first) => (*first).clone(),
-                Some((first, rest)) if is_numeric(first) && rest.iter().all(|t| is_numeric(t)) => {
-                    rest.iter().fold((*first).clone(), |acc, t| common_numeric(&acc, t))
-                }
-                Some(_) => {
-                    return Err(Error::arg(
-                        "coalesce",
-                        format!("arguments of `{e}` have incompatible types"),
-                    ));
-                }
-            },
-        };
-        if values.is_empty() {
-            return Err(Error::arg("coalesce", "needs at least one argument"));
-        }
-        let exprs = values
-            .into_iter()
-            .map(|v| Ok(self.cast_to(v, &target)?.expr))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Typed::new(polars::prelude::coalesce(&exprs), target))
-    }
+    })
 }
 
 /// A literal (ENG-EXPR-2, ENG-EXPR-TYPE-3), typed (not one of Polars'
 /// dynamic literals, whose type depends on the other operand).
-fn literal(v: &Value) -> Result<Typed> {
-    let (expr, dtype) = match v {
-        Value::Null => (lit(NULL), DataType::Null),
-        Value::Bool(b) => (lit(*b), DataType::Boolean),
-        Value::Int64(i) => (typed_lit(polars::prelude::Scalar::from(*i)), DataType::Int64),
-        Value::UInt64(u) => (typed_lit(polars::prelude::Scalar::from(*u)), DataType::UInt64),
-        Value::Float64(f) => (typed_lit(polars::prelude::Scalar::from(*f)), DataType::Float64),
-        Value::Str(s) => (lit(s.as_str()), DataType::Utf8),
+fn literal(v: &Value) -> Result<Expr> {
+    Ok(match v {
+        Value::Null => lit(NULL),
+        Value::Bool(b) => lit(*b),
+        Value::Int64(i) => typed_lit(polars::prelude::Scalar::from(*i)),
+        Value::UInt64(u) => typed_lit(polars::prelude::Scalar::from(*u)),
+        Value::Float64(f) => typed_lit(polars::prelude::Scalar::from(*f)),
+        Value::Str(s) => lit(s.as_str()),
         other => {
             return Err(Error::not_supported(format!(
                 "literal `{other:?}`: a literal must be null, bool, integer, float or string"
             )));
         }
-    };
-    Ok(Typed { expr, dtype, value: Some(v.clone()) })
+    })
 }
 
 /// A typed Polars literal (not one of Polars' dynamic literals).
@@ -452,7 +214,7 @@ pub(crate) fn scalar_literal(array: &ArrayRef, dtype: &DataType) -> Result<Expr>
 /// Integer / decimal `+ - *` of two expressions already of type `target`,
 /// through Arrow's checked kernels (overflow → `ERR-CAST`, like the native
 /// engine). A one-row side (a literal) is used as a scalar.
-fn checked_arith(op: BinaryOp, l: Expr, r: Expr, target: &DataType) -> Result<Typed> {
+fn checked_arith(op: BinaryOp, l: Expr, r: Expr, target: &DataType) -> Result<Expr> {
     let pl_target = polars_type(target)?;
     let t = target.clone();
     let expr = l.map_many(
@@ -463,7 +225,7 @@ fn checked_arith(op: BinaryOp, l: Expr, r: Expr, target: &DataType) -> Result<Ty
             Ok(PlField::new(name, pl_target.clone()))
         },
     );
-    Ok(Typed::new(expr, target.clone()))
+    Ok(expr)
 }
 
 fn single_array(c: &Column, t: &DataType) -> Result<ArrayRef> {
@@ -495,229 +257,6 @@ fn arith_columns(op: BinaryOp, cols: &[Column], t: &DataType) -> Result<Column> 
         }
     };
     Ok(series_from_arrays(lc.name().as_str(), &[out], t)?.into_column())
-}
-
-// ---------------------------------------------------------------------------
-// select / filter / assign / aggregate
-// ---------------------------------------------------------------------------
-
-fn key_name(j: usize) -> String {
-    format!("__fugue_key_{j}")
-}
-
-fn agg_name(i: usize) -> String {
-    format!("__fugue_agg_{i}")
-}
-
-fn output_name(item: &ColumnExpr) -> Result<String> {
-    item.output_name().map(str::to_string).ok_or_else(|| {
-        Error::arg("select", format!("`{item}` has no output name, give it an alias"))
-    })
-}
-
-fn schema_of(columns: Vec<(String, DataType)>) -> Result<Schema> {
-    let fields: Vec<arrow::datatypes::Field> =
-        columns.into_iter().map(|(n, t)| arrow::datatypes::Field::new(n, t, true)).collect();
-    Schema::from_fields(fields)
-}
-
-/// `SELECT cols [WHERE where_] [GROUP BY inferred keys] [HAVING having]`
-/// (ENG-SEL-1..8), as the native engine defines it (see its docs). Row
-/// order is unspecified (ENG-GEN-8): groups come in Polars' hash order
-/// (`group_by`, not the slower order-keeping `group_by_stable`) and
-/// `distinct` keeps any one of equal output rows.
-///
-/// # Errors
-/// As the native engine: `ERR-ARG` per [`validate_select`] and for type
-/// errors, `ERR-NOT-FOUND` for missing columns, `ERR-CAST` when a cast
-/// fails (when the plan runs).
-pub(crate) fn select(
-    df: &PolarsDataFrame,
-    cols: &SelectColumns,
-    where_: Option<&ColumnExpr>,
-    having: Option<&ColumnExpr>,
-) -> Result<PolarsDataFrame> {
-    validate_select(cols, where_, having)?;
-    let schema = df.schema();
-    let cols = cols.replace_wildcard(schema)?;
-    cols.check_columns_exist(schema)?;
-    for cond in where_.iter().chain(having.iter()) {
-        check_columns_exist(cond, schema)?;
-    }
-    let compiler = Compiler { schema };
-    let mut lazy = df.native();
-    if let Some(w) = where_ {
-        lazy = lazy.filter(compiler.predicate(w)?);
-    }
-    if cols.has_agg() {
-        return aggregate_select_plan(df, lazy, schema, &cols, having);
-    }
-    let mut exprs = Vec::with_capacity(cols.items().len());
-    let mut out = Vec::with_capacity(cols.items().len());
-    for item in cols.items() {
-        let t = compiler.compile(item)?;
-        let name = output_name(item)?;
-        exprs.push(t.expr.alias(PlSmallStr::from_str(&name)));
-        out.push((name, t.dtype));
-    }
-    let mut lazy = lazy.select(exprs);
-    if cols.is_distinct() {
-        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
-    }
-    df.derive(lazy, schema_of(out)?)
-}
-
-/// Rewrites the items of an aggregating select over the aggregated frame:
-/// group keys → `__fugue_key_j`, aggregations → `__fugue_agg_i` (the native
-/// engine's rewriter).
-struct Rewriter<'a> {
-    keys: &'a [ColumnExpr],
-    aggs: Vec<ColumnExpr>,
-}
-
-impl Rewriter<'_> {
-    fn rewrite(&mut self, e: &ColumnExpr) -> Result<ColumnExpr> {
-        let body = e.body();
-        let kind = if let Some(j) = self.keys.iter().position(|k| *k == body) {
-            ExprKind::Column(key_name(j))
-        } else {
-            match e.kind() {
-                ExprKind::Agg(..) => {
-                    let i = match self.aggs.iter().position(|a| *a == body) {
-                        Some(i) => i,
-                        None => {
-                            self.aggs.push(body);
-                            self.aggs.len() - 1
-                        }
-                    };
-                    ExprKind::Column(agg_name(i))
-                }
-                ExprKind::Column(n) => {
-                    return Err(Error::arg(
-                        "select",
-                        format!(
-                            "column `{n}` must be a group key or be used inside an aggregation"
-                        ),
-                    ));
-                }
-                ExprKind::Literal(_) | ExprKind::Wildcard => e.kind().clone(),
-                ExprKind::Unary(op, x) => ExprKind::Unary(*op, Box::new(self.rewrite(x)?)),
-                ExprKind::Binary(op, l, r) => {
-                    ExprKind::Binary(*op, Box::new(self.rewrite(l)?), Box::new(self.rewrite(r)?))
-                }
-                ExprKind::Function(f, args) => ExprKind::Function(
-                    *f,
-                    args.iter().map(|a| self.rewrite(a)).collect::<Result<Vec<_>>>()?,
-                ),
-            }
-        };
-        let mut out = ColumnExpr::from_kind(kind)?;
-        if let Some(t) = e.cast_type() {
-            out = out.cast(t.clone());
-        }
-        if let Some(a) = e.alias_name() {
-            out = out.alias(a);
-        }
-        Ok(out)
-    }
-}
-
-/// The Polars aggregation of `agg` (an `ExprKind::Agg` body) and its type,
-/// plus, for integer sums, a floating "shadow" sum used to detect overflow
-/// (see [`checked_sum`]).
-fn compile_agg(compiler: &Compiler<'_>, agg: &ColumnExpr) -> Result<(Typed, Option<Expr>)> {
-    let mut shadow = None;
-    let ExprKind::Agg(func, arg) = agg.kind() else {
-        return Err(Error::internal(format!("`{agg}` is not an aggregation")));
-    };
-    let schema = compiler.schema;
-    let raw = if arg.is_wildcard() {
-        match func {
-            AggFunc::Count => {
-                Typed::new(polars::prelude::len().cast(PlDataType::Int64), DataType::Int64)
-            }
-            AggFunc::CountDistinct => {
-                let cols: Vec<Expr> =
-                    schema.names().iter().map(|n| col(PlSmallStr::from_str(n))).collect();
-                let any_value = polars::lazy::dsl::any_horizontal(
-                    cols.iter().map(|c| c.clone().is_not_null()).collect::<Vec<_>>(),
-                )
-                .map_err(|e| crate::error::from_polars(e, "count_distinct"))?;
-                let expr = polars::prelude::as_struct(cols)
-                    .filter(any_value)
-                    .n_unique()
-                    .cast(PlDataType::Int64);
-                Typed::new(expr, DataType::Int64)
-            }
-            _ => {
-                return Err(Error::arg(
-                    "select",
-                    format!("`*` is only allowed in count / count_distinct: `{agg}`"),
-                ));
-            }
-        }
-    } else {
-        let v = compiler.compile(arg)?;
-        let t = v.dtype.clone();
-        let e = v.expr;
-        let not_numeric =
-            |f: &str| Error::arg(f, format!("needs numbers, found `{}`", data_type_to_expr(&t)));
-        match func {
-            AggFunc::Count => Typed::new(e.count().cast(PlDataType::Int64), DataType::Int64),
-            AggFunc::CountDistinct => {
-                Typed::new(e.drop_nulls().n_unique().cast(PlDataType::Int64), DataType::Int64)
-            }
-            AggFunc::Min => Typed::new(e.min(), t.clone()),
-            // floats in total order, NaN largest (the native engine's order);
-            // Polars' plain `max` skips NaN
-            AggFunc::Max if t.is_floating() => Typed::new(e.nan_max(), t.clone()),
-            AggFunc::Max => Typed::new(e.max(), t.clone()),
-            AggFunc::First => Typed::new(e.drop_nulls().first(), t.clone()),
-            AggFunc::Last => Typed::new(e.drop_nulls().last(), t.clone()),
-            AggFunc::Sum => {
-                let target = if t.is_signed_integer() {
-                    DataType::Int64
-                } else if t.is_unsigned_integer() {
-                    DataType::UInt64
-                } else if t.is_floating() {
-                    DataType::Float64
-                } else if let DataType::Decimal128(_, s) = t {
-                    DataType::Decimal128(38, s)
-                } else if t == DataType::Null {
-                    return Ok((Typed::new(lit(NULL).first(), DataType::Null), None));
-                } else {
-                    return Err(not_numeric("sum"));
-                };
-                let v = compiler.cast_to(Typed::new(e, t.clone()), &target)?;
-                if target.is_integer() {
-                    shadow = Some(v.expr.clone().cast(PlDataType::Float64).sum());
-                }
-                let sum = v.expr.clone().sum();
-                let sum = if matches!(target, DataType::Decimal128(..)) {
-                    sum.cast(polars_type(&target)?)
-                } else {
-                    sum
-                };
-                let expr =
-                    when(v.expr.count().eq(lit(0u32))).then(typed_null(&target)?).otherwise(sum);
-                Typed::new(expr, target)
-            }
-            AggFunc::Avg => {
-                if !(t.is_integer()
-                    || t.is_floating()
-                    || matches!(t, DataType::Decimal128(..) | DataType::Null))
-                {
-                    return Err(not_numeric("avg"));
-                }
-                Typed::new(e.cast(PlDataType::Float64).mean(), DataType::Float64)
-            }
-        }
-    };
-    let typed = match agg.infer_type(schema) {
-        Some(t) if t != raw.dtype => compiler.cast_to(raw, &t)?,
-        _ => raw,
-    };
-    Ok((typed, shadow))
 }
 
 /// Half the range of 64-bit integers: a wrapped integer sum differs from
@@ -753,41 +292,150 @@ fn checked_sum(sum: Expr, shadow: Expr, target: &DataType) -> Expr {
     )
 }
 
-/// The aggregating select: keys and aggregations in one Polars
-/// `group_by().agg()` (or a `select` without keys), `having` over the
-/// aggregated frame, then the rewritten items.
-fn aggregate_select_plan(
+// ---------------------------------------------------------------------------
+// select / filter / assign / aggregate
+// ---------------------------------------------------------------------------
+
+fn schema_of(columns: Vec<(String, DataType)>) -> Result<Schema> {
+    let fields: Vec<arrow::datatypes::Field> =
+        columns.into_iter().map(|(n, t)| arrow::datatypes::Field::new(n, t, true)).collect();
+    Schema::from_fields(fields)
+}
+
+/// `SELECT cols [WHERE where_] [GROUP BY inferred keys] [HAVING having]`
+/// (ENG-SEL-1..8): the core's [`plan_select`] run as one lazy plan. Row
+/// order is unspecified (ENG-GEN-8): groups come in Polars' hash order
+/// (`group_by`, not the slower order-keeping `group_by_stable`) and
+/// `distinct` keeps any one of equal output rows.
+///
+/// # Errors
+/// As [`plan_select`] (`ERR-ARG`, `ERR-NOT-FOUND`, when the plan is built);
+/// `ERR-CAST` when a cast fails (when the plan runs).
+pub(crate) fn select(
     df: &PolarsDataFrame,
-    lazy: polars::prelude::LazyFrame,
-    schema: &Schema,
     cols: &SelectColumns,
+    where_: Option<&ColumnExpr>,
     having: Option<&ColumnExpr>,
 ) -> Result<PolarsDataFrame> {
-    let compiler = Compiler { schema };
-    let keys = cols.group_keys();
-    let mut rewriter = Rewriter { keys: &keys, aggs: Vec::new() };
-    let items = cols.items().iter().map(|i| rewriter.rewrite(i)).collect::<Result<Vec<_>>>()?;
-    let having = having.map(|h| rewriter.rewrite(h)).transpose()?;
+    let plan = plan_select(df.schema(), cols, where_, having)?;
+    run_select(df, &plan)
+}
 
-    let mut agg_columns = Vec::new();
-    let mut key_exprs = Vec::with_capacity(keys.len());
-    for (j, k) in keys.iter().enumerate() {
-        let t = compiler.compile(k)?;
-        key_exprs.push(t.expr.alias(PlSmallStr::from_str(&key_name(j))));
-        agg_columns.push((key_name(j), t.dtype));
+/// Runs a typed select plan over `df`.
+fn run_select(df: &PolarsDataFrame, plan: &SelectPlan) -> Result<PolarsDataFrame> {
+    let mut lazy = df.native();
+    if let Some(w) = plan.where_() {
+        lazy = lazy.filter(compile(w)?);
     }
-    let mut agg_exprs = Vec::with_capacity(rewriter.aggs.len());
+    if let Some(agg) = plan.aggregation() {
+        lazy = aggregate_frame(lazy, df.schema(), agg)?;
+        if let Some(h) = plan.having() {
+            lazy = lazy.filter(compile(h)?);
+        }
+    }
+    let exprs = plan
+        .columns()
+        .iter()
+        .map(|c| Ok(compile(c.expr())?.alias(PlSmallStr::from_str(c.name()))))
+        .collect::<Result<Vec<_>>>()?;
+    let mut lazy = lazy.select(exprs);
+    if plan.is_distinct() {
+        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
+    }
+    df.derive(lazy, schema_of(plan.output_types())?)
+}
+
+/// The Polars aggregation of `agg` over an input of schema `schema`, plus,
+/// for integer sums, a floating "shadow" sum used to detect overflow (see
+/// [`checked_sum`]). The result has type [`TypedAgg::data_type`].
+fn compile_agg(agg: &TypedAgg, schema: &Schema) -> Result<(Expr, Option<Expr>)> {
+    let target = agg.data_type();
+    let Some(arg) = agg.arg() else {
+        return match agg.func() {
+            AggFunc::Count => Ok((polars::prelude::len().cast(PlDataType::Int64), None)),
+            AggFunc::CountDistinct => {
+                let cols: Vec<Expr> =
+                    schema.names().iter().map(|n| col(PlSmallStr::from_str(n))).collect();
+                let any_value = polars::lazy::dsl::any_horizontal(
+                    cols.iter().map(|c| c.clone().is_not_null()).collect::<Vec<_>>(),
+                )
+                .map_err(|e| crate::error::from_polars(e, "count_distinct"))?;
+                let expr = polars::prelude::as_struct(cols)
+                    .filter(any_value)
+                    .n_unique()
+                    .cast(PlDataType::Int64);
+                Ok((expr, None))
+            }
+            other => Err(Error::internal(format!("`*` as the argument of {}", other.sql()))),
+        };
+    };
+    Ok(match agg.func() {
+        AggFunc::Count => (compile(arg)?.count().cast(PlDataType::Int64), None),
+        AggFunc::CountDistinct => {
+            (compile(arg)?.drop_nulls().n_unique().cast(PlDataType::Int64), None)
+        }
+        AggFunc::Min => (compile(arg)?.min(), None),
+        // floats in total order, NaN largest (the native engine's order);
+        // Polars' plain `max` skips NaN
+        AggFunc::Max if target.is_floating() => (compile(arg)?.nan_max(), None),
+        AggFunc::Max => (compile(arg)?.max(), None),
+        AggFunc::First => (compile(arg)?.drop_nulls().first(), None),
+        AggFunc::Last => (compile(arg)?.drop_nulls().last(), None),
+        AggFunc::Sum if *target == DataType::Null => (lit(NULL).first(), None),
+        AggFunc::Sum => {
+            // the argument already has the sum's type
+            let e = compile(arg)?;
+            let shadow = target.is_integer().then(|| e.clone().cast(PlDataType::Float64).sum());
+            let sum = e.clone().sum();
+            let sum = if matches!(target, DataType::Decimal128(..)) {
+                sum.cast(polars_type(target)?)
+            } else {
+                sum
+            };
+            let expr = when(e.count().eq(lit(0u32))).then(typed_null(target)?).otherwise(sum);
+            (expr, shadow)
+        }
+        AggFunc::Avg => {
+            // the argument is cast to double; a numeric source is cast by
+            // Polars (the same values, without the DF-CAST bridge)
+            let e = match arg.kind() {
+                TypedKind::Cast(x) if x.data_type().is_integer() || x.data_type().is_floating() => {
+                    compile(x)?.cast(PlDataType::Float64)
+                }
+                _ => compile(arg)?,
+            };
+            (e.mean(), None)
+        }
+    })
+}
+
+/// The grouping step of a plan: keys and aggregations in one Polars
+/// `group_by().agg()` (or a `select` without keys), giving the hidden
+/// columns of [`AggregationPlan::schema`].
+fn aggregate_frame(
+    lazy: polars::prelude::LazyFrame,
+    schema: &Schema,
+    plan: &AggregationPlan,
+) -> Result<polars::prelude::LazyFrame> {
+    let key_exprs = plan
+        .keys()
+        .iter()
+        .enumerate()
+        .map(|(j, k)| Ok(compile(k)?.alias(PlSmallStr::from_str(&AggregationPlan::key_name(j)))))
+        .collect::<Result<Vec<_>>>()?;
+    let mut agg_exprs = Vec::with_capacity(plan.aggs().len());
     let mut checks = Vec::new();
-    for (i, agg) in rewriter.aggs.iter().enumerate() {
-        let (t, shadow) = compile_agg(&compiler, agg)?;
-        let name = PlSmallStr::from_str(&agg_name(i));
-        agg_exprs.push(t.expr.alias(name.clone()));
+    for (i, agg) in plan.aggs().iter().enumerate() {
+        let (expr, shadow) = compile_agg(agg, schema)?;
+        let name = PlSmallStr::from_str(&AggregationPlan::agg_name(i));
+        agg_exprs.push(expr.alias(name.clone()));
         if let Some(shadow) = shadow {
             let shadow_name = PlSmallStr::from_str(&format!("__fugue_aggf_{i}"));
             agg_exprs.push(shadow.alias(shadow_name.clone()));
-            checks.push(checked_sum(col(name.clone()), col(shadow_name), &t.dtype).alias(name));
+            checks.push(
+                checked_sum(col(name.clone()), col(shadow_name), agg.data_type()).alias(name),
+            );
         }
-        agg_columns.push((agg_name(i), t.dtype));
     }
     let mut lazy = if key_exprs.is_empty() {
         lazy.select(agg_exprs)
@@ -797,67 +445,41 @@ fn aggregate_select_plan(
     if !checks.is_empty() {
         lazy = lazy.with_columns(checks);
     }
-    let agg_schema =
-        Schema::from_fields_unchecked_types(schema_of(agg_columns)?.fields().iter().cloned())?;
-    let post = Compiler { schema: &agg_schema };
-    if let Some(h) = having {
-        lazy = lazy.filter(post.predicate(&h)?);
-    }
-    let mut exprs = Vec::with_capacity(items.len());
-    let mut out = Vec::with_capacity(items.len());
-    for (item, original) in items.iter().zip(cols.items()) {
-        let mut t = post.compile(item)?;
-        if let Some(want) = original.infer_type(schema) {
-            t = post.cast_to(t, &want)?;
-        }
-        let name = output_name(original)?;
-        exprs.push(t.expr.alias(PlSmallStr::from_str(&name)));
-        out.push((name, t.dtype));
-    }
-    let mut lazy = lazy.select(exprs);
-    if cols.is_distinct() {
-        lazy = lazy.unique(None, UniqueKeepStrategy::Any);
-    }
-    df.derive(lazy, schema_of(out)?)
+    Ok(lazy)
 }
 
 /// Keeps the rows where `condition` is true (ENG-FILTER-1); the condition
 /// is type-checked when the plan is built, also for empty frames.
 ///
 /// # Errors
-/// `ERR-ARG` per [`validate_filter`] or for a non-boolean condition;
+/// As [`plan_filter`]: `ERR-ARG` for an invalid or non-boolean condition,
 /// `ERR-NOT-FOUND` for a missing column.
 pub(crate) fn filter(df: &PolarsDataFrame, condition: &ColumnExpr) -> Result<PolarsDataFrame> {
-    validate_filter(condition)?;
-    let schema = df.schema();
-    check_columns_exist(condition, schema)?;
-    let p = Compiler { schema }.predicate(condition)?;
-    df.derive(df.native().filter(p), schema.clone())
+    let p = compile(&plan_filter(df.schema(), condition)?)?;
+    df.derive(df.native().filter(p), df.schema().clone())
 }
 
 /// Replaces or appends columns (ENG-ASSIGN-1..3).
 ///
 /// # Errors
-/// As [`fugue_core::expr::validate_assign`], plus compile errors.
+/// As [`plan_assign`].
 pub(crate) fn assign(df: &PolarsDataFrame, columns: &[ColumnExpr]) -> Result<PolarsDataFrame> {
-    let cols = assign_select(columns, df.schema())?;
-    if columns.is_empty() {
-        return Ok(df.clone());
+    match plan_assign(df.schema(), columns)? {
+        Some(plan) => run_select(df, &plan),
+        None => Ok(df.clone()),
     }
-    select(df, &cols, None, None)
 }
 
 /// Aggregates by the spec's keys (ENG-AGG-1..3).
 ///
 /// # Errors
-/// As [`fugue_core::expr::validate_aggregate`], plus compile errors.
+/// As [`plan_aggregate`].
 pub(crate) fn aggregate(
     df: &PolarsDataFrame,
     spec: &PartitionSpec,
     aggs: &[ColumnExpr],
 ) -> Result<PolarsDataFrame> {
-    let cols = aggregate_select(spec.partition_by(), aggs)?;
-    select(df, &cols, None, None)
+    run_select(df, &plan_aggregate(df.schema(), spec.partition_by(), aggs)?)
 }
 
 #[cfg(test)]
@@ -873,12 +495,31 @@ mod tests {
 
     fn kind(e: ColumnExpr) -> Option<ErrorKind> {
         let s = schema();
-        Compiler { schema: &s }.compile(&e).err().map(|e| e.kind())
+        fugue_core::expr::typed::resolve(&e, &s).and_then(|t| compile(&t)).err().map(|e| e.kind())
     }
 
-    fn dtype(e: ColumnExpr) -> DataType {
+    /// The Arrow type the core plans for `e` and the Polars type the
+    /// compiled expression really produces over a one-row frame.
+    fn dtypes(e: ColumnExpr) -> (DataType, PlDataType) {
+        use polars::prelude::{IntoLazy, NamedFrom, Series};
         let s = schema();
-        Compiler { schema: &s }.compile(&e).expect("compiles").dtype
+        let t = fugue_core::expr::typed::resolve(&e, &s).expect("resolves");
+        let frame = polars::prelude::DataFrame::new(
+            1,
+            vec![
+                Series::new("a".into(), &[1i32]).into(),
+                Series::new("s".into(), &["x"]).into(),
+                Series::new("f".into(), &[true]).into(),
+                Series::new("d".into(), &[2.0f64]).into(),
+            ],
+        )
+        .expect("frame");
+        let out = crate::error::run_polars("test", || {
+            frame.lazy().select([compile(&t).expect("compiles").alias("x")]).collect()
+        })
+        .expect("runs");
+        let pl = out.column("x").expect("x").dtype().clone();
+        (t.data_type().clone(), pl)
     }
 
     #[test]
@@ -891,13 +532,21 @@ mod tests {
     }
 
     #[test]
-    fn eng_expr_type_nodes_get_their_inferred_types() {
-        assert_eq!(dtype(col("a") + 1), DataType::Int32, "a literal adopts the column type");
-        assert_eq!(dtype(col("a") / 2), DataType::Float64);
-        assert_eq!(dtype(col("a") * col("d")), DataType::Float64);
-        assert_eq!(dtype(lit(1)), DataType::Int64);
-        assert_eq!(dtype(col("a").cast(DataType::Utf8)), DataType::Utf8);
-        assert_eq!(dtype(col("a").is_null()), DataType::Boolean);
+    fn eng_expr_type_compiled_nodes_produce_the_planned_types() {
+        for (e, want) in [
+            (col("a") + 1, DataType::Int32),
+            (col("a") / 2, DataType::Float64),
+            (col("a") * col("d"), DataType::Float64),
+            (-col("a"), DataType::Int32),
+            (lit(1), DataType::Int64),
+            (col("a").cast(DataType::Utf8), DataType::Utf8),
+            (col("a").is_null(), DataType::Boolean),
+            (col("a").gt(1.5) & col("f"), DataType::Boolean),
+        ] {
+            let (planned, produced) = dtypes(e.clone());
+            assert_eq!(planned, want, "{e}");
+            assert_eq!(produced, polars_type(&want).expect("type"), "{e}");
+        }
     }
 
     #[test]

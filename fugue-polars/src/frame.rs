@@ -250,14 +250,6 @@ impl DataFrame for PolarsDataFrame {
         Arc::new(self.clone().with_metadata_map(metadata))
     }
 
-    fn is_local(&self) -> bool {
-        true
-    }
-
-    fn is_bounded(&self) -> bool {
-        true
-    }
-
     fn num_partitions(&self) -> usize {
         1
     }

@@ -1,16 +1,18 @@
-//! `load_df` / `save_df` of the Polars engine (ENG-IO-1..10, ENG-PQ-1/2,
-//! ENG-CSV-1..8, ENG-JSON-1..3).
+//! `load_df` of the Polars engine (ENG-IO-1..4, ENG-PQ-1/2, ENG-CSV-1..8,
+//! ENG-JSON-2/3). Saving is the core's IO kernel
+//! (`fugue_core::spi::kernels::save_df`, arrow-rs writers), shared with every
+//! engine.
 //!
 //! The engine-neutral decisions (which files a load reads, format
 //! inference, save modes and crash-safe targets, Hive folder names, option
 //! parsing) come from [`fugue_core::io`], so every engine behaves the same.
-//! Bytes are read and written by:
+//! Bytes are read by:
 //!
-//! | format | read | write |
-//! |---|---|---|
-//! | csv | Polars' csv reader, with the column types fixed up front (see below) and the requested columns pushed into the reader | Polars' csv writer |
-//! | json (lines) | Polars' ndjson reader with the schema fixed up front, requested columns projected | Polars' json-lines writer |
-//! | parquet | arrow-rs' reader (projection pushed down to the column chunks), handed to Polars through the zero-copy bridge | arrow-rs' writer over the bridged frame |
+//! | format | read |
+//! |---|---|
+//! | csv | Polars' csv reader, with the column types fixed up front (see below) and the requested columns pushed into the reader |
+//! | json (lines) | Polars' ndjson reader with the schema fixed up front, requested columns projected |
+//! | parquet | arrow-rs' reader (projection pushed down to the column chunks), handed to Polars through the zero-copy bridge |
 //!
 //! Types are decided before Polars reads, with the same inference as the
 //! native engine (arrow-rs' csv / json schema inference), so a file loads
@@ -25,27 +27,22 @@
 //! builds without any C code. gzip-compressed text is `ERR-NOT-SUPPORTED`
 //! (allowed by ENG-IO-2), as on the native engine.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, AsArray, RecordBatch};
-use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
-use arrow::datatypes::{DataType, FieldRef, Schema as ArrowSchema, SchemaRef};
-use fugue_core::engine::{LoadOptions, SaveOptions};
+use arrow::array::RecordBatch;
+use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
+use fugue_core::engine::LoadOptions;
 use fugue_core::io::{
-    Compression, CsvOptions, DataFile, FileFormat, FormatOptions, JsonOptions, LoadColumns,
-    ParquetOptions, PathKind, SaveMode, SaveTarget, csv_load_schema, hive_dir, json_load_schema,
-    list_load_files, read_parquet_file, resolve_format,
+    CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions, csv_load_schema,
+    json_load_schema, plan_load, read_parquet_file,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
-use parquet::arrow::ArrowWriter;
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr, col};
 use polars_io::SerReader;
-use polars_io::SerWriter;
 use polars_io::csv::read::CsvReadOptions;
-use polars_io::csv::write::CsvWriter;
-use polars_io::json::{JsonFormat, JsonReader, JsonWriter};
+use polars_io::json::{JsonFormat, JsonReader};
 use rayon::prelude::*;
 
 use crate::bridge::{polars_type, to_polars_df};
@@ -60,13 +57,6 @@ fn open(path: &Path) -> Result<File> {
 /// A reader or writer error on `path`, as `ERR-EXECUTION`.
 fn file_error(op: &str, path: &Path, e: impl Into<fugue_core::error::BoxError>) -> Error {
     Error::backend("polars", format!("{op} {}", path.display()), e)
-}
-
-fn gzip_not_supported(path: &str) -> Error {
-    Error::not_supported(format!(
-        "gzip-compressed file `{path}`: the polars engine reads and writes uncompressed csv \
-         and json only"
-    ))
 }
 
 /// One file's data: its Fugue schema and rows as a Polars frame.
@@ -112,14 +102,7 @@ fn polars_schema(schema: &ArrowSchema) -> Result<polars::prelude::Schema> {
 /// `ERR-NOT-FOUND` for a missing column; `ERR-SCHEMA` when files disagree;
 /// reader errors as `ERR-EXECUTION` naming the file.
 pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFrame> {
-    let hint = match options.format_hint.as_deref() {
-        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
-        _ => None,
-    };
-    let files = list_load_files(paths, hint)?;
-    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
-        return Err(gzip_not_supported(&gz.path.display().to_string()));
-    }
+    let files = plan_load(paths, options)?;
     let requested = options.columns.names();
     let mut results: Vec<Option<Loaded>> = (0..files.len()).map(|_| None).collect();
     for format in FileFormat::ALL {
@@ -349,215 +332,4 @@ fn read_json(files: &[&DataFile], requested: Option<&[String]>) -> Result<Vec<Lo
             Ok(Loaded { schema: schema.clone(), data: LoadedData::Polars(data) })
         })
         .collect()
-}
-
-// ------------------------------------------------------------------- save
-
-/// One file format's writer with its options.
-enum Writer {
-    Parquet,
-    Csv(CsvOptions),
-    Json,
-}
-
-impl Writer {
-    fn new(format: FileFormat, options: &FormatOptions) -> Result<Writer> {
-        Ok(match format {
-            FileFormat::Parquet => {
-                ParquetOptions::from_options(options)?;
-                Writer::Parquet
-            }
-            FileFormat::Csv => Writer::Csv(CsvOptions::from_options(options)?),
-            FileFormat::Json => {
-                JsonOptions::from_options(options)?;
-                Writer::Json
-            }
-        })
-    }
-
-    /// Writes `local` as one new file at `path`: parquet with arrow-rs
-    /// (exact schema, ENG-PQ-1), csv and json with Polars' writers over the
-    /// bridged frame (no copy).
-    fn write(&self, path: &Path, local: &LocalDataFrame) -> Result<()> {
-        let file = File::create(path).map_err(|e| Error::io(path.display(), e))?;
-        let write_error = |e| file_error("writing", path, from_polars(e, "write"));
-        match self {
-            Writer::Parquet => {
-                let pq = |e: parquet::errors::ParquetError| file_error("writing", path, e);
-                let mut w = ArrowWriter::try_new(file, Arc::clone(local.schema().arrow()), None)
-                    .map_err(pq)?;
-                for batch in local.batches() {
-                    w.write(batch).map_err(pq)?;
-                }
-                w.close().map_err(pq)?;
-                Ok(())
-            }
-            Writer::Csv(o) => {
-                let mut df = to_polars_df(local)?;
-                CsvWriter::new(std::io::BufWriter::new(file))
-                    .include_header(o.header)
-                    .with_separator(o.delimiter)
-                    .with_quote_char(o.quote)
-                    .finish(&mut df)
-                    .map_err(write_error)
-            }
-            Writer::Json => {
-                let mut df = to_polars_df(local)?;
-                JsonWriter::new(std::io::BufWriter::new(file))
-                    .with_json_format(JsonFormat::JsonLines)
-                    .finish(&mut df)
-                    .map_err(write_error)
-            }
-        }
-    }
-}
-
-/// `ERR-NOT-SUPPORTED` for list, struct or map columns, which csv cannot hold.
-fn check_csv_types(schema: &Schema) -> Result<()> {
-    match schema.fields().iter().find(|f| f.data_type().is_nested()) {
-        Some(f) => Err(Error::not_supported(format!(
-            "saving column `{}` of type `{}` as csv: csv holds no nested values; \
-             save as parquet or json",
-            f.name(),
-            fugue_core::schema::data_type_to_expr(f.data_type())
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// Saves `df` at `path` (ENG-IO-1, ENG-IO-2, ENG-IO-5..10, ENG-PQ-1,
-/// ENG-CSV-1/2, ENG-JSON-1). A Polars frame is one partition, so the
-/// output is one file at `path` unless partition keys ask for the Hive
-/// layout (parquet only, ENG-IO-8) or an append adds a part file to an
-/// existing folder. Appending to a single file rewrites it with the old
-/// rows then the new ones, atomically. Every write goes to the
-/// [`SaveTarget`]'s temporary path and is committed only when complete.
-///
-/// # Errors
-/// `ERR-NOT-SUPPORTED` (unknown format, gzip, nested columns in csv, keys
-/// with csv/json), `ERR-ARG` (bad options, a glob), `ERR-EXISTS` (error
-/// mode), `ERR-NOT-FOUND` (a missing key), `ERR-SCHEMA` (every column a
-/// key, or an appended file's schema differs), writer errors.
-pub(crate) fn save(df: &PolarsDataFrame, path: &str, options: &SaveOptions) -> Result<()> {
-    let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
-    if compression == Compression::Gzip {
-        return Err(gzip_not_supported(path));
-    }
-    let writer = Writer::new(format, &options.format_options)?;
-    let schema = df.schema().clone();
-    let keys = options.partition_spec.partition_by();
-    let hive = !keys.is_empty() && !options.force_single;
-    let key_indices = if hive {
-        if format != FileFormat::Parquet {
-            return Err(Error::not_supported(format!(
-                "saving {format} partitioned by `{}`: the hive layout is written for parquet \
-                 only; save as parquet or set force_single",
-                keys.join(",")
-            )));
-        }
-        let indices = keys.iter().map(|k| schema.index_of(k)).collect::<Result<Vec<_>>>()?;
-        if (0..schema.len()).all(|i| indices.contains(&i)) {
-            return Err(Error::schema(format!(
-                "every column of `{schema}` is a partition key, so the files would have no column"
-            )));
-        }
-        indices
-    } else {
-        Vec::new()
-    };
-    if let Writer::Csv(_) = writer {
-        check_csv_types(&schema)?;
-    }
-    if options.mode == SaveMode::Append && Path::new(path).is_file() {
-        return append_to_file(df, path, options);
-    }
-    let local = df.as_local_bounded()?;
-    let target = SaveTarget::prepare(path, options.mode)?;
-    let append_to_folder =
-        options.mode == SaveMode::Append && target.existing() == PathKind::Folder;
-    if hive {
-        target.create_write_dir()?;
-        write_hive(&writer, &target, keys, &key_indices, format, &local)?;
-    } else if append_to_folder {
-        target.create_write_dir()?;
-        writer.write(&target.part_path(0, format), &local)?;
-    } else {
-        writer.write(target.write_path(), &local)?;
-    }
-    target.commit()
-}
-
-/// Appending to a single file: the old rows then the new ones, written
-/// as one file in place of the old one (atomically, ENG-IO-5).
-fn append_to_file(df: &PolarsDataFrame, path: &str, options: &SaveOptions) -> Result<()> {
-    let read = LoadOptions {
-        format_hint: options.format_hint.clone(),
-        columns: LoadColumns::All,
-        format_options: options.format_options.clone(),
-    };
-    let old = load(&[path], &read)?;
-    if old.schema() != df.schema() {
-        return Err(Error::schema(format!(
-            "cannot append `{}` to `{path}` whose schema is `{}`",
-            df.schema(),
-            old.schema()
-        )));
-    }
-    let lazy = polars::prelude::concat([old.native(), df.native()], Default::default())
-        .map_err(|e| from_polars(e, "append"))?;
-    let combined = PolarsDataFrame::from_lazy(lazy, df.schema().clone())?;
-    let rewrite = SaveOptions { mode: SaveMode::Overwrite, force_single: true, ..options.clone() };
-    save(&combined, path, &rewrite)
-}
-
-/// The Hive layout (ENG-IO-8): rows sorted by the keys, cut into runs of
-/// equal keys, each run without the key columns into
-/// `k1=v1/.../part-00000.parquet`.
-fn write_hive(
-    writer: &Writer,
-    target: &SaveTarget,
-    keys: &[String],
-    key_indices: &[usize],
-    format: FileFormat,
-    local: &LocalDataFrame,
-) -> Result<()> {
-    if local.num_rows() == 0 {
-        return Ok(());
-    }
-    let batch = local.to_batch()?;
-    let sort: Vec<SortColumn> = key_indices
-        .iter()
-        .map(|&i| SortColumn { values: Arc::clone(batch.column(i)), options: None })
-        .collect();
-    let sorted = take_record_batch(&batch, &lexsort_to_indices(&sort, None)?)?;
-    let key_columns: Vec<ArrayRef> =
-        key_indices.iter().map(|&i| Arc::clone(sorted.column(i))).collect();
-    let runs = partition(&key_columns)?.ranges();
-    let key_text = key_columns
-        .iter()
-        .map(|c| cast(c, &DataType::Utf8))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let data_indices: Vec<usize> =
-        (0..sorted.num_columns()).filter(|i| !key_indices.contains(i)).collect();
-    let data = sorted.project(&data_indices)?;
-    let data_schema = Schema::from_arrow(&data.schema())?;
-    for run in runs {
-        let pairs: Vec<(&str, Option<&str>)> = keys
-            .iter()
-            .zip(&key_text)
-            .map(|(k, text)| {
-                let text = text.as_string::<i32>();
-                (
-                    k.as_str(),
-                    arrow::array::Array::is_valid(text, run.start).then(|| text.value(run.start)),
-                )
-            })
-            .collect();
-        let dir = hive_dir(target.write_path(), &pairs);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
-        let file = dir.join(target.part_name(0, format));
-        let rows = data.slice(run.start, run.end - run.start);
-        writer.write(&file, &LocalDataFrame::new(data_schema.clone(), vec![rows])?)?;
-    }
-    Ok(())
 }

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
 use fugue_core::engine::params::{dropna_columns, fillna_plan};
-use fugue_core::engine::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec};
-use fugue_core::partition::parse_presort;
+use fugue_core::engine::{
+    DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec, TakePlan, plan_take,
+};
+
 use fugue_core::value::rows_to_batch;
 use fugue_core::{DataFrame, Error, PartitionSpec, Result, Schema, Value};
 use polars::prelude::{
@@ -288,17 +290,7 @@ pub(crate) fn take(
     spec: &PartitionSpec,
 ) -> Result<PolarsDataFrame> {
     let schema = df.schema();
-    // ENG-TAKE-3: the argument replaces the spec's presort
-    let sorts = {
-        let parsed = parse_presort(presort)?;
-        if parsed.is_empty() { spec.presort().to_vec() } else { parsed }
-    };
-    for (name, _) in &sorts {
-        schema.index_of(name)?;
-    }
-    for k in spec.partition_by() {
-        schema.index_of(k)?;
-    }
+    let TakePlan { sorts, keys } = plan_take(schema, presort, spec)?;
     let mut lazy = df.native();
     if !sorts.is_empty() {
         let by: Vec<Expr> = sorts.iter().map(|(n, _)| c(n)).collect();
@@ -309,7 +301,6 @@ pub(crate) fn take(
         lazy = lazy.sort_by_exprs(by, options);
     }
     let rows = polars::prelude::IdxSize::try_from(n).unwrap_or(polars::prelude::IdxSize::MAX);
-    let keys = spec.partition_by();
     let lazy = if keys.is_empty() {
         lazy.limit(rows)
     } else {

@@ -40,17 +40,16 @@ use fugue_core::{LocalDataFrame, Row};
 
 pub use compare::{FrameEq, assert_df_eq, df_eq};
 
-/// What a case needs beyond the required operation set.
+/// What a case needs beyond the required operation set. Optional features
+/// that a case can check either way (`Capabilities::save_append`,
+/// `table_storage`, `distributed`) are read by the case itself, which
+/// checks the supported behaviour or the ERR-NOT-SUPPORTED answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     /// An execution engine (engine cases cannot run on bare local frames).
     Engine,
-    /// A SQL facet (ENG-SQL-7).
+    /// A SQL facet (ENG-SQL-7): `Capabilities::sql`.
     Sql,
-    /// Table storage in the SQL facet (ENG-SQL-5).
-    TableStorage,
-    /// `SaveMode::Append` (ENG-IO-5).
-    SaveAppend,
 }
 
 /// The outcome of a case: `Err` carries a readable failure message.
@@ -121,8 +120,6 @@ impl Ctx {
             let met = match (need, caps) {
                 (Need::Engine, caps) => caps.is_some(),
                 (Need::Sql, Some(c)) => c.sql,
-                (Need::TableStorage, Some(c)) => c.table_storage,
-                (Need::SaveAppend, Some(c)) => c.save_append,
                 (_, None) => false,
             };
             if !met {

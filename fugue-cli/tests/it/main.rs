@@ -404,6 +404,113 @@ fn sql_over_a_file() {
     assert_error(&o, 1, &["SQL error"]);
 }
 
+/// Every way to reach each linked SQL engine: each execution engine with its
+/// own SQL facet (`--engine NAME`), and the default engine with each SQL
+/// engine (`--conf fugue.sql.engine=NAME`). The CLI links every engine
+/// (`fugue` feature `all`), so at least one SQL engine is there.
+fn sql_choices() -> Vec<Vec<String>> {
+    fugue::link_engines();
+    let sql = registered_sql_engines();
+    assert!(!sql.is_empty(), "the CLI links feature `all` of `fugue`: a SQL engine must be linked");
+    let mut choices: Vec<Vec<String>> =
+        engine_names().iter().map(|e| vec!["--engine".to_string(), e.to_string()]).collect();
+    choices.extend(
+        sql.iter().map(|e| vec!["--conf".to_string(), format!("fugue.sql.engine={}", e.name)]),
+    );
+    choices
+}
+
+/// Runs `fugue sql` with `choice`, the tables (`NAME=PATH`) and `query`;
+/// returns the header line (`name:type`) and the printed values of the one
+/// result column, in order.
+fn sql_column(choice: &[String], tables: &[String], query: &str) -> (String, Vec<String>) {
+    let mut args: Vec<&str> = vec!["sql"];
+    args.extend(choice.iter().map(String::as_str));
+    for t in tables {
+        args.extend(["--table", t.as_str()]);
+    }
+    args.push(query);
+    let o = fugue_cmd(&args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let dashes = lines.iter().position(|l| l.starts_with("---")).expect("a header rule");
+    let end = lines.iter().position(|l| l.starts_with("Total count")).expect("a count line");
+    let values = lines[dashes + 1..end].iter().map(|v| v.trim().to_string()).collect();
+    (lines[dashes - 1].trim().to_string(), values)
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Writes `name` with `text` into `dir` and returns `table=PATH`.
+fn table_arg(dir: &Path, table: &str, file: &str, text: &str) -> String {
+    let p = dir.join(file);
+    std::fs::write(&p, text).expect("write");
+    format!("{table}={}", p.display())
+}
+
+/// Table names in the query are relations only (ENG-SQL-1): a column named
+/// like its table, a qualified column, an output column named like the
+/// table, on every SQL engine.
+#[test]
+fn sql_table_names_are_relations_only() {
+    let choices = sql_choices();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = table_arg(dir.path(), "status", "status.csv", "status,n\n1,10\n2,20\n3,30\n");
+    let t = table_arg(dir.path(), "t", "t.csv", "a,b\n1,x\n2,y\n3,z\n");
+    for choice in &choices {
+        let (header, values) = sql_column(
+            choice,
+            std::slice::from_ref(&status),
+            "SELECT status FROM status WHERE n > 15 ORDER BY status",
+        );
+        assert_eq!((header.as_str(), values), ("status:long", strings(&["2", "3"])), "{choice:?}");
+        let (header, values) = sql_column(
+            choice,
+            std::slice::from_ref(&t),
+            "SELECT t.a FROM t WHERE t.b <> 'y' ORDER BY t.a",
+        );
+        assert_eq!((header.as_str(), values), ("a:long", strings(&["1", "3"])), "{choice:?}");
+        let (header, values) =
+            sql_column(choice, std::slice::from_ref(&t), "SELECT COUNT(*) AS t FROM t");
+        // the count's type is the backend's (ENG-SQL-6); its name is `t`
+        assert!(header.starts_with("t:"), "{choice:?}: {header}");
+        assert_eq!(values, strings(&["3"]), "{choice:?}");
+    }
+}
+
+/// A table called `by` (backticks, as the default spark dialect requires)
+/// next to ORDER BY, and tables `t` and `T`: an exact-case match wins
+/// (ENG-SQL-1); `--conf fugue.sql.compile.dialect=generic` reads double
+/// quotes as identifiers (ENG-SQL-2).
+#[test]
+fn sql_keyword_and_case_distinct_table_names() {
+    let choices = sql_choices();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let by = table_arg(dir.path(), "by", "by.csv", "a\n2\n1\n3\n");
+    let lower = table_arg(dir.path(), "t", "lower.csv", "a\n1\n2\n3\n");
+    let upper = table_arg(dir.path(), "T", "upper.csv", "a\n20\n30\n");
+    let both = [lower, upper];
+    for choice in &choices {
+        let (_, values) =
+            sql_column(choice, std::slice::from_ref(&by), "SELECT a FROM `by` ORDER BY a DESC");
+        assert_eq!(values, strings(&["3", "2", "1"]), "{choice:?}");
+        let (_, values) = sql_column(choice, &both, "SELECT a FROM T ORDER BY a");
+        assert_eq!(values, strings(&["20", "30"]), "{choice:?}");
+        let (_, values) = sql_column(choice, &both, "SELECT a FROM t ORDER BY a");
+        assert_eq!(values, strings(&["1", "2", "3"]), "{choice:?}");
+        let mut generic = choice.clone();
+        generic.extend(["--conf".to_string(), "fugue.sql.compile.dialect=generic".to_string()]);
+        let (_, values) = sql_column(&generic, &both, "SELECT \"a\" FROM \"T\" ORDER BY \"a\"");
+        assert_eq!(values, strings(&["20", "30"]), "{generic:?}");
+    }
+    // SQL that does not parse is one error line naming line and column
+    let o = fugue_cmd(&["sql", "--table", &both[0], "SELECT a\nFROM t WHERE a >> > 1"]);
+    assert_error(&o, 1, &["SQL error", "does not parse", "Line: 2", "Column:"]);
+}
+
 // ---------------------------------------------------------------------------
 // error paths
 // ---------------------------------------------------------------------------

@@ -75,26 +75,41 @@ pub trait DataFrame: Any + Send + Sync + fmt::Debug {
     /// current metadata entirely (DF-META-1 `reset_metadata`).
     fn with_metadata(&self, metadata: Metadata) -> DataFrameRef;
 
-    /// True for frames held in this process (DF-KIND-2).
-    fn is_local(&self) -> bool;
+    /// True for frames held in this process (DF-KIND-2). Default: true (a
+    /// distributed engine's frames override it).
+    fn is_local(&self) -> bool {
+        true
+    }
 
-    /// False for single-pass streams (DF-KIND-2).
-    fn is_bounded(&self) -> bool;
+    /// False for single-pass streams (DF-KIND-2). Default: true.
+    fn is_bounded(&self) -> bool {
+        true
+    }
 
     /// Number of physical partitions; 1 for local frames (DF-KIND-2).
-    fn num_partitions(&self) -> usize;
+    /// Default: 1.
+    fn num_partitions(&self) -> usize {
+        1
+    }
 
-    /// Number of rows (DF-OP-1).
+    /// Number of rows (DF-OP-1). Default: the row count of
+    /// [`DataFrame::as_local_bounded`]; engines override it with a cheaper
+    /// count.
     ///
     /// # Errors
     /// `ERR-INVALID-OP` for an unbounded stream; backend errors while computing.
-    fn count(&self) -> Result<usize>;
+    fn count(&self) -> Result<usize> {
+        Ok(self.as_local_bounded()?.num_rows())
+    }
 
     /// True iff the frame has no row; never consumes a stream (DF-OP-2).
+    /// Default: `head(1)` is empty (streams override it).
     ///
     /// # Errors
     /// Backend errors while computing.
-    fn is_empty(&self) -> Result<bool>;
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self.head(1, None)?.num_rows() == 0)
+    }
 
     /// The whole frame as a local bounded Arrow frame (DF-KIND-3
     /// `as_local_bounded`). A local bounded frame returns a copy sharing its
@@ -110,9 +125,13 @@ pub trait DataFrame: Any + Send + Sync + fmt::Debug {
     /// (DF-OP-5, DF-OP-10 rules for `columns`). `n = 0` gives an empty frame
     /// with the (projected) schema. Consumes rows of a stream.
     ///
+    /// Default: the first rows of [`DataFrame::as_local_bounded`].
+    ///
     /// # Errors
     /// `ERR-DF-OP` for invalid `columns`; backend errors.
-    fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame>;
+    fn head(&self, n: usize, columns: Option<&[&str]>) -> Result<LocalDataFrame> {
+        self.as_local_bounded()?.head(n, columns)
+    }
 
     /// The values of the first row in schema order (DF-OP-3); never consumes
     /// a stream.

@@ -231,13 +231,16 @@ pub fn contiguous_ranges(total: usize, n: usize) -> Vec<std::ops::Range<usize>> 
 
 /// A complete single-threaded `map_dataframe` over a local frame: the
 /// reference semantics in its simplest form, used by core tests, the
-/// facade's example and as a fallback. Without keys and with N > 1 the rows
-/// are cut into N contiguous physical partitions (PA-7); with keys, all rows
-/// form one physical partition split by key (PA-8 allows ignoring N).
+/// minimal backend and as a fallback. The rows are laid out by the core's
+/// layout ([`crate::spi::layout::lay_out`], PA-1..8) with parallelism 1, so
+/// keyed specs without a number form one physical partition split by key
+/// (PA-8 allows ignoring N), `even` deals whole logical partitions (PA-4)
+/// and unkeyed specs with N > 1 are cut per PA-7.
 ///
 /// # Errors
 /// As [`map_physical_partition`], plus `ERR-SCHEMA` for an empty output
-/// schema and `ERR-ARG` for a bad `num` expression.
+/// schema, `ERR-NOT-FOUND` for missing key or presort columns and `ERR-ARG`
+/// for a bad `num` expression.
 pub fn map_local(
     df: &LocalDataFrame,
     map_fn: &MapFn,
@@ -246,15 +249,11 @@ pub fn map_local(
     on_init: Option<&OnInitFn>,
 ) -> Result<LocalDataFrame> {
     check_map_output_schema(output_schema)?;
-    let n = spec.eval_num_partitions(|| Ok(df.num_rows()), || 1)?;
-    let parts: Vec<LocalDataFrame> = if spec.partition_by().is_empty() && n > 1 {
-        contiguous_chunks(&df.to_batch()?, n as usize)
-            .into_iter()
-            .map(|b| LocalDataFrame::new(df.schema().clone(), vec![b]))
-            .collect::<Result<_>>()?
-    } else {
-        vec![df.clone()]
+    let options = crate::spi::layout::LayoutOptions {
+        sort: false,
+        ..crate::spi::layout::LayoutOptions::single()
     };
+    let parts = crate::spi::layout::lay_out(std::slice::from_ref(df), df.schema(), spec, &options)?;
     let mut out = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         out.extend(map_physical_partition(part, i, map_fn, output_schema, spec, on_init)?);

@@ -36,10 +36,12 @@ use crate::expr::{ColumnExpr, SelectColumns};
 use crate::io::{FormatOptions, LoadColumns, SaveMode};
 use crate::partition::PartitionSpec;
 use crate::schema::Schema;
+use crate::spi::kernels;
 use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
 pub use sql::{SqlEngine, SqlPart, StructuredSql};
+pub use take::{TakePlan, plan_take};
 
 /// The user function of `comap`: called once per zipped key group with the
 /// cursor (key values of the group) and one member per zipped input, in input
@@ -141,12 +143,18 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// was built with (ENG-CONF-1).
     fn conf(&self) -> &Conf;
 
-    /// What the engine can do beyond the required set.
-    fn capabilities(&self) -> Capabilities;
+    /// What the engine can do beyond the required set. Default: no SQL
+    /// facet, no table storage, append supported (the default `save_df`
+    /// appends), not distributed.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { save_append: true, ..Capabilities::default() }
+    }
 
     /// A positive number: how many partitions this engine processes at once
-    /// (ENG-GEN-6; feeds `CONCURRENCY`, PS-NUM-1).
-    fn get_current_parallelism(&self) -> usize;
+    /// (ENG-GEN-6; feeds `CONCURRENCY`, PS-NUM-1). Default: 1.
+    fn get_current_parallelism(&self) -> usize {
+        1
+    }
 
     /// The engine's SQL facet (ENG-SQL-4, `fugue.sql.engine`).
     ///
@@ -163,25 +171,52 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// Backend errors while converting.
     fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
 
+    /// A frame of this engine from a local frame: `to_df` of it. The
+    /// default operations return kernel results through it; an engine may
+    /// override it with a cheaper wrap.
+    ///
+    /// # Errors
+    /// As `to_df`.
+    fn wrap_local(&self, local: LocalDataFrame) -> Result<DataFrameRef> {
+        let local: DataFrameRef = Arc::new(local);
+        self.to_df(&local)
+    }
+
     /// Lays out `df` physically per `spec` (ENG-REPART-1, PA-*); same schema and rows.
+    /// Default: `to_df(df)` after checking the spec against the schema, right
+    /// for an engine whose frames are one local partition (the layout only
+    /// matters to engines with several physical partitions).
     ///
     /// # Errors
     /// `ERR-ARG` for a bad `num` expression; `ERR-NOT-FOUND` for missing keys.
-    fn repartition(&self, df: &DataFrameRef, spec: &PartitionSpec) -> Result<DataFrameRef>;
+    fn repartition(&self, df: &DataFrameRef, spec: &PartitionSpec) -> Result<DataFrameRef> {
+        if !spec.is_empty() {
+            spec.get_sorts(df.schema(), true)?;
+            spec.eval_num_partitions(|| df.count(), || self.get_current_parallelism())?;
+        }
+        self.to_df(df)
+    }
 
     /// Marks `df` for cheap replication; local engines return `to_df(df)`
-    /// (ENG-BCAST-1); metadata kept (ENG-BCAST-2).
+    /// (ENG-BCAST-1); metadata kept (ENG-BCAST-2). Default: `to_df(df)`.
     ///
     /// # Errors
     /// Backend errors.
-    fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
+    fn broadcast(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+        self.to_df(df)
+    }
 
     /// Computes `df` once so later uses do not recompute it (ENG-PERSIST-1..5);
-    /// with `lazy`, at first use. Idempotent; metadata kept.
+    /// with `lazy`, at first use. Idempotent; metadata kept. Default:
+    /// `to_df(df)`, right for engines whose frames are always computed (a lazy
+    /// engine overrides it).
     ///
     /// # Errors
     /// Backend errors while computing.
-    fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef>;
+    fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef> {
+        let _ = lazy;
+        self.to_df(df)
+    }
 
     /// Joins two frames (ENG-JOIN-1..11); keys inferred when `on` is empty.
     /// Null keys never match (ENG-JOIN-6). Resolve keys, key types and the
@@ -209,14 +244,28 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         df2: &DataFrameRef,
         how: JoinType,
         on: &[&str],
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        let plan = params::plan_join(df1.schema(), df2.schema(), how, on)?;
+        self.wrap_local(kernels::join(&df1.as_local_bounded()?, &df2.as_local_bounded()?, &plan)?)
+    }
 
     /// UNION (`distinct`) or UNION ALL (ENG-SET-1..3).
     ///
     /// # Errors
     /// `ERR-ARG` when the schemas differ (ENG-SET-1).
-    fn union(&self, df1: &DataFrameRef, df2: &DataFrameRef, distinct: bool)
-    -> Result<DataFrameRef>;
+    fn union(
+        &self,
+        df1: &DataFrameRef,
+        df2: &DataFrameRef,
+        distinct: bool,
+    ) -> Result<DataFrameRef> {
+        params::check_set_schemas("union", df1.schema(), df2.schema())?;
+        self.wrap_local(kernels::union(
+            &df1.as_local_bounded()?,
+            &df2.as_local_bounded()?,
+            distinct,
+        )?)
+    }
 
     /// EXCEPT (`distinct`); EXCEPT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-4, ENG-SET-6).
     ///
@@ -227,7 +276,14 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         df1: &DataFrameRef,
         df2: &DataFrameRef,
         distinct: bool,
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        params::check_set_schemas("subtract", df1.schema(), df2.schema())?;
+        self.wrap_local(kernels::subtract(
+            &df1.as_local_bounded()?,
+            &df2.as_local_bounded()?,
+            distinct,
+        )?)
+    }
 
     /// INTERSECT (`distinct`); INTERSECT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-5, ENG-SET-6).
     ///
@@ -238,13 +294,22 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         df1: &DataFrameRef,
         df2: &DataFrameRef,
         distinct: bool,
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        params::check_set_schemas("intersect", df1.schema(), df2.schema())?;
+        self.wrap_local(kernels::intersect(
+            &df1.as_local_bounded()?,
+            &df2.as_local_bounded()?,
+            distinct,
+        )?)
+    }
 
     /// Removes duplicate rows, null equal to null (ENG-DISTINCT-1).
     ///
     /// # Errors
     /// Backend errors.
-    fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef>;
+    fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::distinct(&df.as_local_bounded()?)?)
+    }
 
     /// Drops rows with nulls (ENG-DROPNA-1..4): `thresh` wins over `how`.
     ///
@@ -256,7 +321,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         how: DropnaHow,
         thresh: Option<usize>,
         subset: Option<&[&str]>,
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::dropna(&df.as_local_bounded()?, how, thresh, subset)?)
+    }
 
     /// Fills nulls (and NaN) (ENG-FILLNA-1..6); resolve with [`params::fillna_plan`].
     ///
@@ -267,13 +334,17 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         df: &DataFrameRef,
         value: &FillValue,
         subset: Option<&[&str]>,
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::fillna(&df.as_local_bounded()?, value, subset)?)
+    }
 
     /// Samples rows (ENG-SAMPLE-1..7).
     ///
     /// # Errors
     /// Per [`SampleSpec::resolve_size`].
-    fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef>;
+    fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::sample(&df.as_local_bounded()?, spec)?)
+    }
 
     /// The first `n` rows per logical partition (or overall) after sorting by
     /// `presort` (or the spec's presort), nulls placed per `na_position`
@@ -306,19 +377,25 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         cols: &SelectColumns,
         where_: Option<&ColumnExpr>,
         having: Option<&ColumnExpr>,
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::select(&df.as_local_bounded()?, cols, where_, having)?)
+    }
 
     /// Keeps rows where `condition` is true (ENG-FILTER-1, ENG-EXPR-SEM-2).
     ///
     /// # Errors
     /// `ERR-ARG` for an aggregation in `condition`.
-    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef>;
+    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::filter(&df.as_local_bounded()?, condition)?)
+    }
 
     /// Replaces or appends columns (ENG-ASSIGN-1..3).
     ///
     /// # Errors
     /// `ERR-ARG` per [`crate::expr::validate_assign`].
-    fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef>;
+    fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::assign(&df.as_local_bounded()?, columns)?)
+    }
 
     /// Aggregates by the spec's keys (ENG-AGG-1..3): keys then aggregations.
     ///
@@ -329,14 +406,19 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         df: &DataFrameRef,
         partition_spec: &PartitionSpec,
         agg_cols: &[ColumnExpr],
-    ) -> Result<DataFrameRef>;
+    ) -> Result<DataFrameRef> {
+        let keys = partition_spec.partition_by().to_vec();
+        self.wrap_local(kernels::aggregate(&df.as_local_bounded()?, &keys, agg_cols)?)
+    }
 
     /// Loads files (ENG-IO-1..4, ENG-PQ, ENG-CSV, ENG-JSON).
     ///
     /// # Errors
     /// `ERR-NOT-FOUND` for missing paths or columns; `ERR-NOT-SUPPORTED` for
     /// unknown formats; `ERR-ARG` for bad option combinations.
-    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef>;
+    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
+        self.wrap_local(kernels::load(paths, options)?)
+    }
 
     /// Saves a frame (ENG-IO-5..9). Overwrite never destroys the previous
     /// data when the write fails (see [`crate::io::SaveTarget`]).
@@ -344,7 +426,10 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// # Errors
     /// `ERR-EXISTS` in `error` mode; `ERR-NOT-SUPPORTED` for unsupported
     /// modes/formats; `ERR-ARG` for a glob in the path.
-    fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()>;
+    fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
+        let local = df.as_local_bounded()?;
+        kernels::save_df(std::slice::from_ref(&local), df.schema(), path, options)
+    }
 
     /// Groups several frames by common keys so a cotransformer can see, per
     /// key, one sub-frame of each input (ENG-ZIP-1..8). `how` is one of

@@ -4,8 +4,10 @@
 //!
 //! A [`ColumnExpr`] is a small tree: an [`ExprKind`] body plus an optional
 //! alias (the output name) and an optional cast (the output type), like
-//! Fugue's `ColumnExpr` with `as_name` / `as_type`. Every backend compiles the
-//! tree to its own expressions by matching on [`ColumnExpr::kind`]; the enums
+//! Fugue's `ColumnExpr` with `as_name` / `as_type`. Engines do not type it
+//! themselves: [`typed::resolve`] and [`plan::plan_select`] turn it into a
+//! typed tree / plan once, and every backend translates that by matching on
+//! [`typed::TypedKind`]; the enums
 //! are deliberately *not* `#[non_exhaustive]`, so a new operator or function
 //! breaks every engine's `match` at compile time instead of failing at run time.
 //!
@@ -15,6 +17,8 @@
 //! | constructors | [`col`], [`lit`], [`try_lit`], [`null`], [`all_cols`], [`coalesce`], [`functions`] | ENG-EXPR-1..4, 12, 13 |
 //! | operators | `+ - * /`, unary `-`, `!` (NOT), `&` (AND), `\|` (OR), [`ColumnExpr::eq`] .. [`ColumnExpr::gt_eq`] | ENG-EXPR-5..9 |
 //! | inference | [`ColumnExpr::output_name`], [`ColumnExpr::infer_type`], [`ColumnExpr::is_agg`] | ENG-EXPR-NAME-*, ENG-EXPR-TYPE-*, ENG-EXPR-14 |
+//! | typing | [`typed::resolve`], [`typed::resolve_predicate`], [`typed::resolve_agg`], [`typed::TypedExpr`], [`typed::TypedAgg`] | ENG-EXPR-TYPE-*, ENG-EXPR-SEM-* |
+//! | plans | [`plan::plan_select`], [`plan::plan_filter`], [`plan::plan_assign`], [`plan::plan_aggregate`], [`plan::SelectPlan`] | ENG-SEL-*, ENG-FILTER-1, ENG-ASSIGN-*, ENG-AGG-* |
 //! | select | [`SelectColumns`], [`validate_select`], [`validate_filter`], [`validate_assign`], [`assign_plan`], [`assign_select`], [`validate_aggregate`], [`aggregate_select`], [`check_columns_exist`] | ENG-SEL-*, ENG-FILTER-1, ENG-ASSIGN-*, ENG-AGG-* |
 //!
 //! # Strings: column names or literals?
@@ -76,7 +80,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 
 pub mod functions;
+pub mod plan;
 mod select;
+pub mod typed;
 pub mod types;
 
 pub use functions::coalesce;

@@ -1,11 +1,10 @@
-//! Type predicates and the numeric fallback rule of expression evaluation
-//! (ENG-EXPR-TYPE), shared by every engine's expression compiler so that
-//! they cannot drift apart.
+//! Type predicates and the numeric fallback rule of expression typing
+//! (ENG-EXPR-TYPE), used by the one typing pass ([`super::typed`]).
 //!
 //! [`ColumnExpr::infer_type`](super::ColumnExpr::infer_type) gives the type
 //! of a node whenever the spec defines one; [`common_numeric`] is the rule
-//! engines use for the operands of an arithmetic node when inference gives
-//! none (mixed signedness, integers with floats).
+//! for the operands of an arithmetic node when inference gives none (mixed
+//! signedness, integers with floats), and for integer join keys.
 
 use arrow::datatypes::DataType;
 

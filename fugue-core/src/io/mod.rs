@@ -26,8 +26,8 @@ mod hive;
 mod json;
 mod listing;
 mod options;
-#[cfg(feature = "parquet")]
 mod parquet_file;
+mod plan;
 mod save;
 
 pub use csv::{CsvLoadSchema, csv_load_schema};
@@ -38,8 +38,10 @@ pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files
 pub use options::{
     CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,
 };
-#[cfg(feature = "parquet")]
 pub use parquet_file::read_parquet_file;
+pub use plan::{
+    SavePlan, append_load_options, check_append_schema, gzip_not_supported, plan_load, plan_save,
+};
 pub use save::{PathKind, SaveMode, SaveTarget};
 
 use crate::error::{Error, Result};

@@ -22,16 +22,15 @@ use datafusion::logical_expr::{
 };
 use fugue_core::engine::params::{dropna_columns, fillna_plan};
 use fugue_core::engine::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition};
-use fugue_core::expr::{
-    ExprKind, aggregate_select, assign_select, check_columns_exist, validate_filter,
-    validate_select,
+use fugue_core::expr::plan::{
+    AggregationPlan, SelectPlan, plan_aggregate, plan_assign, plan_filter, plan_select,
 };
 use fugue_core::value::rows_to_batch;
 use fugue_core::{ColumnExpr, Error, Result, Schema, SelectColumns, Value};
 
 use crate::error::DfResultExt;
 use crate::udf::{cast_expr, isna_expr};
-use expr::{Compiler, ident};
+use expr::{compile, compile_agg, ident};
 
 /// The fugue schema of a DataFusion frame (normalised, SCH-TYPE-8).
 ///
@@ -371,60 +370,48 @@ pub(crate) fn take(
 
 // ---------------------------------------------------------- select & friends
 
-/// `filter(df, cond)` (ENG-FILTER-1).
+/// `filter(df, cond)` (ENG-FILTER-1): the core's [`plan_filter`].
 ///
 /// # Errors
-/// `ERR-ARG` per [`validate_filter`] or for a non-bool condition;
+/// As [`plan_filter`]: `ERR-ARG` for an invalid or non-bool condition,
 /// `ERR-NOT-FOUND` for a missing column.
 pub(crate) fn filter(df: DataFrame, schema: &Schema, cond: &ColumnExpr) -> Result<DataFrame> {
-    validate_filter(cond)?;
-    check_columns_exist(cond, schema)?;
-    let pred = Compiler::new(schema, df.schema()).predicate(cond)?;
+    let pred = compile(&plan_filter(schema, cond)?, df.schema())?;
     df.filter(pred).fugue("filter")
 }
 
-/// `assign(df, exprs)` (ENG-ASSIGN-1..3) as the equivalent select.
+/// `assign(df, exprs)` (ENG-ASSIGN-1..3): the core's [`plan_assign`].
 ///
 /// # Errors
-/// As [`fugue_core::expr::validate_assign`], plus expression errors.
+/// As [`plan_assign`].
 pub(crate) fn assign(df: DataFrame, schema: &Schema, columns: &[ColumnExpr]) -> Result<DataFrame> {
-    let cols = assign_select(columns, schema)?;
-    if columns.is_empty() {
-        return Ok(df);
+    match plan_assign(schema, columns)? {
+        Some(plan) => run_select(df, &plan),
+        None => Ok(df),
     }
-    select(df, schema, &cols, None, None)
 }
 
-/// `aggregate(df, keys, aggs)` (ENG-AGG-1..3) as the equivalent select.
+/// `aggregate(df, keys, aggs)` (ENG-AGG-1..3): the core's [`plan_aggregate`].
 ///
 /// # Errors
-/// As [`aggregate_select`].
+/// As [`plan_aggregate`].
 pub(crate) fn aggregate(
     df: DataFrame,
     schema: &Schema,
     keys: &[String],
     aggs: &[ColumnExpr],
 ) -> Result<DataFrame> {
-    let cols = aggregate_select(keys, aggs)?;
-    select(df, schema, &cols, None, None)
+    run_select(df, &plan_aggregate(schema, keys, aggs)?)
 }
 
-fn output_name(item: &ColumnExpr) -> Result<String> {
-    item.output_name().map(str::to_string).ok_or_else(|| {
-        Error::arg("select", format!("`{item}` has no output name, give it an alias"))
-    })
-}
-
-/// `SELECT cols [WHERE] [GROUP BY inferred keys] [HAVING]` (ENG-SEL-1..8),
-/// the native engine's algorithm as plans: `where` filters, then either a
-/// projection, or an aggregation into hidden key / aggregate columns
-/// (`__fugue_key_j`, `__fugue_agg_i`, cast to their inferred types), the
-/// `having` filter and a projection of the rewritten items. `distinct`
-/// last. Output types per ENG-EXPR-TYPE.
+/// `SELECT cols [WHERE] [GROUP BY inferred keys] [HAVING]` (ENG-SEL-1..8):
+/// the core's [`plan_select`] as DataFusion plans: `where` filters, then
+/// either a projection, or an aggregation into the plan's hidden key /
+/// aggregate columns (cast to their planned types), the `having` filter and
+/// a projection of the output columns. `distinct` last.
 ///
 /// # Errors
-/// `ERR-ARG` per [`validate_select`] (and for a column used outside an
-/// aggregation that is not a group key); `ERR-NOT-FOUND` for missing columns.
+/// As [`plan_select`] (`ERR-ARG`, `ERR-NOT-FOUND`).
 pub(crate) fn select(
     df: DataFrame,
     schema: &Schema,
@@ -432,166 +419,65 @@ pub(crate) fn select(
     where_: Option<&ColumnExpr>,
     having: Option<&ColumnExpr>,
 ) -> Result<DataFrame> {
-    validate_select(cols, where_, having)?;
-    let cols = cols.replace_wildcard(schema)?;
-    cols.check_columns_exist(schema)?;
-    for cond in where_.iter().chain(having.iter()) {
-        check_columns_exist(cond, schema)?;
-    }
-    let df = match where_ {
+    run_select(df, &plan_select(schema, cols, where_, having)?)
+}
+
+fn run_select(df: DataFrame, plan: &SelectPlan) -> Result<DataFrame> {
+    let df = match plan.where_() {
         Some(w) => {
-            let pred = Compiler::new(schema, df.schema()).predicate(w)?;
+            let pred = compile(w, df.schema())?;
             df.filter(pred).fugue("select where")?
         }
         None => df,
     };
-    let df = if cols.has_agg() {
-        aggregate_plan(df, schema, &cols, having)?
-    } else {
-        let exprs = {
-            let comp = Compiler::new(schema, df.schema());
-            cols.items()
-                .iter()
-                .map(|i| Ok(comp.compile(i)?.alias(output_name(i)?)))
-                .collect::<Result<Vec<_>>>()?
-        };
-        project(df, exprs, "select")?
-    };
-    if cols.is_distinct() { df.distinct().fugue("select distinct") } else { Ok(df) }
-}
-
-fn key_col(j: usize) -> String {
-    format!("__fugue_key_{j}")
-}
-
-fn agg_col(i: usize) -> String {
-    format!("__fugue_agg_{i}")
-}
-
-/// Rewrites expressions of an aggregating select over the aggregated frame:
-/// group keys → `__fugue_key_j`, aggregates → `__fugue_agg_i` (collected,
-/// deduplicated), casts and aliases kept (the native engine's rewriter).
-struct Rewriter<'a> {
-    keys: &'a [ColumnExpr],
-    aggs: Vec<ColumnExpr>,
-}
-
-impl Rewriter<'_> {
-    fn rewrite(&mut self, e: &ColumnExpr) -> Result<ColumnExpr> {
-        let body = e.body();
-        let kind = if let Some(j) = self.keys.iter().position(|k| *k == body) {
-            ExprKind::Column(key_col(j))
-        } else {
-            match e.kind() {
-                ExprKind::Agg(..) => {
-                    let i = match self.aggs.iter().position(|a| *a == body) {
-                        Some(i) => i,
-                        None => {
-                            self.aggs.push(body);
-                            self.aggs.len() - 1
-                        }
-                    };
-                    ExprKind::Column(agg_col(i))
+    let df = match plan.aggregation() {
+        Some(agg) => {
+            let df = aggregate_frame(df, agg)?;
+            match plan.having() {
+                Some(h) => {
+                    let pred = compile(h, df.schema())?;
+                    df.filter(pred).fugue("having")?
                 }
-                ExprKind::Column(n) => {
-                    return Err(Error::arg(
-                        "select",
-                        format!(
-                            "column `{n}` must be a group key or be used inside an aggregation"
-                        ),
-                    ));
-                }
-                ExprKind::Literal(_) | ExprKind::Wildcard => e.kind().clone(),
-                ExprKind::Unary(op, x) => ExprKind::Unary(*op, Box::new(self.rewrite(x)?)),
-                ExprKind::Binary(op, l, r) => {
-                    ExprKind::Binary(*op, Box::new(self.rewrite(l)?), Box::new(self.rewrite(r)?))
-                }
-                ExprKind::Function(f, args) => ExprKind::Function(
-                    *f,
-                    args.iter().map(|a| self.rewrite(a)).collect::<Result<Vec<_>>>()?,
-                ),
+                None => df,
             }
-        };
-        let mut out = ColumnExpr::from_kind(kind)?;
-        if let Some(t) = e.cast_type() {
-            out = out.cast(t.clone());
-        }
-        if let Some(a) = e.alias_name() {
-            out = out.alias(a);
-        }
-        Ok(out)
-    }
-}
-
-fn aggregate_plan(
-    df: DataFrame,
-    schema: &Schema,
-    cols: &SelectColumns,
-    having: Option<&ColumnExpr>,
-) -> Result<DataFrame> {
-    let keys = cols.group_keys();
-    let mut rw = Rewriter { keys: &keys, aggs: Vec::new() };
-    let items = cols.items().iter().map(|i| rw.rewrite(i)).collect::<Result<Vec<_>>>()?;
-    let having = having.map(|h| rw.rewrite(h)).transpose()?;
-    let (group, aggs) = {
-        let comp = Compiler::new(schema, df.schema());
-        let group = keys
-            .iter()
-            .enumerate()
-            .map(|(j, k)| Ok(comp.compile(k)?.alias(key_col(j))))
-            .collect::<Result<Vec<_>>>()?;
-        let aggs = rw
-            .aggs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| Ok(comp.compile_agg(a)?.alias(agg_col(i))))
-            .collect::<Result<Vec<_>>>()?;
-        (group, aggs)
-    };
-    let df = df.aggregate(group, aggs).fugue("aggregate")?;
-    // the hidden columns in their inferred types
-    let typed = {
-        let arrow = df.schema().as_arrow().clone();
-        let mut exprs = Vec::with_capacity(arrow.fields().len());
-        for (j, k) in keys.iter().enumerate() {
-            exprs.push(typed_col(&arrow, &key_col(j), k.infer_type(schema))?);
-        }
-        for (i, a) in rw.aggs.iter().enumerate() {
-            exprs.push(typed_col(&arrow, &agg_col(i), a.infer_type(schema))?);
-        }
-        exprs
-    };
-    let df = project(df, typed, "aggregate")?;
-    let agg_schema = fugue_schema(&df)?;
-    let df = match having {
-        Some(h) => {
-            let pred = Compiler::new(&agg_schema, df.schema()).predicate(&h)?;
-            df.filter(pred).fugue("having")?
         }
         None => df,
     };
-    let exprs = {
-        let comp = Compiler::new(&agg_schema, df.schema());
-        let mut exprs = Vec::with_capacity(items.len());
-        for (item, original) in items.iter().zip(cols.items()) {
-            let mut e = comp.compile(item)?;
-            if let Some(t) = original.infer_type(schema) {
-                let from = datafusion::logical_expr::ExprSchemable::get_type(&e, df.schema())
-                    .fugue("select type")?;
-                e = cast_expr(e, &from, &t);
-            }
-            exprs.push(e.alias(output_name(original)?));
-        }
-        exprs
-    };
-    project(df, exprs, "select")
+    let exprs = plan
+        .columns()
+        .iter()
+        .map(|c| Ok(compile(c.expr(), df.schema())?.alias(c.name())))
+        .collect::<Result<Vec<_>>>()?;
+    let df = project(df, exprs, "select")?;
+    if plan.is_distinct() { df.distinct().fugue("select distinct") } else { Ok(df) }
 }
 
-/// Column `name` of `arrow`, cast to `to` when given.
-fn typed_col(arrow: &ArrowSchema, name: &str, to: Option<DataType>) -> Result<Expr> {
-    let from = arrow.field_with_name(name).map(|f| f.data_type().clone())?;
-    Ok(match to {
-        Some(t) => cast_expr(ident(name), &from, &t).alias(name),
-        None => ident(name),
-    })
+/// The grouping step: one DataFusion aggregate into the hidden columns of
+/// [`AggregationPlan::schema`], each cast to its planned type.
+fn aggregate_frame(df: DataFrame, plan: &AggregationPlan) -> Result<DataFrame> {
+    let group = plan
+        .keys()
+        .iter()
+        .enumerate()
+        .map(|(j, k)| Ok(compile(k, df.schema())?.alias(AggregationPlan::key_name(j))))
+        .collect::<Result<Vec<_>>>()?;
+    let aggs = plan
+        .aggs()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Ok(compile_agg(a, df.schema())?.alias(AggregationPlan::agg_name(i))))
+        .collect::<Result<Vec<_>>>()?;
+    let df = df.aggregate(group, aggs).fugue("aggregate")?;
+    let arrow = df.schema().as_arrow().clone();
+    let typed = plan
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| {
+            let name = f.name();
+            let from = arrow.field_with_name(name).map(|a| a.data_type().clone())?;
+            Ok(cast_expr(ident(name), &from, f.data_type()).alias(name))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    project(df, typed, "aggregate")
 }

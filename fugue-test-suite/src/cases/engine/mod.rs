@@ -46,9 +46,11 @@ mod io;
 mod join;
 mod map;
 mod partition;
+mod registry;
 mod sample;
 mod select;
 mod setops;
+mod sql;
 mod take;
 mod to_df;
 mod zip;
@@ -68,6 +70,8 @@ pub fn cases() -> Vec<Case> {
     v.extend(take::cases());
     v.extend(zip::cases());
     v.extend(io::cases());
+    v.extend(sql::cases());
+    v.extend(registry::cases());
     v
 }
 

@@ -7,16 +7,16 @@
 
 use std::sync::Arc;
 
+use crate::dataframe::DataFrame;
+use crate::engine::params::{dropna_columns, fillna_plan};
+use crate::engine::{DropnaHow, FillValue};
+use crate::value::{cast_array, rows_to_batch};
+use crate::{Error, LocalDataFrame, Result, Value};
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch, Scalar};
 use arrow::buffer::BooleanBuffer;
 use arrow::compute::filter_record_batch;
 use arrow::compute::kernels::zip::zip;
 use arrow::datatypes::{DataType, Field, Float16Type, Float32Type, Float64Type, Schema};
-use fugue_core::dataframe::DataFrame;
-use fugue_core::engine::params::{dropna_columns, fillna_plan};
-use fugue_core::engine::{DropnaHow, FillValue};
-use fugue_core::value::{cast_array, rows_to_batch};
-use fugue_core::{Error, LocalDataFrame, Result, Value};
 
 /// Drops rows with missing values (null or NaN, ENG-DROPNA-4) among the
 /// considered columns: `subset`, or all columns (ENG-DROPNA-1).
@@ -28,7 +28,7 @@ use fugue_core::{Error, LocalDataFrame, Result, Value};
 ///
 /// # Errors
 /// `ERR-NOT-FOUND` for a subset column that does not exist.
-pub(crate) fn dropna(
+pub fn dropna(
     df: &LocalDataFrame,
     how: DropnaHow,
     thresh: Option<usize>,
@@ -76,7 +76,7 @@ pub(crate) fn dropna(
 /// From `fillna_plan`: `ERR-ARG` for a null, list or empty-mapping value
 /// (ENG-FILLNA-1/2), `ERR-NOT-FOUND` for an unknown column (ENG-FILLNA-4),
 /// `ERR-CAST` for a value that does not fit its column (ENG-FILLNA-5).
-pub(crate) fn fillna(
+pub fn fillna(
     df: &LocalDataFrame,
     value: &FillValue,
     subset: Option<&[&str]>,
@@ -165,7 +165,7 @@ fn scalar_array(column: &str, dt: &DataType, value: &Value) -> Result<ArrayRef> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fugue_core::ErrorKind;
+    use crate::ErrorKind;
 
     fn map(pairs: &[(&str, Value)]) -> FillValue {
         FillValue::PerColumn(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())

@@ -1,17 +1,17 @@
-//! `load_df` / `save_df` of the native engine: Parquet, CSV and JSON on the
+//! `load_df` / `save_df` over local Arrow data: Parquet, CSV and JSON on the
 //! arrow-rs readers and writers (`spec/ENGINE.md` §15: ENG-IO-1..10,
 //! ENG-PQ-1/2, ENG-CSV-1..8, ENG-JSON-1..3).
 //!
 //! The engine-neutral decisions (which files a load reads, save modes and
 //! crash-safe targets, Hive folder names, option parsing) come from
-//! [`fugue_core::io`]; this module only reads and writes bytes:
+//! [`crate::io`]; this module only reads and writes bytes:
 //!
-//! * [`load`]: [`list_load_files`] → one arrow-rs reader per file (in
+//! * [`load`]: [`crate::io::list_load_files`] → one arrow-rs reader per file (in
 //!   parallel, results kept in file order) → Hive partition columns added
 //!   back → the `columns` selection (ENG-IO-4) → one [`LocalDataFrame`];
-//! * [`save`]: [`fugue_core::io::SaveTarget::prepare`] → one file, a
+//! * [`save`]: [`crate::io::SaveTarget::prepare`] → one file, a
 //!   folder of part files (ENG-IO-7) or a Hive layout (ENG-IO-8) written at
-//!   the target's temporary path → [`fugue_core::io::SaveTarget::commit`].
+//!   the target's temporary path → [`crate::io::SaveTarget::commit`].
 //!
 //! gzip-compressed text files (`.csv.gz`, `.json.gz`) are not supported yet
 //! (`ERR-NOT-SUPPORTED`, allowed by ENG-IO-2).
@@ -21,42 +21,77 @@ mod write;
 
 use std::sync::Arc;
 
+use crate::engine::LoadOptions;
+use crate::io::{CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
+use crate::value::cast_array;
+use crate::{Error, LocalDataFrame, Result, Schema};
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::datatypes::SchemaRef;
-use fugue_core::engine::LoadOptions;
-use fugue_core::io::{
-    Compression, CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions,
-    list_load_files,
-};
-use fugue_core::value::cast_array;
-use fugue_core::{Error, LocalDataFrame, Result, Schema};
 
-pub(crate) use write::save;
+pub use write::save;
+
+/// Saves the partitions of a frame whose schema is `schema` at `path`
+/// (ENG-IO-5..9): the default `save_df` of every engine, and the one engines
+/// with local partitions call.
+///
+/// - `SaveMode::Append` onto an existing single file rewrites it with the
+///   old rows followed by the new ones, atomically (the write goes to a
+///   temporary sibling first, ENG-IO-5); the schemas must be equal.
+/// - No partition (a frame without rows) still writes the schema (ENG-PQ-1).
+/// - Everything else is [`save`].
+///
+/// # Errors
+/// `ERR-SCHEMA` when appended rows have another schema than the file;
+/// those of [`load`] (reading the file appended to) and [`save`].
+pub fn save_df(
+    partitions: &[LocalDataFrame],
+    schema: &Schema,
+    path: &str,
+    options: &crate::engine::SaveOptions,
+) -> Result<()> {
+    use crate::DataFrame as _;
+    use crate::io::SaveMode;
+    if options.mode == SaveMode::Append && std::path::Path::new(path).is_file() {
+        let old = load(&[path], &crate::io::append_load_options(options))?;
+        crate::io::check_append_schema(old.schema(), schema, path)?;
+        let batches = old
+            .batches()
+            .iter()
+            .chain(partitions.iter().flat_map(|p| p.batches()))
+            .cloned()
+            .collect();
+        let combined = [LocalDataFrame::new(schema.clone(), batches)?];
+        let rewrite = crate::engine::SaveOptions {
+            mode: SaveMode::Overwrite,
+            force_single: true,
+            ..options.clone()
+        };
+        return save(&combined, path, &rewrite);
+    }
+    if partitions.is_empty() {
+        // keep the schema in the written data (ENG-PQ-1) even with no rows
+        return save(&[LocalDataFrame::empty(schema.clone())?], path, options);
+    }
+    save(partitions, path, options)
+}
 
 /// Loads the files at `paths` as one local frame (ENG-IO-1..4, ENG-PQ-1/2,
 /// ENG-CSV-1..8, ENG-JSON-2/3).
 ///
 /// `paths` are files, folders, globs or a mix, resolved with
-/// [`list_load_files`] and concatenated in that order; their schemas must
+/// [`crate::io::list_load_files`] and concatenated in that order; their schemas must
 /// agree. `options.columns` selects (names) or selects and converts
 /// (schema, DF-CAST) the columns.
 ///
 /// # Errors
-/// Those of [`list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown format
+/// Those of [`crate::io::list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown format
 /// hint or a gzip file; `ERR-ARG` for bad format options or csv column
-/// arguments ([`fugue_core::io::check_csv_load_args`]); `ERR-NOT-FOUND` for
+/// arguments ([`crate::io::check_csv_load_args`]); `ERR-NOT-FOUND` for
 /// a requested column that no file has; `ERR-SCHEMA` when files disagree
 /// (naming the file); `ERR-CAST` when a schema conversion fails; reader
 /// errors as `ERR-EXECUTION` naming the file.
-pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
-    let hint = match options.format_hint.as_deref() {
-        Some(h) if !h.is_empty() => Some(FileFormat::parse(h)?),
-        _ => None,
-    };
-    let files = list_load_files(paths, hint)?;
-    if let Some(gz) = files.iter().find(|f| f.compression == Compression::Gzip) {
-        return Err(gzip_not_supported(&gz.path.display().to_string()));
-    }
+pub fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
+    let files = crate::io::plan_load(paths, options)?;
     let requested = options.columns.names();
     // every format present reads its own files (csv and json infer one schema
     // over all of their files); results go back into file order
@@ -121,19 +156,11 @@ struct FileBatches {
     batches: Vec<RecordBatch>,
 }
 
-/// `ERR-NOT-SUPPORTED` for a gzip file (ENG-IO-2 allows it).
-fn gzip_not_supported(path: &str) -> Error {
-    Error::not_supported(format!(
-        "gzip-compressed file `{path}`: the native engine reads and writes \
-         uncompressed csv and json only"
-    ))
-}
-
 /// An arrow-rs reader or writer error on `path`, as `ERR-EXECUTION`.
 fn file_error(
     operation: &str,
     path: &std::path::Path,
-    e: impl Into<fugue_core::error::BoxError>,
+    e: impl Into<crate::error::BoxError>,
 ) -> Error {
     Error::backend("native", format!("{operation} {}", path.display()), e)
 }
@@ -141,7 +168,7 @@ fn file_error(
 /// `df` with its columns converted to `target`'s types (same names, same
 /// order), DF-CAST rules (ENG-IO-4).
 fn convert(df: LocalDataFrame, target: &Schema) -> Result<LocalDataFrame> {
-    use fugue_core::dataframe::DataFrame;
+    use crate::dataframe::DataFrame;
     if df.schema() == target && df.schema().types() == target.types() {
         return Ok(df);
     }

@@ -6,10 +6,10 @@ use std::fs::File;
 use std::io::BufReader;
 use std::sync::Arc;
 
+use crate::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema, json_load_schema};
+use crate::{Error, Result};
 use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use arrow::error::ArrowError;
-use fugue_core::io::{CsvOptions, DataFile, LoadColumns, csv_load_schema, json_load_schema};
-use fugue_core::{Error, Result};
 use rayon::prelude::*;
 
 use super::{FileBatches, file_error};
@@ -32,7 +32,7 @@ pub(super) fn read_parquet(
 }
 
 fn read_parquet_file(file: &DataFile, requested: Option<&[String]>) -> Result<FileBatches> {
-    let (schema, batches) = fugue_core::io::read_parquet_file(file, requested)?;
+    let (schema, batches) = crate::io::read_parquet_file(file, requested)?;
     Ok(FileBatches { schema, batches })
 }
 
@@ -52,7 +52,7 @@ fn csv_format(opts: &CsvOptions) -> arrow::csv::reader::Format {
 /// `columns` list selects and reorders (projection inside the reader).
 ///
 /// # Errors
-/// `ERR-ARG` per [`fugue_core::io::check_csv_load_args`]; `ERR-SCHEMA` when headers differ
+/// `ERR-ARG` per [`crate::io::check_csv_load_args`]; `ERR-SCHEMA` when headers differ
 /// between files or a headerless file's width differs from `columns`;
 /// `ERR-NOT-FOUND` for a requested name not in the header.
 pub(super) fn read_csv(

@@ -1,11 +1,11 @@
 //! sample (ENG-SAMPLE-1..7): draws row indices with a seeded `StdRng` and
 //! gathers them with `take`.
 
+use crate::dataframe::DataFrame;
+use crate::engine::SampleSpec;
+use crate::{LocalDataFrame, Result};
 use arrow::array::UInt64Array;
 use arrow::compute::take_record_batch;
-use fugue_core::dataframe::DataFrame;
-use fugue_core::engine::SampleSpec;
-use fugue_core::{LocalDataFrame, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -21,7 +21,7 @@ use rand::{Rng, SeedableRng};
 ///
 /// # Errors
 /// `ERR-ARG` from `resolve_size` (ENG-SAMPLE-1..3); Arrow errors.
-pub(crate) fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalDataFrame> {
+pub fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalDataFrame> {
     let count = df.num_rows();
     let size = spec.resolve_size(count)?;
     if size == 0 || count == 0 {
@@ -43,7 +43,7 @@ pub(crate) fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalData
 
 /// A seed that differs per call, from the operating system's generator
 /// (ENG-SAMPLE-6: without a seed, results vary between calls).
-pub(crate) fn fresh_seed() -> u64 {
+pub fn fresh_seed() -> u64 {
     let mut os = rand::rngs::OsRng;
     rand::TryRngCore::try_next_u64(&mut os).unwrap_or_else(|_| {
         // No OS randomness: fall back to the clock, still varying per call.
@@ -57,7 +57,7 @@ pub(crate) fn fresh_seed() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fugue_core::{ErrorKind, Value};
+    use crate::{ErrorKind, Value};
 
     fn frame(n: i64) -> LocalDataFrame {
         let rows = (0..n).map(|i| vec![Value::from(i), Value::from(format!("r{i}"))]).collect();

@@ -8,14 +8,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::dataframe::DataFrame;
+use crate::{LocalDataFrame, Result};
 use arrow::array::{RecordBatch, UInt64Array};
 use arrow::compute::take_record_batch;
 use arrow::datatypes::DataType;
 use arrow::row::Rows;
-use fugue_core::dataframe::DataFrame;
-use fugue_core::{LocalDataFrame, Result};
 
-use crate::rowkeys::RowEncoder;
+use super::rowkeys::RowEncoder;
 
 /// UNION (`distinct = true`: all distinct rows of both, ENG-SET-3) or
 /// UNION ALL (`distinct = false`: the concatenation). Schema of `a`.
@@ -23,11 +23,7 @@ use crate::rowkeys::RowEncoder;
 /// # Errors
 /// `ERR-NOT-SUPPORTED` for column types the row format cannot compare;
 /// Arrow errors.
-pub(crate) fn union(
-    a: &LocalDataFrame,
-    b: &LocalDataFrame,
-    distinct: bool,
-) -> Result<LocalDataFrame> {
+pub fn union(a: &LocalDataFrame, b: &LocalDataFrame, distinct: bool) -> Result<LocalDataFrame> {
     let batches: Vec<RecordBatch> = a.batches().iter().chain(b.batches()).cloned().collect();
     let all = LocalDataFrame::new(a.schema().clone(), batches)?;
     if distinct { self::distinct(&all) } else { Ok(all) }
@@ -40,11 +36,7 @@ pub(crate) fn union(
 ///
 /// # Errors
 /// As [`union`].
-pub(crate) fn subtract(
-    a: &LocalDataFrame,
-    b: &LocalDataFrame,
-    distinct: bool,
-) -> Result<LocalDataFrame> {
+pub fn subtract(a: &LocalDataFrame, b: &LocalDataFrame, distinct: bool) -> Result<LocalDataFrame> {
     compare(a, b, distinct, false)
 }
 
@@ -54,11 +46,7 @@ pub(crate) fn subtract(
 ///
 /// # Errors
 /// As [`union`].
-pub(crate) fn intersect(
-    a: &LocalDataFrame,
-    b: &LocalDataFrame,
-    distinct: bool,
-) -> Result<LocalDataFrame> {
+pub fn intersect(a: &LocalDataFrame, b: &LocalDataFrame, distinct: bool) -> Result<LocalDataFrame> {
     compare(a, b, distinct, true)
 }
 
@@ -67,7 +55,7 @@ pub(crate) fn intersect(
 ///
 /// # Errors
 /// As [`union`].
-pub(crate) fn distinct(a: &LocalDataFrame) -> Result<LocalDataFrame> {
+pub fn distinct(a: &LocalDataFrame) -> Result<LocalDataFrame> {
     let batch = a.to_batch()?;
     let rows = encode(&encoder(&batch)?, &batch)?;
     let mut seen: HashSet<&[u8]> = HashSet::with_capacity(batch.num_rows());
@@ -145,8 +133,8 @@ fn pick(df: &LocalDataFrame, batch: &RecordBatch, keep: Vec<u64>) -> Result<Loca
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::sorted;
-    use fugue_core::Value;
+    use crate::Value;
+    use crate::spi::kernels::testutil::sorted;
 
     fn df(rows: Vec<Vec<Value>>, schema: &str) -> LocalDataFrame {
         LocalDataFrame::from_rows(rows, schema).expect("frame")

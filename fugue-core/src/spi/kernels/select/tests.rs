@@ -1,15 +1,15 @@
 //! Tests of select / filter / assign / aggregate (ENG-SEL-*, ENG-FILTER-1,
 //! ENG-ASSIGN-*, ENG-AGG-*, CHECKLIST E4–E7).
 
-use crate::testutil::sorted;
-use arrow::datatypes::DataType;
-use fugue_core::expr::functions::{avg, count, count_distinct, first, max, min, sum};
-use fugue_core::{
+use crate::expr::functions::{avg, count, count_distinct, first, max, min, sum};
+use crate::spi::kernels::testutil::sorted;
+use crate::{
     ColumnExpr, ErrorKind, LocalDataFrame, Row, SelectColumns, Value, all_cols, col, lit, null,
 };
+use arrow::datatypes::DataType;
 
 use super::{aggregate, assign, filter, select};
-use fugue_core::dataframe::DataFrame;
+use crate::dataframe::DataFrame;
 
 const N: Value = Value::Null;
 
@@ -51,7 +51,7 @@ fn sel(items: Vec<ColumnExpr>) -> SelectColumns {
     SelectColumns::new(items, false).unwrap()
 }
 
-fn kind_of<T: std::fmt::Debug>(r: fugue_core::Result<T>) -> ErrorKind {
+fn kind_of<T: std::fmt::Debug>(r: crate::Result<T>) -> ErrorKind {
     r.unwrap_err().kind()
 }
 

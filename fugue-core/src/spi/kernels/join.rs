@@ -10,23 +10,23 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::engine::{JoinPlan, JoinType};
+use crate::value::cast_array;
+use crate::{Error, LocalDataFrame, Result};
 use arrow::array::{
     Array, ArrayRef, BooleanArray, RecordBatch, UInt64Array, UInt64Builder, new_null_array,
 };
 use arrow::buffer::BooleanBuffer;
 use arrow::compute::kernels::zip::zip;
 use arrow::compute::{filter_record_batch, is_not_null, nullif, take};
-use fugue_core::engine::{JoinPlan, JoinType};
-use fugue_core::value::cast_array;
-use fugue_core::{Error, LocalDataFrame, Result};
 
-use crate::rowkeys::{RowEncoder, all_valid};
+use super::rowkeys::{RowEncoder, all_valid};
 
 /// No row: the end of a chain in the build table.
 const NONE: usize = usize::MAX;
 
 /// Joins `left` and `right` as `plan` says (keys and output schema resolved
-/// by `fugue_core::engine::params::plan_join`).
+/// by `crate::engine::params::plan_join`).
 ///
 /// Output: `plan.output_schema` — df1's columns then df2's non-key columns
 /// (df1's schema for semi/anti), key columns with df1's types. Row order is
@@ -47,7 +47,7 @@ const NONE: usize = usize::MAX;
 /// `ERR-NOT-SUPPORTED` for key types the row format cannot compare;
 /// `ERR-CAST` when an unmatched right key does not fit df1's key type;
 /// `ERR-ARG` when a cross join would exceed `u64` rows; Arrow errors.
-pub(crate) fn join(
+pub fn join(
     left: &LocalDataFrame,
     right: &LocalDataFrame,
     plan: &JoinPlan,
@@ -226,10 +226,10 @@ fn gather(values: &ArrayRef, indices: &UInt64Array) -> Result<ArrayRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::sorted;
-    use fugue_core::Value;
-    use fugue_core::dataframe::DataFrame;
-    use fugue_core::engine::params::plan_join;
+    use crate::Value;
+    use crate::dataframe::DataFrame;
+    use crate::engine::params::plan_join;
+    use crate::spi::kernels::testutil::sorted;
 
     fn df(rows: Vec<Vec<Value>>, schema: &str) -> LocalDataFrame {
         LocalDataFrame::from_rows(rows, schema).expect("frame")

@@ -7,20 +7,20 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::dataframe::DataFrame;
+use crate::engine::SaveOptions;
+use crate::io::{
+    CsvOptions, FileFormat, FormatOptions, JsonOptions, ParquetOptions, PathKind, SaveMode,
+    SaveTarget, hive_dir,
+};
+use crate::{Error, LocalDataFrame, Result, Schema};
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
 use arrow::datatypes::{DataType, SchemaRef};
-use fugue_core::dataframe::DataFrame;
-use fugue_core::engine::SaveOptions;
-use fugue_core::io::{
-    Compression, CsvOptions, FileFormat, FormatOptions, JsonOptions, ParquetOptions, PathKind,
-    SaveMode, SaveTarget, hive_dir, resolve_format,
-};
-use fugue_core::{Error, LocalDataFrame, Result, Schema};
 use parquet::arrow::ArrowWriter;
 use rayon::prelude::*;
 
-use super::{file_error, gzip_not_supported};
+use super::file_error;
 
 /// Saves the physical partitions `partitions` (all with the same schema) to
 /// `path` (ENG-IO-1, ENG-IO-2, ENG-IO-5..10, ENG-PQ-1, ENG-CSV-1/2,
@@ -60,39 +60,17 @@ use super::{file_error, gzip_not_supported};
 /// * `ERR-EXECUTION`: file-system or writer failures, naming the file;
 /// * `ERR-INTERNAL`: no partition at all (the caller must pass at least an
 ///   empty one carrying the schema).
-pub(crate) fn save(partitions: &[LocalDataFrame], path: &str, options: &SaveOptions) -> Result<()> {
-    let (format, compression) = resolve_format(path, options.format_hint.as_deref())?;
-    if compression == Compression::Gzip {
-        return Err(gzip_not_supported(path));
-    }
-    let writer = FileWriter::new(format, &options.format_options)?;
+pub fn save(partitions: &[LocalDataFrame], path: &str, options: &SaveOptions) -> Result<()> {
     let first = partitions.first().ok_or_else(|| {
         Error::internal("save_df got no partition and so no schema; pass an empty partition")
     })?;
     let schema = first.schema().clone();
-    let keys = options.partition_spec.partition_by();
-    let hive = !keys.is_empty() && !options.force_single;
-    let key_indices = if hive {
-        if format != FileFormat::Parquet {
-            return Err(Error::not_supported(format!(
-                "saving {format} partitioned by `{}`: the hive layout is written for parquet \
-                 only; save as parquet or set force_single",
-                keys.join(",")
-            )));
-        }
-        let indices = keys.iter().map(|k| schema.index_of(k)).collect::<Result<Vec<_>>>()?;
-        if (0..schema.len()).all(|i| indices.contains(&i)) {
-            return Err(Error::schema(format!(
-                "every column of `{schema}` is a partition key, so the files would have no column"
-            )));
-        }
-        indices
-    } else {
-        Vec::new()
-    };
-    if let FileWriter::Csv(_) = writer {
-        check_csv_types(&schema)?;
-    }
+    let plan = crate::io::plan_save(&schema, path, options)?;
+    let format = plan.format;
+    let writer = FileWriter::new(format, &options.format_options)?;
+    let keys = plan.hive_keys.as_slice();
+    let key_indices = plan.hive_key_indices;
+    let hive = !keys.is_empty();
 
     let target = SaveTarget::prepare(path, options.mode)?;
     let append_to_folder =
@@ -138,19 +116,6 @@ fn check_partition(index: usize, partition: &LocalDataFrame, schema: &Schema) ->
             "partition {index} has schema `{}`, but the frame has `{schema}`",
             partition.schema()
         )))
-    }
-}
-
-/// `ERR-NOT-SUPPORTED` for list, struct or map columns, which csv cannot hold.
-fn check_csv_types(schema: &Schema) -> Result<()> {
-    match schema.fields().iter().find(|f| f.data_type().is_nested()) {
-        Some(f) => Err(Error::not_supported(format!(
-            "saving column `{}` of type `{}` as csv: csv holds no nested values; \
-             save as parquet or json",
-            f.name(),
-            fugue_core::schema::data_type_to_expr(f.data_type())
-        ))),
-        None => Ok(()),
     }
 }
 

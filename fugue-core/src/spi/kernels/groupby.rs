@@ -11,6 +11,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::expr::AggFunc;
+use crate::schema::data_type_to_expr;
+use crate::value::cast_array;
+use crate::{Error, Result};
 use arrow::array::{
     Array, ArrayRef, AsArray, Float64Array, Int64Array, PrimitiveArray, UInt64Array, new_null_array,
 };
@@ -22,10 +26,6 @@ use arrow::datatypes::{
     UInt64Type,
 };
 use arrow::row::{RowConverter, SortField};
-use fugue_core::expr::AggFunc;
-use fugue_core::schema::data_type_to_expr;
-use fugue_core::value::cast_array;
-use fugue_core::{Error, Result};
 
 /// The group of every input row.
 pub(crate) struct Groups {

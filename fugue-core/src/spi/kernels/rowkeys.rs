@@ -9,13 +9,13 @@
 
 use std::sync::Arc;
 
+use crate::value::cast_array;
+use crate::{Error, Result};
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::buffer::BooleanBuffer;
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float32Type, Float64Type};
 use arrow::row::{RowConverter, Rows, SortField};
-use fugue_core::value::cast_array;
-use fugue_core::{Error, Result};
 
 /// Encodes columns of fixed types into comparable rows.
 pub(crate) struct RowEncoder {

@@ -5,12 +5,12 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::dataframe::DataFrame;
+use crate::engine::{LoadOptions, SaveOptions};
+use crate::io::{FormatOptions, LoadColumns, SaveMode};
+use crate::{ErrorKind, LocalDataFrame, PartitionSpec, Row, Schema, Value};
 use arrow::array::{Date32Array, RecordBatch, TimestampMicrosecondArray};
 use arrow::datatypes::{DataType, Field, Schema as ArrowSchema, TimeUnit};
-use fugue_core::dataframe::DataFrame;
-use fugue_core::engine::{LoadOptions, SaveOptions};
-use fugue_core::io::{FormatOptions, LoadColumns, SaveMode};
-use fugue_core::{ErrorKind, LocalDataFrame, PartitionSpec, Row, Schema, Value};
 use serde_json::json;
 
 use super::{load, save};
