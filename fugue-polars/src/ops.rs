@@ -15,8 +15,8 @@ use fugue_core::engine::{
 use fugue_core::value::rows_to_batch;
 use fugue_core::{DataFrame, Error, PartitionSpec, Result, Schema, Value};
 use polars::prelude::{
-    Expr, JoinArgs, JoinCoalesce, JoinType as PlJoinType, LazyFrame, PlSmallStr,
-    SortMultipleOptions, UnionArgs, UniqueKeepStrategy, col, concat, lit,
+    Expr, JoinArgs, JoinCoalesce, JoinType as PlJoinType, LazyFrame, NULL, PlSmallStr,
+    SortMultipleOptions, UnionArgs, UniqueKeepStrategy, col, concat, lit, when,
 };
 
 use crate::error::from_polars;
@@ -31,76 +31,57 @@ fn all_columns(schema: &Schema) -> Vec<Expr> {
     schema.names().iter().map(|n| c(n)).collect()
 }
 
-/// The type both key columns are cast to for matching when their integer
-/// types differ (ENG-JOIN-10): the wider of the same signedness, else
-/// `long` (a narrower unsigned with a signed), else `double`.
-fn common_key_type(l: &DataType, r: &DataType) -> DataType {
-    if l == r {
-        return l.clone();
-    }
-    let width = |t: &DataType| match t {
-        DataType::Int8 | DataType::UInt8 => 8,
-        DataType::Int16 | DataType::UInt16 => 16,
-        DataType::Int32 | DataType::UInt32 => 32,
-        _ => 64,
-    };
-    if l.is_signed_integer() == r.is_signed_integer() {
-        return if width(l) >= width(r) { l.clone() } else { r.clone() };
-    }
-    let u = if l.is_unsigned_integer() { l } else { r };
-    if width(u) < 64 { DataType::Int64 } else { DataType::Float64 }
-}
-
-/// Joins two frames as `plan` says (keys and output schema resolved by the
-/// core's `plan_join`).
+/// Joins two frames as `plan` says (keys, key types and output schema
+/// resolved by the core's `plan_join`).
 ///
 /// Polars' join with these settings, set explicitly:
+/// - the keys of both sides are matched as temporary columns cast to the
+///   plan's key types (`JoinPlan::key_types`, ENG-JOIN-10: by value, the
+///   core's rule, none of Polars' own); the original key columns stay
+///   untouched, so output keys keep df1's types and values (ENG-JOIN-4);
 /// - `nulls_equal = false`: a null key never matches (ENG-JOIN-6);
-/// - key columns coalesced: full outer keys are the non-null side's values,
-///   right outer keys of unmatched right rows are the right values
-///   (ENG-JOIN-7);
-/// - integer keys of different widths are matched in a common type and the
-///   output keys get df1's types (ENG-JOIN-10, ENG-JOIN-4; an unmatched
-///   right key that does not fit df1's type is `ERR-CAST` when the plan
-///   runs);
+/// - key columns not coalesced by Polars: right outer / full outer output
+///   keys are df1's key where the left row exists, else the right key
+///   converted to df1's key type with the DF-CAST rules (ENG-JOIN-7; a
+///   right key that does not fit is `ERR-CAST` when the plan runs);
 /// - the output columns are selected in the plan's order (df1's columns,
 ///   then df2's non-key columns, ENG-JOIN-4); column types never change
 ///   (ENG-JOIN-11).
 ///
 /// # Errors
-/// Errors of the plan surface when it runs.
+/// `ERR-EXECUTION` for a key type without a Polars counterpart; errors of
+/// the plan surface when it runs.
 pub(crate) fn join(
     left: &PolarsDataFrame,
     right: &PolarsDataFrame,
     plan: &JoinPlan,
 ) -> Result<PolarsDataFrame> {
-    let (mut l, mut r) = (left.native(), right.native());
+    let (l, r) = (left.native(), right.native());
     let out_schema = plan.output_schema.clone();
     if plan.how == JoinType::Cross {
         let lazy = l.cross_join(r, None).select(all_columns(&out_schema));
         return PolarsDataFrame::from_lazy(lazy, out_schema);
     }
+    if plan.key_types.len() != plan.keys.len() {
+        return Err(Error::internal("join plan without a key type per key"));
+    }
     let (ls, rs) = (left.schema(), right.schema());
-    let mut recast = Vec::new();
-    let (mut lcast, mut rcast) = (Vec::new(), Vec::new());
-    for k in &plan.keys {
+    let key_name = |side: &str, i: usize| PlSmallStr::from_string(format!("__fugue_{side}k_{i}"));
+    let (mut lkeys, mut rkeys) = (Vec::new(), Vec::new());
+    for (i, (k, common)) in plan.keys.iter().zip(&plan.key_types).enumerate() {
         let (lt, rt) = match (ls.data_type(k), rs.data_type(k)) {
             (Some(a), Some(b)) => (a, b),
             _ => return Err(Error::internal(format!("join key `{k}` vanished"))),
         };
-        if lt != rt {
-            let common = common_key_type(lt, rt);
-            lcast.push(fugue_cast(c(k), lt, &common)?.alias(PlSmallStr::from_str(k)));
-            rcast.push(fugue_cast(c(k), rt, &common)?.alias(PlSmallStr::from_str(k)));
-            recast.push((k.clone(), common, lt.clone()));
-        }
+        lkeys.push(fugue_cast(c(k), lt, common)?.alias(key_name("l", i)));
+        rkeys.push(fugue_cast(c(k), rt, common)?.alias(key_name("r", i)));
     }
-    if !lcast.is_empty() {
-        l = l.with_columns(lcast);
-        r = r.with_columns(rcast);
-    }
-    let left_on: Vec<Expr> = plan.keys.iter().map(|k| c(k)).collect();
-    let right_on = left_on.clone();
+    let right_rest: Vec<Expr> =
+        rs.names().into_iter().filter(|n| !plan.keys.iter().any(|k| k == n)).map(c).collect();
+    let l = l.with_columns(lkeys);
+    let r = r.select(rkeys.into_iter().chain(right_rest).collect::<Vec<_>>());
+    let left_on: Vec<Expr> = (0..plan.keys.len()).map(|i| col(key_name("l", i))).collect();
+    let right_on: Vec<Expr> = (0..plan.keys.len()).map(|i| col(key_name("r", i))).collect();
     let how = match plan.how {
         JoinType::Inner => PlJoinType::Inner,
         JoinType::LeftOuter => PlJoinType::Left,
@@ -110,17 +91,29 @@ pub(crate) fn join(
         JoinType::Anti => PlJoinType::Anti,
         JoinType::Cross => PlJoinType::Cross,
     };
-    let mut args = JoinArgs::new(how).with_coalesce(JoinCoalesce::CoalesceColumns);
+    let mut args = JoinArgs::new(how).with_coalesce(JoinCoalesce::KeepColumns);
     args.nulls_equal = false;
     let joined = l.join(r, left_on, right_on, args);
+    let from_right = matches!(plan.how, JoinType::RightOuter | JoinType::FullOuter);
     let outputs = out_schema
         .names()
         .iter()
-        .map(|n| match recast.iter().find(|(k, _, _)| k == n) {
-            Some((k, common, want)) => {
-                Ok(fugue_cast(c(k), common, want)?.alias(PlSmallStr::from_str(k)))
+        .map(|n| match plan.keys.iter().position(|k| k == n) {
+            Some(i) if from_right => {
+                let (want, common) = (ls.data_type(n), &plan.key_types[i]);
+                let want = want.ok_or_else(|| Error::internal("join key vanished"))?;
+                // df1's key where it is not null, else the right key (null
+                // too on left rows: an unmatched left row has no right key);
+                // only the right keys used are converted (no spurious
+                // ERR-CAST from matched rows)
+                let used = when(c(n).is_null()).then(col(key_name("r", i))).otherwise(lit(NULL));
+                let right_key = fugue_cast(used, common, want)?;
+                Ok(when(c(n).is_not_null())
+                    .then(c(n))
+                    .otherwise(right_key)
+                    .alias(PlSmallStr::from_str(n)))
             }
-            None => Ok(c(n)),
+            _ => Ok(c(n)),
         })
         .collect::<Result<Vec<_>>>()?;
     PolarsDataFrame::from_lazy(joined.select(outputs), out_schema)
@@ -315,18 +308,4 @@ pub(crate) fn take(
         lazy.group_by_stable(by).head(Some(n)).select(all_columns(schema))
     };
     df.derive(lazy, schema.clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn eng_join_10_common_key_types() {
-        assert_eq!(common_key_type(&DataType::Int32, &DataType::Int64), DataType::Int64);
-        assert_eq!(common_key_type(&DataType::UInt8, &DataType::UInt32), DataType::UInt32);
-        assert_eq!(common_key_type(&DataType::Int16, &DataType::UInt32), DataType::Int64);
-        assert_eq!(common_key_type(&DataType::Int64, &DataType::UInt64), DataType::Float64);
-        assert_eq!(common_key_type(&DataType::Utf8, &DataType::Utf8), DataType::Utf8);
-    }
 }

@@ -219,11 +219,25 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     }
 
     /// Joins two frames (ENG-JOIN-1..11); keys inferred when `on` is empty.
-    /// Null keys never match (ENG-JOIN-6). Resolve keys and the output schema
-    /// with [`params::plan_join`].
+    /// Null keys never match (ENG-JOIN-6). Resolve keys, key types and the
+    /// output schema with [`params::plan_join`].
+    ///
+    /// Keys match by value (ENG-JOIN-10): an implementation casts both key
+    /// columns to the plan's [`JoinPlan::key_types`]
+    /// ([`params::join_key_type`]: integers of any widths and signedness
+    /// losslessly, e.g. `long` with `ulong` as decimal text so `2^53 + 1`
+    /// never matches `2^53`; integers with floats in `double`, as Python
+    /// Fugue's pandas-based native engine and DuckDB do) and compares in
+    /// exactly those types, with no typing rule of its own. Output key
+    /// columns keep df1's types (ENG-JOIN-4) and df1's values; right keys
+    /// of unmatched right rows (right/full outer, ENG-JOIN-7) are converted
+    /// to df1's key types with the DF-CAST rules.
     ///
     /// # Errors
-    /// `ERR-ARG` / `ERR-SCHEMA` per [`params::plan_join`].
+    /// `ERR-ARG` / `ERR-SCHEMA` per [`params::plan_join`] (`ERR-SCHEMA` for
+    /// key types that cannot be compared, e.g. `int` with `str`, before any
+    /// engine work); `ERR-CAST` when an unmatched right key does not fit
+    /// df1's key type.
     fn join(
         &self,
         df1: &DataFrameRef,

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use arrow::datatypes::DataType;
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
@@ -86,23 +87,132 @@ pub struct JoinPlan {
     pub how: JoinType,
     /// Key columns, in df1's column order (empty for cross joins).
     pub keys: Vec<String>,
+    /// Per key (same order as `keys`), the type both sides are cast to
+    /// before matching: [`join_key_type`] of df1's and df2's key types
+    /// (ENG-JOIN-10). Engines compare keys in exactly these types; output
+    /// key columns still take df1's types (ENG-JOIN-4).
+    pub key_types: Vec<DataType>,
     /// The output schema: df1's columns, then df2's non-key columns
     /// (df1's schema alone for semi/anti), ENG-JOIN-4.
     pub output_schema: Schema,
 }
 
-fn is_integer(dt: &arrow::datatypes::DataType) -> bool {
-    dt.is_integer()
+/// Bit width of an integer type (0 for anything else).
+fn int_width(dt: &DataType) -> u8 {
+    use DataType as D;
+    match dt {
+        D::Int8 | D::UInt8 => 8,
+        D::Int16 | D::UInt16 => 16,
+        D::Int32 | D::UInt32 => 32,
+        D::Int64 | D::UInt64 => 64,
+        _ => 0,
+    }
 }
 
-/// Resolves the keys and output schema of `join(df1, df2, how, on)`.
+/// The signed integer type of `bits` bits (8, 16, 32 or 64).
+fn signed_of_width(bits: u8) -> DataType {
+    match bits {
+        8 => DataType::Int8,
+        16 => DataType::Int16,
+        32 => DataType::Int32,
+        _ => DataType::Int64,
+    }
+}
+
+/// The type two join key columns are compared in: left key of type `left`
+/// (df1), right key of type `right` (df2). Keys match **by value**
+/// (ENG-JOIN-10); every engine casts both key columns to this type before
+/// matching, so all engines match the same pairs.
+///
+/// | `left` / `right` | compared in |
+/// |---|---|
+/// | equal types ([`types_equal`]) | `left` |
+/// | integers, same signedness | the wider of the two (`int`+`long` → `long`, `uint`+`ubyte` → `uint`) |
+/// | signed with unsigned narrower than 64 bits | the smallest signed type holding both (`int`+`uint` → `long`, `byte`+`ushort` → `int`, `short`+`ubyte` → `short`) |
+/// | signed with `ulong` | `str`: the integers' decimal text (see below) |
+/// | integer or float with a float of another type | `double` |
+/// | anything else (`int`+`str`, `bool`+`int`, `date`+`datetime`, decimals of different precision or scale, …) | `ERR-SCHEMA` |
+///
+/// Integers always compare losslessly: a key `2^53 + 1` never matches
+/// `2^53`. A signed type with `ulong` needs 65 bits; the natural type is
+/// `decimal(20,0)` (DuckDB, which Python Fugue's DuckDB engine runs on,
+/// compares `BIGINT` with `UBIGINT` as `HUGEINT`), but Polars 0.55 cannot
+/// hash-join 128-bit keys without its `dtype-u128` feature (it panics), so
+/// these keys are compared as their decimal text (DF-CAST-8), which is
+/// canonical (no leading zeros, `-` only for negatives): two texts are
+/// equal exactly when the integers are, and every engine can hash-join
+/// strings.
+///
+/// Integers with floats compare by value in `double`, as Python Fugue's
+/// engines do: the native engine joins with pandas `merge`
+/// (`triad`'s `PandasLikeUtils.join`), which accepts int with float keys
+/// and matches them by value (`pandas/core/reshape/merge.py`,
+/// `_maybe_coerce_merge_keys`, only a warning when a float is not
+/// integral), and DuckDB casts `INTEGER = DOUBLE` to `DOUBLE`. Integers
+/// above 2^53 are rounded to the nearest `double` there, as in both.
+/// pandas `merge` also rejects int with string (object) keys (`ValueError`),
+/// which is the `ERR-SCHEMA` row.
+///
+/// # Errors
+/// `ERR-SCHEMA` when the two types cannot be compared (last row).
+///
+/// ```
+/// use fugue_core::arrow::datatypes::DataType as D;
+/// use fugue_core::engine::params::join_key_type;
+/// assert_eq!(join_key_type(&D::Int32, &D::Int64).ok(), Some(D::Int64));
+/// assert_eq!(join_key_type(&D::Int32, &D::UInt32).ok(), Some(D::Int64));
+/// assert_eq!(join_key_type(&D::Int64, &D::UInt64).ok(), Some(D::Utf8));
+/// assert_eq!(join_key_type(&D::Int32, &D::Float64).ok(), Some(D::Float64));
+/// assert!(join_key_type(&D::Int32, &D::Utf8).is_err());
+/// ```
+pub fn join_key_type(left: &DataType, right: &DataType) -> Result<DataType> {
+    if types_equal(left, right) {
+        return Ok(left.clone());
+    }
+    let (lw, rw) = (int_width(left), int_width(right));
+    if left.is_integer() && right.is_integer() {
+        let (ls, rs) = (left.is_signed_integer(), right.is_signed_integer());
+        if ls == rs {
+            return Ok(if lw >= rw { left.clone() } else { right.clone() });
+        }
+        let (sw, uw) = if ls { (lw, rw) } else { (rw, lw) };
+        if uw == 64 {
+            return Ok(DataType::Utf8);
+        }
+        return Ok(signed_of_width(sw.max(uw * 2)));
+    }
+    let numeric = |t: &DataType| t.is_integer() || t.is_floating();
+    if numeric(left) && numeric(right) && (left.is_floating() || right.is_floating()) {
+        return Ok(DataType::Float64);
+    }
+    Err(Error::schema(format!(
+        "join keys of types `{}` and `{}` cannot be compared (ENG-JOIN-10)",
+        crate::schema::data_type_to_expr(left),
+        crate::schema::data_type_to_expr(right)
+    )))
+}
+
+/// Resolves the keys, key comparison types and output schema of
+/// `join(df1, df2, how, on)`, before any engine work.
 ///
 /// - `on` empty: keys are the columns present in both, in df1's order
 ///   (ENG-JOIN-2); none → `ERR-SCHEMA`.
 /// - `on` given: no duplicates (`ERR-ARG`), each in both frames, and equal to
 ///   the full set of common columns (`ERR-SCHEMA`, ENG-JOIN-3).
 /// - cross: no common column and no `on` (`ERR-SCHEMA`, ENG-JOIN-5).
-/// - key types must be equal or both integers (ENG-JOIN-10; `ERR-SCHEMA`).
+/// - per key, [`JoinPlan::key_types`] holds [`join_key_type`] of df1's and
+///   df2's types: keys match by value (integers of any width and
+///   signedness losslessly, integers with floats in `double`); types that
+///   cannot be compared (`int` with `str`, `bool` with `int`, …) are
+///   `ERR-SCHEMA` (ENG-JOIN-10). Engines cast both key columns to that
+///   type before matching and apply no typing rule of their own.
+/// - output schema (ENG-JOIN-4): df1's columns (key columns keep df1's
+///   types) then df2's non-key columns; df1's schema for semi/anti. Where
+///   an output key value comes from df2 (unmatched right rows of
+///   right/full outer joins, ENG-JOIN-7) it is converted to df1's key type
+///   with the DF-CAST rules (`ERR-CAST` when it does not fit, e.g. a
+///   `ulong` above `i64::MAX` into a `long` key); matched rows keep df1's
+///   value.
 ///
 /// # Errors
 /// As listed above.
@@ -121,7 +231,12 @@ pub fn plan_join(df1: &Schema, df2: &Schema, how: JoinType, on: &[&str]) -> Resu
                 common.join(",")
             )));
         }
-        return Ok(JoinPlan { how, keys: vec![], output_schema: df1.concat(df2)? });
+        return Ok(JoinPlan {
+            how,
+            keys: vec![],
+            key_types: vec![],
+            output_schema: df1.concat(df2)?,
+        });
     }
     let keys: Vec<String> = if on.is_empty() {
         if common.is_empty() {
@@ -153,20 +268,19 @@ pub fn plan_join(df1: &Schema, df2: &Schema, how: JoinType, on: &[&str]) -> Resu
         // keys in df1's column order
         common.iter().map(|s| s.to_string()).collect()
     };
-    for k in &keys {
-        let (t1, t2) = match (df1.data_type(k), df2.data_type(k)) {
-            (Some(a), Some(b)) => (a, b),
-            _ => return Err(Error::internal(format!("join key `{k}` vanished"))),
-        };
-        let comparable = types_equal(t1, t2) || (is_integer(t1) && is_integer(t2));
-        if !comparable {
-            return Err(Error::schema(format!(
-                "join key `{k}` has incomparable types `{}` and `{}`",
-                crate::schema::data_type_to_expr(t1),
-                crate::schema::data_type_to_expr(t2)
-            )));
-        }
-    }
+    let key_types = keys
+        .iter()
+        .map(|k| match (df1.data_type(k), df2.data_type(k)) {
+            (Some(t1), Some(t2)) => join_key_type(t1, t2).map_err(|_| {
+                Error::schema(format!(
+                    "join key `{k}` has incomparable types `{}` and `{}` (ENG-JOIN-10)",
+                    crate::schema::data_type_to_expr(t1),
+                    crate::schema::data_type_to_expr(t2)
+                ))
+            }),
+            _ => Err(Error::internal(format!("join key `{k}` vanished"))),
+        })
+        .collect::<Result<Vec<_>>>()?;
     let output_schema = match how {
         JoinType::Semi | JoinType::Anti => df1.clone(),
         _ => {
@@ -174,7 +288,7 @@ pub fn plan_join(df1: &Schema, df2: &Schema, how: JoinType, on: &[&str]) -> Resu
             df1.concat(&df2.remove(&key_refs)?)?
         }
     };
-    Ok(JoinPlan { how, keys, output_schema })
+    Ok(JoinPlan { how, keys, key_types, output_schema })
 }
 
 /// Checks that the two inputs of `union` / `subtract` / `intersect` have
@@ -470,6 +584,87 @@ mod tests {
         assert!(plan_join(&s("a:int"), &s("a:long"), JoinType::Inner, &[]).is_ok());
         let cross = plan_join(&s("a:int"), &s("b:str"), JoinType::Cross, &[]).expect("plan");
         assert_eq!(cross.output_schema.to_string(), "a:int,b:str");
+    }
+
+    /// The ENG-JOIN-10 table of `join_key_type`, both argument orders.
+    #[test]
+    fn eng_join_10_key_type_table() {
+        use DataType as D;
+        let both = |a: &str, b: &str| -> Option<DataType> {
+            let (ta, tb) = (crate::schema::parse_data_type(a), crate::schema::parse_data_type(b));
+            let (ta, tb) = (ta.expect("type a"), tb.expect("type b"));
+            let ab = join_key_type(&ta, &tb).ok();
+            let ba = join_key_type(&tb, &ta).ok();
+            if a != b {
+                assert_eq!(ab, ba, "{a} with {b} depends on the order");
+            }
+            ab
+        };
+        let cases: &[(&str, &str, Option<DataType>)] = &[
+            // equal types
+            ("int", "int", Some(D::Int32)),
+            ("str", "str", Some(D::Utf8)),
+            ("bool", "bool", Some(D::Boolean)),
+            ("date", "date", Some(D::Date32)),
+            ("float", "float", Some(D::Float32)),
+            ("decimal(10,2)", "decimal(10,2)", Some(D::Decimal128(10, 2))),
+            // same signedness: the wider
+            ("byte", "long", Some(D::Int64)),
+            ("short", "int", Some(D::Int32)),
+            ("ubyte", "uint", Some(D::UInt32)),
+            ("ushort", "ulong", Some(D::UInt64)),
+            // signed with unsigned: the smallest signed type holding both
+            ("byte", "ubyte", Some(D::Int16)),
+            ("short", "ubyte", Some(D::Int16)),
+            ("byte", "ushort", Some(D::Int32)),
+            ("int", "uint", Some(D::Int64)),
+            ("long", "uint", Some(D::Int64)),
+            ("byte", "uint", Some(D::Int64)),
+            // signed with ulong: decimal text (lossless, joinable everywhere)
+            ("long", "ulong", Some(D::Utf8)),
+            ("byte", "ulong", Some(D::Utf8)),
+            // floats: by value in double
+            ("int", "double", Some(D::Float64)),
+            ("long", "float", Some(D::Float64)),
+            ("ulong", "double", Some(D::Float64)),
+            ("float", "double", Some(D::Float64)),
+            // not comparable
+            ("int", "str", None),
+            ("bool", "int", None),
+            ("bool", "double", None),
+            ("double", "str", None),
+            ("date", "datetime", None),
+            ("date", "int", None),
+            ("decimal(10,2)", "decimal(12,2)", None),
+            ("decimal(10,0)", "long", None),
+            ("binary", "str", None),
+            ("[int]", "[long]", None),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(&both(a, b), want, "{a} with {b}");
+        }
+        let e = join_key_type(&D::Int32, &D::Utf8).err().map(|e| e.kind());
+        assert_eq!(e, Some(ErrorKind::Schema));
+    }
+
+    #[test]
+    fn eng_join_10_plan_carries_key_types() {
+        let p =
+            plan_join(&s("a:int,b:long,x:str"), &s("b:ulong,a:double,y:int"), JoinType::Inner, &[])
+                .expect("plan");
+        assert_eq!(p.keys, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(p.key_types, vec![DataType::Float64, DataType::Utf8]);
+        // key columns keep df1's types (ENG-JOIN-4)
+        assert_eq!(p.output_schema.to_string(), "a:int,b:long,x:str,y:int");
+        let p = plan_join(&s("k:uint"), &s("k:int"), JoinType::RightOuter, &[]).expect("plan");
+        assert_eq!(p.key_types, vec![DataType::Int64]);
+        assert_eq!(p.output_schema.to_string(), "k:uint");
+        let cross = plan_join(&s("a:int"), &s("b:str"), JoinType::Cross, &[]).expect("plan");
+        assert!(cross.key_types.is_empty());
+        for (l, r) in [("k:int", "k:str"), ("k:bool", "k:int"), ("k:date", "k:datetime")] {
+            let e = plan_join(&s(l), &s(r), JoinType::Semi, &[]).err().map(|e| e.kind());
+            assert_eq!(e, Some(ErrorKind::Schema), "{l} with {r}");
+        }
     }
 
     #[test]

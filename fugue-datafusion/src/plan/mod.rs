@@ -105,27 +105,22 @@ fn key_name(side: &str, i: usize) -> String {
     format!("__fugue_{side}k_{i}")
 }
 
-/// The type both sides of an integer key meet in (ENG-JOIN-10).
-fn join_key_type(l: &DataType, r: &DataType) -> DataType {
-    if l == r {
-        return l.clone();
-    }
-    fugue_core::expr::types::common_numeric(l, r)
-}
-
 /// `join(df1, df2, how)` resolved by `plan_join` (ENG-JOIN-1..11).
 ///
 /// Keyed joins are DataFusion equi-joins on the key columns with
 /// [`NullEquality::NullEqualsNothing`] set explicitly (ENG-JOIN-6); the
-/// right keys travel under temporary names and integer keys of different
-/// widths meet in their common type (ENG-JOIN-10). The output holds every
-/// df1 column once (right outer: the right side's key values; full outer:
-/// the non-null side's, ENG-JOIN-7), key types from df1, then df2's
+/// right keys travel under temporary names, and both sides' keys are cast
+/// to the plan's key types (`JoinPlan::key_types`, ENG-JOIN-10: the core's
+/// rule, no coercion of DataFusion's own). The output holds every df1
+/// column once with df1's key types and values (ENG-JOIN-4); in right and
+/// full outer joins a key without a left row holds the right key converted
+/// to df1's key type with the DF-CAST rules (ENG-JOIN-7); then df2's
 /// non-key columns with unchanged types (ENG-JOIN-11). Semi/anti are
 /// DataFusion's left semi/anti joins (ENG-JOIN-8); cross is a cross join.
 ///
 /// # Errors
-/// DataFusion planning errors.
+/// DataFusion planning errors; `ERR-CAST` (when the plan runs) for a right
+/// key that does not fit df1's key type.
 pub(crate) fn join(
     left: DataFrame,
     right: DataFrame,
@@ -149,19 +144,21 @@ pub(crate) fn join(
     let mut left_exprs: Vec<Expr> = ls.names().into_iter().map(ident).collect();
     let mut left_on = Vec::new();
     let mut right_on = Vec::new();
-    for (i, k) in plan.keys.iter().enumerate() {
+    if plan.key_types.len() != plan.keys.len() {
+        return Err(Error::internal("join plan without a key type per key"));
+    }
+    for (i, (k, common)) in plan.keys.iter().zip(&plan.key_types).enumerate() {
         let (Some(lt), Some(rt)) = (ls.data_type(k), rs.data_type(k)) else {
             return Err(Error::internal(format!("join key `{k}` vanished")));
         };
-        let common = join_key_type(lt, rt);
         let rk = key_name("r", i);
-        right_exprs.push(cast_expr(ident(k), rt, &common).alias(rk.as_str()));
+        right_exprs.push(cast_expr(ident(k), rt, common).alias(rk.as_str()));
         right_on.push(rk);
-        if &common == lt {
+        if common == lt {
             left_on.push(k.clone());
         } else {
             let lk = key_name("l", i);
-            left_exprs.push(cast_expr(ident(k), lt, &common).alias(lk.as_str()));
+            left_exprs.push(cast_expr(ident(k), lt, common).alias(lk.as_str()));
             left_on.push(lk);
         }
     }
@@ -200,13 +197,12 @@ pub(crate) fn join(
         let name = f.name();
         let key = plan.keys.iter().position(|k| k == name);
         out.push(match (key, plan.how) {
-            (Some(i), JoinType::RightOuter) => {
-                let rt = join_key_type(f.data_type(), rs.data_type(name).unwrap_or(f.data_type()));
-                cast_expr(ident(&key_name("r", i)), &rt, f.data_type()).alias(name)
-            }
-            (Some(i), JoinType::FullOuter) => {
-                let rt = join_key_type(f.data_type(), rs.data_type(name).unwrap_or(f.data_type()));
-                coalesce(vec![ident(name), cast_expr(ident(&key_name("r", i)), &rt, f.data_type())])
+            (Some(i), JoinType::RightOuter | JoinType::FullOuter) => {
+                // df1's key where not null, else the right key; only the
+                // right keys used are converted (no spurious ERR-CAST)
+                let used =
+                    when(ident(name).is_null(), ident(&key_name("r", i))).end().fugue("join")?;
+                coalesce(vec![ident(name), cast_expr(used, &plan.key_types[i], f.data_type())])
                     .alias(name)
             }
             _ => ident(name),

@@ -2,8 +2,8 @@
 //! semi, anti, cross.
 //!
 //! Keyed joins are hash joins on the row format: the key columns of both
-//! sides are encoded with one `RowConverter` (integer keys of different
-//! widths first cast to a common type, ENG-JOIN-10), the right side is
+//! sides are encoded with one `RowConverter` (both first cast to the
+//! plan's key types, `JoinPlan::key_types`, ENG-JOIN-10), the right side is
 //! hashed, the left side probes, and the output is gathered with `take`
 //! from the collected index pairs (a null index gives a null row of that
 //! side). Rows with any null key never match (ENG-JOIN-6).
@@ -18,10 +18,9 @@ use arrow::array::{
 };
 use arrow::buffer::BooleanBuffer;
 use arrow::compute::kernels::zip::zip;
-use arrow::compute::{filter_record_batch, is_not_null, take};
-use arrow::datatypes::DataType;
+use arrow::compute::{filter_record_batch, is_not_null, nullif, take};
 
-use super::rowkeys::{RowEncoder, all_valid, common_key_type};
+use super::rowkeys::{RowEncoder, all_valid};
 
 /// No row: the end of a chain in the build table.
 const NONE: usize = usize::MAX;
@@ -60,12 +59,11 @@ pub fn join(
     }
     let lkeys = key_columns(&lb, &plan.keys)?;
     let rkeys = key_columns(&rb, &plan.keys)?;
-    let types: Vec<DataType> = lkeys
-        .iter()
-        .zip(&rkeys)
-        .map(|(l, r)| common_key_type(l.data_type(), r.data_type()))
-        .collect();
-    let encoder = RowEncoder::new("join", types)?;
+    // both sides compared in the core's key types (ENG-JOIN-10)
+    if plan.key_types.len() != plan.keys.len() {
+        return Err(Error::internal("join plan without a key type per key"));
+    }
+    let encoder = RowEncoder::new("join", plan.key_types.clone())?;
     let lrows = encoder.encode(&lkeys)?;
     let rrows = encoder.encode(&rkeys)?;
     let lvalid = all_valid(&lkeys);
@@ -180,7 +178,10 @@ fn assemble(
             && plan.keys.iter().any(|k| k == field.name())
         {
             let ridx = rschema.index_of(field.name())?;
-            let from_right = cast_array(&gather(rb.column(ridx), ri)?, col.data_type())?;
+            // only the right keys of rows without a left row are converted
+            // (no spurious ERR-CAST from matched rows)
+            let used = nullif(gather(rb.column(ridx), ri)?.as_ref(), mask)?;
+            let from_right = cast_array(&used, col.data_type())?;
             col = zip(mask, &col, &from_right)?;
         }
         columns.push(col);

@@ -24,8 +24,8 @@ pub(crate) struct RowEncoder {
 }
 
 impl RowEncoder {
-    /// An encoder for columns of `types` (after [`common_key_type`] when two
-    /// sides are compared).
+    /// An encoder for columns of `types` (for joins, the plan's key types:
+    /// `fugue_core::engine::JoinPlan::key_types`, ENG-JOIN-10).
     ///
     /// # Errors
     /// `ERR-NOT-SUPPORTED` when a type cannot be compared row-wise.
@@ -84,25 +84,6 @@ fn to_type(column: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     cast_array(column, to)
 }
 
-/// The type both sides of a key are compared in (ENG-JOIN-10): the left
-/// type when the types are equal; for integers of different widths or
-/// signedness a type holding both (`long`, `ulong`, or `decimal(20,0)` for
-/// `ulong` against a signed type); otherwise the left type (the right side
-/// is cast to it).
-pub(crate) fn common_key_type(left: &DataType, right: &DataType) -> DataType {
-    if left.equals_datatype(right) || !(left.is_integer() && right.is_integer()) {
-        return left.clone();
-    }
-    match (left.is_signed_integer(), right.is_signed_integer()) {
-        (true, true) => DataType::Int64,
-        (false, false) => DataType::UInt64,
-        _ if matches!(left, DataType::UInt64) || matches!(right, DataType::UInt64) => {
-            DataType::Decimal128(20, 0)
-        }
-        _ => DataType::Int64,
-    }
-}
-
 /// Rows where every one of `columns` is non-null; `None` when all rows are.
 pub(crate) fn all_valid(columns: &[ArrayRef]) -> Option<BooleanBuffer> {
     let mut out: Option<BooleanBuffer> = None;
@@ -157,17 +138,10 @@ mod tests {
 
     #[test]
     fn eng_join_10_int_and_long_encode_equal() {
-        let t = common_key_type(&DataType::Int32, &DataType::Int64);
-        assert_eq!(t, DataType::Int64);
-        let enc = RowEncoder::new("test", vec![t]).expect("encoder");
+        let enc = RowEncoder::new("test", vec![DataType::Int64]).expect("encoder");
         let a: ArrayRef = Arc::new(Int32Array::from(vec![7]));
         let b: ArrayRef = Arc::new(Int64Array::from(vec![7]));
         let (ra, rb) = (enc.encode(&[a]).expect("a"), enc.encode(&[b]).expect("b"));
         assert_eq!(ra.row(0).data(), rb.row(0).data());
-        assert_eq!(
-            common_key_type(&DataType::UInt64, &DataType::Int8),
-            DataType::Decimal128(20, 0)
-        );
-        assert_eq!(common_key_type(&DataType::UInt32, &DataType::Int8), DataType::Int64);
     }
 }

@@ -23,6 +23,22 @@ pub(super) fn cases() -> Vec<Case> {
         case!("join/null_keys_every_type", ["ENG-JOIN-6", "ENG-JOIN-7"], null_keys_every_type),
         case!("join/many_to_many", ["ENG-JOIN-8", "ENG-JOIN-9"], many_to_many),
         case!("join/int_and_long_keys", ["ENG-JOIN-10"], int_and_long_keys),
+        case!(
+            "join/long_with_ulong_keys",
+            ["ENG-JOIN-4", "ENG-JOIN-6", "ENG-JOIN-7", "ENG-JOIN-8", "ENG-JOIN-10"],
+            long_with_ulong_keys
+        ),
+        case!(
+            "join/mixed_signedness_keys",
+            ["ENG-JOIN-4", "ENG-JOIN-7", "ENG-JOIN-10"],
+            mixed_signedness_keys
+        ),
+        case!(
+            "join/int_with_double_keys",
+            ["ENG-JOIN-4", "ENG-JOIN-7", "ENG-JOIN-10"],
+            int_with_double_keys
+        ),
+        case!("join/incomparable_key_types", ["ENG-JOIN-10"], incomparable_key_types),
         case!("join/invalid_how", ["ENG-JOIN-1"], invalid_how),
         case!("join/bad_keys", ["ENG-JOIN-2", "ENG-JOIN-3", "ENG-JOIN-5", "ENG-JOIN-10"], bad_keys),
         case!("join/empty_inputs", ["ENG-JOIN-4", "ENG-JOIN-5", "ENG-JOIN-11"], empty_inputs),
@@ -320,6 +336,274 @@ fn int_and_long_keys(ctx: &Ctx) -> CaseResult {
     let b = ctx.df(vec![vec![l(1), s("p")], vec![l(3), s("q")]], "k:long,b:str")?;
     let c = ok(e.join(&a, &b, JoinType::Inner, &[]), "int with long keys")?;
     eq(&c, vec![vec![i(1), s("x"), s("p")]], "k:int,a:str,b:str", "key type of df1")
+}
+
+fn ul(v: u64) -> Value {
+    Value::UInt64(v)
+}
+
+/// 2^53: the first integer whose successor a `double` cannot hold.
+const P53: i64 = 1 << 53;
+
+// own: long with ulong keys match by value, losslessly (ENG-JOIN-10): 2^53
+// and 2^53 + 1 stay apart (a `double` comparison would match them), -1 does
+// not meet u64::MAX nor i64::MIN meet 2^63 (a bit-wise comparison would)
+fn long_with_ulong_keys(ctx: &Ctx) -> CaseResult {
+    let e = engine(ctx)?;
+    let a = ctx.df(
+        vec![
+            vec![l(P53), s("p53")],
+            vec![l(P53 + 1), s("p53+1")],
+            vec![l(-1), s("neg")],
+            vec![l(i64::MIN), s("min")],
+            vec![l(i64::MAX), s("max")],
+            vec![l(7), s("seven")],
+            vec![N, s("null")],
+        ],
+        "k:long,a:str",
+    )?;
+    let b = ctx.df(
+        vec![
+            vec![ul(P53 as u64), s("u53")],
+            vec![ul(P53 as u64 + 1), s("u53+1")],
+            vec![ul(u64::MAX), s("umax")],
+            vec![ul(1 << 63), s("u2^63")],
+            vec![ul(i64::MAX as u64), s("ulongmax")],
+            vec![ul(7), s("u7")],
+            vec![N, s("unull")],
+        ],
+        "k:ulong,b:str",
+    )?;
+    let sch = "k:long,a:str,b:str";
+    let matched = || {
+        vec![
+            vec![l(P53), s("p53"), s("u53")],
+            vec![l(P53 + 1), s("p53+1"), s("u53+1")],
+            vec![l(i64::MAX), s("max"), s("ulongmax")],
+            vec![l(7), s("seven"), s("u7")],
+        ]
+    };
+    let c = ok(e.join(&a, &b, JoinType::Inner, &[]), "inner")?;
+    eq(&c, matched(), sch, "long ⋈ ulong inner: exactly the equal values")?;
+    let c = ok(e.join(&a, &b, JoinType::LeftOuter, &[]), "left outer")?;
+    let mut rows = matched();
+    rows.extend([vec![l(-1), s("neg"), N], vec![l(i64::MIN), s("min"), N], vec![N, s("null"), N]]);
+    eq(&c, rows, sch, "long ⋈ ulong left outer")?;
+    let c = ok(e.join(&a, &b, JoinType::Semi, &[]), "semi")?;
+    eq(
+        &c,
+        vec![
+            vec![l(P53), s("p53")],
+            vec![l(P53 + 1), s("p53+1")],
+            vec![l(i64::MAX), s("max")],
+            vec![l(7), s("seven")],
+        ],
+        "k:long,a:str",
+        "long ⋈ ulong semi",
+    )?;
+    let c = ok(e.join(&a, &b, JoinType::Anti, &[]), "anti")?;
+    eq(
+        &c,
+        vec![vec![l(-1), s("neg")], vec![l(i64::MIN), s("min")], vec![N, s("null")]],
+        "k:long,a:str",
+        "long ⋈ ulong anti",
+    )?;
+    // unmatched right keys are converted to df1's `long` (ENG-JOIN-7)
+    let fits = ctx.df(
+        vec![vec![ul(P53 as u64 + 1), s("u53+1")], vec![ul(1 << 62), s("u2^62")]],
+        "k:ulong,b:str",
+    )?;
+    let c = ok(e.join(&a, &fits, JoinType::RightOuter, &[]), "right outer")?;
+    eq(
+        &c,
+        vec![vec![l(P53 + 1), s("p53+1"), s("u53+1")], vec![l(1 << 62), N, s("u2^62")]],
+        sch,
+        "long ⋈ ulong right outer",
+    )?;
+    let c = ok(e.join(&a, &fits, JoinType::FullOuter, &[]), "full outer")?;
+    eq(
+        &c,
+        vec![
+            vec![l(P53), s("p53"), N],
+            vec![l(P53 + 1), s("p53+1"), s("u53+1")],
+            vec![l(-1), s("neg"), N],
+            vec![l(i64::MIN), s("min"), N],
+            vec![l(i64::MAX), s("max"), N],
+            vec![l(7), s("seven"), N],
+            vec![N, s("null"), N],
+            vec![l(1 << 62), N, s("u2^62")],
+        ],
+        sch,
+        "long ⋈ ulong full outer",
+    )?;
+    // an unmatched u64::MAX does not fit df1's `long` key
+    expect_kind(
+        e.join(&a, &b, JoinType::RightOuter, &[]).and_then(|r| r.as_array(None, false)),
+        ErrorKind::Cast,
+        "right outer with an unmatched u64::MAX key",
+    )?;
+    // the other way round the output key is `ulong` (ENG-JOIN-4)
+    let c = ok(e.join(&b, &a, JoinType::Inner, &[]), "ulong ⋈ long inner")?;
+    eq(
+        &c,
+        vec![
+            vec![ul(P53 as u64), s("u53"), s("p53")],
+            vec![ul(P53 as u64 + 1), s("u53+1"), s("p53+1")],
+            vec![ul(i64::MAX as u64), s("ulongmax"), s("max")],
+            vec![ul(7), s("u7"), s("seven")],
+        ],
+        "k:ulong,b:str,a:str",
+        "ulong ⋈ long inner",
+    )
+}
+
+// own: integers of other widths and signedness match by value
+// (ENG-JOIN-10): int -1 never meets uint 4294967295 nor long 4294967295,
+// int 1 never meets long 2^32 + 1 (a wrapping cast would match them)
+fn mixed_signedness_keys(ctx: &Ctx) -> CaseResult {
+    let e = engine(ctx)?;
+    let a = ctx.df(
+        vec![vec![i(-1), s("neg")], vec![i(1), s("one")], vec![i(i32::MAX), s("max")]],
+        "k:int,a:str",
+    )?;
+    let b = ctx.df(
+        vec![
+            vec![Value::UInt32(u32::MAX), s("umax")],
+            vec![Value::UInt32(1), s("u1")],
+            vec![Value::UInt32(i32::MAX as u32), s("imax")],
+            vec![Value::UInt32(1 << 31), s("u2^31")],
+        ],
+        "k:uint,b:str",
+    )?;
+    let c = ok(e.join(&a, &b, JoinType::Inner, &[]), "int ⋈ uint")?;
+    eq(
+        &c,
+        vec![vec![i(1), s("one"), s("u1")], vec![i(i32::MAX), s("max"), s("imax")]],
+        "k:int,a:str,b:str",
+        "int ⋈ uint inner",
+    )?;
+    // uint on the left keeps its type; an unmatched int -1 does not fit it
+    let c = ok(e.join(&b, &a, JoinType::LeftOuter, &[]), "uint ⋈ int")?;
+    eq(
+        &c,
+        vec![
+            vec![Value::UInt32(u32::MAX), s("umax"), N],
+            vec![Value::UInt32(1), s("u1"), s("one")],
+            vec![Value::UInt32(i32::MAX as u32), s("imax"), s("max")],
+            vec![Value::UInt32(1 << 31), s("u2^31"), N],
+        ],
+        "k:uint,b:str,a:str",
+        "uint ⋈ int left outer",
+    )?;
+    expect_kind(
+        e.join(&b, &a, JoinType::RightOuter, &[]).and_then(|r| r.as_array(None, false)),
+        ErrorKind::Cast,
+        "uint ⋈ int right outer with an unmatched -1",
+    )?;
+    expect_kind(
+        e.join(&b, &a, JoinType::FullOuter, &[]).and_then(|r| r.as_array(None, false)),
+        ErrorKind::Cast,
+        "uint ⋈ int full outer with an unmatched -1",
+    )?;
+    let b = ctx.df(
+        vec![
+            vec![l(4_294_967_295), s("2^32-1")],
+            vec![l((1 << 32) + 1), s("2^32+1")],
+            vec![l(-1), s("-1")],
+            vec![l(1 << 40), s("2^40")],
+        ],
+        "k:long,b:str",
+    )?;
+    let c = ok(e.join(&a, &b, JoinType::Inner, &[]), "int ⋈ long")?;
+    eq(&c, vec![vec![i(-1), s("neg"), s("-1")]], "k:int,a:str,b:str", "int ⋈ long inner")?;
+    let small = ctx.df(vec![vec![l(-1), s("-1")], vec![l(42), s("42")]], "k:long,b:str")?;
+    let c = ok(e.join(&a, &small, JoinType::RightOuter, &[]), "int ⋈ long right outer")?;
+    eq(
+        &c,
+        vec![vec![i(-1), s("neg"), s("-1")], vec![i(42), N, s("42")]],
+        "k:int,a:str,b:str",
+        "int ⋈ long right outer: right keys as int",
+    )?;
+    let a = ctx.df(vec![vec![Value::Int8(-1)], vec![Value::Int8(100)]], "k:byte")?;
+    let b = ctx.df(vec![vec![Value::UInt8(255)], vec![Value::UInt8(100)]], "k:ubyte")?;
+    let c = ok(e.join(&a, &b, JoinType::Semi, &[]), "byte ⋈ ubyte")?;
+    eq(&c, vec![vec![Value::Int8(100)]], "k:byte", "byte ⋈ ubyte semi")
+}
+
+// own: integer with floating keys compare by value in `double` (ENG-JOIN-10,
+// as pandas `merge` under Python Fugue's native engine and DuckDB do);
+// output keys keep df1's type and values (ENG-JOIN-4)
+fn int_with_double_keys(ctx: &Ctx) -> CaseResult {
+    let e = engine(ctx)?;
+    let a =
+        ctx.df(vec![vec![i(1), s("x")], vec![i(2), s("y")], vec![i(3), s("z")]], "k:int,a:str")?;
+    let b = ctx.df(
+        vec![vec![d(1.0), s("p")], vec![d(2.5), s("q")], vec![d(3.0), s("r")]],
+        "k:double,b:str",
+    )?;
+    let c = ok(e.join(&a, &b, JoinType::Inner, &[]), "int ⋈ double")?;
+    eq(
+        &c,
+        vec![vec![i(1), s("x"), s("p")], vec![i(3), s("z"), s("r")]],
+        "k:int,a:str,b:str",
+        "int ⋈ double inner",
+    )?;
+    let c = ok(e.join(&a, &b, JoinType::Anti, &[]), "int ⋈ double anti")?;
+    eq(&c, vec![vec![i(2), s("y")]], "k:int,a:str", "int ⋈ double anti")?;
+    // an unmatched right 2.5 becomes the int 2 (DF-CAST-5 truncation)
+    let c = ok(e.join(&a, &b, JoinType::RightOuter, &[]), "int ⋈ double right outer")?;
+    eq(
+        &c,
+        vec![vec![i(1), s("x"), s("p")], vec![i(2), N, s("q")], vec![i(3), s("z"), s("r")]],
+        "k:int,a:str,b:str",
+        "int ⋈ double right outer",
+    )?;
+    let c = ok(e.join(&b, &a, JoinType::Inner, &[]), "double ⋈ int")?;
+    eq(
+        &c,
+        vec![vec![d(1.0), s("p"), s("x")], vec![d(3.0), s("r"), s("z")]],
+        "k:double,b:str,a:str",
+        "double ⋈ int inner",
+    )?;
+    let f = ctx.df(vec![vec![Value::Float32(2.5)], vec![Value::Float32(1.0)]], "k:float")?;
+    let c = ok(e.join(&b, &f, JoinType::Semi, &[]), "double ⋈ float")?;
+    eq(&c, vec![vec![d(1.0), s("p")], vec![d(2.5), s("q")]], "k:double,b:str", "double ⋈ float")?;
+    // in `double`, 2^53 + 1 rounds to 2^53 (as in DuckDB and pandas); the
+    // output key is still df1's exact value
+    let big = ctx.df(vec![vec![l(P53 + 1), s("big")]], "k:long,a:str")?;
+    let p53 = ctx.df(vec![vec![d(P53 as f64), s("p53")]], "k:double,b:str")?;
+    let c = ok(e.join(&big, &p53, JoinType::Inner, &[]), "long ⋈ double")?;
+    eq(&c, vec![vec![l(P53 + 1), s("big"), s("p53")]], "k:long,a:str,b:str", "long ⋈ double")
+}
+
+// own: key types that cannot be compared fail when the join is planned
+// (ERR-SCHEMA, ENG-JOIN-10), for every join type
+fn incomparable_key_types(ctx: &Ctx) -> CaseResult {
+    let e = engine(ctx)?;
+    let frames = [
+        ("k:int", vec![i(1)]),
+        ("k:str", vec![s("1")]),
+        ("k:bool", vec![b(true)]),
+        ("k:double", vec![d(1.0)]),
+        ("k:date", vec![crate::helpers::date(2024, 1, 1)?]),
+    ];
+    let pairs = [
+        ("k:int", "k:str"),
+        ("k:bool", "k:int"),
+        ("k:double", "k:str"),
+        ("k:date", "k:int"),
+        ("k:bool", "k:double"),
+    ];
+    for (x, y) in pairs {
+        let find = |sch: &str| frames.iter().find(|(n, _)| *n == sch).map(|(_, r)| r.clone());
+        let (rx, ry) = (find(x).ok_or("no frame")?, find(y).ok_or("no frame")?);
+        let (fx, fy) = (ctx.df(vec![rx], x)?, ctx.df(vec![ry], y)?);
+        for how in [JoinType::Inner, JoinType::LeftOuter, JoinType::FullOuter, JoinType::Semi] {
+            expect_kind(e.join(&fx, &fy, how, &[]), ErrorKind::Schema, &format!("{x} {how} {y}"))?;
+            expect_kind(e.join(&fy, &fx, how, &[]), ErrorKind::Schema, &format!("{y} {how} {x}"))?;
+        }
+    }
+    Ok(())
 }
 
 // own
