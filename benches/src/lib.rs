@@ -43,7 +43,7 @@ use fugue::core::arrow::compute::{
 use fugue::core::arrow::datatypes::{DataType, SchemaRef};
 use fugue::core::arrow::record_batch::RecordBatch;
 use fugue::core::dataframe::DataFrameRef;
-use fugue::core::engine::map::map_fn;
+use fugue::core::engine::map_fn;
 use fugue::core::engine::{
     EngineRef, JoinType, LoadOptions, NaPosition, SaveOptions, SqlPart, StructuredSql,
 };

@@ -11,13 +11,14 @@ use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
 use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
-use fugue_core::engine::map::{MapFn, OnInitFn, check_map_output_schema};
-use fugue_core::engine::params::{check_set_schemas, plan_join};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
+use fugue_core::engine::{MapFn, OnInitFn};
 use fugue_core::partition::{PartitionAlgo, parse_size_bytes};
+use fugue_core::spi::map::check_map_output_schema;
+use fugue_core::spi::plan::{check_set_schemas, plan_join};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
     ColumnExpr, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
@@ -597,7 +598,7 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     ) -> Result<DataFrameRef> {
         let a = self.frame(df)?;
         let schema = a.schema().clone();
-        let take = fugue_core::engine::plan_take(&schema, presort, partition_spec)?;
+        let take = fugue_core::spi::plan::plan_take(&schema, presort, partition_spec)?;
         let out = plan::take(
             plan::normalise(a.to_native())?,
             &schema,
@@ -661,7 +662,7 @@ mod tests {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use fugue_core::engine::map::map_fn;
+    use fugue_core::engine::map_fn;
     use fugue_core::{Error, ErrorKind, Value, col};
 
     use super::*;

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
 use datafusion::execution::context::SessionContext;
-use fugue_core::dataframe::{
-    DataFrame, DataFrameRef, Metadata, alter_columns_schema, drop_columns_schema, rename_schema,
-    select_columns_schema,
+use fugue_core::dataframe::{DataFrame, DataFrameRef, Metadata};
+use fugue_core::spi::frame::{
+    alter_columns_schema, drop_columns_schema, rename_schema, select_columns_schema,
 };
 use fugue_core::{LocalDataFrame, Result, Schema};
 
@@ -69,7 +69,7 @@ impl DataFusionDataFrame {
     /// `ERR-SCHEMA` for column types fugue cannot represent or no column.
     pub(crate) fn new(shared: Arc<Shared>, df: datafusion::dataframe::DataFrame) -> Result<Self> {
         let schema = plan::fugue_schema(&df)?;
-        fugue_core::dataframe::check_dataframe_schema(&schema)?;
+        fugue_core::spi::frame::check_dataframe_schema(&schema)?;
         Ok(DataFusionDataFrame {
             df,
             schema,

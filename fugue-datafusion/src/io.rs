@@ -32,10 +32,10 @@ use datafusion::execution::options::{CsvReadOptions, JsonReadOptions, ParquetRea
 use datafusion::logical_expr::{Expr, lit};
 use fugue_core::dataframe::DataFrame;
 use fugue_core::engine::{LoadOptions, SaveOptions};
-use fugue_core::io::{
-    CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions, PathKind, SaveMode,
-    SaveTarget, append_load_options, check_append_schema, csv_load_schema, json_load_schema,
-    plan_load, plan_save,
+use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions, SaveMode};
+use fugue_core::spi::io::{
+    DataFile, PathKind, SaveTarget, append_load_options, check_append_schema, csv_load_schema,
+    json_load_schema, plan_load, plan_save,
 };
 use fugue_core::{Error, Result, Schema};
 use futures::StreamExt;
@@ -60,7 +60,7 @@ fn path_str(path: &Path) -> Result<&str> {
 /// # Errors
 /// Those of [`list_load_files`] (`ERR-NOT-FOUND` for missing paths);
 /// `ERR-NOT-SUPPORTED` for an unknown hint or gzip; `ERR-ARG` for bad
-/// options ([`fugue_core::io::check_csv_load_args`]); `ERR-NOT-FOUND` for a requested
+/// options ([`fugue_core::spi::io::check_csv_load_args`]); `ERR-NOT-FOUND` for a requested
 /// column no file has; `ERR-SCHEMA` when files disagree; `ERR-CAST` when a
 /// schema conversion fails (at the latest when the frame runs).
 pub(crate) fn load(

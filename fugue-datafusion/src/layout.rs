@@ -6,8 +6,8 @@
 use arrow::array::UInt32Array;
 use arrow::compute::take_record_batch;
 use arrow::record_batch::RecordBatch;
-use fugue_core::engine::map::{contiguous_chunks, key_ranges, sort_batch};
 use fugue_core::partition::PartitionAlgo;
+use fugue_core::spi::map::{contiguous_chunks, key_ranges, sort_batch};
 use fugue_core::{Error, PartitionSpec, Result, Schema};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;

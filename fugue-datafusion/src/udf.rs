@@ -1,7 +1,7 @@
 //! Scalar UDFs that give DataFusion plans fugue's exact semantics where
 //! DataFusion's built-ins differ:
 //!
-//! * `fugue_cast(e)` converts with [`fugue_core::value::cast_array`] (the
+//! * `fugue_cast(e)` converts with [`fugue_core::spi::value::cast_array`] (the
 //!   DF-CAST rules every engine shares: `1.0 → "1.0"`, `"true" → bool`, ...);
 //! * `fugue_isna(e)` is true for null and, in float columns, NaN
 //!   (ENG-DROPNA-4, ENG-FILLNA-6).
@@ -18,7 +18,7 @@ use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
-use fugue_core::value::cast_array;
+use fugue_core::spi::value::cast_array;
 
 use crate::error::to_df;
 

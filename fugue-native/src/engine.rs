@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use fugue_core::conf::Conf;
 use fugue_core::dataframe::DataFrameRef;
-use fugue_core::engine::map::{MapFn, OnInitFn};
 use fugue_core::engine::{
     Capabilities, EngineRef, ExecutionEngine, MapEngine, SaveOptions, SqlEngineRef,
 };
+use fugue_core::engine::{MapFn, OnInitFn};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine, kernels};
 use fugue_core::{
     Error, LocalDataFrame, PartitionSpec, Result, Schema, make_sql_engine, registered_sql_engines,
@@ -33,7 +33,7 @@ pub const NATIVE_THREADS: &str = "fugue.native.threads";
 ///
 /// ```
 /// use std::sync::Arc;
-/// use fugue_core::engine::map::map_fn;
+/// use fugue_core::engine::map_fn;
 /// use fugue_core::{Conf, DataFrame, DataFrameRef, LocalDataFrame, MapEngine, PartitionSpec, Value};
 /// use fugue_native::NativeExecutionEngine;
 ///

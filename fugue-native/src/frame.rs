@@ -44,7 +44,7 @@ impl NativeDataFrame {
     /// `ERR-SCHEMA` for an empty schema; `ERR-DF-INIT` when a partition's
     /// schema differs.
     pub fn new(schema: Schema, partitions: Vec<LocalDataFrame>) -> Result<Self> {
-        fugue_core::dataframe::check_dataframe_schema(&schema)?;
+        fugue_core::spi::frame::check_dataframe_schema(&schema)?;
         for p in &partitions {
             if p.schema() != &schema {
                 return Err(fugue_core::Error::df_init(format!(
@@ -164,19 +164,19 @@ impl DataFrame for NativeDataFrame {
             .head(n, columns)
     }
     fn rename(&self, pairs: &[(&str, &str)]) -> Result<DataFrameRef> {
-        fugue_core::dataframe::rename_schema(&self.schema, pairs)?;
+        fugue_core::spi::frame::rename_schema(&self.schema, pairs)?;
         self.map_partitions(|p| p.rename(pairs))
     }
     fn drop_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
-        fugue_core::dataframe::drop_columns_schema(&self.schema, columns)?;
+        fugue_core::spi::frame::drop_columns_schema(&self.schema, columns)?;
         self.map_partitions(|p| p.drop_columns(columns))
     }
     fn select_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
-        fugue_core::dataframe::select_columns_schema(&self.schema, columns)?;
+        fugue_core::spi::frame::select_columns_schema(&self.schema, columns)?;
         self.map_partitions(|p| p.select_columns(columns))
     }
     fn alter_columns(&self, subschema: &Schema) -> Result<DataFrameRef> {
-        let schema = fugue_core::dataframe::alter_columns_schema(&self.schema, subschema)?;
+        let schema = fugue_core::spi::frame::alter_columns_schema(&self.schema, subschema)?;
         if schema == self.schema {
             return Ok(Arc::new(self.clone()));
         }

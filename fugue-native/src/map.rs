@@ -23,7 +23,8 @@ use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
-use fugue_core::engine::map::{MapFn, OnInitFn, check_map_output_schema, map_physical_partition};
+use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::spi::map::{check_map_output_schema, map_physical_partition};
 use fugue_core::{Error, LocalDataFrame, PartitionSpec, Result, Schema};
 use rayon::prelude::*;
 
@@ -89,7 +90,8 @@ mod tests {
     use std::sync::Mutex;
 
     use fugue_core::engine::MapEngine;
-    use fugue_core::engine::map::{map_fn, map_local};
+    use fugue_core::engine::map_fn;
+    use fugue_core::spi::map::map_local;
     use fugue_core::{ErrorKind, Value};
 
     use super::*;

@@ -35,7 +35,7 @@ use arrow::array::{
 use arrow::buffer::{OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{DataType, Field, Schema as ArrowSchema};
 use arrow::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
-use fugue_core::value::cast_array;
+use fugue_core::spi::value::cast_array;
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{
     ArrowDataType, ArrowField, Column, CompatLevel, DataFrame as PlDataFrame,

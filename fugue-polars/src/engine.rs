@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
 use fugue_core::dataframe::DataFrameRef;
-use fugue_core::engine::map::{MapFn, OnInitFn};
-use fugue_core::engine::params::{check_set_schemas, plan_join};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
+use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::spi::plan::{check_set_schemas, plan_join};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
     ColumnExpr, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,

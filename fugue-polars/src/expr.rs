@@ -3,12 +3,12 @@
 //! ENG-FILTER-1, ENG-ASSIGN-1..3, ENG-AGG-1..3).
 //!
 //! All typing, coercion and validation is done by the core
-//! ([`fugue_core::expr::typed`], [`fugue_core::expr::plan`]); this module
+//! ([`fugue_core::spi::typed`], [`fugue_core::spi::select`]); this module
 //! only translates the typed tree node by node:
 //!
 //! - casts that cannot fail (null to anything, widening integers, integers
 //!   and `float` to `double`) are Polars casts; every other cast runs the
-//!   shared DF-CAST code ([`fugue_core::value::cast_array`]) per chunk inside
+//!   shared DF-CAST code ([`fugue_core::spi::value::cast_array`]) per chunk inside
 //!   the plan, through the zero-copy bridge, so `ERR-CAST` and the text
 //!   forms of values are those of every engine; casts of literals are
 //!   computed once, when the plan is built;
@@ -30,14 +30,14 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, Scalar};
 use arrow::compute::kernels::numeric;
 use arrow::datatypes::DataType;
-use fugue_core::expr::plan::{
-    AggregationPlan, SelectPlan, plan_aggregate, plan_assign, plan_filter, plan_select,
-};
-use fugue_core::expr::typed::{TypedAgg, TypedExpr, TypedKind};
-use fugue_core::expr::types::int_width;
 use fugue_core::expr::{AggFunc, BinaryOp, UnaryOp};
 use fugue_core::schema::data_type_to_expr;
-use fugue_core::value::cast_array;
+use fugue_core::spi::select::{
+    AggregationPlan, SelectPlan, plan_aggregate, plan_assign, plan_filter, plan_select,
+};
+use fugue_core::spi::typed::{TypedAgg, TypedExpr, TypedKind};
+use fugue_core::spi::types::int_width;
+use fugue_core::spi::value::cast_array;
 use fugue_core::{
     ColumnExpr, DataFrame, Error, PartitionSpec, Result, Schema, SelectColumns, Value,
 };
@@ -198,7 +198,7 @@ fn literal_as(v: &Value, from: &DataType, to: &DataType) -> Result<Expr> {
             from.clone(),
             true,
         )]));
-        let batch = fugue_core::value::rows_to_batch(&schema, &[vec![v.clone()]])?;
+        let batch = fugue_core::spi::value::rows_to_batch(&schema, &[vec![v.clone()]])?;
         cast_array(batch.column(0), to)?
     };
     scalar_literal(&array, to)
@@ -495,7 +495,7 @@ mod tests {
 
     fn kind(e: ColumnExpr) -> Option<ErrorKind> {
         let s = schema();
-        fugue_core::expr::typed::resolve(&e, &s).and_then(|t| compile(&t)).err().map(|e| e.kind())
+        fugue_core::spi::typed::resolve(&e, &s).and_then(|t| compile(&t)).err().map(|e| e.kind())
     }
 
     /// The Arrow type the core plans for `e` and the Polars type the
@@ -503,7 +503,7 @@ mod tests {
     fn dtypes(e: ColumnExpr) -> (DataType, PlDataType) {
         use polars::prelude::{IntoLazy, NamedFrom, Series};
         let s = schema();
-        let t = fugue_core::expr::typed::resolve(&e, &s).expect("resolves");
+        let t = fugue_core::spi::typed::resolve(&e, &s).expect("resolves");
         let frame = polars::prelude::DataFrame::new(
             1,
             vec![

@@ -4,9 +4,10 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use fugue_core::dataframe::{
-    DataFrame, DataFrameRef, Metadata, alter_columns_schema, check_dataframe_schema,
-    drop_columns_schema, rename_schema, select_columns_schema,
+use fugue_core::dataframe::{DataFrame, DataFrameRef, Metadata};
+use fugue_core::spi::frame::{
+    alter_columns_schema, check_dataframe_schema, drop_columns_schema, rename_schema,
+    select_columns_schema,
 };
 use fugue_core::{Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};

@@ -34,9 +34,9 @@ use std::sync::Arc;
 use arrow::array::RecordBatch;
 use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::LoadOptions;
-use fugue_core::io::{
-    CsvOptions, DataFile, FileFormat, JsonOptions, LoadColumns, ParquetOptions, csv_load_schema,
-    json_load_schema, plan_load, read_parquet_file,
+use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
+use fugue_core::spi::io::{
+    DataFile, csv_load_schema, json_load_schema, plan_load, read_parquet_file,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr, col};
@@ -98,7 +98,7 @@ fn polars_schema(schema: &ArrowSchema) -> Result<polars::prelude::Schema> {
 ///
 /// # Errors
 /// Those of [`list_load_files`]; `ERR-NOT-SUPPORTED` for an unknown hint or
-/// gzip; `ERR-ARG` for bad options ([`fugue_core::io::check_csv_load_args`]);
+/// gzip; `ERR-ARG` for bad options ([`fugue_core::spi::io::check_csv_load_args`]);
 /// `ERR-NOT-FOUND` for a missing column; `ERR-SCHEMA` when files disagree;
 /// reader errors as `ERR-EXECUTION` naming the file.
 pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFrame> {

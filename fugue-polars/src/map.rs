@@ -33,11 +33,11 @@
 
 use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{interleave, take_record_batch};
-use fugue_core::engine::map::{
+use fugue_core::partition::{PartitionAlgo, PartitionCursor};
+use fugue_core::spi::map::{
     MapFn, OnInitFn, call_user, check_map_output_schema, check_output_schema,
 };
-use fugue_core::partition::{PartitionAlgo, PartitionCursor};
-use fugue_core::value::row_at;
+use fugue_core::spi::value::row_at;
 use fugue_core::{DataFrame, Error, LocalDataFrame, PartitionSpec, Result, Schema};
 use polars::prelude::{IdxSize, LazyFrame, PlSmallStr, SortMultipleOptions, col};
 use polars_arrow::array::PrimitiveArray;
@@ -335,7 +335,7 @@ fn lay_out(
                     .map(|b| Physical { logical: whole(&b), rows: PhysicalRows::Batch(b) })
                     .collect()
             }
-            _ => fugue_core::engine::map::contiguous_ranges(total, count)
+            _ => fugue_core::spi::map::contiguous_ranges(total, count)
                 .into_iter()
                 .map(|r| Physical {
                     logical: std::iter::once(0..r.len()).collect(),
@@ -460,7 +460,7 @@ mod tests {
         let ranges = if spec.partition_by().is_empty() {
             None
         } else {
-            Some(fugue_core::engine::map::key_ranges(batch, schema, spec.partition_by())?)
+            Some(fugue_core::spi::map::key_ranges(batch, schema, spec.partition_by())?)
         };
         let rows = Rows::Batch(batch.clone());
         super::lay_out(&rows, schema, ranges, spec, defaults)?

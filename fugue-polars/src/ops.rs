@@ -7,12 +7,11 @@
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
-use fugue_core::engine::params::{dropna_columns, fillna_plan};
-use fugue_core::engine::{
-    DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec, TakePlan, plan_take,
-};
+use fugue_core::engine::{DropnaHow, FillValue, JoinType, NaPosition, SampleSpec};
+use fugue_core::spi::plan::{JoinPlan, TakePlan, plan_take};
+use fugue_core::spi::plan::{dropna_columns, fillna_plan};
 
-use fugue_core::value::rows_to_batch;
+use fugue_core::spi::value::rows_to_batch;
 use fugue_core::{DataFrame, Error, PartitionSpec, Result, Schema, Value};
 use polars::prelude::{
     Expr, JoinArgs, JoinCoalesce, JoinType as PlJoinType, LazyFrame, NULL, PlSmallStr,

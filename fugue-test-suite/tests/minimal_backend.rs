@@ -14,8 +14,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use fugue_core::engine::map::{MapFn, OnInitFn, map_local};
 use fugue_core::engine::{EngineRef, ExecutionEngine, MapEngine};
+use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::spi::map::map_local;
 use fugue_core::{Conf, DataFrameRef, LocalDataFrame, PartitionSpec, Result, Schema};
 
 /// An engine whose frames are fugue-core's local Arrow frames.

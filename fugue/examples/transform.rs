@@ -19,7 +19,7 @@ use fugue::core::arrow::array::{Array, ArrayRef, Float64Array, Int64Array};
 use fugue::core::arrow::compute::{kernels::numeric::div, sum};
 use fugue::core::arrow::record_batch::RecordBatch;
 use fugue::core::dataframe::{DataFrame, DataFrameExt};
-use fugue::core::engine::map::{map_fn, sort_batch};
+use fugue::core::engine::{NaPosition, map_fn};
 use fugue::core::{Conf, Error, LocalDataFrame, PartitionSpec, Result, Schema};
 use tpchgen::generators::LineItemGenerator;
 use tpchgen_arrow::LineItemArrow;
@@ -68,16 +68,19 @@ fn main() -> Result<()> {
     let engine = fugue::core::make_engine("native", Conf::new())?;
     let result = engine.map_dataframe(&df, add_share_and_rank, &output, &spec, None)?;
 
-    // 5. Print it, sorted by key then presort (map output order is unspecified).
-    let sorts: Vec<(String, bool)> = ["l_suppkey", "l_shipdate", "l_orderkey"]
-        .into_iter()
-        .map(|c| (c.to_string(), true))
-        .collect();
-    let sorted = sort_batch(&result.as_arrow()?, &output, &sorts, false)?;
-    let result = LocalDataFrame::new(output.clone(), vec![sorted])?;
-    result.show(
+    // 5. Print the first rows by key then presort (map output order is
+    //    unspecified): `take` sorts and keeps the first 10 (ENG-TAKE-1).
+    let first = engine.take(
+        &result,
         10,
-        true,
+        "l_suppkey,l_shipdate,l_orderkey",
+        NaPosition::Last,
+        &PartitionSpec::default(),
+    )?;
+    println!("{} rows", result.count()?);
+    first.show(
+        10,
+        false,
         Some("W1 in miniature: share of group quantity and rank per supplier"),
     )?;
     Ok(())

@@ -29,7 +29,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use fugue::core::engine::map::map_fn;
+//! use fugue::core::engine::map_fn;
 //! use fugue::core::{DataFrame, DataFrameRef, ExecutionEngine};
 //! use fugue::{Conf, LocalDataFrame, PartitionSpec, Schema, Value};
 //!

@@ -22,7 +22,7 @@
 
 mod collection;
 mod local;
-mod ops;
+pub(crate) mod ops;
 mod show;
 mod stream;
 
@@ -39,7 +39,6 @@ use crate::value::{Row, Value};
 
 pub use collection::{DataFrames, DataFramesBuilder};
 pub use local::LocalDataFrame;
-pub use ops::{alter_columns_schema, drop_columns_schema, rename_schema, select_columns_schema};
 pub use show::ShowOptions;
 pub use stream::LocalStreamDataFrame;
 

@@ -17,10 +17,10 @@
 //! - Engines are shared handles (`Arc<dyn ExecutionEngine>`, ENG-GEN-3) and
 //!   `Send + Sync`.
 
-pub mod map;
-pub mod params;
+pub(crate) mod map;
+pub(crate) mod params;
 mod sql;
-mod take;
+pub(crate) mod take;
 #[cfg(test)]
 pub(crate) mod toy;
 mod zip;
@@ -41,7 +41,6 @@ use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
 pub use sql::{SqlEngine, SqlPart, StructuredSql};
-pub use take::{TakePlan, plan_take};
 
 /// The user function of `comap`: called once per zipped key group with the
 /// cursor (key values of the group) and one member per zipped input, in input
@@ -54,7 +53,7 @@ pub type CoMapFn = Arc<
 /// Called once per physical partition of a `comap` with a collection of the
 /// same mode, keys and schemas as the zip, every member empty (ENG-COMAP-5).
 pub type CoOnInitFn = Arc<dyn Fn(usize, &DataFrames) -> Result<()> + Send + Sync>;
-pub use params::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition, SampleSpec};
+pub use params::{DropnaHow, FillValue, JoinType, NaPosition, SampleSpec};
 
 /// A shared handle to an execution engine (ENG-GEN-3: clones are the same engine).
 pub type EngineRef = Arc<dyn ExecutionEngine>;

@@ -158,7 +158,7 @@ fn signed_of_width(bits: u8) -> DataType {
 ///
 /// ```
 /// use fugue_core::arrow::datatypes::DataType as D;
-/// use fugue_core::engine::params::join_key_type;
+/// use fugue_core::spi::plan::join_key_type;
 /// assert_eq!(join_key_type(&D::Int32, &D::Int64).ok(), Some(D::Int64));
 /// assert_eq!(join_key_type(&D::Int32, &D::UInt32).ok(), Some(D::Int64));
 /// assert_eq!(join_key_type(&D::Int64, &D::UInt64).ok(), Some(D::Utf8));

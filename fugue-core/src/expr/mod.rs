@@ -80,10 +80,7 @@ use crate::schema::Schema;
 use crate::value::Value;
 
 pub mod functions;
-pub mod plan;
 mod select;
-pub mod typed;
-pub mod types;
 
 pub use functions::coalesce;
 pub use select::{

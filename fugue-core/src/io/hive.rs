@@ -101,7 +101,7 @@ pub fn hive_segment(key: &str, value: Option<&str>) -> String {
 ///
 /// ```
 /// use std::path::Path;
-/// use fugue_core::io::hive_dir;
+/// use fugue_core::spi::io::hive_dir;
 ///
 /// let dir = hive_dir(Path::new("out"), &[("a", Some("x/y")), ("b", None)]);
 /// assert_eq!(dir, Path::new("out/a=x%2Fy/b=__HIVE_DEFAULT_PARTITION__"));

@@ -20,29 +20,30 @@
 //! names and strings, not file-system handles, so an object-store lister can
 //! reuse them unchanged.
 
-mod csv;
-mod format;
-mod hive;
-mod json;
-mod listing;
-mod options;
-mod parquet_file;
-mod plan;
-mod save;
+pub(crate) mod csv;
+pub(crate) mod format;
+pub(crate) mod hive;
+pub(crate) mod json;
+pub(crate) mod listing;
+pub(crate) mod options;
+pub(crate) mod parquet_file;
+pub(crate) mod plan;
+pub(crate) mod save;
+pub(crate) mod select;
 
-pub use csv::{CsvLoadSchema, csv_load_schema};
-pub use format::{Compression, FileFormat, infer_format, resolve_format};
-pub use hive::{HIVE_DEFAULT_PARTITION, hive_dir, hive_segment, parse_hive_segment};
-pub use json::json_load_schema;
-pub use listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files};
-pub use options::{
-    CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions, check_csv_load_args,
-};
-pub use parquet_file::read_parquet_file;
-pub use plan::{
-    SavePlan, append_load_options, check_append_schema, gzip_not_supported, plan_load, plan_save,
-};
-pub use save::{PathKind, SaveMode, SaveTarget};
+pub use format::{Compression, FileFormat, infer_format};
+pub use options::{CsvOptions, FormatOptions, JsonOptions, LoadColumns, ParquetOptions};
+pub use save::SaveMode;
+
+// backend-only items: public through `crate::spi::io`, reachable here for core code
+pub(crate) use csv::csv_load_schema;
+pub(crate) use hive::hive_dir;
+pub(crate) use json::json_load_schema;
+pub(crate) use listing::DataFile;
+pub(crate) use options::check_csv_load_args;
+pub(crate) use plan::{append_load_options, check_append_schema, plan_load, plan_save};
+pub(crate) use save::{PathKind, SaveTarget};
+pub(crate) use select::select_batch;
 
 use crate::error::{Error, Result};
 
@@ -76,31 +77,6 @@ fn local_path(path: &str) -> Result<&str> {
         }
     }
     Ok(path)
-}
-
-/// The columns `names` of `batch` in that order (zero copy), the selection
-/// of a load's `columns` list (ENG-IO-4).
-///
-/// # Errors
-/// `ERR-NOT-FOUND` for a name `batch` does not have.
-pub fn select_batch(
-    batch: &arrow::array::RecordBatch,
-    names: &[String],
-) -> crate::Result<arrow::array::RecordBatch> {
-    let schema = batch.schema();
-    let indices = names
-        .iter()
-        .map(|n| {
-            schema.index_of(n).map_err(|_| {
-                crate::Error::not_found(
-                    "column",
-                    n.as_str(),
-                    schema.fields().iter().map(|f| f.name()),
-                )
-            })
-        })
-        .collect::<crate::Result<Vec<_>>>()?;
-    Ok(batch.project(&indices)?)
 }
 
 #[cfg(test)]

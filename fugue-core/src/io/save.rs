@@ -167,7 +167,8 @@ fn merge_into(src: &Path, dst: &Path) -> Result<()> {
 ///
 /// # Example
 /// ```
-/// use fugue_core::io::{FileFormat, SaveMode, SaveTarget};
+/// use fugue_core::io::{FileFormat, SaveMode};
+/// use fugue_core::spi::io::SaveTarget;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("out").join("t.csv");

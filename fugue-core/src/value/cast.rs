@@ -81,7 +81,7 @@ use crate::error::{Error, Result};
 /// use std::sync::Arc;
 /// use fugue_core::arrow::array::{ArrayRef, AsArray, StringArray};
 /// use fugue_core::arrow::datatypes::{DataType, Int32Type};
-/// use fugue_core::value::cast_array;
+/// use fugue_core::spi::value::cast_array;
 ///
 /// let text: ArrayRef = Arc::new(StringArray::from(vec![Some("1"), None, Some("-3")]));
 /// let ints = cast_array(&text, &DataType::Int32).unwrap();
@@ -204,7 +204,7 @@ pub fn cast_array(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
 /// ```
 /// use std::sync::Arc;
 /// use fugue_core::arrow::datatypes::{DataType, Field};
-/// use fugue_core::value::nested_types_equivalent;
+/// use fugue_core::spi::value::nested_types_equivalent;
 /// let a = DataType::List(Arc::new(Field::new("item", DataType::Int32, true)));
 /// let b = DataType::List(Arc::new(Field::new("element", DataType::Int32, false)));
 /// assert!(nested_types_equivalent(&a, &b));

@@ -78,7 +78,8 @@ type Item<'a> = (usize, &'a Value);
 /// ```
 /// use std::sync::Arc;
 /// use fugue_core::arrow::datatypes::{DataType, Field, Schema};
-/// use fugue_core::value::{rows_to_batch, row_at, Value};
+/// use fugue_core::spi::value::{row_at, rows_to_batch};
+/// use fugue_core::value::Value;
 ///
 /// let schema = Arc::new(Schema::new(vec![
 ///     Field::new("a", DataType::Int32, true),

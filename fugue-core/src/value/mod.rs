@@ -10,15 +10,16 @@
 //! | [`Value`]'s `Display` | DF-SHOW-3 (cell text of `show`) |
 //! | [`Value::total_cmp`], [`Value::approx_eq`] | DF-EQ-4, DF-EQ-5 (test-suite frame comparison) |
 
-mod cast;
+pub(crate) mod cast;
 mod cmp;
-mod ingest;
-mod output;
+pub(crate) mod ingest;
+pub(crate) mod output;
 mod text;
 
-pub use cast::{cast_array, nested_types_equivalent};
-pub use ingest::rows_to_batch;
-pub use output::{batch_rows, row_at, value_at, value_type_matches};
+// backend-only: public through `crate::spi::value`
+pub(crate) use cast::cast_array;
+pub(crate) use ingest::rows_to_batch;
+pub(crate) use output::{batch_rows, row_at, value_at};
 
 use chrono::{NaiveDate, NaiveDateTime};
 

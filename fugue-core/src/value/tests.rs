@@ -10,6 +10,8 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Fields, Int8Type, Schema, SchemaRef, TimeUnit};
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::cast::nested_types_equivalent;
+use super::output::value_type_matches;
 use super::*;
 use crate::error::ErrorKind;
 

@@ -1,4 +1,4 @@
-//! The core's typed expressions ([`fugue_core::expr::typed`]) translated to
+//! The core's typed expressions ([`fugue_core::spi::typed`]) translated to
 //! DataFusion [`Expr`]s, node by node. All typing, coercion and validation
 //! is done by the core (the same rules and errors on every engine); this
 //! module only spells each node in DataFusion: casts follow DF-CAST through
@@ -15,8 +15,8 @@ use datafusion::functions_aggregate::expr_fn::{
     avg, count, count_distinct, first_value, last_value, max, min, sum,
 };
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, lit};
-use fugue_core::expr::typed::{TypedAgg, TypedExpr, TypedKind};
 use fugue_core::expr::{AggFunc, BinaryOp, UnaryOp};
+use fugue_core::spi::typed::{TypedAgg, TypedExpr, TypedKind};
 use fugue_core::{Error, Result, Value};
 
 use crate::error::DfResultExt;

@@ -55,8 +55,9 @@ use datafusion::physical_plan::{
     SendableRecordBatchStream,
 };
 use fugue_core::DataFrame as _;
-use fugue_core::engine::map::{MapFn, OnInitFn, call_user, check_output_schema};
-use fugue_core::value::row_at;
+use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::spi::map::{call_user, check_output_schema};
+use fugue_core::spi::value::row_at;
 use fugue_core::{Error, LocalDataFrame, PartitionCursor, PartitionSpec, Result, Schema};
 use futures::StreamExt;
 

@@ -20,12 +20,13 @@ use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::{
     Expr, ExprFunctionExt, JoinType as DfJoinType, LogicalPlanBuilder, SortExpr, lit, when,
 };
-use fugue_core::engine::params::{dropna_columns, fillna_plan};
-use fugue_core::engine::{DropnaHow, FillValue, JoinPlan, JoinType, NaPosition};
-use fugue_core::expr::plan::{
+use fugue_core::engine::{DropnaHow, FillValue, JoinType, NaPosition};
+use fugue_core::spi::plan::JoinPlan;
+use fugue_core::spi::plan::{dropna_columns, fillna_plan};
+use fugue_core::spi::select::{
     AggregationPlan, SelectPlan, plan_aggregate, plan_assign, plan_filter, plan_select,
 };
-use fugue_core::value::rows_to_batch;
+use fugue_core::spi::value::rows_to_batch;
 use fugue_core::{ColumnExpr, Error, Result, Schema, SelectColumns, Value};
 
 use crate::error::DfResultExt;

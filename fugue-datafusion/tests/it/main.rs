@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use fugue_core::engine::map::map_fn;
+use fugue_core::engine::map_fn;
 use fugue_core::engine::{SqlPart, StructuredSql};
 use fugue_core::{
     Conf, DataFrameRef, DataFrames, ExecutionEngine, LocalDataFrame, MapEngine, PartitionSpec,

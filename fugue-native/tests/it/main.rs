@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use fugue_core::engine::map::map_fn;
+use fugue_core::engine::map_fn;
 use fugue_core::{
     Conf, DataFrameRef, ErrorKind, ExecutionEngine, LocalDataFrame, PartitionSpec, Value,
     make_engine, registered_engines, registered_sql_engines,

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use fugue::core::arrow::array::{Array, ArrayRef, Float64Array, Int64Array};
 use fugue::core::arrow::compute::{kernels::numeric::div, sum};
 use fugue::core::arrow::record_batch::RecordBatch;
-use fugue::core::engine::map::{MapFn, map_fn, map_local};
+use fugue::core::engine::{MapFn, map_fn};
+use fugue::core::spi::map::map_local;
 use fugue::core::{DataFrameRef, make_engine};
 use fugue::{Conf, DataFrame, Error, LocalDataFrame, PartitionSpec, Row, Schema, Value};
 

@@ -1,15 +1,15 @@
 //! Columnar evaluation of the core's typed expressions
-//! ([`crate::expr::typed::TypedExpr`]) over a [`RecordBatch`]
+//! ([`crate::spi::typed::TypedExpr`]) over a [`RecordBatch`]
 //! (ENG-EXPR-SEM-1..5). All typing and validation is done by
-//! [`crate::expr::typed::resolve`]; this module only computes each node with
+//! [`crate::spi::typed::resolve`]; this module only computes each node with
 //! Arrow kernels (`numeric`, `cmp`, the Kleene boolean kernels, `nullif`,
 //! `zip`), casts with the DF-CAST rules of [`cast_array`]. Literals are
 //! evaluated once as one-element *scalar* arrays (Arrow's `Scalar` datum)
 //! and only broadcast to the batch length when a kernel needs full arrays
 //! or at the very end.
 
-use crate::expr::typed::{TypedExpr, TypedKind};
 use crate::expr::{BinaryOp, UnaryOp};
+use crate::spi::typed::{TypedExpr, TypedKind};
 use crate::value::cast_array;
 use crate::{Error, Result, Value};
 use arrow::array::{
@@ -68,7 +68,7 @@ pub(crate) fn evaluate(expr: &TypedExpr, batch: &RecordBatch) -> Result<ArrayRef
 }
 
 /// Evaluates a typed condition (ENG-EXPR-SEM-2, a bool expression from
-/// [`crate::expr::typed::resolve_predicate`]): a boolean array of
+/// [`crate::spi::typed::resolve_predicate`]): a boolean array of
 /// `batch.num_rows()` values where null means "not true".
 ///
 /// # Errors
@@ -228,7 +228,7 @@ impl Evaluator<'_> {
 mod tests {
     use super::*;
     use crate::expr::coalesce;
-    use crate::expr::typed::{resolve, resolve_predicate};
+    use crate::spi::typed::{resolve, resolve_predicate};
     use crate::{ColumnExpr, ErrorKind, Schema, col, lit, null};
     use arrow::array::Int32Array;
     use arrow::datatypes::{Field, Int32Type, Int64Type};

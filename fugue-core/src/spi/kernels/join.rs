@@ -10,7 +10,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::engine::{JoinPlan, JoinType};
+use crate::engine::JoinType;
+use crate::engine::params::JoinPlan;
 use crate::value::cast_array;
 use crate::{Error, LocalDataFrame, Result};
 use arrow::array::{

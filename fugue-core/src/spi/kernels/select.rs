@@ -18,11 +18,11 @@ use std::sync::Arc;
 
 use crate::dataframe::DataFrame;
 use crate::expr::AggFunc;
-use crate::expr::plan::{
+use crate::spi::select::{
     AggregationPlan, OutputColumn, SelectPlan, plan_aggregate, plan_assign, plan_filter,
     plan_select,
 };
-use crate::expr::typed::TypedAgg;
+use crate::spi::typed::TypedAgg;
 use crate::value::cast_array;
 use crate::{ColumnExpr, Error, LocalDataFrame, Result, Schema, SelectColumns};
 use arrow::array::ArrayRef;

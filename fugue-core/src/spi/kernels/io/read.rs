@@ -32,7 +32,7 @@ pub(super) fn read_parquet(
 }
 
 fn read_parquet_file(file: &DataFile, requested: Option<&[String]>) -> Result<FileBatches> {
-    let (schema, batches) = crate::io::read_parquet_file(file, requested)?;
+    let (schema, batches) = crate::io::parquet_file::read_parquet_file(file, requested)?;
     Ok(FileBatches { schema, batches })
 }
 

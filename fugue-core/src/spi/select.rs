@@ -23,11 +23,11 @@ use arrow::datatypes::{DataType, Field};
 use std::sync::Arc;
 
 use super::typed::{TypedAgg, TypedExpr, resolve, resolve_agg, resolve_predicate};
-use super::{
+use crate::error::{Error, Result};
+use crate::expr::{
     ColumnExpr, ExprKind, SelectColumns, aggregate_select, assign_select, check_columns_exist,
     validate_filter, validate_select,
 };
-use crate::error::{Error, Result};
 use crate::schema::Schema;
 
 /// The grouping step of an aggregating [`SelectPlan`].
@@ -296,8 +296,8 @@ impl Rewriter<'_> {
 mod tests {
     use super::*;
     use crate::ErrorKind;
-    use crate::expr::typed::TypedKind;
     use crate::expr::{BinaryOp, col, functions as f, lit, null};
+    use crate::spi::typed::TypedKind;
 
     fn schema() -> Schema {
         "a:int,u:ubyte,s:str,b:bool,d:double".parse().expect("schema")

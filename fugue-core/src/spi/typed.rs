@@ -47,8 +47,8 @@
 use arrow::datatypes::DataType;
 
 use super::types::{common_numeric, is_numeric, is_temporal};
-use super::{AggFunc, BinaryOp, ColumnExpr, ExprKind, ScalarFunc, UnaryOp};
 use crate::error::{Error, Result};
+use crate::expr::{AggFunc, BinaryOp, ColumnExpr, ExprKind, ScalarFunc, UnaryOp};
 use crate::schema::{Schema, data_type_to_expr};
 use crate::value::Value;
 

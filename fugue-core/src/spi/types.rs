@@ -12,7 +12,7 @@ use arrow::datatypes::DataType;
 ///
 /// ```
 /// use arrow::datatypes::DataType;
-/// use fugue_core::expr::types::is_numeric;
+/// use fugue_core::spi::types::is_numeric;
 /// assert!(is_numeric(&DataType::Decimal128(10, 2)));
 /// assert!(!is_numeric(&DataType::Utf8));
 /// ```
@@ -44,7 +44,7 @@ pub fn int_width(t: &DataType) -> u32 {
 ///
 /// ```
 /// use arrow::datatypes::DataType;
-/// use fugue_core::expr::types::common_numeric;
+/// use fugue_core::spi::types::common_numeric;
 /// assert_eq!(common_numeric(&DataType::Int8, &DataType::Int32), DataType::Int32);
 /// assert_eq!(common_numeric(&DataType::Int32, &DataType::UInt16), DataType::Int64);
 /// assert_eq!(common_numeric(&DataType::Int64, &DataType::UInt64), DataType::Float64);
