@@ -9,7 +9,7 @@ use datafusion::catalog::MemTable;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
-use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
+use fugue_core::conf::Conf;
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
@@ -251,11 +251,10 @@ impl DataFusionExecutionEngine {
     /// `fugue.default.partitions` when > 0, else the target partitions
     /// (PS-NUM-6 "engine default").
     fn default_partitions(&self) -> Result<usize> {
-        let n: i64 = self.shared.conf.get(DEFAULT_PARTITIONS, -1i64)?;
-        Ok(match usize::try_from(n) {
-            Ok(n) if n > 0 => n,
-            _ => self.shared.target_partitions.max(1),
-        })
+        fugue_core::spi::layout::default_partitions(
+            &self.shared.conf,
+            self.shared.target_partitions,
+        )
     }
 
     /// The SQL engine name to use: `fugue.sql.engine` when set, else `datafusion`.
@@ -271,8 +270,6 @@ impl DataFusionExecutionEngine {
 pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
     Ok(Arc::new(DataFusionExecutionEngine::new(conf)?))
 }
-
-pub(crate) use fugue_core::spi::kernels::fresh_seed;
 
 impl MapEngine for DataFusionExecutionEngine {
     /// `map_dataframe` as a plan node (a streaming `ExecutionPlan` over the
@@ -569,7 +566,8 @@ impl ExecutionEngine for DataFusionExecutionEngine {
             let empty = LocalDataFrame::empty(local.schema().clone())?;
             return Ok(Arc::new(self.local_frame(empty)?));
         }
-        let mut rng = StdRng::seed_from_u64(spec.seed.unwrap_or_else(fresh_seed));
+        let mut rng =
+            StdRng::seed_from_u64(spec.seed.unwrap_or_else(fugue_core::spi::kernels::fresh_seed));
         let indices: Vec<u64> = if spec.replace {
             (0..size).map(|_| rng.random_range(0..count) as u64).collect()
         } else {

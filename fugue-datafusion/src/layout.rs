@@ -77,7 +77,9 @@ pub(crate) fn split(
             .collect::<Result<Vec<_>>>()?,
         PartitionAlgo::Rand => {
             let mut perm: Vec<u32> = (0..rows_u32).collect();
-            perm.shuffle(&mut rand::rngs::StdRng::seed_from_u64(crate::engine::fresh_seed()));
+            perm.shuffle(&mut rand::rngs::StdRng::seed_from_u64(
+                fugue_core::spi::kernels::fresh_seed(),
+            ));
             let (base, extra) = (perm.len() / n, perm.len() % n);
             let mut out = Vec::new();
             let mut offset = 0;
