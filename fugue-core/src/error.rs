@@ -59,6 +59,19 @@ pub enum ErrorKind {
     /// `ERR-WF-RUNTIME-VALIDATION`: a run-time validation rule (`input_has`,
     /// `input_is`) is not met (WF-VAL-5, WF-VAL-6).
     RuntimeValidation,
+    /// `ERR-WF-COMPILE`: a workflow or extension call is invalid when it is
+    /// built (a cotransformer on a frame that is not zipped, a foreign
+    /// workflow frame), before any data moves (WF-EXC-1).
+    WorkflowCompile,
+    /// `ERR-WF-INTERFACELESS`: an extension has no usable interface: a
+    /// function without an output schema where one is needed, a required
+    /// callback without a handler, an unknown extension name, `*` in a
+    /// cotransformer schema (WF-SIG-3, WF-SIG-4, WF-TR-2, WF-RPC-3).
+    Interfaceless,
+    /// `ERR-WF-RUNTIME`: the workflow machinery failed while running (a
+    /// checkpoint without a checkpoint path, an RPC server that refused a
+    /// call), as opposed to an operation or user code.
+    WorkflowRuntime,
     /// An error of the engine's backend library (Polars, DataFusion, Arrow, Parquet) or of
     /// the operating system that fits no kind above.
     Execution,
@@ -85,6 +98,9 @@ impl ErrorKind {
             ErrorKind::User => "ERR-USER",
             ErrorKind::CompileValidation => "ERR-WF-COMPILE-VALIDATION",
             ErrorKind::RuntimeValidation => "ERR-WF-RUNTIME-VALIDATION",
+            ErrorKind::WorkflowCompile => "ERR-WF-COMPILE",
+            ErrorKind::Interfaceless => "ERR-WF-INTERFACELESS",
+            ErrorKind::WorkflowRuntime => "ERR-WF-RUNTIME",
             ErrorKind::Execution => "ERR-EXECUTION",
             ErrorKind::Internal => "ERR-INTERNAL",
         }
@@ -258,6 +274,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `ERR-WF-COMPILE`: an invalid workflow or extension call, raised by
+    /// the call that builds it (WF-EXC-1).
+    #[error("invalid workflow: {0}")]
+    WorkflowCompile(String),
+    /// `ERR-WF-INTERFACELESS`: an extension without a usable interface
+    /// (WF-SIG-3, WF-SIG-4, WF-TR-2, WF-RPC-3); the message says what is
+    /// missing and how to provide it.
+    #[error("extension has no usable interface: {0}")]
+    Interfaceless(String),
+    /// `ERR-WF-RUNTIME`: the workflow machinery failed while running.
+    #[error("workflow run failed: {0}")]
+    WorkflowRuntime(String),
     /// A bug in fugue-rs.
     #[error("internal error: {0}; this is a bug in fugue, please report it")]
     Internal(String),
@@ -311,6 +339,9 @@ impl Error {
                 _ => ErrorKind::Execution,
             },
             Error::Backend { .. } | Error::Io { .. } => ErrorKind::Execution,
+            Error::WorkflowCompile(_) => ErrorKind::WorkflowCompile,
+            Error::Interfaceless(_) => ErrorKind::Interfaceless,
+            Error::WorkflowRuntime(_) => ErrorKind::WorkflowRuntime,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -413,6 +444,21 @@ impl Error {
         Error::User { keys: None, source: source.into() }
     }
 
+    /// `ERR-WF-COMPILE`: an invalid workflow or extension call.
+    pub fn wf_compile(message: impl Into<String>) -> Self {
+        Error::WorkflowCompile(message.into())
+    }
+
+    /// `ERR-WF-INTERFACELESS`: an extension without a usable interface.
+    pub fn interfaceless(message: impl Into<String>) -> Self {
+        Error::Interfaceless(message.into())
+    }
+
+    /// `ERR-WF-RUNTIME`: the workflow machinery failed while running.
+    pub fn wf_runtime(message: impl Into<String>) -> Self {
+        Error::WorkflowRuntime(message.into())
+    }
+
     /// A bug in fugue-rs (its message asks to report it). Not for user code:
     /// user code fails with [`Error::user`].
     pub fn internal(message: impl Into<String>) -> Self {
@@ -497,6 +543,9 @@ impl Error {
                 path: path.clone(),
                 source: std::io::Error::new(source.kind(), source.to_string()),
             },
+            Error::WorkflowCompile(m) => Error::WorkflowCompile(m.clone()),
+            Error::Interfaceless(m) => Error::Interfaceless(m.clone()),
+            Error::WorkflowRuntime(m) => Error::WorkflowRuntime(m.clone()),
             Error::Internal(m) => Error::Internal(m.clone()),
         }
     }
@@ -654,5 +703,13 @@ mod tests {
             .and_then(|s| s.downcast_ref::<Error>())
             .map(Error::kind);
         assert_eq!(source, Some(ErrorKind::InvalidArgument), "a fugue source keeps its kind");
+    }
+}
+
+/// Lets infallible conversions (`Schema` into `Schema`) be used where a
+/// fallible one is accepted (`LocalDataFrame::from_rows(rows, schema)`).
+impl From<std::convert::Infallible> for Error {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
     }
 }

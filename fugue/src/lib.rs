@@ -54,6 +54,16 @@
 #![deny(missing_docs)]
 
 pub use fugue_core as core;
+
+pub use fugue_api::{
+    EngineContextGuard, EngineLike, clear_global_engine, current_conf, engine_context,
+    set_global_engine,
+};
+pub use fugue_api::{api, context, extension, like, registry as extensions, rpc};
+pub use fugue_api::{
+    register_cotransformer, register_creator, register_output_cotransformer,
+    register_output_transformer, register_outputter, register_processor, register_transformer,
+};
 pub use fugue_core::{
     Conf, DataFrame, DataFrameRef, DataFrames, Error, ErrorKind, LocalDataFrame, PartitionSpec,
     Result, Row, Schema, Value,

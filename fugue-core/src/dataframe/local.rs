@@ -191,6 +191,61 @@ impl LocalDataFrame {
         }
     }
 
+    /// This frame with `column` appended as `name` (or replacing the column
+    /// of that name in place); the column's type comes from the array
+    /// (SCH-TYPE-8 normalisation applies). The frame's batches are
+    /// concatenated first when there is more than one; the array must have
+    /// one value per row.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fugue_core::LocalDataFrame;
+    /// use fugue_core::arrow::array::Int64Array;
+    ///
+    /// let df = LocalDataFrame::from_rows(vec![vec!["a".into()], vec!["b".into()]], "k:str")?;
+    /// let df = df.with_column("rn", Arc::new(Int64Array::from(vec![1, 2])))?;
+    /// assert_eq!(df.schema().to_string(), "k:str,rn:long");
+    /// # Ok::<(), fugue_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `ERR-ARG` when the array length differs from the row count;
+    /// `ERR-SCHEMA` for an invalid name or an unsupported type.
+    pub fn with_column(&self, name: &str, column: ArrayRef) -> Result<LocalDataFrame> {
+        if column.len() != self.num_rows() {
+            return Err(Error::arg(
+                name,
+                format!(
+                    "the new column has {} values but the frame has {} rows",
+                    column.len(),
+                    self.num_rows()
+                ),
+            ));
+        }
+        let batch = self.to_batch()?;
+        let mut fields: Vec<arrow::datatypes::FieldRef> = batch.schema().fields().to_vec();
+        let mut columns = batch.columns().to_vec();
+        let field = Arc::new(arrow::datatypes::Field::new(name, column.data_type().clone(), true));
+        match fields.iter().position(|f| f.name() == name) {
+            Some(i) => {
+                fields[i] = field;
+                columns[i] = column;
+            }
+            None => {
+                fields.push(field);
+                columns.push(column);
+            }
+        }
+        let arrow_schema = Arc::new(arrow::datatypes::Schema::new(fields));
+        let schema = Schema::from_arrow(arrow_schema.as_ref())?;
+        let out = RecordBatch::try_new_with_options(
+            arrow_schema,
+            columns,
+            &RecordBatchOptions::new().with_row_count(Some(self.num_rows())),
+        )?;
+        LocalDataFrame::new(schema, vec![out])
+    }
+
     /// A frame with the same metadata over new batches of a new schema
     /// (used by column operations).
     fn derive(&self, schema: Schema, batches: Vec<RecordBatch>) -> Result<LocalDataFrame> {
