@@ -26,6 +26,8 @@ pub mod api;
 pub mod context;
 pub mod extension;
 pub mod like;
+#[cfg(any(feature = "polars", feature = "datafusion"))]
+mod native_frames;
 pub mod registry;
 pub mod rpc;
 

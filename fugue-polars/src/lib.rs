@@ -61,6 +61,9 @@ mod sql;
 pub use bridge::to_polars_df;
 pub use engine::PolarsExecutionEngine;
 pub use frame::PolarsDataFrame;
+/// The Polars crate this engine is built on (its `DataFrame` and `LazyFrame`
+/// are the native frames of [`PolarsDataFrame`]).
+pub use polars;
 pub use sql::PolarsSqlEngine;
 
 fugue_core::register_engine!("polars", [], engine::build_engine);

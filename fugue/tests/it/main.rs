@@ -3,5 +3,6 @@
 //! partitioned transform through the registry engine matches the core's
 //! reference algorithm.
 
+mod native_frames;
 mod registry;
 mod transform;
