@@ -10,6 +10,7 @@
 //! | crate | what it holds |
 //! |---|---|
 //! | [`fugue_core`](core) | `Schema`, `DataFrame`, `PartitionSpec`, `Conf`, column expressions, the engine traits, the registry, `Error` |
+//! | `fugue-api` | the programming model: [`api`], [`extension`], [`extensions`] (registry), [`context`], [`like`], [`rpc`] |
 //! | `fugue-native` | the native engine (feature `native`, on by default) |
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
 //! | `fugue-datafusion` | the DataFusion engine and SQL engine (feature `datafusion`) |
@@ -25,32 +26,51 @@
 //!
 //! All three backends pass the same conformance suite (`fugue-test-suite`).
 //!
-//! ## Example: a partitioned transform on an engine chosen by name
+//! ## Example: load, rank per key with a closure, save — 8 lines
+//!
+//! The program of the README: load a Parquet file, number the rows of each
+//! supplier by ship date with a Rust closure, save the result. The engine is
+//! a name (`"native"`, `"polars"`, `"datafusion"` with their features);
+//! without `.engine(..)` the call runs on the context engine
+//! ([`engine_context`]), else the global one, else the default.
 //!
 //! ```
+//! # use fugue::core::arrow::array::{Int64Array as I, StringArray as S};
+//! # use fugue::core::arrow::record_batch::RecordBatch;
+//! # let dir = tempfile::tempdir().map_err(fugue::Error::user)?;
+//! # let path = dir.path().join("lineitem.parquet");
+//! # let (input, output) = (path.to_str().unwrap_or_default(), dir.path().join("ranked.parquet"));
+//! # let output = output.to_str().unwrap_or_default();
+//! # let batch = RecordBatch::try_from_iter([
+//! #     ("l_suppkey", Arc::new(I::from(vec![1, 2, 1])) as _),
+//! #     ("l_shipdate", Arc::new(S::from(vec!["1995-01-02", "1996-03-04", "1997-05-06"])) as _),
+//! # ])?;
+//! # fugue::api::save(batch, input).run()?;
 //! use std::sync::Arc;
-//! use fugue::core::engine::map_fn;
-//! use fugue::core::{DataFrame, DataFrameRef, ExecutionEngine};
-//! use fugue::{Conf, LocalDataFrame, PartitionSpec, Schema, Value};
+//! use fugue::LocalDataFrame;
+//! use fugue::core::arrow::array::Int64Array;
 //!
-//! fugue::link_engines();
-//! let engine = fugue::core::make_engine("native", Conf::new())?; // or "polars", "datafusion"
-//! let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(
-//!     vec![
-//!         vec![Value::from("a"), Value::from(3)],
-//!         vec![Value::from("b"), Value::from(1)],
-//!         vec![Value::from("a"), Value::from(5)],
-//!     ],
-//!     "k:str,v:int",
-//! )?);
-//! // one call per key; each call sees its rows sorted by `v desc`
-//! let spec = PartitionSpec::builder().by(["k"]).presort("v desc").build()?;
-//! let output: Schema = "k:str,v:int".parse()?;
-//! let top = map_fn(|_cursor, part| Ok(part.slice(0, 1)));
-//! let result = engine.map_dataframe(&df, top, &output, &spec, None)?;
-//! assert_eq!(result.count()?, 2);
-//! # Ok::<(), fugue::core::Error>(())
+//! fugue::api::transform(input, |df: LocalDataFrame| {
+//!     let rn = Int64Array::from_iter_values(1..=df.num_rows() as i64);
+//!     df.with_column("rn", Arc::new(rn))
+//! })
+//! .schema("*,rn:long")
+//! .partition(("l_suppkey", "l_shipdate desc"))
+//! .engine("native") // or "polars", "datafusion"
+//! .save(output)?;
+//! # let ranked = fugue::api::load(output).run()?;
+//! # assert_eq!(fugue::api::count(ranked)?, 3);
+//! # Ok::<(), fugue::Error>(())
 //! ```
+//!
+//! ## Modules
+//!
+//! - [`api`]: every operation as a free function (ENG-API, WF-API);
+//! - [`extension`]: transformers, cotransformers, processors, outputters,
+//!   creators as traits or closures; [`extensions`]: the registry by name;
+//! - [`context`] / [`like`]: engine resolution and x-like inputs;
+//! - [`rpc`]: callbacks from partitions to the driver;
+//! - [`core`]: the data model and the engine contract (`fugue-core`).
 #![deny(missing_docs)]
 
 pub use fugue_core as core;

@@ -17,7 +17,8 @@ fn polars_frames_round_trip_through_transform_on_every_engine() -> fugue::Result
             .run()?;
         // a Polars DataFrame back: the top row per key
         let col = out.column("v").map_err(fugue::Error::user)?;
-        let mut top: Vec<i64> = col.i64().map_err(fugue::Error::user)?.into_no_null_iter().collect();
+        let mut top: Vec<i64> =
+            col.i64().map_err(fugue::Error::user)?.into_no_null_iter().collect();
         top.sort_unstable();
         assert_eq!(top, vec![1, 5], "engine {engine}");
 
@@ -51,7 +52,11 @@ fn datafusion_frames_round_trip_through_the_api_on_every_engine() -> fugue::Resu
         let values: Vec<i64> = batches
             .iter()
             .flat_map(|b| {
-                b.column(1).as_any().downcast_ref::<Int64Array>().into_iter().flat_map(|a| a.values().to_vec())
+                b.column(1)
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .into_iter()
+                    .flat_map(|a| a.values().to_vec())
             })
             .collect();
         assert_eq!(values, vec![5], "engine {engine}");
