@@ -17,7 +17,9 @@ use arrow::compute::kernels::numeric::div;
 use arrow::compute::{cast, sum};
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
-use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use fugue_api::extension::TransformContext;
 use fugue_core::engine::{EngineRef, map_fn};
 use fugue_core::{DataFrame, DataFrameRef, Error, LocalDataFrame, PartitionSpec, Result, Schema};

@@ -48,7 +48,7 @@ use fugue_core::expr::{ColumnExpr, SelectColumns};
 use fugue_core::io::{FormatOptions, LoadColumns, SaveMode};
 use fugue_core::{Conf, DataFrames, Error, LocalDataFrame, PartitionSpec, Result, Schema, Value};
 
-use crate::context::{EngineLike, resolve_engine};
+use crate::context::{EngineLike, resolve_engine, resolve_engine_with_hint};
 use crate::extension::closure::{
     IntoCoTransformer, IntoOutputCoTransformer, IntoOutputTransformer, IntoTransformer,
 };
@@ -71,15 +71,17 @@ struct Common {
 }
 
 impl Common {
-    fn engine(&mut self) -> Result<EngineRef> {
+    /// The engine of the call (ENG-CTX-1): the named one, else the context
+    /// engine, else the global one, else one inferred from the first input
+    /// (`hint`, e.g. `polars` for a Polars frame), else the default.
+    fn engine_for(&mut self, hint: Option<&'static str>) -> Result<EngineRef> {
         let conf = self.engine_conf.take().transpose()?;
-        match self.engine.take() {
-            Some(choice) => match choice(conf.clone())? {
-                Some(e) => Ok(e),
-                None => resolve_engine(None::<&str>, conf),
-            },
-            None => resolve_engine(None::<&str>, conf),
+        if let Some(choice) = self.engine.take()
+            && let Some(e) = choice(conf.clone())?
+        {
+            return Ok(e);
         }
+        resolve_engine_with_hint(hint, conf)
     }
 
     fn finish<D: DataFrameLike>(&self, df: DataFrameRef) -> Result<D::Output> {
@@ -121,6 +123,9 @@ pub struct AsFugue<D>(pub D);
 
 impl<D: DataFrameLike> DataFrameLike for AsFugue<D> {
     type Output = DataFrameRef;
+    fn engine_hint(&self) -> Option<&'static str> {
+        self.0.engine_hint()
+    }
     fn into_fugue(self, engine: &dyn fugue_core::ExecutionEngine) -> Result<DataFrameRef> {
         self.0.into_fugue(engine)
     }
@@ -237,7 +242,7 @@ impl<D: DataFrameLike> Transform<D> {
     fn compute(mut self) -> Result<(DataFrameRef, Common)> {
         self.prepare()?;
         let tf = self.using?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         check_not_zipped(&df)?;
         let mut setup = self.setup;
@@ -280,7 +285,7 @@ impl<D: DataFrameLike> Transform<D> {
                 "transform can only save Parquet, and `{path}` is {format} (WF-API-2)"
             )));
         }
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         self.common.engine = Some(Box::new({
             let e = engine.clone();
             move |_| Ok(Some(e))
@@ -335,7 +340,7 @@ impl<D: DataFrameLike> OutTransform<D> {
     pub fn run(mut self) -> Result<()> {
         self.prepare()?;
         let tf = self.using?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         check_not_zipped(&df)?;
         let scope = match self.callback {
@@ -385,7 +390,7 @@ impl<D: DataFrameLike> CoTransform<D> {
     pub fn run(mut self) -> Result<D::Output> {
         self.prepare()?;
         let tf = self.using?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let scope = match self.callback {
             Some(h) => Some(CallbackScope::start(engine.conf(), h)?),
@@ -436,7 +441,7 @@ impl<D: DataFrameLike> OutCoTransform<D> {
     pub fn run(mut self) -> Result<()> {
         self.prepare()?;
         let tf = self.using?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let scope = match self.callback {
             Some(h) => Some(CallbackScope::start(engine.conf(), h)?),
@@ -502,7 +507,7 @@ impl<D: DataFrameLike> Zip<D> {
     /// The errors of `ExecutionEngine::zip`.
     pub fn run(mut self) -> Result<DataFrameRef> {
         let spec = self.partition.take().transpose()?.unwrap_or_default();
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.dfs.first().and_then(|d| d.1.engine_hint()))?;
         let mut list = Vec::new();
         let mut named = Vec::new();
         for (n, d) in self.dfs {
@@ -575,7 +580,8 @@ impl<D: DataFrameLike> Process<D> {
     pub fn run(mut self) -> Result<DataFrameRef> {
         let spec = self.partition.take().transpose()?.unwrap_or_default();
         let schema = self.schema.take().transpose()?;
-        let engine = self.common.engine()?;
+        let engine =
+            self.common.engine_for(self.dfs.first().and_then(DataFrameLike::engine_hint))?;
         let frames = self
             .dfs
             .into_iter()
@@ -674,7 +680,7 @@ impl Load {
         if let Some(c) = self.columns.take() {
             self.options.columns = c?;
         }
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(None)?;
         let paths: Vec<&str> = self.paths.iter().map(String::as_str).collect();
         let df = engine.load_df(&paths, &self.options)?;
         self.common.finish::<DataFrameRef>(df)
@@ -769,7 +775,7 @@ impl<D: DataFrameLike> Save<D> {
         if let Some(p) = self.partition.take() {
             self.options.partition_spec = p?;
         }
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         engine.save_df(&df, &self.path, &self.options)
     }
@@ -812,7 +818,7 @@ macro_rules! binary_op {
             /// # Errors
             /// `ERR-ARG` when the schemas differ (ENG-SET-1); engine errors.
             pub fn run(mut self) -> Result<A::Output> {
-                let engine = self.common.engine()?;
+                let engine = self.common.engine_for(self.df1.engine_hint())?;
                 let a = self.df1.into_fugue(engine.as_ref())?;
                 let b = self.df2.into_fugue(engine.as_ref())?;
                 let out = engine.$method(&a, &b, self.distinct)?;
@@ -872,7 +878,7 @@ impl<A: DataFrameLike, B: DataFrameLike> Join<A, B> {
     /// The errors of `ExecutionEngine::join`.
     pub fn run(mut self) -> Result<A::Output> {
         let how = self.how?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df1.engine_hint())?;
         let a = self.df1.into_fugue(engine.as_ref())?;
         let b = self.df2.into_fugue(engine.as_ref())?;
         let on: Vec<&str> = self.on.iter().map(String::as_str).collect();
@@ -924,7 +930,7 @@ impl<D: DataFrameLike> Distinct<D> {
     /// # Errors
     /// Engine errors.
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.distinct(&df)?;
         self.common.finish::<D>(out)
@@ -972,7 +978,7 @@ impl<D: DataFrameLike> Dropna<D> {
     /// # Errors
     /// Engine errors (`ERR-NOT-FOUND` for unknown subset columns).
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let subset: Option<Vec<&str>> =
             self.subset.as_ref().map(|s| s.iter().map(String::as_str).collect());
@@ -1039,7 +1045,7 @@ impl<D: DataFrameLike> Fillna<D> {
     /// # Errors
     /// `ERR-ARG` for null values (ENG-FILLNA-1); engine errors.
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let subset: Option<Vec<&str>> =
             self.subset.as_ref().map(|s| s.iter().map(String::as_str).collect());
@@ -1096,7 +1102,7 @@ impl<D: DataFrameLike> Sample<D> {
     /// # Errors
     /// `ERR-ARG` unless exactly one of n/frac is given (ENG-SAMPLE-1).
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.sample(&df, &self.spec)?;
         self.common.finish::<D>(out)
@@ -1152,7 +1158,7 @@ impl<D: DataFrameLike> Take<D> {
     /// Engine errors.
     pub fn run(mut self) -> Result<D::Output> {
         let spec = self.partition.take().transpose()?.unwrap_or_default();
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.take(&df, self.n, &self.presort, self.na_position, &spec)?;
         self.common.finish::<D>(out)
@@ -1207,7 +1213,7 @@ impl<D: DataFrameLike> Select<D> {
     /// Expression errors (ENG-EXPR); engine errors.
     pub fn run(mut self) -> Result<D::Output> {
         let cols = self.columns?;
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.select(&df, &cols, self.where_.as_ref(), self.having.as_ref())?;
         self.common.finish::<D>(out)
@@ -1234,7 +1240,7 @@ impl<D: DataFrameLike> Filter<D> {
     /// # Errors
     /// Expression and engine errors.
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.filter(&df, &self.condition)?;
         self.common.finish::<D>(out)
@@ -1261,7 +1267,7 @@ impl<D: DataFrameLike> Assign<D> {
     /// # Errors
     /// Expression and engine errors.
     pub fn run(mut self) -> Result<D::Output> {
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.assign(&df, &self.columns)?;
         self.common.finish::<D>(out)
@@ -1300,7 +1306,7 @@ impl<D: DataFrameLike> Aggregate<D> {
     /// Expression and engine errors.
     pub fn run(mut self) -> Result<D::Output> {
         let spec = self.partition.take().transpose()?.unwrap_or_default();
-        let engine = self.common.engine()?;
+        let engine = self.common.engine_for(self.df.engine_hint())?;
         let df = self.df.into_fugue(engine.as_ref())?;
         let out = engine.aggregate(&df, &spec, &self.aggs)?;
         self.common.finish::<D>(out)
@@ -1310,7 +1316,7 @@ impl<D: DataFrameLike> Aggregate<D> {
 // --------------------------------------------------- frame-level functions
 
 fn on_context<D: DataFrameLike>(df: D) -> Result<(EngineRef, DataFrameRef)> {
-    let engine = resolve_engine(None::<&str>, None)?;
+    let engine = resolve_engine_with_hint(df.engine_hint(), None)?;
     let df = df.into_fugue(engine.as_ref())?;
     Ok((engine, df))
 }

@@ -330,6 +330,26 @@ pub fn resolve_engine<E: EngineLike>(engine: E, conf: Option<Conf>) -> Result<En
     make_engine("", conf.unwrap_or_else(Conf::empty))
 }
 
+/// [`resolve_engine`] for an unnamed engine with an inference step
+/// (ENG-CTX-1): the context engine, else the global engine, else the
+/// engine `hint` names (from the input frames, e.g. `polars` for a Polars
+/// `DataFrame`) when it is registered, else the default engine.
+///
+/// # Errors
+/// `ERR-PLUGIN` when no engine is linked at all.
+pub fn resolve_engine_with_hint(hint: Option<&str>, conf: Option<Conf>) -> Result<EngineRef> {
+    if let Some(e) = try_context_engine() {
+        return Ok(e);
+    }
+    let conf = conf.unwrap_or_else(Conf::empty);
+    if let Some(h) = hint
+        && fugue_core::registry::registered_engines().iter().any(|e| e.name == h)
+    {
+        return make_engine(h, conf);
+    }
+    make_engine("", conf)
+}
+
 /// The conf of the context (or global) engine, else the global defaults
 /// (ENG-CTX-7).
 pub fn current_conf() -> Conf {

@@ -42,6 +42,14 @@ pub trait DataFrameLike {
     /// the engine's load and conversion errors.
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef>;
 
+    /// The engine this input suggests when the call names none and no
+    /// context or global engine is set (ENG-CTX-1 "inferred from the input
+    /// frames"): `polars` for Polars frames, `datafusion` for DataFusion
+    /// frames, none for Arrow data and paths.
+    fn engine_hint(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Converts a result back to [`Output`](Self::Output).
     ///
     /// # Errors

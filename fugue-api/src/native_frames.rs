@@ -32,6 +32,9 @@ mod polars_frames {
     /// schema, SCH-TYPE-8); results come back as a Polars `DataFrame`.
     impl DataFrameLike for PlDataFrame {
         type Output = PlDataFrame;
+        fn engine_hint(&self) -> Option<&'static str> {
+            Some("polars")
+        }
         fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
             let df: DataFrameRef = Arc::new(PolarsDataFrame::from_polars_infer(self)?);
             engine.to_df(&df)
@@ -45,6 +48,9 @@ mod polars_frames {
     /// engine); results come back as a `LazyFrame`.
     impl DataFrameLike for LazyFrame {
         type Output = LazyFrame;
+        fn engine_hint(&self) -> Option<&'static str> {
+            Some("polars")
+        }
         fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
             let df: DataFrameRef = Arc::new(PolarsDataFrame::from_lazy_infer(self)?);
             engine.to_df(&df)
@@ -78,6 +84,9 @@ mod datafusion_frames {
     /// the DataFusion engine); results come back as a DataFusion `DataFrame`.
     impl DataFrameLike for DfDataFrame {
         type Output = DfDataFrame;
+        fn engine_hint(&self) -> Option<&'static str> {
+            Some("datafusion")
+        }
         fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
             match (engine as &dyn std::any::Any).downcast_ref::<DataFusionExecutionEngine>() {
                 Some(df_engine) => df_engine.from_datafusion(self),

@@ -329,6 +329,37 @@ impl ExtensionContext {
         &self.params
     }
 
+    /// The params read into a typed struct (WF-SIG-7: params by name). A
+    /// param the struct does not declare is `ERR-ARG` when the struct has
+    /// `#[serde(deny_unknown_fields)]` (else it is ignored, like a
+    /// `**kwargs` catch-all); a required field that is missing is `ERR-ARG`.
+    ///
+    /// ```
+    /// use fugue_api::extension::ExtensionContext;
+    /// use fugue_core::Conf;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// #[serde(deny_unknown_fields)]
+    /// struct Top { n: usize }
+    ///
+    /// let ctx = ExtensionContext::new(Conf::from_pairs([("n", 3)]), None);
+    /// assert_eq!(ctx.params_as::<Top>()?.n, 3);
+    /// let bad = ExtensionContext::new(Conf::from_pairs([("m", 3)]), None);
+    /// assert!(bad.params_as::<Top>().is_err());
+    /// # Ok::<(), fugue_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `ERR-ARG` naming the serde error.
+    pub fn params_as<P: serde::de::DeserializeOwned>(&self) -> Result<P> {
+        serde_json::from_value(self.params.to_json()).map_err(|e| {
+            Error::arg(
+                "params",
+                format!("cannot be read as `{}`: {e} (WF-SIG-7)", std::any::type_name::<P>()),
+            )
+        })
+    }
+
     /// The engine's conf (`workflow_conf`, WF-CTX-2).
     pub fn conf(&self) -> &Conf {
         &self.conf

@@ -22,10 +22,25 @@ fn polars_frames_round_trip_through_transform_on_every_engine() -> fugue::Result
         top.sort_unstable();
         assert_eq!(top, vec![1, 5], "engine {engine}");
 
-        let lazy_out = fugue::api::distinct(input.lazy()).engine(engine).run()?;
+        let lazy_out = fugue::api::distinct(input.clone().lazy()).engine(engine).run()?;
         let collected = lazy_out.collect().map_err(fugue::Error::user)?;
         assert_eq!(collected.height(), 3, "engine {engine}");
     }
+    Ok(())
+}
+
+/// ENG-CTX-1: with no engine named and no context or global engine, a
+/// Polars frame runs on the Polars engine (inferred from the input).
+#[cfg(feature = "polars")]
+#[test]
+fn the_engine_is_inferred_from_a_polars_input() -> fugue::Result<()> {
+    use fugue_polars::PolarsDataFrame;
+    use fugue_polars::polars::prelude::df;
+
+    let input = df!("k" => ["a", "b", "a"]).map_err(fugue::Error::user)?;
+    let out = fugue::api::distinct(fugue::api::as_fugue(input)).run()?;
+    assert!(out.is::<PolarsDataFrame>(), "ran on the polars engine");
+    assert_eq!(fugue::api::count(out)?, 2);
     Ok(())
 }
 
