@@ -386,6 +386,36 @@ pub fn build_extension(kind: ExtensionKind, name: &str) -> Result<AnyExtension> 
     Err(Error::interfaceless(msg))
 }
 
+macro_rules! wrap_named {
+    (Transformer, $x:expr, $name:expr) => {
+        Box::new(Named {
+            inner: $x,
+            identity: identity_of(ExtensionKind::Transformer, $name.trim()),
+        })
+    };
+    (CoTransformer, $x:expr, $name:expr) => {
+        Box::new(Named {
+            inner: $x,
+            identity: identity_of(ExtensionKind::CoTransformer, $name.trim()),
+        })
+    };
+    (OutputTransformer, $x:expr, $name:expr) => {
+        Box::new(Named {
+            inner: $x,
+            identity: identity_of(ExtensionKind::OutputTransformer, $name.trim()),
+        })
+    };
+    (OutputCoTransformer, $x:expr, $name:expr) => {
+        Box::new(Named {
+            inner: $x,
+            identity: identity_of(ExtensionKind::OutputCoTransformer, $name.trim()),
+        })
+    };
+    ($other:ident, $x:expr, $name:expr) => {
+        $x
+    };
+}
+
 macro_rules! by_name {
     ($(#[$doc:meta])* $fn:ident, $kind:ident, $t:ident) => {
         $(#[$doc])*
@@ -394,7 +424,7 @@ macro_rules! by_name {
         /// As [`build_extension`].
         pub fn $fn(name: &str) -> Result<Box<dyn $t>> {
             match build_extension(ExtensionKind::$kind, name)? {
-                AnyExtension::$kind(x) => Ok(x),
+                AnyExtension::$kind(x) => Ok(wrap_named!($kind, x, name)),
                 other => Err(Error::internal(format!("registry entry of kind {} under {}", other.kind(), ExtensionKind::$kind))),
             }
         }
@@ -539,4 +569,128 @@ pub fn register_creator<C: Creator>(
         Arc::new(move || AnyExtension::Creator(Box::new(build()))),
         on_dup,
     )
+}
+
+fn identity_of(kind: ExtensionKind, name: &str) -> String {
+    let version = registered_extensions()
+        .into_iter()
+        .find(|e| e.kind == kind && e.name == name)
+        .map(|e| e.version)
+        .unwrap_or_default();
+    if version.is_empty() { format!("{kind}:{name}") } else { format!("{kind}:{name}@{version}") }
+}
+
+/// A registered extension carries its registry name (+ version) as its
+/// identity (WF-ID-5), whatever type the factory built; every other method
+/// delegates.
+struct Named<T: ?Sized> {
+    inner: Box<T>,
+    identity: String,
+}
+
+use crate::extension::{CallbackUse, ExtensionContext, TransformContext};
+use fugue_core::partition::ValidationRule;
+use fugue_core::{DataFrames, LocalDataFrame, Schema};
+
+impl Clone for Named<dyn Transformer> {
+    fn clone(&self) -> Self {
+        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+    }
+}
+
+impl Transformer for Named<dyn Transformer> {
+    fn identity(&self) -> String {
+        self.identity.clone()
+    }
+    fn output_schema(&self, input: &Schema, ctx: &ExtensionContext) -> Result<Schema> {
+        self.inner.output_schema(input, ctx)
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.inner.validation_rules()
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.inner.callback_use()
+    }
+    fn format_hint(&self) -> Option<&'static str> {
+        self.inner.format_hint()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, df: &LocalDataFrame) -> Result<()> {
+        self.inner.on_init(ctx, df)
+    }
+    fn transform(
+        &mut self,
+        ctx: &TransformContext<'_>,
+        df: LocalDataFrame,
+    ) -> Result<LocalDataFrame> {
+        self.inner.transform(ctx, df)
+    }
+}
+
+impl Clone for Named<dyn CoTransformer> {
+    fn clone(&self) -> Self {
+        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+    }
+}
+
+impl CoTransformer for Named<dyn CoTransformer> {
+    fn identity(&self) -> String {
+        self.identity.clone()
+    }
+    fn output_schema(&self, dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
+        self.inner.output_schema(dfs, ctx)
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.inner.callback_use()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, dfs: &DataFrames) -> Result<()> {
+        self.inner.on_init(ctx, dfs)
+    }
+    fn transform(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<LocalDataFrame> {
+        self.inner.transform(ctx, dfs)
+    }
+}
+
+impl Clone for Named<dyn OutputTransformer> {
+    fn clone(&self) -> Self {
+        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+    }
+}
+
+impl OutputTransformer for Named<dyn OutputTransformer> {
+    fn identity(&self) -> String {
+        self.identity.clone()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.inner.validation_rules()
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.inner.callback_use()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, df: &LocalDataFrame) -> Result<()> {
+        self.inner.on_init(ctx, df)
+    }
+    fn process(&mut self, ctx: &TransformContext<'_>, df: LocalDataFrame) -> Result<()> {
+        self.inner.process(ctx, df)
+    }
+}
+
+impl Clone for Named<dyn OutputCoTransformer> {
+    fn clone(&self) -> Self {
+        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+    }
+}
+
+impl OutputCoTransformer for Named<dyn OutputCoTransformer> {
+    fn identity(&self) -> String {
+        self.identity.clone()
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.inner.callback_use()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, dfs: &DataFrames) -> Result<()> {
+        self.inner.on_init(ctx, dfs)
+    }
+    fn process(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<()> {
+        self.inner.process(ctx, dfs)
+    }
 }

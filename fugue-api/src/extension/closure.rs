@@ -59,7 +59,15 @@ struct Settings {
     rules: Vec<(String, String)>,
     callback: CallbackUse,
     name: Option<String>,
+    /// The closure's type name, the identity of an unnamed closure.
+    type_name: &'static str,
     format_hint: Option<&'static str>,
+}
+
+impl Settings {
+    fn identity(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.type_name.to_string())
+    }
 }
 
 impl Settings {
@@ -257,6 +265,7 @@ impl std::fmt::Debug for FnTransformer {
 
 /// Wraps a closure as a transformer to configure it (schema, rules, name).
 pub fn transformer<M>(f: impl TransformFn<M>) -> FnTransformer {
+    let type_name = std::any::type_name_of_val(&f);
     let b = f.into_body();
     FnTransformer {
         body: b.map,
@@ -264,12 +273,16 @@ pub fn transformer<M>(f: impl TransformFn<M>) -> FnTransformer {
         settings: Settings {
             implied: Some(b.implied),
             format_hint: Some(b.hint),
+            type_name,
             ..Settings::default()
         },
     }
 }
 
 impl Transformer for FnTransformer {
+    fn identity(&self) -> String {
+        self.settings.identity()
+    }
     fn output_schema(&self, input: &Schema, ctx: &ExtensionContext) -> Result<Schema> {
         self.settings.schema_for(input, ctx, "transformer")
     }
@@ -372,15 +385,24 @@ impl FnOutputTransformer {
 
 /// Wraps a closure as an output transformer.
 pub fn output_transformer<M>(f: impl TransformFn<M>) -> FnOutputTransformer {
+    let type_name = std::any::type_name_of_val(&f);
     let b = f.into_body();
     FnOutputTransformer {
         body: b.consume,
         init: None,
-        settings: Settings { implied: None, format_hint: Some(b.hint), ..Settings::default() },
+        settings: Settings {
+            implied: None,
+            format_hint: Some(b.hint),
+            type_name,
+            ..Settings::default()
+        },
     }
 }
 
 impl OutputTransformer for FnOutputTransformer {
+    fn identity(&self) -> String {
+        self.settings.identity()
+    }
     fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
         self.settings.rules()
     }
@@ -517,11 +539,12 @@ impl FnCoTransformer {
 
 /// Wraps a closure as a cotransformer.
 pub fn cotransformer<M>(f: impl CoTransformFn<M>) -> FnCoTransformer {
+    let type_name = std::any::type_name_of_val(&f);
     let b = f.into_body();
     FnCoTransformer {
         body: b.map,
         init: None,
-        settings: Settings { implied: Some(b.implied), ..Settings::default() },
+        settings: Settings { implied: Some(b.implied), type_name, ..Settings::default() },
     }
 }
 
@@ -534,6 +557,9 @@ fn check_no_rules(settings: &Settings) -> Result<()> {
 }
 
 impl CoTransformer for FnCoTransformer {
+    fn identity(&self) -> String {
+        self.settings.identity()
+    }
     fn output_schema(&self, _dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
         check_no_rules(&self.settings)?;
         match &self.settings.schema {
@@ -599,11 +625,18 @@ impl std::fmt::Debug for FnOutputCoTransformer {
 
 /// Wraps a closure as an output cotransformer.
 pub fn output_cotransformer<M>(f: impl CoTransformFn<M>) -> FnOutputCoTransformer {
+    let type_name = std::any::type_name_of_val(&f);
     let b = f.into_body();
-    FnOutputCoTransformer { body: b.consume, settings: Settings::default() }
+    FnOutputCoTransformer {
+        body: b.consume,
+        settings: Settings { type_name, ..Settings::default() },
+    }
 }
 
 impl OutputCoTransformer for FnOutputCoTransformer {
+    fn identity(&self) -> String {
+        self.settings.identity()
+    }
     fn callback_use(&self) -> CallbackUse {
         self.settings.callback
     }

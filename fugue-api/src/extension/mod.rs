@@ -500,6 +500,13 @@ impl<T: Transformer + Clone> TransformerClone for T {
 /// }
 /// ```
 pub trait Transformer: TransformerClone + Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// The output schema for `input` (WF-TR-3), computed on the driver.
     /// A schema given with the call overrides it. The default has none:
     /// `ERR-WF-INTERFACELESS` unless the call gives one.
@@ -571,6 +578,13 @@ impl<T: OutputTransformer + Clone> OutputTransformerClone for T {
 /// An output transformer (WF-EXT-6, WF-OTR-1..3): like a [`Transformer`]
 /// but returns nothing; it runs eagerly over every partition.
 pub trait OutputTransformer: OutputTransformerClone + Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// Validation rules (WF-VAL-1..6).
     ///
     /// # Errors
@@ -618,6 +632,13 @@ impl<T: CoTransformer + Clone> CoTransformerClone for T {
 /// zipped; an input without rows for the key is an empty frame with its
 /// schema, ENG-COMAP-2). Validation rules do not apply (WF-COTR-7).
 pub trait CoTransformer: CoTransformerClone + Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// The output schema, given the zipped inputs as empty frames
     /// (WF-COTR-2, WF-COTR-3). A schema given with the call overrides it.
     ///
@@ -667,6 +688,13 @@ impl<T: OutputCoTransformer + Clone> OutputCoTransformerClone for T {
 /// An output cotransformer (WF-EXT-7): a [`CoTransformer`] that returns
 /// nothing, run eagerly.
 pub trait OutputCoTransformer: OutputCoTransformerClone + Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// Whether it calls back to the driver (WF-RPC-3).
     fn callback_use(&self) -> CallbackUse {
         CallbackUse::None
@@ -691,6 +719,13 @@ pub trait OutputCoTransformer: OutputCoTransformerClone + Send + Sync + 'static 
 /// A processor (WF-EXT-2, WF-PROC-1..2): on the driver, with the engine
 /// ([`ExtensionContext::engine`]), frames in, one frame out.
 pub trait Processor: Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// Validation rules, checked against the partition spec of the call and
     /// against every input (WF-PROC-1).
     ///
@@ -710,6 +745,13 @@ pub trait Processor: Send + Sync + 'static {
 
 /// An outputter (WF-EXT-3, WF-OUT-1): on the driver, frames in, nothing out.
 pub trait Outputter: Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// Validation rules (as for processors).
     ///
     /// # Errors
@@ -728,6 +770,13 @@ pub trait Outputter: Send + Sync + 'static {
 
 /// A creator (WF-EXT-1, WF-CREATE-1..2): on the driver, makes a frame.
 pub trait Creator: Send + Sync + 'static {
+    /// A stable identity for node identity and messages (WF-ID-5): the
+    /// registered name (+ version) for registered extensions, the name given
+    /// with `.named(..)` for closures, the type name otherwise.
+    fn identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// Makes the frame.
     ///
     /// # Errors
