@@ -286,6 +286,22 @@ pub enum Error {
     /// `ERR-WF-RUNTIME`: the workflow machinery failed while running.
     #[error("workflow run failed: {0}")]
     WorkflowRuntime(String),
+    /// An error raised while a workflow node ran, with the node's name, what
+    /// it does and the call site that built it (WF-EXC-1). Its kind is the
+    /// kind of `source` (ERR-PROP-1), so matching on [`Error::kind`] sees
+    /// through it; [`Error::root`] reaches the original error.
+    #[error("in workflow node `{node}` ({what}, built at {site}): {source}")]
+    InNode {
+        /// The node name (`_0`, `_1`, ...).
+        node: String,
+        /// What the node does, e.g. `transform rank`.
+        what: String,
+        /// `file:line:column` of the builder call.
+        site: String,
+        /// The error the node raised.
+        #[source]
+        source: Box<Error>,
+    },
     /// A bug in fugue-rs.
     #[error("internal error: {0}; this is a bug in fugue, please report it")]
     Internal(String),
@@ -342,6 +358,7 @@ impl Error {
             Error::WorkflowCompile(_) => ErrorKind::WorkflowCompile,
             Error::Interfaceless(_) => ErrorKind::Interfaceless,
             Error::WorkflowRuntime(_) => ErrorKind::WorkflowRuntime,
+            Error::InNode { source, .. } => source.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -459,6 +476,14 @@ impl Error {
         Error::WorkflowRuntime(message.into())
     }
 
+    /// The error under any [`Error::InNode`] context.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::InNode { source, .. } => source.root(),
+            other => other,
+        }
+    }
+
     /// A bug in fugue-rs (its message asks to report it). Not for user code:
     /// user code fails with [`Error::user`].
     pub fn internal(message: impl Into<String>) -> Self {
@@ -546,6 +571,12 @@ impl Error {
             Error::WorkflowCompile(m) => Error::WorkflowCompile(m.clone()),
             Error::Interfaceless(m) => Error::Interfaceless(m.clone()),
             Error::WorkflowRuntime(m) => Error::WorkflowRuntime(m.clone()),
+            Error::InNode { node, what, site, source } => Error::InNode {
+                node: node.clone(),
+                what: what.clone(),
+                site: site.clone(),
+                source: Box::new(source.duplicate()),
+            },
             Error::Internal(m) => Error::Internal(m.clone()),
         }
     }

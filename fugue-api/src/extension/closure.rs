@@ -437,6 +437,12 @@ impl<T: OutputTransformer> IntoOutputTransformer<Instance> for T {
     }
 }
 
+impl IntoOutputTransformer<Instance> for Box<dyn OutputTransformer> {
+    fn into_output_transformer(self) -> Result<Box<dyn OutputTransformer>> {
+        Ok(self)
+    }
+}
+
 impl IntoOutputTransformer<ByName> for &str {
     fn into_output_transformer(self) -> Result<Box<dyn OutputTransformer>> {
         crate::registry::output_transformer_by_name(self)
@@ -596,6 +602,12 @@ impl<T: CoTransformer> IntoCoTransformer<Instance> for T {
     }
 }
 
+impl IntoCoTransformer<Instance> for Box<dyn CoTransformer> {
+    fn into_cotransformer(self) -> Result<Box<dyn CoTransformer>> {
+        Ok(self)
+    }
+}
+
 impl IntoCoTransformer<ByName> for &str {
     fn into_cotransformer(self) -> Result<Box<dyn CoTransformer>> {
         crate::registry::cotransformer_by_name(self)
@@ -658,6 +670,12 @@ pub trait IntoOutputCoTransformer<M> {
 impl<T: OutputCoTransformer> IntoOutputCoTransformer<Instance> for T {
     fn into_output_cotransformer(self) -> Result<Box<dyn OutputCoTransformer>> {
         Ok(Box::new(self))
+    }
+}
+
+impl IntoOutputCoTransformer<Instance> for Box<dyn OutputCoTransformer> {
+    fn into_output_cotransformer(self) -> Result<Box<dyn OutputCoTransformer>> {
+        Ok(self)
     }
 }
 
