@@ -84,6 +84,23 @@ pub use fugue_api::{
     register_cotransformer, register_creator, register_output_cotransformer,
     register_output_transformer, register_outputter, register_processor, register_transformer,
 };
+/// Attribute macros that register a plain function as a named extension
+/// (WF-SIG-8, WF-REG-1, WF-ID-5): `#[fugue::transformer(schema = "*,rn:long",
+/// partitionby_has = "k")]` and its siblings; see the crate `fugue-macros`
+/// for keys and signatures.
+pub use fugue_macros::{
+    facade_cotransformer as cotransformer, facade_creator as creator,
+    facade_output_cotransformer as output_cotransformer,
+    facade_output_transformer as output_transformer, facade_outputter as outputter,
+    facade_processor as processor, facade_transformer as transformer,
+};
+
+/// `fugue_api` under the path the facade's attribute macros expand to
+/// (`::fugue::__private_api::register_transformer!(..)`), so users of the
+/// facade depend on `fugue` only. Not part of the API.
+#[doc(hidden)]
+pub use fugue_api as __private_api;
+
 pub use fugue_core::{
     Conf, DataFrame, DataFrameRef, DataFrames, Error, ErrorKind, LocalDataFrame, PartitionSpec,
     Result, Row, Schema, Value,
