@@ -166,7 +166,9 @@ impl Kind {
                 ),
             }),
             r if RULES.contains(&r) && !self.takes_rules() => Err(match self {
-                Kind::Creator => format!("`{r}` does not apply to #[creator]: a creator has no input"),
+                Kind::Creator => {
+                    format!("`{r}` does not apply to #[creator]: a creator has no input")
+                }
                 _ => format!(
                     "`{r}` does not apply to #[{kind}]: cotransformers take no validation rules (WF-COTR-7)"
                 ),
@@ -273,10 +275,9 @@ fn parse_args(kind: Kind, attr: TokenStream2) -> syn::Result<Args> {
         }
         seen.push(key.to_string());
         if !meta.input.peek(syn::Token![=]) {
-            return Err(meta.error(format!(
-                "`{key}` needs a value: `{key} = \"{}\"`",
-                example(key)
-            )));
+            return Err(
+                meta.error(format!("`{key}` needs a value: `{key} = \"{}\"`", example(key)))
+            );
         }
         let expr: Expr = meta.value()?.parse()?;
         let lit = match expr {
@@ -354,10 +355,7 @@ fn check_signature(kind: Kind, f: &ItemFn) -> syn::Result<()> {
         ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new_spanned(
-            v,
-            format!("#[{attr}] cannot register a variadic fn"),
-        ));
+        return Err(syn::Error::new_spanned(v, format!("#[{attr}] cannot register a variadic fn")));
     }
     for input in &sig.inputs {
         match input {
@@ -520,8 +518,8 @@ fn expand(kind: Kind, root: Root, attr: TokenStream, item: TokenStream) -> Token
     let f: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
-            let err = syn::Error::new(
-                Span::call_site(),
+            let err = syn::Error::new_spanned(
+                &item,
                 format!("#[{}] applies to a free `fn`", kind.attr()),
             )
             .to_compile_error();

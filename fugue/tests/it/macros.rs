@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use fugue::api;
 use fugue::core::arrow::array::Int64Array;
 use fugue::core::arrow::record_batch::RecordBatch;
-use fugue::extension::{
-    ExtensionContext, ExtensionKind, Outputter, Processor, TransformContext,
-};
+use fugue::extension::{ExtensionContext, ExtensionKind, Outputter, Processor, TransformContext};
 use fugue::extensions::{self as registry, ExtensionInfo};
 use fugue::{DataFrame, DataFrameRef, DataFrames, ErrorKind, LocalDataFrame, Result, Value};
 
@@ -147,8 +145,11 @@ fn wf_reg_1_macro_transformer_is_found_by_name_with_its_version_and_origin() {
 
 #[test]
 fn wf_reg_1_macro_transformer_runs_by_name_with_its_hint_and_rules() {
-    let out: LocalDataFrame =
-        api::transform(input(), "rank").partition(("k", "v desc")).engine("native").run().expect("run");
+    let out: LocalDataFrame = api::transform(input(), "rank")
+        .partition(("k", "v desc"))
+        .engine("native")
+        .run()
+        .expect("run");
     assert_eq!(
         sorted_rows(&out),
         vec![
@@ -197,11 +198,9 @@ fn wf_reg_1_macro_output_transformer_and_cotransformers_run_by_name() {
         .expect("out_transform");
     assert_eq!(OUT_ROWS.load(Ordering::SeqCst) - before, 3);
 
-    let other = LocalDataFrame::from_rows(
-        vec![vec![Value::from("a"), Value::from(1i64)]],
-        "k:str,w:long",
-    )
-    .expect("frame");
+    let other =
+        LocalDataFrame::from_rows(vec![vec![Value::from("a"), Value::from(1i64)]], "k:str,w:long")
+            .expect("frame");
     let zipped = api::zip([input(), other]).partition("k").engine("native").run().expect("zip");
     let out = api::cotransform(zipped.clone(), "macro_pair_count")
         .engine("native")
@@ -261,5 +260,8 @@ fn wf_reg_1_macro_processor_outputter_creator_run_by_name() {
 
     let c = registry::creator_by_name("macro_make").expect("creator");
     let made = c.create(&ExtensionContext::new(fugue::Conf::empty(), None)).expect("create");
-    assert_eq!(made.as_local_bounded().expect("local").rows().expect("rows"), vec![vec![Value::from(7i64)]]);
+    assert_eq!(
+        made.as_local_bounded().expect("local").rows().expect("rows"),
+        vec![vec![Value::from(7i64)]]
+    );
 }
