@@ -170,4 +170,3 @@ pub fn enabled_engine_features() -> Vec<&'static str> {
     }
     v
 }
-
