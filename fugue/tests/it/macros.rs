@@ -240,7 +240,8 @@ impl Outputter for Boxed<dyn Outputter> {
 
 #[test]
 fn wf_reg_1_macro_processor_outputter_creator_run_by_name() {
-    fugue::set_global_engine("native").expect("native");
+    // the driver-side calls run on the thread's context engine (ENG-CTX-2)
+    let _native = fugue::EngineContextGuard::enter("native").expect("native");
     let p = Boxed(registry::processor_by_name("macro_concat").expect("processor"));
     let out = api::process([input(), input()], p).run().expect("process");
     assert_eq!(out.count().expect("count"), 6);
