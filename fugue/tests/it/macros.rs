@@ -119,7 +119,9 @@ fn wf_sig_8_the_function_stays_a_plain_function() {
 
 #[test]
 fn wf_reg_1_macro_transformer_is_found_by_name_with_its_version_and_origin() {
-    assert!(registry::transformer_by_name("rank").is_ok());
+    let t = registry::transformer_by_name("rank").expect("found by name");
+    let expected = format!("{}:rank@1", ExtensionKind::Transformer);
+    assert_eq!(t.identity(), expected, "WF-ID-5: kind:name@version");
     let rank = info(ExtensionKind::Transformer, "rank").expect("registered");
     assert_eq!(rank.version, "1", "WF-ID-5: the version is part of the identity");
     assert_eq!(rank.origin, "fugue", "the crate that registered it");
