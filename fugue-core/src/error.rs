@@ -628,6 +628,14 @@ impl From<BoxError> for Error {
     }
 }
 
+/// Lets infallible conversions (`Schema` into `Schema`) be used where a
+/// fallible one is accepted (`LocalDataFrame::from_rows(rows, schema)`).
+impl From<std::convert::Infallible> for Error {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -734,13 +742,5 @@ mod tests {
             .and_then(|s| s.downcast_ref::<Error>())
             .map(Error::kind);
         assert_eq!(source, Some(ErrorKind::InvalidArgument), "a fugue source keeps its kind");
-    }
-}
-
-/// Lets infallible conversions (`Schema` into `Schema`) be used where a
-/// fallible one is accepted (`LocalDataFrame::from_rows(rows, schema)`).
-impl From<std::convert::Infallible> for Error {
-    fn from(e: std::convert::Infallible) -> Self {
-        match e {}
     }
 }

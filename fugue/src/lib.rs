@@ -15,6 +15,7 @@
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
 //! | `fugue-datafusion` | the DataFusion engine and SQL engine (feature `datafusion`) |
 //! | `fugue-test-suite` | the conformance suite every backend runs |
+//! | `fugue-macros` | `#[transformer]` and sibling attribute macros, re-exported here as `fugue::transformer` etc. |
 //!
 //! ## Features
 //!
@@ -63,6 +64,38 @@
 //! # Ok::<(), fugue::Error>(())
 //! ```
 //!
+//! ## Extensions by name: attribute macros
+//!
+//! `#[fugue::transformer(..)]` (and `cotransformer`, `output_transformer`,
+//! `output_cotransformer`, `processor`, `outputter`, `creator`) keeps a
+//! plain function as it is and registers it at link time under a stable
+//! name and optional version (WF-SIG-8, WF-REG-1, WF-ID-5), so any call
+//! (and FugueSQL's `USING`) can use it by name. Keys: `schema`, `name`,
+//! `version`, the validation rules (`partitionby_has`, `presort_is`, ...),
+//! `callback`; mistakes are compile errors.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use fugue::core::arrow::array::Int64Array;
+//! use fugue::{DataFrame, LocalDataFrame, Result, Value, api};
+//!
+//! #[fugue::transformer(schema = "*,rn:long", partitionby_has = "k", version = "1")]
+//! fn rank(df: LocalDataFrame) -> Result<LocalDataFrame> {
+//!     let n = df.num_rows() as i64;
+//!     df.with_column("rn", Arc::new(Int64Array::from_iter_values(1..=n)))
+//! }
+//!
+//! fn main() -> Result<()> {
+//!     let df = LocalDataFrame::from_rows(
+//!         vec![vec![Value::from("a"), Value::from(3)], vec![Value::from("a"), Value::from(5)]],
+//!         "k:str,v:int",
+//!     )?;
+//!     let ranked = api::transform(df, "rank").partition(("k", "v desc")).engine("native").run()?;
+//!     assert_eq!(ranked.schema().to_string(), "k:str,v:int,rn:long");
+//!     Ok(())
+//! }
+//! ```
+//!
 //! ## Modules
 //!
 //! - [`api`]: every operation as a free function (ENG-API, WF-API);
@@ -84,6 +117,23 @@ pub use fugue_api::{
     register_cotransformer, register_creator, register_output_cotransformer,
     register_output_transformer, register_outputter, register_processor, register_transformer,
 };
+/// Attribute macros that register a plain function as a named extension
+/// (WF-SIG-8, WF-REG-1, WF-ID-5): `#[fugue::transformer(schema = "*,rn:long",
+/// partitionby_has = "k")]` and its siblings; see the crate `fugue-macros`
+/// for keys and signatures.
+pub use fugue_macros::{
+    facade_cotransformer as cotransformer, facade_creator as creator,
+    facade_output_cotransformer as output_cotransformer,
+    facade_output_transformer as output_transformer, facade_outputter as outputter,
+    facade_processor as processor, facade_transformer as transformer,
+};
+
+/// `fugue_api` under the path the facade's attribute macros expand to
+/// (`::fugue::__private_api::register_transformer!(..)`), so users of the
+/// facade depend on `fugue` only. Not part of the API.
+#[doc(hidden)]
+pub use fugue_api as __private_api;
+
 pub use fugue_core::{
     Conf, DataFrame, DataFrameRef, DataFrames, Error, ErrorKind, LocalDataFrame, PartitionSpec,
     Result, Row, Schema, Value,

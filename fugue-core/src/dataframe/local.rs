@@ -199,7 +199,7 @@ impl LocalDataFrame {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use fugue_core::LocalDataFrame;
+    /// use fugue_core::{DataFrame, LocalDataFrame};
     /// use fugue_core::arrow::array::Int64Array;
     ///
     /// let df = LocalDataFrame::from_rows(vec![vec!["a".into()], vec!["b".into()]], "k:str")?;

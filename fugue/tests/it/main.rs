@@ -3,6 +3,7 @@
 //! partitioned transform through the registry engine matches the core's
 //! reference algorithm.
 
+mod macros;
 mod native_frames;
 mod registry;
 mod transform;
