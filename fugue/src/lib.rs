@@ -10,6 +10,7 @@
 //! | crate | what it holds |
 //! |---|---|
 //! | [`fugue_core`](core) | `Schema`, `DataFrame`, `PartitionSpec`, `Conf`, column expressions, the engine traits, the registry, `Error` |
+//! | `fugue-workflow` | [`FugueWorkflow`]: the lazy DAG with checkpoints, yields, concurrency ([`workflow`]) |
 //! | `fugue-api` | the programming model: [`api`], [`extension`], [`extensions`] (registry), [`context`], [`like`], [`rpc`] |
 //! | `fugue-native` | the native engine (feature `native`, on by default) |
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
@@ -113,6 +114,8 @@ pub use fugue_api::{
     set_global_engine,
 };
 pub use fugue_api::{api, context, extension, like, registry as extensions, rpc};
+pub use fugue_workflow as workflow;
+pub use fugue_workflow::{FugueWorkflow, WorkflowDataFrame};
 pub use fugue_api::{
     register_cotransformer, register_creator, register_output_cotransformer,
     register_output_transformer, register_outputter, register_processor, register_transformer,
