@@ -534,6 +534,9 @@ fn check_no_rules(settings: &Settings) -> Result<()> {
 }
 
 impl CoTransformer for FnCoTransformer {
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.settings.rules()
+    }
     fn output_schema(&self, _dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
         check_no_rules(&self.settings)?;
         match &self.settings.schema {
@@ -604,11 +607,13 @@ pub fn output_cotransformer<M>(f: impl CoTransformFn<M>) -> FnOutputCoTransforme
 }
 
 impl OutputCoTransformer for FnOutputCoTransformer {
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.settings.rules()
+    }
     fn callback_use(&self) -> CallbackUse {
         self.settings.callback
     }
     fn process(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<()> {
-        check_no_rules(&self.settings)?;
         (self.body)(ctx, dfs)
     }
 }
