@@ -17,13 +17,26 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         case!(
             "callbacks/sum_per_key",
-            ["WF-RPC-1", "WF-RPC-2", "WF-RPC-4", "WF-RPC-5", "WF-RPC-7", "WF-RPC-9", "WF-CTX-8", "WF-SIG-1g"],
+            [
+                "WF-RPC-1",
+                "WF-RPC-2",
+                "WF-RPC-4",
+                "WF-RPC-5",
+                "WF-RPC-7",
+                "WF-RPC-9",
+                "WF-CTX-8",
+                "WF-SIG-1g"
+            ],
             sum_per_key
         ),
         case!("callbacks/has_callback", ["WF-RPC-2", "WF-RPC-3", "WF-CTX-8"], has_callback),
         case!("callbacks/required_missing", ["WF-RPC-3", "WF-TR-2"], required_missing),
         case!("callbacks/unused_handler", ["WF-RPC-1", "WF-RPC-3"], unused_handler),
-        case!("callbacks/cotransformer", ["WF-COTR-7", "WF-RPC-2", "WF-CTX-8"], cotransformer_callback),
+        case!(
+            "callbacks/cotransformer",
+            ["WF-COTR-7", "WF-RPC-2", "WF-CTX-8"],
+            cotransformer_callback
+        ),
         case!("callbacks/handler_lifecycle", ["WF-RPC-6"], handler_lifecycle),
     ]
 }
@@ -55,16 +68,28 @@ fn sum_per_key(ctx: &Ctx) -> CaseResult {
     })
     .optional_callback();
     let out = ok(
-        api::transform(kv()?, t).schema("k:str,total:long").partition("k").callback(summing(sums.clone())).engine(e.clone()).run(),
+        api::transform(kv()?, t)
+            .schema("k:str,total:long")
+            .partition("k")
+            .callback(summing(sums.clone()))
+            .engine(e.clone())
+            .run(),
         "transform with callback",
     )?;
     let expected: BTreeMap<String, i64> = [("a".to_string(), 4), ("b".to_string(), 2)].into();
     check(sums_of(&sums)? == expected, || format!("driver-side sums {:?}", sums_of(&sums)))?;
     // the result was computed while the server ran (WF-RPC-9): reading it
     // again calls nothing
-    eq(&out, vec![vec![s("a"), l(4)], vec![s("b"), l(2)]], "k:str,total:long", "totals returned by the handler")?;
+    eq(
+        &out,
+        vec![vec![s("a"), l(4)], vec![s("b"), l(2)]],
+        "k:str,total:long",
+        "totals returned by the handler",
+    )?;
     let again = ok(out.rows(), "rows again")?;
-    check(again.len() == 2 && sums_of(&sums)? == expected, || "reading the result called back again".into())?;
+    check(again.len() == 2 && sums_of(&sums)? == expected, || {
+        "reading the result called back again".into()
+    })?;
     // a DataFrameRef result too: materialised before the server stops
     let sums2 = Arc::new(Mutex::new(BTreeMap::new()));
     let t2 = transformer(|c: &TransformContext<'_>, rows: Vec<Row>| -> Result<Vec<Row>> {
@@ -72,12 +97,23 @@ fn sum_per_key(ctx: &Ctx) -> CaseResult {
         Ok(vec![vec![rows[0][0].clone(), l(total)]])
     })
     .optional_callback();
-    let df: fugue_core::DataFrameRef = ok(e.to_df(&(Arc::new(kv()?) as fugue_core::DataFrameRef)), "to_df")?;
+    let df: fugue_core::DataFrameRef =
+        ok(e.to_df(&(Arc::new(kv()?) as fugue_core::DataFrameRef)), "to_df")?;
     let out = ok(
-        api::transform(df, t2).schema("k:str,n:long").partition("k").callback(summing(sums2.clone())).engine(e.clone()).run(),
+        api::transform(df, t2)
+            .schema("k:str,n:long")
+            .partition("k")
+            .callback(summing(sums2.clone()))
+            .engine(e.clone())
+            .run(),
         "lazy-capable input",
     )?;
-    eq(out.as_ref(), vec![vec![s("a"), l(2)], vec![s("b"), l(1)]], "k:str,n:long", "engine frame result after the run")?;
+    eq(
+        out.as_ref(),
+        vec![vec![s("a"), l(2)], vec![s("b"), l(1)]],
+        "k:str,n:long",
+        "engine frame result after the run",
+    )?;
     // out_transform with a callback
     let sums3 = Arc::new(Mutex::new(BTreeMap::new()));
     let o = output_transformer(|c: &TransformContext<'_>, rows: Vec<Row>| -> Result<()> {
@@ -87,7 +123,14 @@ fn sum_per_key(ctx: &Ctx) -> CaseResult {
         Ok(())
     })
     .optional_callback();
-    ok(api::out_transform(kv()?, o).partition("k").callback(summing(sums3.clone())).engine(e.clone()).run(), "out_transform")?;
+    ok(
+        api::out_transform(kv()?, o)
+            .partition("k")
+            .callback(summing(sums3.clone()))
+            .engine(e.clone())
+            .run(),
+        "out_transform",
+    )?;
     check(sums_of(&sums3)? == expected, || format!("out_transform sums {:?}", sums_of(&sums3)))
 }
 
@@ -98,11 +141,23 @@ fn has_callback(ctx: &Ctx) -> CaseResult {
     })
     .schema("k:str,has:bool")
     .optional_callback();
-    let without = ok(api::transform(kv()?, t.clone()).partition("k").engine(e.clone()).run(), "without")?;
-    eq(&without, vec![vec![s("a"), Value::Bool(false)], vec![s("b"), Value::Bool(false)]], "k:str,has:bool", "no handler")?;
+    let without =
+        ok(api::transform(kv()?, t.clone()).partition("k").engine(e.clone()).run(), "without")?;
+    eq(
+        &without,
+        vec![vec![s("a"), Value::Bool(false)], vec![s("b"), Value::Bool(false)]],
+        "k:str,has:bool",
+        "no handler",
+    )?;
     let h = rpc::handler(|x: i64| -> Result<i64> { Ok(x) });
-    let with = ok(api::transform(kv()?, t).partition("k").callback(h).engine(e.clone()).run(), "with")?;
-    eq(&with, vec![vec![s("a"), Value::Bool(true)], vec![s("b"), Value::Bool(true)]], "k:str,has:bool", "a handler")?;
+    let with =
+        ok(api::transform(kv()?, t).partition("k").callback(h).engine(e.clone()).run(), "with")?;
+    eq(
+        &with,
+        vec![vec![s("a"), Value::Bool(true)], vec![s("b"), Value::Bool(true)]],
+        "k:str,has:bool",
+        "a handler",
+    )?;
     // calling back without a handler is an error of the call, not a hang
     let calls = transformer(|c: &TransformContext<'_>, rows: Vec<Row>| -> Result<Vec<Row>> {
         let _: i64 = c.callback(1)?;
@@ -128,8 +183,14 @@ fn required_missing(ctx: &Ctx) -> CaseResult {
     })
     .schema("*")
     .requires_callback();
-    expect_kind(api::transform(kv()?, t.clone()).engine(e.clone()).run(), ErrorKind::Interfaceless, "required, no handler")?;
-    check(ran.load(Ordering::SeqCst) == 0, || "the function ran although its callback was missing".into())?;
+    expect_kind(
+        api::transform(kv()?, t.clone()).engine(e.clone()).run(),
+        ErrorKind::Interfaceless,
+        "required, no handler",
+    )?;
+    check(ran.load(Ordering::SeqCst) == 0, || {
+        "the function ran although its callback was missing".into()
+    })?;
     let h = rpc::handler(|x: i64| -> Result<i64> { Ok(x) });
     let out = ok(api::transform(kv()?, t).callback(h).engine(e.clone()).run(), "required, given")?;
     check(out.num_rows() == 3, || format!("{} rows", out.num_rows()))
@@ -145,11 +206,18 @@ fn unused_handler(ctx: &Ctx) -> CaseResult {
     });
     // a function that declares no callback use: the handler is accepted and never called
     let out = ok(
-        api::transform(kv()?, |rows: Vec<Row>| rows).schema("*").partition("k").callback(h).engine(e.clone()).run(),
+        api::transform(kv()?, |rows: Vec<Row>| rows)
+            .schema("*")
+            .partition("k")
+            .callback(h)
+            .engine(e.clone())
+            .run(),
         "transform with an unused handler",
     )?;
     check(out.num_rows() == 3, || format!("{} rows", out.num_rows()))?;
-    check(called.load(Ordering::SeqCst) == 0, || "the handler was called by a function that never calls back".into())
+    check(called.load(Ordering::SeqCst) == 0, || {
+        "the handler was called by a function that never calls back".into()
+    })
 }
 
 fn cotransformer_callback(ctx: &Ctx) -> CaseResult {
@@ -159,13 +227,19 @@ fn cotransformer_callback(ctx: &Ctx) -> CaseResult {
     let sums = Arc::new(Mutex::new(BTreeMap::new()));
     let f = cotransformer(|c: &TransformContext<'_>, dfs: DataFrames| -> Result<Vec<Row>> {
         let key = as_str(&c.cursor().key_value_array()?[0])?;
-        let n = dfs.get_index(0).ok_or_else(|| Error::user("member 0"))?.as_local_bounded()?.num_rows() as i64;
+        let n =
+            dfs.get_index(0).ok_or_else(|| Error::user("member 0"))?.as_local_bounded()?.num_rows()
+                as i64;
         let total: i64 = c.callback((key.clone(), n))?;
         Ok(vec![vec![s(&key), l(total), Value::Bool(c.has_callback())]])
     })
     .optional_callback();
     let out = ok(
-        api::cotransform(zipped, f).schema("k:str,n:long,has:bool").callback(summing(sums.clone())).engine(e.clone()).run(),
+        api::cotransform(zipped, f)
+            .schema("k:str,n:long,has:bool")
+            .callback(summing(sums.clone()))
+            .engine(e.clone())
+            .run(),
         "cotransform with callback",
     )?;
     eq(
@@ -199,18 +273,27 @@ fn handler_lifecycle(ctx: &Ctx) -> CaseResult {
     // reference counted start/stop (WF-RPC-6)
     let hooks = Arc::new(Hooks { starts: AtomicUsize::new(0), stops: AtomicUsize::new(0) });
     let counted = CountedHandler::new(hooks.clone());
-    expect_kind(counted.call(serde_json::json!(1)), ErrorKind::InvalidOperation, "call before start")?;
+    expect_kind(
+        counted.call(serde_json::json!(1)),
+        ErrorKind::InvalidOperation,
+        "call before start",
+    )?;
     counted.start();
     counted.start();
     counted.stop();
-    check(hooks.starts.load(Ordering::SeqCst) == 1 && hooks.stops.load(Ordering::SeqCst) == 0, || {
-        "start_handler once on the first start, stop_handler not before the last stop".into()
-    })?;
+    check(
+        hooks.starts.load(Ordering::SeqCst) == 1 && hooks.stops.load(Ordering::SeqCst) == 0,
+        || "start_handler once on the first start, stop_handler not before the last stop".into(),
+    )?;
     ok(counted.call(serde_json::json!(1)), "call while started")?;
     counted.stop();
     counted.stop();
     check(counted.running() == 0 && hooks.stops.load(Ordering::SeqCst) == 1, || {
-        format!("extra stops: running {}, stops {}", counted.running(), hooks.stops.load(Ordering::SeqCst))
+        format!(
+            "extra stops: running {}, stops {}",
+            counted.running(),
+            hooks.stops.load(Ordering::SeqCst)
+        )
     })?;
     // a transform starts the handler for the run and stops it afterwards, also on failure (WF-RPC-4)
     let hooks = Arc::new(Hooks { starts: AtomicUsize::new(0), stops: AtomicUsize::new(0) });
@@ -221,10 +304,16 @@ fn handler_lifecycle(ctx: &Ctx) -> CaseResult {
     .schema("*")
     .optional_callback();
     ok(api::transform(kv()?, t).callback(hooks.clone()).engine(e.clone()).run(), "run")?;
-    let fail = transformer(|_c: &TransformContext<'_>, _rows: Vec<Row>| -> Result<Vec<Row>> { Err(Error::user("x")) })
-        .schema("*")
-        .optional_callback();
-    expect_kind(api::transform(kv()?, fail).callback(hooks.clone()).engine(e.clone()).run(), ErrorKind::User, "failing run")?;
+    let fail = transformer(|_c: &TransformContext<'_>, _rows: Vec<Row>| -> Result<Vec<Row>> {
+        Err(Error::user("x"))
+    })
+    .schema("*")
+    .optional_callback();
+    expect_kind(
+        api::transform(kv()?, fail).callback(hooks.clone()).engine(e.clone()).run(),
+        ErrorKind::User,
+        "failing run",
+    )?;
     let (starts, stops) = (hooks.starts.load(Ordering::SeqCst), hooks.stops.load(Ordering::SeqCst));
     check(starts == 2 && stops == 2, || format!("two runs: {starts} starts, {stops} stops"))
 }

@@ -63,30 +63,41 @@ fn nested(ctx: &Ctx) -> CaseResult {
             let cur = ok(context_engine(), "context_engine")?;
             check(same(&cur, &outer), || "the context engine is not the outer engine".into())?;
             check(is_in_context(&outer), || "in_context false inside its context".into())?;
-            check(current_conf() == *outer.conf(), || "current_conf is not the context engine's conf".into())?;
+            check(current_conf() == *outer.conf(), || {
+                "current_conf is not the context engine's conf".into()
+            })?;
             // calls without an engine run on the context engine
             let used = ok(engine_of_create(), "create")?;
             check(same(&used, &outer), || "api::create did not run on the context engine".into())?;
-            let out = ok(api::transform(kv()?, |rows: Vec<Row>| rows).schema("*").run(), "transform")?;
+            let out =
+                ok(api::transform(kv()?, |rows: Vec<Row>| rows).schema("*").run(), "transform")?;
             check(out.num_rows() == 3, || "transform in context".into())?;
             // nested: the inner wins, the outer comes back
             let inner_seen = ok(engine_context(inner.clone(), context_engine), "inner context")?;
-            check(inner_seen.is_ok_and(|e| same(&e, &inner)), || "the inner context is not the inner engine".into())?;
+            check(inner_seen.is_ok_and(|e| same(&e, &inner)), || {
+                "the inner context is not the inner engine".into()
+            })?;
             let back = ok(context_engine(), "context_engine after inner")?;
-            check(same(&back, &outer), || "leaving the inner context did not restore the outer".into())?;
+            check(same(&back, &outer), || {
+                "leaving the inner context did not restore the outer".into()
+            })?;
             // also when the inner scope panics
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let _ = engine_context(inner.clone(), || panic!("unwinding out of a context"));
             }));
             check(caught.is_err(), || "the panic was not propagated".into())?;
             let back = ok(context_engine(), "context_engine after panic")?;
-            check(same(&back, &outer), || "a panicking inner context did not restore the outer".into())?;
+            check(same(&back, &outer), || {
+                "a panicking inner context did not restore the outer".into()
+            })?;
             // guards nest too
             {
                 let g = ok(EngineContextGuard::enter(inner.clone()), "guard")?;
                 check(same(g.engine(), &inner), || "guard engine".into())?;
                 let cur = ok(context_engine(), "context_engine in guard")?;
-                check(same(&cur, &inner), || "the guard's engine is not the context engine".into())?;
+                check(same(&cur, &inner), || {
+                    "the guard's engine is not the context engine".into()
+                })?;
             }
             let back = ok(context_engine(), "context_engine after guard")?;
             check(same(&back, &outer), || "dropping the guard did not restore the outer".into())
@@ -119,9 +130,11 @@ fn threads(ctx: &Ctx) -> CaseResult {
     check(isolated, || "a spawned thread saw its parent's context engine".into())?;
     // a thread can open its own context
     let e2 = e.clone();
-    let own = std::thread::spawn(move || engine_context(e2.clone(), || context_engine().map(|c| Arc::ptr_eq(&c, &e2))))
-        .join()
-        .map_err(|_| "the thread panicked".to_string())?;
+    let own = std::thread::spawn(move || {
+        engine_context(e2.clone(), || context_engine().map(|c| Arc::ptr_eq(&c, &e2)))
+    })
+    .join()
+    .map_err(|_| "the thread panicked".to_string())?;
     check(matches!(own, Ok(Ok(true))), || format!("a thread's own context: {own:?}"))
 }
 
@@ -129,7 +142,10 @@ fn by_name(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
     let name = e.name().to_string();
     // a name, and (name, conf), as the engine of one call
-    let out = ok(api::transform(kv()?, |rows: Vec<Row>| rows).schema("*").engine(name.clone()).run(), "by name")?;
+    let out = ok(
+        api::transform(kv()?, |rows: Vec<Row>| rows).schema("*").engine(name.clone()).run(),
+        "by name",
+    )?;
     check(out.num_rows() == 3, || "transform on an engine named by string".into())?;
     // (name, conf): the conf reaches the engine made for the scope
     let conf = Conf::empty().with_entry("api.suite.marker", 7);
@@ -167,10 +183,16 @@ fn global(ctx: &Ctx) -> CaseResult {
     check(global_engine().is_none(), || "a global engine is set before the global case".into())?;
     // neither context nor global engine (ENG-CTX-5); valid only while no global is set
     expect_kind(context_engine(), ErrorKind::InvalidOperation, "context_engine with neither")?;
-    expect_kind(set_global_engine(None::<&str>), ErrorKind::InvalidArgument, "set_global_engine(None)")?;
+    expect_kind(
+        set_global_engine(None::<&str>),
+        ErrorKind::InvalidArgument,
+        "set_global_engine(None)",
+    )?;
     let _restore = ClearGlobal;
     let g = ok(set_global_engine(e.clone()), "set_global_engine")?;
-    check(same(&g, &e) && is_global(&e) && is_in_context(&e), || "is_global / in_context after set".into())?;
+    check(same(&g, &e) && is_global(&e) && is_in_context(&e), || {
+        "is_global / in_context after set".into()
+    })?;
     let cur = ok(context_engine(), "context_engine with a global")?;
     check(same(&cur, &e), || "context_engine is not the global engine".into())?;
     check(current_conf() == *e.conf(), || "current_conf is not the global engine's conf".into())?;
@@ -188,7 +210,9 @@ fn global(ctx: &Ctx) -> CaseResult {
     // a context wins over the global engine and gives it back
     let inner = another(&e)?;
     let r = ok(engine_context(inner.clone(), context_engine), "context over global")?;
-    check(r.is_ok_and(|c| same(&c, &inner)), || "the context did not win over the global engine".into())?;
+    check(r.is_ok_and(|c| same(&c, &inner)), || {
+        "the context did not win over the global engine".into()
+    })?;
     let cur = ok(context_engine(), "back to global")?;
     check(same(&cur, &e), || "leaving the context did not restore the global engine".into())?;
     // a new global replaces the previous one

@@ -15,12 +15,28 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         case!(
             "cotransform/list_like",
-            ["WF-COTR-1", "WF-COTR-3", "WF-COTR-4", "WF-COTR-5", "WF-CTX-5", "WF-SIG-2c", "ENG-COMAP-2"],
+            [
+                "WF-COTR-1",
+                "WF-COTR-3",
+                "WF-COTR-4",
+                "WF-COTR-5",
+                "WF-CTX-5",
+                "WF-SIG-2c",
+                "ENG-COMAP-2"
+            ],
             list_like
         ),
-        case!("cotransform/dict_like", ["WF-COTR-5", "WF-COTR-4", "WF-SIG-1f", "ENG-ZIP-8"], dict_like),
+        case!(
+            "cotransform/dict_like",
+            ["WF-COTR-5", "WF-COTR-4", "WF-SIG-1f", "ENG-ZIP-8"],
+            dict_like
+        ),
         case!("cotransform/errors", ["WF-COTR-1", "WF-COTR-2", "WF-COTR-7", "SCH-HINT-12"], errors),
-        case!("cotransform/output_cotransform", ["WF-OTR-1", "WF-OTR-2", "WF-EXT-7", "WF-SIG-2d"], output_cotransform),
+        case!(
+            "cotransform/output_cotransform",
+            ["WF-OTR-1", "WF-OTR-2", "WF-EXT-7", "WF-SIG-2d"],
+            output_cotransform
+        ),
     ]
 }
 
@@ -30,7 +46,10 @@ fn pair() -> Result<(LocalDataFrame, LocalDataFrame), String> {
 }
 
 /// Rows of member `df` (0 when it is empty for this key, ENG-COMAP-2).
-fn rows_in(dfs: &DataFrames, pick: impl Fn(&DataFrames) -> Option<&fugue_core::DataFrameRef>) -> Result<i64> {
+fn rows_in(
+    dfs: &DataFrames,
+    pick: impl Fn(&DataFrames) -> Option<&fugue_core::DataFrameRef>,
+) -> Result<i64> {
     let df = pick(dfs).ok_or_else(|| Error::user("missing member"))?;
     Ok(df.as_local_bounded()?.num_rows() as i64)
 }
@@ -63,10 +82,18 @@ fn list_like(ctx: &Ctx) -> CaseResult {
             "zip",
         )?;
         let out = ok(
-            api::cotransform(zipped, f.clone()).schema("k:str,n1:long,n2:long,keys:str").engine(e.clone()).run(),
+            api::cotransform(zipped, f.clone())
+                .schema("k:str,n1:long,n2:long,keys:str")
+                .engine(e.clone())
+                .run(),
             "cotransform",
         )?;
-        eq(out.as_ref(), expected, "k:str,n1:long,n2:long,keys:str", &format!("list-like zip, {how:?}"))?;
+        eq(
+            out.as_ref(),
+            expected,
+            "k:str,n1:long,n2:long,keys:str",
+            &format!("list-like zip, {how:?}"),
+        )?;
     }
     Ok(())
 }
@@ -74,19 +101,27 @@ fn list_like(ctx: &Ctx) -> CaseResult {
 fn dict_like(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
     let (a, b) = pair()?;
-    let zipped = ok(api::zip_named([("sales", a), ("stock", b)]).partition("k").engine(e.clone()).run(), "zip_named")?;
+    let zipped = ok(
+        api::zip_named([("sales", a), ("stock", b)]).partition("k").engine(e.clone()).run(),
+        "zip_named",
+    )?;
     // members by name, whatever their order
     let f = |dfs: DataFrames| -> Result<Vec<Row>> {
         let names: Vec<&str> = dfs.keys().collect();
         if !dfs.has_key() || names != ["sales", "stock"] {
             return Err(Error::user(format!("members {names:?}")));
         }
-        let stock = dfs.get("stock").ok_or_else(|| Error::user("no stock"))?.as_local_bounded()?.rows()?;
-        let sales = dfs.get("sales").ok_or_else(|| Error::user("no sales"))?.as_local_bounded()?.rows()?;
+        let stock =
+            dfs.get("stock").ok_or_else(|| Error::user("no stock"))?.as_local_bounded()?.rows()?;
+        let sales =
+            dfs.get("sales").ok_or_else(|| Error::user("no sales"))?.as_local_bounded()?.rows()?;
         let sold: i64 = sales.iter().map(|r| as_i64(&r[1])).sum::<Result<i64>>()?;
         Ok(vec![vec![stock[0][0].clone(), l(sold), stock[0][1].clone()]])
     };
-    let out = ok(api::cotransform(zipped, f).schema("k:str,sold:long,w:int").engine(e.clone()).run(), "cotransform")?;
+    let out = ok(
+        api::cotransform(zipped, f).schema("k:str,sold:long,w:int").engine(e.clone()).run(),
+        "cotransform",
+    )?;
     eq(out.as_ref(), vec![vec![s("a"), l(4), i(7)]], "k:str,sold:long,w:int", "dict-like zip")
 }
 
@@ -125,13 +160,18 @@ fn errors(ctx: &Ctx) -> CaseResult {
     )?;
     // validation rules do not apply to cotransformers (WF-COTR-7)
     expect_kind(
-        api::cotransform(zipped.clone(), cotransformer(f).partitionby_has("k")).schema("n:long").engine(e.clone()).run(),
+        api::cotransform(zipped.clone(), cotransformer(f).partitionby_has("k"))
+            .schema("n:long")
+            .engine(e.clone())
+            .run(),
         ErrorKind::NotSupported,
         "rules on a cotransformer",
     )?;
     let sink = |_dfs: DataFrames| -> Result<()> { Ok(()) };
     expect_kind(
-        api::out_cotransform(zipped.clone(), output_cotransformer(sink).input_has("k")).engine(e.clone()).run(),
+        api::out_cotransform(zipped.clone(), output_cotransformer(sink).input_has("k"))
+            .engine(e.clone())
+            .run(),
         ErrorKind::NotSupported,
         "rules on an output cotransformer",
     )?;
@@ -144,7 +184,11 @@ fn output_cotransform(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
     let (a, b) = pair()?;
     let zipped = ok(
-        api::zip([a, b]).how(fugue_core::engine::JoinType::FullOuter).partition("k").engine(e.clone()).run(),
+        api::zip([a, b])
+            .how(fugue_core::engine::JoinType::FullOuter)
+            .partition("k")
+            .engine(e.clone())
+            .run(),
         "zip",
     )?;
     let seen = Arc::new(Mutex::new(BTreeMap::new()));
@@ -156,6 +200,7 @@ fn output_cotransform(ctx: &Ctx) -> CaseResult {
     });
     ok(api::out_cotransform(zipped, f).engine(e.clone()).run(), "out_cotransform")?;
     let seen = seen.lock().map_err(|_| "poisoned".to_string())?.clone();
-    let expected: BTreeMap<String, usize> = [("a", 2), ("b", 2), ("c", 2)].into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+    let expected: BTreeMap<String, usize> =
+        [("a", 2), ("b", 2), ("c", 2)].into_iter().map(|(k, n)| (k.to_string(), n)).collect();
     check(seen == expected, || format!("groups seen eagerly: {seen:?}"))
 }

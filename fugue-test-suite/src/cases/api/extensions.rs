@@ -14,11 +14,29 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         case!(
             "extensions/processor",
-            ["WF-PROC-1", "WF-PROC-2", "WF-EXT-2", "WF-CTX-1", "WF-CTX-3", "WF-CTX-4", "WF-CTX-6", "WF-CREATE-2", "WF-SIG-2e"],
+            [
+                "WF-PROC-1",
+                "WF-PROC-2",
+                "WF-EXT-2",
+                "WF-CTX-1",
+                "WF-CTX-3",
+                "WF-CTX-4",
+                "WF-CTX-6",
+                "WF-CREATE-2",
+                "WF-SIG-2e"
+            ],
             processor
         ),
-        case!("extensions/outputter", ["WF-OUT-1", "WF-EXT-3", "WF-CTX-1", "WF-CTX-3", "WF-SIG-2f"], outputter),
-        case!("extensions/creator", ["WF-CREATE-1", "WF-EXT-1", "WF-CTX-1", "WF-CTX-3", "WF-SIG-2g"], creator),
+        case!(
+            "extensions/outputter",
+            ["WF-OUT-1", "WF-EXT-3", "WF-CTX-1", "WF-CTX-3", "WF-SIG-2f"],
+            outputter
+        ),
+        case!(
+            "extensions/creator",
+            ["WF-CREATE-1", "WF-EXT-1", "WF-CTX-1", "WF-CTX-3", "WF-SIG-2g"],
+            creator
+        ),
     ]
 }
 
@@ -39,7 +57,10 @@ fn processor(ctx: &Ctx) -> CaseResult {
     let a = kv()?;
     let b = local(vec![vec![s("c"), l(5)]], "k:str,v:long")?;
     // a trait processor running engine operations (WF-PROC-2)
-    let out = ok(api::process([a.clone(), b.clone()], UnionAll).engine(e.clone()).run(), "trait processor")?;
+    let out = ok(
+        api::process([a.clone(), b.clone()], UnionAll).engine(e.clone()).run(),
+        "trait processor",
+    )?;
     eq(
         out.as_ref(),
         vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)], vec![s("c"), l(5)]],
@@ -61,17 +82,26 @@ fn processor(ctx: &Ctx) -> CaseResult {
         Ok(Arc::new(LocalDataFrame::from_rows(vec![vec![l(n)]], schema)?) as DataFrameRef)
     };
     let out = ok(
-        api::process([a.clone(), b], p).params([("n", 42)]).schema("n:long").partition("k").engine(e.clone()).run(),
+        api::process([a.clone(), b], p)
+            .params([("n", 42)])
+            .schema("n:long")
+            .partition("k")
+            .engine(e.clone())
+            .run(),
         "closure processor",
     )?;
     eq(out.as_ref(), vec![vec![l(42)]], "n:long", "closure processor output")?;
     let seen = seen.lock().map_err(|_| "poisoned".to_string())?.clone();
     let expected = format!("{}|k|2", e.name());
-    check(seen.as_deref() == Some(expected.as_str()), || format!("the processor saw {seen:?}, expected {expected}"))?;
+    check(seen.as_deref() == Some(expected.as_str()), || {
+        format!("the processor saw {seen:?}, expected {expected}")
+    })?;
     // the output is a frame of the call's engine
-    check(out.schema().to_string() == "n:long", || format!("schema {}", out.schema()))?;
+    check(*out.schema() == "n:long", || format!("schema {}", out.schema()))?;
     // an error of the processor reaches the caller
-    let failing = |_c: &ExtensionContext, _d: DataFrames| -> Result<DataFrameRef> { Err(Error::user("cannot process")) };
+    let failing = |_c: &ExtensionContext, _d: DataFrames| -> Result<DataFrameRef> {
+        Err(Error::user("cannot process"))
+    };
     expect_kind_with(
         api::process([a], failing).engine(e.clone()).run(),
         ErrorKind::User,
@@ -96,7 +126,9 @@ fn outputter(ctx: &Ctx) -> CaseResult {
     let b = local(vec![vec![s("c"), l(5)]], "k:str,v:long")?;
     // api::output runs on the context engine
     let r = ok(
-        fugue_api::engine_context(e.clone(), || api::output([kv()?, b], o, [("tag", "t")]).map_err(|e| e.to_string())),
+        fugue_api::engine_context(e.clone(), || {
+            api::output([kv()?, b], o, [("tag", "t")]).map_err(|e| e.to_string())
+        }),
         "engine_context",
     )?;
     r?;
@@ -129,7 +161,9 @@ fn creator(ctx: &Ctx) -> CaseResult {
                 Vec::<(&str, i64)>::new(),
             );
             let f = api::create(
-                |_c: &ExtensionContext| -> Result<DataFrameRef> { Err(Error::user("cannot create")) },
+                |_c: &ExtensionContext| -> Result<DataFrameRef> {
+                    Err(Error::user("cannot create"))
+                },
                 Vec::<(&str, i64)>::new(),
             );
             (t, c, f)

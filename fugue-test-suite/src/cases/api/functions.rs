@@ -14,11 +14,23 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         case!(
             "functions/join",
-            ["ENG-API-1", "ENG-JOIN-1", "ENG-JOIN-3", "ENG-JOIN-5", "ENG-JOIN-7", "ENG-JOIN-8", "ENG-JOIN-9"],
+            [
+                "ENG-API-1",
+                "ENG-JOIN-1",
+                "ENG-JOIN-3",
+                "ENG-JOIN-5",
+                "ENG-JOIN-7",
+                "ENG-JOIN-8",
+                "ENG-JOIN-9"
+            ],
             join
         ),
         case!("functions/set_ops", ["ENG-API-1", "ENG-SET-1", "ENG-SET-2", "ENG-SET-3"], set_ops),
-        case!("functions/take_fillna", ["ENG-API-1", "ENG-TAKE-5", "ENG-FILLNA-2", "ENG-FILLNA-3"], take_fillna),
+        case!(
+            "functions/take_fillna",
+            ["ENG-API-1", "ENG-TAKE-5", "ENG-FILLNA-2", "ENG-FILLNA-3"],
+            take_fillna
+        ),
         case!("functions/frame_functions", ["ENG-API-1", "ENG-CTX-1", "DF-OP-13"], frame_functions),
         case!("functions/raw_sql", ["WF-API-4", "ENG-SQL-3"], needs = [crate::Need::Sql], raw_sql),
     ]
@@ -43,7 +55,10 @@ fn join(ctx: &Ctx) -> CaseResult {
         "k:str,v:long,w:int",
         "left outer",
     )?;
-    let out = ok(api::join(left()?, right()?).how("FULL_OUTER").on(["k"]).engine(e.clone()).run(), "full")?;
+    let out = ok(
+        api::join(left()?, right()?).how("FULL_OUTER").on(["k"]).engine(e.clone()).run(),
+        "full",
+    )?;
     check(out.num_rows() == 4, || format!("full outer: {} rows", out.num_rows()))?;
     let out = ok(api::semi_join(left()?, right()?).engine(e.clone()).run(), "semi")?;
     eq(&out, vec![vec![s("a"), l(1)]], "k:str,v:long", "semi")?;
@@ -52,7 +67,11 @@ fn join(ctx: &Ctx) -> CaseResult {
     let other = local(vec![vec![i(1)], vec![i(2)]], "x:int")?;
     let out = ok(api::cross_join(left()?, other).engine(e.clone()).run(), "cross")?;
     check(out.num_rows() == 6, || format!("cross: {} rows", out.num_rows()))?;
-    expect_kind(api::join(left()?, right()?).how("sideways").engine(e.clone()).run(), ErrorKind::InvalidArgument, "bad how")
+    expect_kind(
+        api::join(left()?, right()?).how("sideways").engine(e.clone()).run(),
+        ErrorKind::InvalidArgument,
+        "bad how",
+    )
 }
 
 fn set_ops(ctx: &Ctx) -> CaseResult {
@@ -70,7 +89,9 @@ fn set_ops(ctx: &Ctx) -> CaseResult {
     let out = ok(api::distinct(a.clone()).engine(e.clone()).run(), "distinct")?;
     eq(&out, vec![vec![i(1)], vec![i(2)]], "x:int", "distinct")?;
     let other = local(vec![vec![l(1)]], "y:long")?;
-    check(api::union(a, other).engine(e.clone()).run().is_err(), || "union of different schemas succeeded".into())
+    check(api::union(a, other).engine(e.clone()).run().is_err(), || {
+        "union of different schemas succeeded".into()
+    })
 }
 
 fn take_fillna(ctx: &Ctx) -> CaseResult {
@@ -79,10 +100,23 @@ fn take_fillna(ctx: &Ctx) -> CaseResult {
         vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)], vec![s("b"), N]],
         "k:str,v:long",
     )?;
-    let out = ok(api::take(df.clone(), 1).presort("v desc").partition("k").engine(e.clone()).run(), "take")?;
-    eq(&out, vec![vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long", "take 1 per key, v desc")?;
+    let out = ok(
+        api::take(df.clone(), 1).presort("v desc").partition("k").engine(e.clone()).run(),
+        "take",
+    )?;
+    eq(
+        &out,
+        vec![vec![s("a"), l(3)], vec![s("b"), l(2)]],
+        "k:str,v:long",
+        "take 1 per key, v desc",
+    )?;
     let out = ok(api::take(df.clone(), 2).presort("v").engine(e.clone()).run(), "take overall")?;
-    eq_ordered(&out, vec![vec![s("a"), l(1)], vec![s("b"), l(2)]], "k:str,v:long", "take 2 overall")?;
+    eq_ordered(
+        &out,
+        vec![vec![s("a"), l(1)], vec![s("b"), l(2)]],
+        "k:str,v:long",
+        "take 2 overall",
+    )?;
     let out = ok(api::fillna(df.clone(), 0i64).subset(["v"]).engine(e.clone()).run(), "fillna")?;
     eq(
         &out,
@@ -103,43 +137,63 @@ fn take_fillna(ctx: &Ctx) -> CaseResult {
 // frame functions take the context engine
 fn frame_functions(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
-    let r = ok(
+
+    ok(
         fugue_api::engine_context(e.clone(), || -> CaseResult {
             let out = ok(api::rename(kv()?, &[("v", "value")]), "rename")?;
-            check(out.schema().to_string() == "k:str,value:long", || format!("rename: {}", out.schema()))?;
+            check(*out.schema() == "k:str,value:long", || format!("rename: {}", out.schema()))?;
             let out = ok(api::drop_columns(kv()?, &["v"]), "drop_columns")?;
-            check(out.schema().to_string() == "k:str", || format!("drop: {}", out.schema()))?;
+            check(*out.schema() == "k:str", || format!("drop: {}", out.schema()))?;
             let out = ok(api::alter_columns(kv()?, "v:str"), "alter_columns")?;
-            eq(&out, vec![vec![s("a"), s("1")], vec![s("a"), s("3")], vec![s("b"), s("2")]], "k:str,v:str", "alter")?;
+            eq(
+                &out,
+                vec![vec![s("a"), s("1")], vec![s("a"), s("3")], vec![s("b"), s("2")]],
+                "k:str,v:str",
+                "alter",
+            )?;
             check(ok(api::count(kv()?), "count")? == 3, || "count".into())?;
             let sc: Schema = ok(api::get_schema(kv()?), "get_schema")?;
-            check(sc.to_string() == "k:str,v:long", || format!("get_schema: {sc}"))?;
+            check(sc == "k:str,v:long", || format!("get_schema: {sc}"))?;
             let h = ok(api::head(kv()?, 2), "head")?;
             check(h.num_rows() == 2, || "head".into())?;
             let b = ok(api::as_arrow(kv()?), "as_arrow")?;
             check(b.num_rows() == 3, || "as_arrow".into())?;
             let df: DataFrameRef = ok(e.to_df(&(Arc::new(kv()?) as DataFrameRef)), "to_df")?;
             let p = ok(api::persist(df.clone()), "persist")?;
-            eq(p.as_ref(), vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long", "persist")?;
+            eq(
+                p.as_ref(),
+                vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]],
+                "k:str,v:long",
+                "persist",
+            )?;
             let text = ok(api::show_string(df, 5), "show_string")?;
             check(text.contains("k:str,v:long") || text.contains('k'), || format!("show: {text}"))
         }),
         "engine_context",
-    )?;
-    r
+    )?
 }
 
 // B44: text and frames interleaved; one frame used twice is one input
 fn raw_sql(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
-    let r = ok(
+
+    ok(
         fugue_api::engine_context(e.clone(), || -> CaseResult {
             let df: DataFrameRef = Arc::new(kv()?);
             let out = ok(
-                api::raw_sql([SqlArg::from("SELECT k, v FROM "), SqlArg::from(&df), SqlArg::from(" WHERE v > 1")]),
+                api::raw_sql([
+                    SqlArg::from("SELECT k, v FROM "),
+                    SqlArg::from(&df),
+                    SqlArg::from(" WHERE v > 1"),
+                ]),
                 "raw_sql",
             )?;
-            eq(out.as_ref(), vec![vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long", "raw_sql filter")?;
+            eq(
+                out.as_ref(),
+                vec![vec![s("a"), l(3)], vec![s("b"), l(2)]],
+                "k:str,v:long",
+                "raw_sql filter",
+            )?;
             let other: DataFrameRef = Arc::new(local(vec![vec![s("a"), i(10)]], "k:str,w:int")?);
             let out = ok(
                 api::raw_sql([
@@ -161,6 +215,5 @@ fn raw_sql(ctx: &Ctx) -> CaseResult {
             )
         }),
         "engine_context",
-    )?;
-    r
+    )?
 }

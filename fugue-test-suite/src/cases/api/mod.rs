@@ -117,7 +117,10 @@ fn expect_kind_or_source<T: std::fmt::Debug>(
         Err(e) if e.kind() == ErrorKind::User && user_source(&e).map(Error::kind) == Some(kind) => {
             Ok(())
         }
-        Err(e) => Err(format!("{what}: expected {kind} (or ERR-USER wrapping it), got {} ({e})", e.kind())),
+        Err(e) => Err(format!(
+            "{what}: expected {kind} (or ERR-USER wrapping it), got {} ({e})",
+            e.kind()
+        )),
         Ok(v) => Err(format!("{what}: expected {kind}, got Ok({v:?})")),
     }
 }
@@ -135,7 +138,9 @@ fn expect_kind_with<T: std::fmt::Debug>(
             let text = e.to_string();
             match parts.iter().find(|p| !text.contains(**p)) {
                 None => Ok(()),
-                Some(p) => Err(format!("{what}: the {kind} message `{text}` does not contain `{p}`")),
+                Some(p) => {
+                    Err(format!("{what}: the {kind} message `{text}` does not contain `{p}`"))
+                }
             }
         }
         Err(e) => Err(format!("{what}: expected {kind}, got {} ({e})", e.kind())),

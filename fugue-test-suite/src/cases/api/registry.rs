@@ -5,6 +5,8 @@
 //! Names are prefixed `api_suite_` and used by one case each, so cases do
 //! not race on the process-wide registry.
 
+use std::sync::Arc;
+
 use arrow::record_batch::RecordBatch;
 use fugue_api::api;
 use fugue_api::extension::closure::FnTransformer;
@@ -41,7 +43,12 @@ fn runtime(ctx: &Ctx) -> CaseResult {
     .schema("*");
     ok(registry::register_transformer(name, double.clone(), OnDup::Throw), "register")?;
     let out = ok(api::transform(kv()?, name).engine(e.clone()).run(), "transform by name")?;
-    eq(&out, vec![vec![s("a"), l(2)], vec![s("a"), l(6)], vec![s("b"), l(4)]], "k:str,v:long", "by name")?;
+    eq(
+        &out,
+        vec![vec![s("a"), l(2)], vec![s("a"), l(6)], vec![s("b"), l(4)]],
+        "k:str,v:long",
+        "by name",
+    )?;
     // a duplicate with OnDup::Throw is ERR-EXISTS; Ignore keeps the first
     expect_kind(
         registry::register_transformer(name, first_row(), OnDup::Throw),
@@ -53,20 +60,30 @@ fn runtime(ctx: &Ctx) -> CaseResult {
     check(out.num_rows() == 3, || "OnDup::Ignore replaced the registered transformer".into())?;
     // Overwrite replaces it
     ok(registry::register_transformer(name, first_row(), OnDup::Overwrite), "overwrite")?;
-    let out = ok(api::transform(kv()?, name).partition("k").engine(e.clone()).run(), "after overwrite")?;
-    check(out.num_rows() == 2, || format!("after overwrite: {} rows, expected one per key", out.num_rows()))?;
+    let out =
+        ok(api::transform(kv()?, name).partition("k").engine(e.clone()).run(), "after overwrite")?;
+    check(out.num_rows() == 2, || {
+        format!("after overwrite: {} rows, expected one per key", out.num_rows())
+    })?;
     // a link-time name cannot be registered again with Throw
     expect_kind(
         registry::register_transformer("api_suite_link_first_row", first_row(), OnDup::Throw),
         ErrorKind::AlreadyExists,
         "duplicate of a link-time name",
     )?;
-    expect_kind(registry::register_transformer("  ", first_row(), OnDup::Throw), ErrorKind::InvalidArgument, "empty name")
+    expect_kind(
+        registry::register_transformer("  ", first_row(), OnDup::Throw),
+        ErrorKind::InvalidArgument,
+        "empty name",
+    )
 }
 
 fn unknown_name(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
-    ok(registry::register_transformer("api_suite_close_name", first_row(), OnDup::Overwrite), "register")?;
+    ok(
+        registry::register_transformer("api_suite_close_name", first_row(), OnDup::Overwrite),
+        "register",
+    )?;
     expect_kind_with(
         api::transform(kv()?, "api_suite_close_nam").engine(e.clone()).run(),
         ErrorKind::Interfaceless,
@@ -94,10 +111,18 @@ fn link_time(ctx: &Ctx) -> CaseResult {
         format!("duplicate link-time extensions: {:?}", registry::duplicate_extensions())
     })?;
     let out = ok(
-        api::transform(kv()?, "api_suite_link_first_row").partition(("k", "v desc")).engine(e.clone()).run(),
+        api::transform(kv()?, "api_suite_link_first_row")
+            .partition(("k", "v desc"))
+            .engine(e.clone())
+            .run(),
         "link-time by name",
     )?;
-    eq(&out, vec![vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long", "first row per key by name")
+    eq(
+        &out,
+        vec![vec![s("a"), l(3)], vec![s("b"), l(2)]],
+        "k:str,v:long",
+        "first row per key by name",
+    )
 }
 
 // processors and creators by name, built from the name alone
@@ -109,7 +134,8 @@ fn other_kinds(ctx: &Ctx) -> CaseResult {
             || {
                 |c: &ExtensionContext| -> Result<DataFrameRef> {
                     let n: i64 = c.params().get("n", 1)?;
-                    Ok(Arc::new(LocalDataFrame::from_rows(vec![vec![l(n)]], "n:long")?) as DataFrameRef)
+                    Ok(Arc::new(LocalDataFrame::from_rows(vec![vec![l(n)]], "n:long")?)
+                        as DataFrameRef)
                 }
             },
             OnDup::Throw,
@@ -126,5 +152,3 @@ fn other_kinds(ctx: &Ctx) -> CaseResult {
         "a creator's name as a processor",
     )
 }
-
-use std::sync::Arc;

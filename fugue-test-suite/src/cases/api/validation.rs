@@ -18,7 +18,11 @@ use super::*;
 /// The cases of this area.
 pub(super) fn cases() -> Vec<Case> {
     vec![
-        case!("validation/partitionby", ["WF-VAL-1", "WF-VAL-2", "WF-VAL-9", "WF-TR-2"], partitionby),
+        case!(
+            "validation/partitionby",
+            ["WF-VAL-1", "WF-VAL-2", "WF-VAL-9", "WF-TR-2"],
+            partitionby
+        ),
         case!("validation/presort", ["WF-VAL-3", "WF-VAL-4", "WF-TR-2"], presort),
         case!("validation/input", ["WF-VAL-5", "WF-VAL-6", "WF-TR-3"], input),
         case!("validation/bad_rules", ["WF-VAL-7"], bad_rules),
@@ -34,7 +38,11 @@ pub(super) fn cases() -> Vec<Case> {
 /// `k:str,j:int,v:long,w:int`.
 fn kjvw() -> Result<LocalDataFrame, String> {
     local(
-        vec![vec![s("a"), i(1), l(1), i(0)], vec![s("a"), i(2), l(3), i(1)], vec![s("b"), i(1), l(2), i(0)]],
+        vec![
+            vec![s("a"), i(1), l(1), i(0)],
+            vec![s("a"), i(2), l(3), i(1)],
+            vec![s("b"), i(1), l(2), i(0)],
+        ],
         "k:str,j:int,v:long,w:int",
     )
 }
@@ -75,7 +83,10 @@ fn fail(e: &EngineRef, rule: (&str, &str), spec: Option<&str>, kind: ErrorKind) 
     expect_kind(run_rule(e, rule, spec, &calls), kind, &format!("{rule:?} under {spec:?}"))?;
     // checked before any data moves
     check(calls.load(Ordering::SeqCst) == 0, || {
-        format!("{rule:?}: the function ran {} times before the rule failed", calls.load(Ordering::SeqCst))
+        format!(
+            "{rule:?}: the function ran {} times before the rule failed",
+            calls.load(Ordering::SeqCst)
+        )
     })
 }
 
@@ -126,7 +137,11 @@ fn bad_rules(ctx: &Ctx) -> CaseResult {
     fail(&e, ("input_is", "a:"), None, ErrorKind::SchemaSyntax)?;
     fail(&e, ("no_such_rule", "k"), None, ErrorKind::NotSupported)?;
     expect_kind(parse_rules([("input_has", "")]), ErrorKind::SchemaSyntax, "parse_rules empty")?;
-    expect_kind(parse_rules([("partition_by", "k")]), ErrorKind::NotSupported, "parse_rules unknown")
+    expect_kind(
+        parse_rules([("partition_by", "k")]),
+        ErrorKind::NotSupported,
+        "parse_rules unknown",
+    )
 }
 
 /// A trait transformer with rules (WF-VAL-10: rules from the trait).
@@ -140,14 +155,19 @@ impl Transformer for Ruled {
     fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
         parse_rules([("partitionby_has", "k"), ("input_has", "v:long")])
     }
-    fn transform(&mut self, _ctx: &TransformContext<'_>, df: LocalDataFrame) -> Result<LocalDataFrame> {
+    fn transform(
+        &mut self,
+        _ctx: &TransformContext<'_>,
+        df: LocalDataFrame,
+    ) -> Result<LocalDataFrame> {
         Ok(df)
     }
 }
 
 fn trait_rules(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
-    let out = ok(api::transform(kjvw()?, Ruled).partition("k").engine(e.clone()).run(), "rules met")?;
+    let out =
+        ok(api::transform(kjvw()?, Ruled).partition("k").engine(e.clone()).run(), "rules met")?;
     check(out.num_rows() == 3, || format!("{} rows", out.num_rows()))?;
     expect_kind(api::transform(kjvw()?, Ruled).engine(e.clone()).run(), COMPILE, "no partition")?;
     let no_v = local(vec![vec![s("a")]], "k:str")?;
@@ -195,14 +215,22 @@ fn processor_outputter(ctx: &Ctx) -> CaseResult {
         api::process([a.clone(), b.clone()], KeysProcessor).partition("k").engine(e.clone()).run(),
         "processor",
     )?;
-    eq(out.as_ref(), vec![vec![s("a")], vec![s("a")], vec![s("b")], vec![s("c")]], "k:str", "processor")?;
+    eq(
+        out.as_ref(),
+        vec![vec![s("a")], vec![s("a")], vec![s("b")], vec![s("c")]],
+        "k:str",
+        "processor",
+    )?;
     expect_kind(
         api::process([a.clone(), b.clone()], KeysProcessor).engine(e.clone()).run(),
         COMPILE,
         "processor without partition",
     )?;
     expect_kind(
-        api::process([a.clone(), no_k.clone()], KeysProcessor).partition("k").engine(e.clone()).run(),
+        api::process([a.clone(), no_k.clone()], KeysProcessor)
+            .partition("k")
+            .engine(e.clone())
+            .run(),
         RUNTIME,
         "processor: the second input lacks k",
     )?;
@@ -210,9 +238,16 @@ fn processor_outputter(ctx: &Ctx) -> CaseResult {
     let seen = Arc::new(AtomicUsize::new(0));
     let r = ok(
         fugue_api::engine_context(e.clone(), || {
-            let second_bad =
-                fugue_api::api::output([a.clone(), no_k.clone()], KeysOutputter(seen.clone()), Vec::<(&str, i64)>::new());
-            let good = fugue_api::api::output([a.clone(), b.clone()], KeysOutputter(seen.clone()), Vec::<(&str, i64)>::new());
+            let second_bad = fugue_api::api::output(
+                [a.clone(), no_k.clone()],
+                KeysOutputter(seen.clone()),
+                Vec::<(&str, i64)>::new(),
+            );
+            let good = fugue_api::api::output(
+                [a.clone(), b.clone()],
+                KeysOutputter(seen.clone()),
+                Vec::<(&str, i64)>::new(),
+            );
             (second_bad, good)
         }),
         "engine_context",
@@ -220,6 +255,9 @@ fn processor_outputter(ctx: &Ctx) -> CaseResult {
     expect_kind(r.0, RUNTIME, "outputter: the second input lacks k")?;
     ok(r.1, "outputter over valid inputs")?;
     check(seen.load(Ordering::SeqCst) == 2, || {
-        format!("the outputter saw {} inputs, expected 2 (and none of the invalid call)", seen.load(Ordering::SeqCst))
+        format!(
+            "the outputter saw {} inputs, expected 2 (and none of the invalid call)",
+            seen.load(Ordering::SeqCst)
+        )
     })
 }

@@ -22,28 +22,55 @@ fn frames(ctx: &Ctx) -> CaseResult {
     let batch = ok(kv()?.to_batch(), "to_batch")?;
     let expected = vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]];
     // RecordBatch in, RecordBatch out
-    let out: RecordBatch =
-        ok(api::transform(batch.clone(), |b: RecordBatch| b).schema("*").engine(e.clone()).run(), "batch")?;
-    eq(&ok(LocalDataFrame::from_batch(out), "from_batch")?, expected.clone(), "k:str,v:long", "RecordBatch")?;
+    let out: RecordBatch = ok(
+        api::transform(batch.clone(), |b: RecordBatch| b).schema("*").engine(e.clone()).run(),
+        "batch",
+    )?;
+    eq(
+        &ok(LocalDataFrame::from_batch(out), "from_batch")?,
+        expected.clone(),
+        "k:str,v:long",
+        "RecordBatch",
+    )?;
     // Vec<RecordBatch> in, Vec<RecordBatch> out
     let out: Vec<RecordBatch> = ok(
-        api::transform(vec![batch.clone(), batch.clone()], |b: RecordBatch| b).schema("*").engine(e.clone()).run(),
+        api::transform(vec![batch.clone(), batch.clone()], |b: RecordBatch| b)
+            .schema("*")
+            .engine(e.clone())
+            .run(),
         "batches",
     )?;
     let n: usize = out.iter().map(RecordBatch::num_rows).sum();
     check(n == 6, || format!("Vec<RecordBatch>: {n} rows"))?;
     // as_fugue: an engine frame back
-    let out: DataFrameRef =
-        ok(api::transform(api::as_fugue(batch.clone()), |b: RecordBatch| b).schema("*").engine(e.clone()).run(), "as_fugue")?;
+    let out: DataFrameRef = ok(
+        api::transform(api::as_fugue(batch.clone()), |b: RecordBatch| b)
+            .schema("*")
+            .engine(e.clone())
+            .run(),
+        "as_fugue",
+    )?;
     eq(out.as_ref(), expected.clone(), "k:str,v:long", "as_fugue")?;
     // rows with a schema
     let rows = expected.clone();
-    let out: LocalDataFrame =
-        ok(api::transform((rows, "k:str,v:long"), |b: RecordBatch| b).schema("*").engine(e.clone()).run(), "rows")?;
+    let out: LocalDataFrame = ok(
+        api::transform((rows, "k:str,v:long"), |b: RecordBatch| b)
+            .schema("*")
+            .engine(e.clone())
+            .run(),
+        "rows",
+    )?;
     eq(&out, expected.clone(), "k:str,v:long", "(rows, schema)")?;
     // an engine frame in, an engine frame out; as_local materialises
     let df: DataFrameRef = ok(e.to_df(&(Arc::new(kv()?) as DataFrameRef)), "to_df")?;
-    let out = ok(api::transform(df.clone(), |b: RecordBatch| b).schema("*").as_local().engine(e.clone()).run(), "as_local")?;
+    let out = ok(
+        api::transform(df.clone(), |b: RecordBatch| b)
+            .schema("*")
+            .as_local()
+            .engine(e.clone())
+            .run(),
+        "as_local",
+    )?;
     check(out.is::<LocalDataFrame>(), || "as_local did not give a local frame".into())?;
     eq(out.as_ref(), expected, "k:str,v:long", "as_local")
 }
@@ -56,19 +83,29 @@ fn parquet_path(ctx: &Ctx) -> CaseResult {
     ok(api::save(kv()?, input.as_str()).engine(e.clone()).run(), "save parquet")?;
     // a parquet path as the input (WF-API-2), the result an engine frame
     let out: DataFrameRef = ok(
-        api::transform(input.as_str(), |rows: Vec<Row>| vec![vec![rows[0][0].clone(), l(rows.len() as i64)]])
-            .schema("k:str,n:long")
-            .partition("k")
-            .engine(e.clone())
-            .run(),
+        api::transform(input.as_str(), |rows: Vec<Row>| {
+            vec![vec![rows[0][0].clone(), l(rows.len() as i64)]]
+        })
+        .schema("k:str,n:long")
+        .partition("k")
+        .engine(e.clone())
+        .run(),
         "transform a parquet path",
     )?;
-    eq(out.as_ref(), vec![vec![s("a"), l(2)], vec![s("b"), l(1)]], "k:str,n:long", "parquet path input")?;
+    eq(
+        out.as_ref(),
+        vec![vec![s("a"), l(2)], vec![s("b"), l(1)]],
+        "k:str,n:long",
+        "parquet path input",
+    )?;
     // save the result as parquet
     let saved = dir.path().join("out.parquet");
     let saved = saved.to_str().ok_or("non-UTF-8 temp path")?.to_string();
     ok(
-        api::transform(std::path::PathBuf::from(&input), |b: RecordBatch| b).schema("*-v").engine(e.clone()).save(&saved),
+        api::transform(std::path::PathBuf::from(&input), |b: RecordBatch| b)
+            .schema("*-v")
+            .engine(e.clone())
+            .save(&saved),
         "transform .save",
     )?;
     let back = ok(api::load(saved.as_str()).engine(e.clone()).run(), "load")?;
