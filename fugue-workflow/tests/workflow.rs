@@ -42,7 +42,10 @@ fn wf_dag_1_build_is_lazy_and_run_returns_yields() -> Result<()> {
     assert_eq!(calls.load(Ordering::SeqCst), 2, "one call per key");
     let mut rows = api::as_local(result.get("top")?.clone())?.rows()?;
     rows.sort_by_key(|r| format!("{r:?}"));
-    assert_eq!(rows, vec![vec![Value::from("a"), Value::from(5)], vec![Value::from("b"), Value::from(1)]]);
+    assert_eq!(
+        rows,
+        vec![vec![Value::from("a"), Value::from(5)], vec![Value::from("b"), Value::from(1)]]
+    );
     assert_eq!(api::count(top.result()?)?, 2);
     Ok(())
 }
@@ -65,7 +68,11 @@ fn wf_id_identity_is_deterministic_and_tracks_upstream() -> Result<()> {
     };
     assert_eq!(build(1, false, false)?, build(1, false, false)?);
     assert_ne!(build(1, false, false)?, build(2, false, false)?);
-    assert_eq!(build(1, false, false)?, build(1, true, false)?, "an unrelated node changes nothing");
+    assert_eq!(
+        build(1, false, false)?,
+        build(1, true, false)?,
+        "an unrelated node changes nothing"
+    );
     assert_eq!(build(1, false, false)?, build(1, false, true)?, "checkpoints are not identity");
     Ok(())
 }
@@ -75,7 +82,8 @@ fn wf_id_identity_is_deterministic_and_tracks_upstream() -> Result<()> {
 #[test]
 fn wf_ckpt_3_deterministic_checkpoint_skips_upstream_on_rerun() -> Result<()> {
     let dir = tempfile::tempdir().map_err(fugue_core::Error::user)?;
-    let conf = Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
+    let conf =
+        Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
     let calls = Arc::new(AtomicUsize::new(0));
     let build = |calls: Arc<AtomicUsize>| -> Result<FugueWorkflow> {
         let dag = FugueWorkflow::new();
@@ -110,7 +118,8 @@ fn wf_ckpt_4_strong_checkpoint_needs_a_path_and_cleans_up() -> Result<()> {
     assert!(err.to_string().contains("_1"), "names the node: {err}");
 
     let dir = tempfile::tempdir().map_err(fugue_core::Error::user)?;
-    let conf = Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
+    let conf =
+        Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
     let out = dag.run_with_conf("native", conf)?;
     assert_eq!(api::count(out.get("x")?.clone())?, 3);
     let left: Vec<_> = std::fs::read_dir(dir.path()).map_err(fugue_core::Error::user)?.collect();
@@ -125,7 +134,10 @@ fn wf_exc_1_errors_name_the_node_and_call_site() -> Result<()> {
     let dag = FugueWorkflow::new();
     let line = line!() + 2;
     dag.df(data()?)?
-        .transform(|_d: LocalDataFrame| -> Result<LocalDataFrame> { Err(fugue_core::Error::user("boom")) }, "*")?
+        .transform(
+            |_d: LocalDataFrame| -> Result<LocalDataFrame> { Err(fugue_core::Error::user("boom")) },
+            "*",
+        )?
         .yield_dataframe_as("x", false)?;
     let err = dag.run("native").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::User);
@@ -146,7 +158,10 @@ fn wf_conc_2_concurrent_run_and_failure() -> Result<()> {
     }
     let out = dag.run("native")?;
     assert_eq!(out.len(), 6);
-    a.transform(|_d: LocalDataFrame| -> Result<LocalDataFrame> { Err(fugue_core::Error::user("bad")) }, TransformOptions::schema("*"))?;
+    a.transform(
+        |_d: LocalDataFrame| -> Result<LocalDataFrame> { Err(fugue_core::Error::user("bad")) },
+        TransformOptions::schema("*"),
+    )?;
     let err = dag.run("native").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::User, "{err}");
     Ok(())
@@ -156,7 +171,8 @@ fn wf_conc_2_concurrent_run_and_failure() -> Result<()> {
 #[test]
 fn wf_yield_3_file_yield_feeds_another_workflow() -> Result<()> {
     let dir = tempfile::tempdir().map_err(fugue_core::Error::user)?;
-    let conf = Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
+    let conf =
+        Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir.path().to_string_lossy().to_string())]);
     let dag1 = FugueWorkflow::new();
     dag1.df(data()?)?.distinct()?.yield_file_as("f")?;
     dag1.run_with_conf("native", conf.clone())?;

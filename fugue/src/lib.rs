@@ -114,8 +114,6 @@ pub use fugue_api::{
     set_global_engine,
 };
 pub use fugue_api::{api, context, extension, like, registry as extensions, rpc};
-pub use fugue_workflow as workflow;
-pub use fugue_workflow::{FugueWorkflow, WorkflowDataFrame};
 pub use fugue_api::{
     register_cotransformer, register_creator, register_output_cotransformer,
     register_output_transformer, register_outputter, register_processor, register_transformer,
@@ -130,6 +128,8 @@ pub use fugue_macros::{
     facade_output_transformer as output_transformer, facade_outputter as outputter,
     facade_processor as processor, facade_transformer as transformer,
 };
+pub use fugue_workflow as workflow;
+pub use fugue_workflow::{FugueWorkflow, WorkflowDataFrame};
 
 /// `fugue_api` under the path the facade's attribute macros expand to
 /// (`::fugue::__private_api::register_transformer!(..)`), so users of the

@@ -566,6 +566,10 @@ impl CoTransformer for FnCoTransformer {
     fn identity(&self) -> String {
         self.settings.identity()
     }
+
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.settings.rules()
+    }
     fn output_schema(&self, _dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
         check_no_rules(&self.settings)?;
         match &self.settings.schema {
@@ -649,11 +653,14 @@ impl OutputCoTransformer for FnOutputCoTransformer {
     fn identity(&self) -> String {
         self.settings.identity()
     }
+
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.settings.rules()
+    }
     fn callback_use(&self) -> CallbackUse {
         self.settings.callback
     }
     fn process(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<()> {
-        check_no_rules(&self.settings)?;
         (self.body)(ctx, dfs)
     }
 }

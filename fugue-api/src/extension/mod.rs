@@ -651,6 +651,16 @@ pub trait CoTransformer: CoTransformerClone + Send + Sync + 'static {
         ))
     }
 
+    /// Validation rules attached to it. Cotransformers take none
+    /// (WF-COTR-7): a non-empty list is refused with `ERR-NOT-SUPPORTED`
+    /// when the call is made, whatever gives the output schema.
+    ///
+    /// # Errors
+    /// Parse errors of the rules (WF-VAL-7).
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        Ok(Vec::new())
+    }
+
     /// Whether it calls back to the driver (WF-RPC-3).
     fn callback_use(&self) -> CallbackUse {
         CallbackUse::None
@@ -693,6 +703,15 @@ pub trait OutputCoTransformer: OutputCoTransformerClone + Send + Sync + 'static 
     /// with `.named(..)` for closures, the type name otherwise.
     fn identity(&self) -> String {
         std::any::type_name::<Self>().to_string()
+    }
+
+    /// Validation rules attached to it; refused as for
+    /// [`CoTransformer::validation_rules`] (WF-COTR-7).
+    ///
+    /// # Errors
+    /// Parse errors of the rules (WF-VAL-7).
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        Ok(Vec::new())
     }
 
     /// Whether it calls back to the driver (WF-RPC-3).

@@ -216,6 +216,17 @@ pub(crate) fn check_not_zipped(df: &DataFrameRef) -> Result<()> {
     Ok(())
 }
 
+/// Refuses validation rules on cotransformers (WF-COTR-7). Checked by the
+/// runner, so a schema given with the call (which skips the extension's
+/// own `output_schema`) cannot hide the rules.
+fn check_no_cotransformer_rules(rules: &[ValidationRule]) -> Result<()> {
+    if rules.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::not_supported("validation rules on cotransformers (WF-COTR-7, WF-EXT-5)"))
+    }
+}
+
 /// Runs a cotransformer over a zipped frame (WF-COTR-1..7, ENG-COMAP).
 pub(crate) fn run_cotransformer(
     engine: &EngineRef,
@@ -224,6 +235,7 @@ pub(crate) fn run_cotransformer(
     setup: &TransformSetup,
 ) -> Result<DataFrameRef> {
     let (empty, key_schema) = zip_structure(df)?;
+    check_no_cotransformer_rules(&tf.validation_rules()?)?;
     check_compile(&[], &setup.partition, tf.callback_use(), setup.callback.is_some())?;
     let mut ctx = context(engine, setup, key_schema.clone());
     let output_schema = match &setup.schema {
@@ -266,6 +278,7 @@ pub(crate) fn run_output_cotransformer(
     setup: &TransformSetup,
 ) -> Result<()> {
     let (_empty, key_schema) = zip_structure(df)?;
+    check_no_cotransformer_rules(&tf.validation_rules()?)?;
     check_compile(&[], &setup.partition, tf.callback_use(), setup.callback.is_some())?;
     let ctx = Arc::new(context(engine, setup, key_schema.clone()));
     let no_data = Schema::parse(NO_DATA_SCHEMA)?;

@@ -1,5 +1,6 @@
 //! The cases, grouped by area. Each case names the spec rules it checks.
 
+pub mod api;
 pub mod dataframe;
 pub mod engine;
 
@@ -10,5 +11,6 @@ pub fn all() -> Vec<Case> {
     let mut v = Vec::new();
     v.extend(dataframe::cases());
     v.extend(engine::cases());
+    v.extend(api::cases());
     v
 }
