@@ -110,11 +110,17 @@ impl HttpRpcConf {
         }
         let port: i64 = conf.get(CONF_HTTP_PORT, 0i64)?;
         let port = u16::try_from(port).map_err(|_| {
-            Error::arg(CONF_HTTP_PORT, format!("is {port}; a TCP port is 0..=65535 (0: any free port)"))
+            Error::arg(
+                CONF_HTTP_PORT,
+                format!("is {port}; a TCP port is 0..=65535 (0: any free port)"),
+            )
         })?;
         let timeout_ms: i64 = conf.get(CONF_HTTP_TIMEOUT_MS, DEFAULT_TIMEOUT_MS as i64)?;
         let timeout_ms = u64::try_from(timeout_ms).ok().filter(|t| *t > 0).ok_or_else(|| {
-            Error::arg(CONF_HTTP_TIMEOUT_MS, format!("is {timeout_ms}; it must be > 0 (milliseconds)"))
+            Error::arg(
+                CONF_HTTP_TIMEOUT_MS,
+                format!("is {timeout_ms}; it must be > 0 (milliseconds)"),
+            )
         })?;
         Ok(HttpRpcConf { host, port, timeout_ms })
     }
@@ -185,7 +191,9 @@ impl HttpRpcServer {
     /// `ERR-WF-RUNTIME` when the OS random source fails.
     pub fn new(conf: HttpRpcConf) -> Result<Self> {
         let mut rng = StdRng::try_from_os_rng().map_err(|e| {
-            Error::wf_runtime(format!("cannot make the rpc token: the OS random source failed: {e}"))
+            Error::wf_runtime(format!(
+                "cannot make the rpc token: the OS random source failed: {e}"
+            ))
         })?;
         let mut bytes = [0u8; 32];
         rng.fill_bytes(&mut bytes);
@@ -400,7 +408,11 @@ fn reply(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
     r
 }
 
-fn reply_error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response<Full<Bytes>> {
+fn reply_error(
+    status: StatusCode,
+    kind: &str,
+    message: impl Into<String>,
+) -> Response<Full<Bytes>> {
     let body = json!({ "kind": kind, "message": message.into() });
     reply(status, body.to_string().into_bytes())
 }
@@ -459,8 +471,7 @@ async fn handle(
         ));
     }
     let key = req.uri().path().strip_prefix("/rpc/").unwrap_or_default().to_string();
-    let handler =
-        shared.handlers.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+    let handler = shared.handlers.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
     let Some(handler) = handler else {
         return Ok(reply_error(
             StatusCode::NOT_FOUND,

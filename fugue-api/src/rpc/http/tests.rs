@@ -230,11 +230,12 @@ fn handler_errors_come_back_with_their_kind_and_message() {
 fn a_failing_handler_fails_the_transform_as_user_error() {
     let df = LocalDataFrame::from_rows(vec![vec![Value::Int64(1)]], "v:long").expect("frame");
     let conf = Conf::from_json(&json!({ CONF_RPC_SERVER: "http" }).to_string()).expect("conf");
-    let calls = transformer(|ctx: &TransformContext<'_>, df: LocalDataFrame| -> Result<LocalDataFrame> {
-        let _: i64 = ctx.callback(1)?;
-        Ok(df)
-    })
-    .schema("*");
+    let calls =
+        transformer(|ctx: &TransformContext<'_>, df: LocalDataFrame| -> Result<LocalDataFrame> {
+            let _: i64 = ctx.callback(1)?;
+            Ok(df)
+        })
+        .schema("*");
     let err = crate::api::transform(df, calls)
         .callback(handler(|_: i64| -> Result<i64> { Err(Error::user("no budget left")) }))
         .engine(("native", conf))

@@ -31,7 +31,8 @@ fn callback_transform(ctx: &Ctx) -> CaseResult {
     conf.set(CONF_RPC_SERVER, "http");
     let on_http = ok(make_engine(e.name(), conf), "make_engine with fugue.rpc.server=http")?;
 
-    let rows: Vec<Row> = (0..30i64).map(|v| vec![s(["a", "b", "c"][(v % 3) as usize]), l(v)]).collect();
+    let rows: Vec<Row> =
+        (0..30i64).map(|v| vec![s(["a", "b", "c"][(v % 3) as usize]), l(v)]).collect();
     let input = ok(LocalDataFrame::from_rows(rows, "k:str,v:long"), "input")?;
     let totals = Arc::new(Mutex::new(HashMap::<String, i64>::new()));
     let served_by = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -66,11 +67,7 @@ fn callback_transform(ctx: &Ctx) -> CaseResult {
         .schema("*,total:long")
         .requires_callback();
     let out = ok(
-        api::transform(input, running_total)
-            .partition(["k"])
-            .callback(sum)
-            .engine(on_http)
-            .run(),
+        api::transform(input, running_total).partition(["k"]).callback(sum).engine(on_http).run(),
         "transform with a callback over http",
     )?;
 
