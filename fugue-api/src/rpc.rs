@@ -15,6 +15,9 @@
 //! Network servers register under another name with
 //! [`register_rpc_server!`](crate::register_rpc_server).
 
+#[cfg(feature = "rpc-http")]
+pub mod http;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -47,6 +47,7 @@ mod join;
 mod map;
 mod partition;
 mod registry;
+mod rpc_http;
 mod sample;
 mod select;
 mod setops;
@@ -72,6 +73,7 @@ pub fn cases() -> Vec<Case> {
     v.extend(io::cases());
     v.extend(sql::cases());
     v.extend(registry::cases());
+    v.extend(rpc_http::cases());
     v
 }
 
