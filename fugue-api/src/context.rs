@@ -99,6 +99,12 @@ impl<C: ConfLike> EngineLike for (&str, C) {
     }
 }
 
+impl<C: ConfLike> EngineLike for (String, C) {
+    fn into_engine_with(self, conf: Option<Conf>) -> Result<Option<EngineRef>> {
+        (self.0.as_str(), self.1).into_engine_with(conf)
+    }
+}
+
 impl<E: EngineLike> EngineLike for Option<E> {
     fn into_engine_with(self, conf: Option<Conf>) -> Result<Option<EngineRef>> {
         match self {
