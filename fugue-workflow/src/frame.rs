@@ -456,6 +456,32 @@ impl WorkflowDataFrame {
         self.unary("select", ident, site, move |ctx, df| ctx.engine.select(&df, &cols, None, None))
     }
 
+    /// [`select`](Self::select) with `distinct`, a `where` condition and a
+    /// `having` condition over aggregates (WF-OPS-5, ENG-SEL-1..8). Name
+    /// rules are checked when the node is added.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for invalid column lists (e.g. `*` with a bare column).
+    #[track_caller]
+    pub fn select_with(
+        &self,
+        columns: impl IntoIterator<Item = ColumnExpr>,
+        distinct: bool,
+        where_: Option<ColumnExpr>,
+        having: Option<ColumnExpr>,
+    ) -> Result<WorkflowDataFrame> {
+        let site = Location::caller();
+        let cols = SelectColumns::new(columns.into_iter().collect(), distinct)?;
+        let ident = json!({
+            "cols": format!("{cols:?}"),
+            "where": where_.as_ref().map(|w| format!("{w:?}")),
+            "having": having.as_ref().map(|h| format!("{h:?}")),
+        });
+        self.unary("select", ident, site, move |ctx, df| {
+            ctx.engine.select(&df, &cols, where_.as_ref(), having.as_ref())
+        })
+    }
+
     /// Keeps rows where `condition` holds (WF-OPS-6).
     ///
     /// # Errors

@@ -330,6 +330,11 @@ impl FugueWorkflow {
     /// [`run`](Self::run) with `conf` used to build an engine given by name
     /// (WF-RUN-1: merged into the engine's conf).
     ///
+    /// An engine *instance* keeps its own conf, so `conf` does not reach it;
+    /// the workflow's run keys in `conf` — `fugue.workflow.checkpoint.path`
+    /// (WF-CKPT-4) — are read from `conf` first and from the engine's conf
+    /// second, so they apply to instances too.
+    ///
     /// # Errors
     /// As [`run`](Self::run).
     pub fn run_with_conf<E: EngineLike>(
@@ -338,6 +343,7 @@ impl FugueWorkflow {
         conf: impl ConfLike,
     ) -> Result<WorkflowResult> {
         let conf = conf.into_conf()?;
+        let run_ckpt: Option<String> = conf.get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?;
         let _serial = self.inner.run_lock.lock().unwrap_or_else(PoisonError::into_inner);
         let engine = resolve_engine(engine, Some(conf))?;
         let _context = EngineContextGuard::enter(engine.clone())?;
@@ -346,11 +352,12 @@ impl FugueWorkflow {
             st.results.clear();
             (st.nodes.clone(), st.yields.clone())
         };
-        let ckpt_base: Option<String> = engine
-            .conf()
-            .get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
+        let ckpt_base: Option<String> = match run_ckpt {
+            Some(p) => Some(p),
+            None => engine.conf().get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?,
+        }
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
         let exec_id = random_id();
         let temp = TempFolder(ckpt_base.as_ref().map(|b| Path::new(b).join(&exec_id)));
         let mut memo = Vec::new();
