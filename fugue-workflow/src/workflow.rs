@@ -381,8 +381,19 @@ impl FugueWorkflow {
                     let df = results.get(&y.node).cloned().ok_or_else(|| {
                         Error::internal(format!("the producer of yield `{name}` has no result"))
                     })?;
-                    let df: DataFrameRef =
-                        if as_local { Arc::new(df.as_local_bounded()?) } else { df };
+                    // A lazy engine raises the producer's errors only when
+                    // the frame is materialised: name the producer (WF-EXC-1).
+                    let df: DataFrameRef = if as_local {
+                        let node = &nodes[y.node];
+                        Arc::new(df.as_local_bounded().map_err(|e| Error::InNode {
+                            node: node.name.clone(),
+                            what: node.what(),
+                            site: node.site(),
+                            source: Box::new(e),
+                        })?)
+                    } else {
+                        df
+                    };
                     *y.frame.lock().unwrap_or_else(PoisonError::into_inner) = Some(df.clone());
                     out.frames.insert(name.clone(), df);
                 }

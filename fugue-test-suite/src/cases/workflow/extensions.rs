@@ -12,7 +12,7 @@ use arrow::datatypes::{DataType, Field, Schema as ArrowSchema};
 use arrow::record_batch::RecordBatch;
 use fugue_api::extension::{
     Batches, Creator, ExtensionContext, OutputSchema, Outputter, Processor, TransformContext,
-    cotransformer, output_transformer, transformer,
+    cotransformer, output_cotransformer, output_transformer, transformer,
 };
 use fugue_api::{registry, rpc};
 use fugue_core::conf::OnDup;
@@ -27,6 +27,16 @@ use crate::helpers::{date, dt};
 /// The cases of this area.
 pub(super) fn cases() -> Vec<Case> {
     vec![
+        case!(
+            "extensions/b18_cotransform_with_key",
+            ["B18", "WF-COTR-5", "ENG-ZIP-8", "DFS-1", "WF-DAG-7"],
+            b18_cotransform_with_key
+        ),
+        case!(
+            "extensions/b20_out_cotransform",
+            ["B20", "WF-OTR-1", "WF-OTR-2", "WF-OTR-3", "WF-COTR-5", "WF-SIG-2d"],
+            b20_out_cotransform
+        ),
         case!(
             "extensions/b10_create_process_output",
             [
@@ -885,4 +895,109 @@ fn text_of(v: &Value) -> String {
         Value::Str(x) => x.clone(),
         _ => String::new(),
     }
+}
+
+/// `(rows of x, rows of y)` of a named zip partition, read by name.
+fn by_name(dfs: &DataFrames) -> Result<(i64, i64)> {
+    let n = |k: &str| -> Result<i64> {
+        let d = dfs.get(k).ok_or_else(|| Error::user(format!("no member `{k}`")))?;
+        Ok(d.count()? as i64)
+    };
+    Ok((n("x")?, n("y")?))
+}
+
+fn b18_cotransform_with_key(ctx: &Ctx) -> CaseResult {
+    let e = eng(ctx)?;
+    let dag = FugueWorkflow::new();
+    let a = ok(dag.df(kv()?), "a")?;
+    let b = ok(
+        dag.df(local(
+            vec![vec![s("a"), l(7)], vec![s("b"), l(8)], vec![s("b"), l(9)]],
+            "k:str,w:long",
+        )?),
+        "b",
+    )?;
+    let by_k = Some(ok(PartitionSpec::by(["k"]), "spec")?);
+    let co = cotransformer(|dfs: DataFrames| -> Result<Vec<Row>> {
+        let (x, y) = by_name(&dfs)?;
+        Ok(vec![vec![l(x), l(y)]])
+    })
+    .schema("x:long,y:long");
+    // members bound by name, in either order of declaration
+    let z1 = ok(dag.zip_named(&[("x", &a), ("y", &b)], JoinType::Inner, by_k.clone()), "zip x,y")?;
+    let z2 = ok(dag.zip_named(&[("y", &b), ("x", &a)], JoinType::Inner, by_k.clone()), "zip y,x")?;
+    ok(z1.cotransform(co.clone(), ()).and_then(|d| d.yield_dataframe_as("xy", true)), "co xy")?;
+    ok(z2.cotransform(co, ()).and_then(|d| d.yield_dataframe_as("yx", true)), "co yx")?;
+    expect_kind(
+        dag.zip_named(&[("x", &a), ("x", &b)], JoinType::Inner, by_k).map(|_| ()),
+        ErrorKind::InvalidArgument,
+        "duplicate names",
+    )?;
+    let out = run(&dag, &e)?;
+    let want = vec![vec![l(2), l(1)], vec![l(1), l(2)]];
+    eq(got(&out, "xy")?.as_ref(), want.clone(), "x:long,y:long", "named zip x,y")?;
+    eq(got(&out, "yx")?.as_ref(), want, "x:long,y:long", "named zip y,x")
+}
+
+fn b20_out_cotransform(ctx: &Ctx) -> CaseResult {
+    let e = eng(ctx)?;
+    let seen: Arc<Mutex<Vec<(i64, i64)>>> = Arc::new(Mutex::new(Vec::new()));
+    let dag = FugueWorkflow::new();
+    let a = ok(dag.df(kv()?), "a")?;
+    let b = ok(
+        dag.df(local(
+            vec![vec![s("a"), l(7)], vec![s("b"), l(8)], vec![s("b"), l(9)]],
+            "k:str,w:long",
+        )?),
+        "b",
+    )?;
+    let by_k = Some(ok(PartitionSpec::by(["k"]), "spec")?);
+    let s1 = seen.clone();
+    let named = output_cotransformer(move |dfs: DataFrames| -> Result<()> {
+        s1.lock().map_err(user)?.push(by_name(&dfs)?);
+        Ok(())
+    });
+    ok(
+        dag.zip_named(&[("x", &a), ("y", &b)], JoinType::Inner, by_k)
+            .and_then(|z| z.out_cotransform(named, ())),
+        "dict-like",
+    )?;
+    let s2 = seen.clone();
+    let listed = output_cotransformer(move |dfs: DataFrames| -> Result<()> {
+        let n: Vec<i64> =
+            dfs.values().map(|d| d.count().map(|c| c as i64)).collect::<Result<_>>()?;
+        s2.lock().map_err(user)?.push((n[0] * 100, n[1] * 100));
+        Ok(())
+    });
+    ok(
+        a.partition_by(["k"])
+            .and_then(|h| h.zip(&[&b], JoinType::Inner))
+            .and_then(|z| z.out_cotransform(listed, ())),
+        "list-like",
+    )?;
+    let failing = output_cotransformer(|dfs: DataFrames| -> Result<()> {
+        let n = dfs.values().next().map(|d| d.count()).transpose()?.unwrap_or(0);
+        if n == 1 { Err(Error::invalid_op("one row")) } else { Ok(()) }
+    });
+    ok(
+        a.partition_by(["k"]).and_then(|h| h.zip(&[&b], JoinType::Inner)).and_then(|z| {
+            z.out_cotransform(
+                failing,
+                TransformOptions::default().ignore_errors(ErrorKind::InvalidOperation),
+            )
+        }),
+        "ignore_errors",
+    )?;
+    expect_kind(
+        a.out_cotransform(output_cotransformer(|_d: DataFrames| {}), ()),
+        ErrorKind::WorkflowCompile,
+        "not zipped",
+    )?;
+    // eager: nothing consumes the outputs, they run anyway
+    run(&dag, &e)?;
+    let mut got_ = seen.lock().map_err(|_| "poisoned")?.clone();
+    got_.sort();
+    check(got_ == vec![(1, 2), (2, 1), (100, 200), (200, 100)], || {
+        format!("output cotransformers saw {got_:?}")
+    })
 }
