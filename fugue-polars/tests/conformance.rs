@@ -4,6 +4,6 @@ fugue_test_suite::main!(
     fugue_polars::PolarsExecutionEngine::for_tests,
     not_implemented = [(
         "workflow/sql/b45_any_column_name",
-        "polars select of `a b` aliased `x y` plus `a b` cast and aliased `z` fails with a duplicate output name `a b` (engine bug found by the builtin suite)"
+        "polars inner join on the inferred key `a b` (a name with a space) fails at collect with a duplicate output name `a b` (engine bug found by the builtin suite)"
     )]
 );
