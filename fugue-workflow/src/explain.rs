@@ -9,10 +9,11 @@ impl FugueWorkflow {
     /// operation and extension, partition spec, checkpoint, yields, inputs
     /// and the first 8 characters of its `spec_uuid`.
     pub fn explain(&self) -> String {
+        // the workflow id first: `spec_uuid` takes the state lock itself
+        let wf_id = self.spec_uuid();
         let st = self.state();
         let mut memo = Vec::new();
-        let mut out =
-            format!("FugueWorkflow {} ({} nodes)\n", &self.spec_uuid()[..8], st.nodes.len());
+        let mut out = format!("FugueWorkflow {} ({} nodes)\n", &wf_id[..8], st.nodes.len());
         for (i, n) in st.nodes.iter().enumerate() {
             let uuid = node_uuid(&st.nodes, i, &mut memo);
             let inputs: Vec<String> = n.inputs.iter().map(|j| format!("_{j}")).collect();

@@ -456,6 +456,32 @@ impl WorkflowDataFrame {
         self.unary("select", ident, site, move |ctx, df| ctx.engine.select(&df, &cols, None, None))
     }
 
+    /// [`select`](Self::select) with `distinct`, a `where` condition and a
+    /// `having` condition over aggregates (WF-OPS-5, ENG-SEL-1..8). Name
+    /// rules are checked when the node is added.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for invalid column lists (e.g. `*` with a bare column).
+    #[track_caller]
+    pub fn select_with(
+        &self,
+        columns: impl IntoIterator<Item = ColumnExpr>,
+        distinct: bool,
+        where_: Option<ColumnExpr>,
+        having: Option<ColumnExpr>,
+    ) -> Result<WorkflowDataFrame> {
+        let site = Location::caller();
+        let cols = SelectColumns::new(columns.into_iter().collect(), distinct)?;
+        let ident = json!({
+            "cols": format!("{cols:?}"),
+            "where": where_.as_ref().map(|w| format!("{w:?}")),
+            "having": having.as_ref().map(|h| format!("{h:?}")),
+        });
+        self.unary("select", ident, site, move |ctx, df| {
+            ctx.engine.select(&df, &cols, where_.as_ref(), having.as_ref())
+        })
+    }
+
     /// Keeps rows where `condition` holds (WF-OPS-6).
     ///
     /// # Errors
@@ -873,6 +899,54 @@ impl WorkflowDataFrame {
         )
     }
 
+    /// Runs an output cotransformer over this zipped frame eagerly
+    /// (WF-OPS-7, WF-OTR-1..3, WF-COTR-5; CHECKLIST B20).
+    ///
+    /// # Errors
+    /// `ERR-WF-COMPILE` when this frame is not the output of a zip.
+    #[track_caller]
+    pub fn out_cotransform(
+        &self,
+        using: impl fugue_api::extension::OutputCoTransformer,
+        options: impl Into<TransformOptions>,
+    ) -> Result<()> {
+        let site = Location::caller();
+        let is_zip = self.wf.state().nodes[self.node].op == "zip";
+        if !is_zip {
+            return Err(Error::wf_compile(
+                "an output cotransformer needs a zipped frame: call `.zip(..)` first (WF-COTR-1)",
+            ));
+        }
+        let o: TransformOptions = options.into();
+        let label = using.identity();
+        let ident = json!({ "using": label, "params": o.params.to_json() });
+        let tf: Arc<Mutex<Box<dyn fugue_api::extension::OutputCoTransformer>>> =
+            Arc::new(Mutex::new(Box::new(using)));
+        self.add(
+            NodeKind::Output,
+            "out_cotransform",
+            label,
+            ident,
+            &[],
+            None,
+            exec(move |ctx, inputs| {
+                let t = tf.lock().unwrap_or_else(PoisonError::into_inner).clone_box();
+                let mut call =
+                    fugue_api::api::out_cotransform(fugue_api::api::as_fugue(first(&inputs)?), t)
+                        .engine(ctx.engine.clone())
+                        .params(o.params.clone())
+                        .ignore_errors(o.ignore.clone());
+                if let Some(h) = &o.callback {
+                    call = call.callback(h.clone());
+                }
+                call.run()?;
+                Ok(None)
+            }),
+            site,
+        )
+        .map(drop)
+    }
+
     /// Saves when the workflow runs (WF-OPS-19); the partition defaults to
     /// the hint; mode `overwrite`.
     ///
@@ -1242,6 +1316,47 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
     ) -> Result<()> {
         self.output_inner(dfs, Arc::new(using), params.into_conf()?, partition, Location::caller())
+    }
+
+    /// Zips named frames (dict-like, WF-DAG-7, WF-OPS-18, ENG-ZIP-8): a
+    /// cotransformer sees the members under these names (CHECKLIST B18).
+    /// `partition` gives the zip keys (and presort).
+    ///
+    /// # Errors
+    /// `ERR-WF-COMPILE` for no frames or a frame of another workflow;
+    /// `ERR-ARG` for duplicate names.
+    #[track_caller]
+    pub fn zip_named(
+        &self,
+        dfs: &[(&str, &WorkflowDataFrame)],
+        how: JoinType,
+        partition: Option<PartitionSpec>,
+    ) -> Result<WorkflowDataFrame> {
+        if dfs.is_empty() {
+            return Err(Error::wf_compile("zip_named needs at least one frame (WF-OPS-18)"));
+        }
+        let names: Vec<String> = dfs.iter().map(|(n, _)| n.to_string()).collect();
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_str())) {
+            return Err(Error::arg(dup, "duplicate name in zip_named (ENG-ZIP-8)"));
+        }
+        let refs: Vec<&WorkflowDataFrame> = dfs.iter().map(|(_, d)| *d).collect();
+        let spec = partition.unwrap_or_default();
+        let (names2, spec2) = (names.clone(), spec.clone());
+        self.add(
+            NodeKind::Process,
+            "zip",
+            format!("{how:?}"),
+            json!({ "how": format!("{how:?}") }),
+            &refs,
+            Some(names),
+            Some(spec),
+            Arc::new(move |ctx, inputs| {
+                let dfs = DataFrames::named(names2.iter().cloned().zip(inputs))?;
+                Ok(Some(ctx.engine.zip(&dfs, how, &spec2)?))
+            }),
+            Location::caller(),
+        )
     }
 
     /// A SQL SELECT over workflow frames (WF-OPS-25): text and frames

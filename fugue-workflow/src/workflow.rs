@@ -330,6 +330,11 @@ impl FugueWorkflow {
     /// [`run`](Self::run) with `conf` used to build an engine given by name
     /// (WF-RUN-1: merged into the engine's conf).
     ///
+    /// An engine *instance* keeps its own conf, so `conf` does not reach it;
+    /// the workflow's run keys in `conf` — `fugue.workflow.checkpoint.path`
+    /// (WF-CKPT-4) — are read from `conf` first and from the engine's conf
+    /// second, so they apply to instances too.
+    ///
     /// # Errors
     /// As [`run`](Self::run).
     pub fn run_with_conf<E: EngineLike>(
@@ -338,6 +343,7 @@ impl FugueWorkflow {
         conf: impl ConfLike,
     ) -> Result<WorkflowResult> {
         let conf = conf.into_conf()?;
+        let run_ckpt: Option<String> = conf.get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?;
         let _serial = self.inner.run_lock.lock().unwrap_or_else(PoisonError::into_inner);
         let engine = resolve_engine(engine, Some(conf))?;
         let _context = EngineContextGuard::enter(engine.clone())?;
@@ -346,11 +352,12 @@ impl FugueWorkflow {
             st.results.clear();
             (st.nodes.clone(), st.yields.clone())
         };
-        let ckpt_base: Option<String> = engine
-            .conf()
-            .get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
+        let ckpt_base: Option<String> = match run_ckpt {
+            Some(p) => Some(p),
+            None => engine.conf().get_or_none::<String>(WORKFLOW_CHECKPOINT_PATH)?,
+        }
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
         let exec_id = random_id();
         let temp = TempFolder(ckpt_base.as_ref().map(|b| Path::new(b).join(&exec_id)));
         let mut memo = Vec::new();
@@ -374,8 +381,19 @@ impl FugueWorkflow {
                     let df = results.get(&y.node).cloned().ok_or_else(|| {
                         Error::internal(format!("the producer of yield `{name}` has no result"))
                     })?;
-                    let df: DataFrameRef =
-                        if as_local { Arc::new(df.as_local_bounded()?) } else { df };
+                    // A lazy engine raises the producer's errors only when
+                    // the frame is materialised: name the producer (WF-EXC-1).
+                    let df: DataFrameRef = if as_local {
+                        let node = &nodes[y.node];
+                        Arc::new(df.as_local_bounded().map_err(|e| Error::InNode {
+                            node: node.name.clone(),
+                            what: node.what(),
+                            site: node.site(),
+                            source: Box::new(e),
+                        })?)
+                    } else {
+                        df
+                    };
                     *y.frame.lock().unwrap_or_else(PoisonError::into_inner) = Some(df.clone());
                     out.frames.insert(name.clone(), df);
                 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod dataframe;
 pub mod engine;
+pub mod workflow;
 
 use crate::Case;
 
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Case> {
     v.extend(dataframe::cases());
     v.extend(engine::cases());
     v.extend(api::cases());
+    v.extend(workflow::cases());
     v
 }
