@@ -452,7 +452,7 @@ impl WorkflowDataFrame {
     ) -> Result<WorkflowDataFrame> {
         let site = Location::caller();
         let cols = SelectColumns::new(columns.into_iter().collect(), false)?;
-        let ident = json!({ "cols": format!("{cols:?}") });
+        let ident = json!({ "cols": exprs_text(cols.items()) });
         self.unary("select", ident, site, move |ctx, df| ctx.engine.select(&df, &cols, None, None))
     }
 
@@ -473,9 +473,9 @@ impl WorkflowDataFrame {
         let site = Location::caller();
         let cols = SelectColumns::new(columns.into_iter().collect(), distinct)?;
         let ident = json!({
-            "cols": format!("{cols:?}"),
-            "where": where_.as_ref().map(|w| format!("{w:?}")),
-            "having": having.as_ref().map(|h| format!("{h:?}")),
+            "cols": exprs_text(cols.items()),
+            "where": where_.as_ref().map(ToString::to_string),
+            "having": having.as_ref().map(ToString::to_string),
         });
         self.unary("select", ident, site, move |ctx, df| {
             ctx.engine.select(&df, &cols, where_.as_ref(), having.as_ref())
@@ -488,7 +488,7 @@ impl WorkflowDataFrame {
     /// None at build time.
     #[track_caller]
     pub fn filter(&self, condition: ColumnExpr) -> Result<WorkflowDataFrame> {
-        let ident = json!({ "filter": format!("{condition:?}") });
+        let ident = json!({ "filter": condition.to_string() });
         self.unary("filter", ident, Location::caller(), move |ctx, df| {
             ctx.engine.filter(&df, &condition)
         })
@@ -504,7 +504,7 @@ impl WorkflowDataFrame {
         columns: impl IntoIterator<Item = ColumnExpr>,
     ) -> Result<WorkflowDataFrame> {
         let cols: Vec<ColumnExpr> = columns.into_iter().collect();
-        let ident = json!({ "assign": format!("{cols:?}") });
+        let ident = json!({ "assign": exprs_text(&cols) });
         self.unary("assign", ident, Location::caller(), move |ctx, df| {
             ctx.engine.assign(&df, &cols)
         })
@@ -521,7 +521,7 @@ impl WorkflowDataFrame {
     ) -> Result<WorkflowDataFrame> {
         let aggs: Vec<ColumnExpr> = aggs.into_iter().collect();
         let spec = self.spec(None);
-        let ident = json!({ "aggregate": format!("{aggs:?}"), "by": spec.partition_by() });
+        let ident = json!({ "aggregate": exprs_text(&aggs), "by": spec.partition_by() });
         self.unary("aggregate", ident, Location::caller(), move |ctx, df| {
             ctx.engine.aggregate(&df, &spec, &aggs)
         })
@@ -1162,6 +1162,12 @@ impl WorkflowDataFrame {
         self.wf.run(engine)?;
         self.result()
     }
+}
+
+/// Expressions as their SQL-like text (stable across builds; identity and
+/// `explain`).
+fn exprs_text(items: &[ColumnExpr]) -> String {
+    items.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// Content equality ignoring row order (WF-OPS-4): same schema, same rows.

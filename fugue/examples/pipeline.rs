@@ -51,10 +51,10 @@ fn pipeline(dir: &std::path::Path, engine: &str, ckpt: &std::path::Path) -> Resu
         .load(dir.join("orders.parquet").to_string_lossy())?
         .select_columns(&["o_orderkey", "o_orderpriority"])?
         .rename(&[("o_orderkey", "l_orderkey")])?;
-    let by_priority = ranked.inner_join(&orders)?.partition_by(["o_orderpriority"])?.aggregate([
-        count(col("rn")).alias("lines"),
-        sum_of(col("qty_share")).alias("share"),
-    ])?;
+    let by_priority = ranked
+        .inner_join(&orders)?
+        .partition_by(["o_orderpriority"])?
+        .aggregate([count(col("rn")).alias("lines"), sum_of(col("qty_share")).alias("share")])?;
     by_priority.save(&dir.join(format!("by_priority_{engine}.parquet")).to_string_lossy())?;
     by_priority.yield_dataframe_as("by_priority", true)?;
     if engine == "native" {
@@ -97,7 +97,10 @@ fn main() -> Result<()> {
         if first != second {
             return Err(Error::user(format!("{engine}: the second run differs from the first")));
         }
-        println!("{engine:>10}: first run {t1:.3} s, second run (checkpoint reused) {t2:.3} s, ratio {:.2}", t2 / t1);
+        println!(
+            "{engine:>10}: first run {t1:.3} s, second run (checkpoint reused) {t2:.3} s, ratio {:.2}",
+            t2 / t1
+        );
         answers.push((engine, first));
     }
     for (engine, rows) in &answers[1..] {
