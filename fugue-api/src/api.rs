@@ -595,33 +595,114 @@ impl<D: DataFrameLike> Process<D> {
     }
 }
 
-/// Runs an outputter on the driver over `dfs` (WF-OUT-1).
-///
-/// # Errors
-/// Validation errors; the outputter's errors.
+/// Runs an outputter on the driver over `dfs` (WF-OUT-1): `.params(..)`,
+/// `.partition(..)` (the spec its compile-time rules check, WF-VAL-9) and
+/// `.engine(..)` are optional; `.run()` runs it.
 pub fn output<D: DataFrameLike>(
     dfs: impl IntoIterator<Item = D>,
     outputter: impl Outputter,
-    params: impl ConfLike,
-) -> Result<()> {
-    let engine = resolve_engine(None::<&str>, None)?;
-    let frames =
-        dfs.into_iter().map(|d| d.into_fugue(engine.as_ref())).collect::<Result<Vec<_>>>()?;
-    let dfs = DataFrames::list(frames);
-    check_driver_rules(&outputter.validation_rules()?, &PartitionSpec::default(), &dfs)?;
-    let ctx = driver_context(&engine, params.into_conf()?, PartitionSpec::default(), None);
-    outputter.output(&ctx, dfs)
+) -> Output<D> {
+    Output {
+        dfs: dfs.into_iter().collect(),
+        using: Box::new(outputter),
+        params: Ok(Params::empty()),
+        partition: None,
+        common: Common::default(),
+    }
 }
 
-/// Runs a creator on the driver (WF-CREATE-1..2) on the context engine.
-///
-/// # Errors
-/// The creator's errors.
-pub fn create(creator: impl Creator, params: impl ConfLike) -> Result<DataFrameRef> {
-    let engine = resolve_engine(None::<&str>, None)?;
-    let ctx = driver_context(&engine, params.into_conf()?, PartitionSpec::default(), None);
-    let out = creator.create(&ctx)?;
-    engine.to_df(&out)
+/// The builder of [`output`].
+pub struct Output<D> {
+    dfs: Vec<D>,
+    using: Box<dyn Outputter>,
+    params: Result<Params>,
+    partition: Option<Result<PartitionSpec>>,
+    common: Common,
+}
+
+common_options!(Output<D>);
+
+impl<D: DataFrameLike> Output<D> {
+    /// Params (WF-CTX-1).
+    pub fn params(mut self, params: impl ConfLike) -> Self {
+        self.params = params.into_conf();
+        self
+    }
+
+    /// The partition spec the outputter sees (WF-CTX-6, WF-VAL-9).
+    pub fn partition(mut self, spec: impl PartitionLike) -> Self {
+        self.partition = Some(spec.into_partition());
+        self
+    }
+
+    /// Runs the outputter.
+    ///
+    /// # Errors
+    /// Validation errors (compile-time rules against the spec, run-time
+    /// rules against every input); the outputter's errors.
+    pub fn run(mut self) -> Result<()> {
+        let spec = self.partition.take().transpose()?.unwrap_or_default();
+        let engine =
+            self.common.engine_for(self.dfs.first().and_then(DataFrameLike::engine_hint))?;
+        let frames = self
+            .dfs
+            .into_iter()
+            .map(|d| d.into_fugue(engine.as_ref()))
+            .collect::<Result<Vec<_>>>()?;
+        let dfs = DataFrames::list(frames);
+        check_driver_rules(&self.using.validation_rules()?, &spec, &dfs)?;
+        let ctx = driver_context(&engine, self.params?, spec, None);
+        self.using.output(&ctx, dfs)
+    }
+}
+
+/// Runs a creator on the driver (WF-CREATE-1..2): `.params(..)`,
+/// `.schema(..)` (visible as `output_schema`) and `.engine(..)` are
+/// optional; `.run()` returns an engine frame.
+pub fn create(creator: impl Creator) -> Create {
+    Create {
+        using: Box::new(creator),
+        params: Ok(Params::empty()),
+        schema: None,
+        common: Common::default(),
+    }
+}
+
+/// The builder of [`create`].
+pub struct Create {
+    using: Box<dyn Creator>,
+    params: Result<Params>,
+    schema: Option<Result<Schema>>,
+    common: Common,
+}
+
+common_options!(Create);
+
+impl Create {
+    /// Params (WF-CTX-1).
+    pub fn params(mut self, params: impl ConfLike) -> Self {
+        self.params = params.into_conf();
+        self
+    }
+
+    /// The output schema the creator sees (WF-CREATE-2).
+    pub fn schema(mut self, schema: impl SchemaLike) -> Self {
+        self.schema = Some(schema.into_schema());
+        self
+    }
+
+    /// Runs the creator.
+    ///
+    /// # Errors
+    /// The creator's errors.
+    pub fn run(mut self) -> Result<DataFrameRef> {
+        let schema = self.schema.take().transpose()?;
+        let engine = self.common.engine_for(None)?;
+        let ctx = driver_context(&engine, self.params?, PartitionSpec::default(), schema);
+        let out = self.using.create(&ctx)?;
+        let out = engine.to_df(&out)?;
+        self.common.finish::<DataFrameRef>(out)
+    }
 }
 
 // ------------------------------------------------------------------- io

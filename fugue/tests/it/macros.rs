@@ -255,11 +255,11 @@ fn wf_reg_1_macro_processor_outputter_creator_run_by_name() {
 
     let before = OUTPUT_ROWS.load(Ordering::SeqCst);
     let o = Boxed(registry::outputter_by_name("macro_sink").expect("outputter"));
-    api::output([input()], o, fugue::Conf::empty()).expect("output");
+    api::output([input()], o).run().expect("output");
     assert_eq!(OUTPUT_ROWS.load(Ordering::SeqCst) - before, 3);
     let bad = LocalDataFrame::from_rows(vec![vec![Value::from("a")]], "k:str").expect("frame");
     let o = Boxed(registry::outputter_by_name("macro_sink").expect("outputter"));
-    assert!(api::output([bad], o, fugue::Conf::empty()).is_err(), "`input_has = \"v\"` (WF-VAL-5)");
+    assert!(api::output([bad], o).run().is_err(), "`input_has = \"v\"` (WF-VAL-5)");
 
     let c = registry::creator_by_name("macro_make").expect("creator");
     let made = c.create(&ExtensionContext::new(fugue::Conf::empty(), None)).expect("create");

@@ -44,13 +44,11 @@ fn same(a: &EngineRef, b: &EngineRef) -> bool {
 fn engine_of_create() -> Result<EngineRef> {
     let seen: Arc<Mutex<Option<EngineRef>>> = Arc::new(Mutex::new(None));
     let s2 = seen.clone();
-    api::create(
-        move |c: &ExtensionContext| -> Result<DataFrameRef> {
-            *s2.lock().map_err(poisoned)? = Some(c.engine()?.clone());
-            Ok(Arc::new(LocalDataFrame::from_rows(vec![vec![l(1)]], "x:long")?) as DataFrameRef)
-        },
-        Vec::<(&str, i64)>::new(),
-    )?;
+    api::create(move |c: &ExtensionContext| -> Result<DataFrameRef> {
+        *s2.lock().map_err(poisoned)? = Some(c.engine()?.clone());
+        Ok(Arc::new(LocalDataFrame::from_rows(vec![vec![l(1)]], "x:long")?) as DataFrameRef)
+    })
+    .run()?;
     let e = seen.lock().map_err(poisoned)?.clone();
     e.ok_or_else(|| Error::user("the creator did not run"))
 }

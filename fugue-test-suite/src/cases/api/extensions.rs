@@ -127,7 +127,7 @@ fn outputter(ctx: &Ctx) -> CaseResult {
     // api::output runs on the context engine
     let r = ok(
         fugue_api::engine_context(e.clone(), || {
-            api::output([kv()?, b], o, [("tag", "t")]).map_err(|e| e.to_string())
+            api::output([kv()?, b], o).params([("tag", "t")]).run().map_err(|e| e.to_string())
         }),
         "engine_context",
     )?;
@@ -151,21 +151,17 @@ fn creator(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
     let r = ok(
         fugue_api::engine_context(e.clone(), || {
-            let t = api::create(Range, [("n", 3)]);
-            let c = api::create(
-                |c: &ExtensionContext| -> Result<DataFrameRef> {
-                    let name = c.engine()?.name().to_string();
-                    let df = LocalDataFrame::from_rows(vec![vec![s(&name)]], "engine:str")?;
-                    Ok(Arc::new(df) as DataFrameRef)
-                },
-                Vec::<(&str, i64)>::new(),
-            );
-            let f = api::create(
-                |_c: &ExtensionContext| -> Result<DataFrameRef> {
-                    Err(Error::user("cannot create"))
-                },
-                Vec::<(&str, i64)>::new(),
-            );
+            let t = api::create(Range).params([("n", 3)]).run();
+            let c = api::create(|c: &ExtensionContext| -> Result<DataFrameRef> {
+                let name = c.engine()?.name().to_string();
+                let df = LocalDataFrame::from_rows(vec![vec![s(&name)]], "engine:str")?;
+                Ok(Arc::new(df) as DataFrameRef)
+            })
+            .run();
+            let f = api::create(|_c: &ExtensionContext| -> Result<DataFrameRef> {
+                Err(Error::user("cannot create"))
+            })
+            .run();
             (t, c, f)
         }),
         "engine_context",

@@ -238,16 +238,11 @@ fn processor_outputter(ctx: &Ctx) -> CaseResult {
     let seen = Arc::new(AtomicUsize::new(0));
     let r = ok(
         fugue_api::engine_context(e.clone(), || {
-            let second_bad = fugue_api::api::output(
-                [a.clone(), no_k.clone()],
-                KeysOutputter(seen.clone()),
-                Vec::<(&str, i64)>::new(),
-            );
-            let good = fugue_api::api::output(
-                [a.clone(), b.clone()],
-                KeysOutputter(seen.clone()),
-                Vec::<(&str, i64)>::new(),
-            );
+            let second_bad =
+                fugue_api::api::output([a.clone(), no_k.clone()], KeysOutputter(seen.clone()))
+                    .run();
+            let good =
+                fugue_api::api::output([a.clone(), b.clone()], KeysOutputter(seen.clone())).run();
             (second_bad, good)
         }),
         "engine_context",
