@@ -43,8 +43,10 @@ use fugue_core::{
 };
 use polars::prelude::{
     Column, DataType as PlDataType, Expr, Field as PlField, IntoColumn, NULL, PlSmallStr,
-    UniqueKeepStrategy, col, lit, when,
+    UniqueKeepStrategy, lit, when,
 };
+
+use crate::exact_col as col;
 
 use crate::bridge::{polars_type, series_arrays, series_from_arrays};
 use crate::error::carry;

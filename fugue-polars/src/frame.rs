@@ -10,7 +10,9 @@ use fugue_core::spi::frame::{
     select_columns_schema,
 };
 use fugue_core::{Error, LocalDataFrame, Result, Schema};
-use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr, col};
+use polars::prelude::{DataFrame as PlDataFrame, IntoLazy, LazyFrame, PlSmallStr};
+
+use crate::exact_col as col;
 
 use crate::bridge::{from_polars_df, fugue_schema};
 use crate::error::{from_polars, run_polars};

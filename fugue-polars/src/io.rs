@@ -39,7 +39,9 @@ use fugue_core::spi::io::{
     DataFile, csv_load_schema, json_load_schema, plan_load, read_parquet_file,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
-use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr, col};
+use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr};
+
+use crate::exact_col as col;
 use polars_io::SerReader;
 use polars_io::csv::read::CsvReadOptions;
 use polars_io::json::{JsonFormat, JsonReader};

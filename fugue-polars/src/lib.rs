@@ -66,5 +66,12 @@ pub use frame::PolarsDataFrame;
 pub use polars;
 pub use sql::PolarsSqlEngine;
 
+/// A column by its exact name. Polars' `col` reads `*` as every column and
+/// `^...$` as a regex; a Fugue column name is any text (SCH-NAME-2), so
+/// every reference to a user's column goes through this.
+pub(crate) fn exact_col(name: impl Into<polars::prelude::PlSmallStr>) -> polars::prelude::Expr {
+    polars::prelude::Expr::Column(name.into())
+}
+
 fugue_core::register_engine!("polars", [], engine::build_engine);
 fugue_core::register_sql_engine!("polars", [], sql::build_sql_engine);

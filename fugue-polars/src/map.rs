@@ -39,7 +39,9 @@ use fugue_core::spi::map::{
 };
 use fugue_core::spi::value::row_at;
 use fugue_core::{DataFrame, Error, LocalDataFrame, PartitionSpec, Result, Schema};
-use polars::prelude::{IdxSize, LazyFrame, PlSmallStr, SortMultipleOptions, col};
+use polars::prelude::{IdxSize, LazyFrame, PlSmallStr, SortMultipleOptions};
+
+use crate::exact_col as col;
 use polars_arrow::array::PrimitiveArray;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;

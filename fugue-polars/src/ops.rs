@@ -15,8 +15,10 @@ use fugue_core::spi::value::rows_to_batch;
 use fugue_core::{DataFrame, Error, PartitionSpec, Result, Schema, Value};
 use polars::prelude::{
     Expr, JoinArgs, JoinCoalesce, JoinType as PlJoinType, LazyFrame, NULL, PlSmallStr,
-    SortMultipleOptions, UnionArgs, UniqueKeepStrategy, col, concat, lit, when,
+    SortMultipleOptions, UnionArgs, UniqueKeepStrategy, concat, lit, when,
 };
+
+use crate::exact_col as col;
 
 use crate::error::from_polars;
 use crate::expr::fugue_cast;
