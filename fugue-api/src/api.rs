@@ -126,6 +126,9 @@ impl<D: DataFrameLike> DataFrameLike for AsFugue<D> {
     fn engine_hint(&self) -> Option<&'static str> {
         self.0.engine_hint()
     }
+    fn known_schema(&self) -> Option<Schema> {
+        self.0.known_schema()
+    }
     fn into_fugue(self, engine: &dyn fugue_core::ExecutionEngine) -> Result<DataFrameRef> {
         self.0.into_fugue(engine)
     }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema as ArrowSchema, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use fugue_core::dataframe::DataFrameRef;
+use fugue_core::dataframe::{DataFrame, DataFrameRef};
 use fugue_core::engine::{ExecutionEngine, LoadOptions};
 use fugue_core::io::{FileFormat, infer_format};
 use fugue_core::partition::PartitionSpecBuilder;
@@ -50,6 +50,13 @@ pub trait DataFrameLike {
         None
     }
 
+    /// The schema, when it is known without computing anything (Arrow data
+    /// and engine frames); `None` for paths and foreign lazy plans. A
+    /// workflow's `df(..)` node includes it in its identity (WF-ID-3).
+    fn known_schema(&self) -> Option<Schema> {
+        None
+    }
+
     /// Converts a result back to [`Output`](Self::Output).
     ///
     /// # Errors
@@ -59,6 +66,9 @@ pub trait DataFrameLike {
 
 impl DataFrameLike for DataFrameRef {
     type Output = DataFrameRef;
+    fn known_schema(&self) -> Option<Schema> {
+        Some(self.schema().clone())
+    }
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
         engine.to_df(&self)
     }
@@ -69,6 +79,9 @@ impl DataFrameLike for DataFrameRef {
 
 impl DataFrameLike for &DataFrameRef {
     type Output = DataFrameRef;
+    fn known_schema(&self) -> Option<Schema> {
+        Some(self.schema().clone())
+    }
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
         engine.to_df(self)
     }
@@ -79,6 +92,9 @@ impl DataFrameLike for &DataFrameRef {
 
 impl DataFrameLike for LocalDataFrame {
     type Output = LocalDataFrame;
+    fn known_schema(&self) -> Option<Schema> {
+        Some(self.schema().clone())
+    }
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
         engine.to_df(&(Arc::new(self) as DataFrameRef))
     }
@@ -99,6 +115,9 @@ impl DataFrameLike for &LocalDataFrame {
 
 impl DataFrameLike for RecordBatch {
     type Output = RecordBatch;
+    fn known_schema(&self) -> Option<Schema> {
+        Schema::from_arrow(self.schema().as_ref()).ok()
+    }
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
         LocalDataFrame::from_batch(self)?.into_fugue(engine)
     }
@@ -119,6 +138,9 @@ impl DataFrameLike for &RecordBatch {
 
 impl DataFrameLike for Vec<RecordBatch> {
     type Output = Vec<RecordBatch>;
+    fn known_schema(&self) -> Option<Schema> {
+        self.first().and_then(|b| Schema::from_arrow(b.schema().as_ref()).ok())
+    }
     fn into_fugue(self, engine: &dyn ExecutionEngine) -> Result<DataFrameRef> {
         LocalDataFrame::from_batches(self)?.into_fugue(engine)
     }

@@ -451,13 +451,15 @@ impl FugueWorkflow {
     where
         D: DataFrameLike + Clone + Send + Sync + 'static,
     {
+        // WF-ID-3: the content is not identity, the schema given with it is.
+        let schema = data.known_schema().map(|s| s.to_string());
         let exec: Exec =
             Arc::new(move |ctx, _| Ok(Some(data.clone().into_fugue(ctx.engine.as_ref())?)));
         self.add(
             NodeKind::Create,
             "df",
             String::new(),
-            json!({ "data": det }),
+            json!({ "data": det, "schema": schema }),
             &[],
             None,
             None,

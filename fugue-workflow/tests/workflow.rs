@@ -209,3 +209,17 @@ fn explain_lists_nodes() -> Result<()> {
     assert!(dag.to_mermaid().contains("_0 --> _1"));
     Ok(())
 }
+
+/// WF-ID-3: `df()` identity ignores the content but includes the schema.
+#[test]
+fn wf_id_3_df_identity_includes_the_schema_not_the_content() -> Result<()> {
+    let id = |rows: Vec<Vec<Value>>, schema: &str| -> Result<String> {
+        let dag = FugueWorkflow::new();
+        Ok(dag.df(LocalDataFrame::from_rows(rows, schema)?)?.spec_uuid())
+    };
+    let one = vec![vec![Value::from(1)]];
+    let two = vec![vec![Value::from(2)]];
+    assert_eq!(id(one.clone(), "a:int")?, id(two, "a:int")?, "content is not identity");
+    assert_ne!(id(one.clone(), "a:int")?, id(one, "b:int")?, "the schema is");
+    Ok(())
+}
