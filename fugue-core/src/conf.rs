@@ -62,6 +62,13 @@ pub const SQL_COMPILE_DIALECT: &str = "fugue.sql.compile.dialect";
 /// suggested default physical partition count for N ≤ 0 (PS-NUM-6); −1 =
 /// the engine decides.
 pub const DEFAULT_PARTITIONS: &str = "fugue.default.partitions";
+/// The largest accepted `fugue.default.partitions` (and engine thread
+/// counts' partition-like settings): every partition is an object in
+/// memory, so larger values only exhaust memory.
+pub const MAX_PARTITIONS: i64 = 1 << 20;
+/// The largest accepted engine thread count (`fugue.native.threads`,
+/// `fugue.datafusion.threads`): engines start their threads up front.
+pub const MAX_THREADS: i64 = 1024;
 /// CFG-12 `fugue.rpc.server` (str, default unset = the in-process native
 /// server, engine scope): name of the registered RPC server type (WF-RPC-4).
 pub const RPC_SERVER: &str = "fugue.rpc.server";
@@ -374,6 +381,38 @@ impl Conf {
     /// value cannot be converted.
     pub fn get_or_throw<T: FromConfValue>(&self, key: &str) -> Result<T> {
         self.get_or_none(key)?.ok_or_else(|| Error::not_found("conf key", key, self.keys()))
+    }
+    /// The integer value of `key` when it lies in `min..=max`, or `None` when
+    /// the key is absent or `null`. For sizes, counts and thread numbers a
+    /// user gives: a value out of range is an error, never silently clamped
+    /// or taken as "unlimited".
+    ///
+    /// `why` says what the bound protects and ends the error message.
+    ///
+    /// ```
+    /// use fugue_core::Conf;
+    /// let conf = Conf::empty().with_entry("x.threads", 1_000_000);
+    /// let err = conf.get_int_in("x.threads", 1, 1024, "each thread is started up front").unwrap_err();
+    /// assert!(err.to_string().contains("from 1 to 1024"));
+    /// # Ok::<(), fugue_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `ERR-ARG` naming the key, the value and the allowed range when the
+    /// value is not an integer or lies outside the range.
+    pub fn get_int_in(&self, key: &str, min: i64, max: i64, why: &str) -> Result<Option<i64>> {
+        let Some(v) = self.get_or_none::<i64>(key)? else {
+            return Ok(None);
+        };
+        if v < min || v > max {
+            return Err(Error::arg(
+                key,
+                format!(
+                    "conf value `{v}` is out of range: expected an integer from {min} to {max} ({why})"
+                ),
+            ));
+        }
+        Ok(Some(v))
     }
 }
 

@@ -45,6 +45,7 @@ mod errors;
 mod io;
 mod join;
 mod map;
+mod multiset;
 mod partition;
 mod registry;
 mod sample;
@@ -65,6 +66,7 @@ pub fn cases() -> Vec<Case> {
     v.extend(errors::cases());
     v.extend(join::cases());
     v.extend(setops::cases());
+    v.extend(multiset::cases());
     v.extend(clean::cases());
     v.extend(sample::cases());
     v.extend(take::cases());
