@@ -120,7 +120,32 @@ fn dates_and_timestamps() {
     round_trip(Arc::new(TimestampMicrosecondArray::from(v.clone())));
     round_trip(Arc::new(TimestampNanosecondArray::from(v.clone())));
     round_trip(Arc::new(TimestampMicrosecondArray::from(v.clone()).with_timezone("UTC")));
-    round_trip(Arc::new(TimestampNanosecondArray::from(v).with_timezone("Europe/Berlin")));
+    round_trip(Arc::new(TimestampNanosecondArray::from(v.clone()).with_timezone("Europe/Berlin")));
+    round_trip(Arc::new(TimestampMicrosecondArray::from(v).with_timezone("+08:00")));
+}
+
+/// A frame built from Arrow data skips the schema parser: an unknown time
+/// zone used to panic inside Polars while crossing the bridge; it is an
+/// `ERR-SCHEMA` now, also nested in a list, and the Polars engine's `to_df`
+/// returns it.
+#[test]
+fn unknown_time_zones_are_errors_not_panics() {
+    use fugue_core::{DataFrameRef, ErrorKind, ExecutionEngine};
+    let ts = TimestampMicrosecondArray::from(vec![Some(1), None]).with_timezone("Mars/Olympus");
+    let local = frame(Arc::new(ts));
+    let err = to_polars_df(&local).expect_err("unknown zone");
+    assert_eq!(err.kind(), ErrorKind::Schema, "{err}");
+    assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+    let engine = fugue_polars::PolarsExecutionEngine::new(fugue_core::Conf::new()).expect("engine");
+    let df: DataFrameRef = Arc::new(local);
+    let err = engine.to_df(&df).err().map(|e| e.kind());
+    assert_eq!(err, Some(ErrorKind::Schema));
+    let mut list =
+        ListBuilder::new(arrow::array::TimestampSecondBuilder::new().with_timezone("Nowhere/X"));
+    list.values().append_value(3);
+    list.append(true);
+    let err = to_polars_df(&frame(Arc::new(list.finish()))).expect_err("nested unknown zone");
+    assert_eq!(err.kind(), ErrorKind::Schema, "{err}");
 }
 
 #[test]
