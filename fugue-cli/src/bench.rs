@@ -435,12 +435,16 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&json_records(&records, data.sf, args.repeat))
             .map_err(|e| CliError::new(format!("cannot encode the JSON report: {e}")))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))?;
+        crate::util::write_atomically(path, |tmp| {
+            std::fs::write(tmp, text + "\n")
+                .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))
+        })?;
     }
     if let Some(path) = &args.chart {
         let title = format!("fugue bench, {data_label}: median seconds (log scale)");
-        chart::draw(path, &title, &workloads, &names, &records)?;
+        crate::util::write_atomically(path, |tmp| {
+            chart::draw(tmp, path, &title, &workloads, &names, &records)
+        })?;
     }
 
     let mut summary = String::from("\n");

@@ -96,6 +96,25 @@ impl StructuredSql {
             "" => "spark",
             d => d,
         };
+        // sqlparser and its AST visitor and drop recurse once per nesting
+        // level (up to its recursion limit of 50 queries or parentheses, and
+        // an operator chain below MAX_SQL_OPERATORS): in debug builds that
+        // can outgrow a 2 MiB thread, so the walk runs on its own stack.
+        std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("fugue-sql-parse".into())
+                .stack_size(PARSE_STACK_BYTES)
+                .spawn_scoped(scope, || Self::parse_with_tables(sql, tables, dialect))
+            {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("the SQL parser thread panicked"))),
+                Err(_) => Self::parse_with_tables(sql, tables, dialect),
+            }
+        })
+    }
+
+    fn parse_with_tables(sql: &str, tables: &[&str], dialect: &str) -> Result<Self> {
         let parser_dialect: Box<dyn Dialect> =
             dialect_from_str(dialect).unwrap_or_else(|| Box::new(GenericDialect {}));
         check_operator_count(sql, parser_dialect.as_ref())?;
@@ -165,6 +184,9 @@ impl StructuredSql {
         Ok(text)
     }
 }
+
+/// Stack of the thread that parses and walks SQL text (address space only).
+const PARSE_STACK_BYTES: usize = 64 << 20;
 
 /// The most operators (`+ - * / % || = <> < > <= >=`, `AND`, `OR`, `NOT`)
 /// one SQL text may hold. Real queries stay far below; a generated

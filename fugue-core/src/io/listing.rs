@@ -79,8 +79,10 @@ pub fn is_folder_data_file(format: FileFormat, name: &str) -> bool {
 /// * `ERR-ARG`: `paths` is empty, a glob pattern is malformed, or a path
 ///   (or a visible entry of a folder) is a pipe, socket or device, which
 ///   would block the reader;
-/// * `ERR-NOT-FOUND`: a path does not exist, a glob matches nothing, or a
-///   folder holds no data file;
+/// * `ERR-NOT-FOUND`: a path does not exist (after putting back the
+///   previous output an interrupted overwrite left hidden, see
+///   `SaveTarget::commit`), a glob matches nothing, or a folder holds no
+///   data file;
 /// * `ERR-NOT-SUPPORTED`: no `format` and a file's or folder's name has no
 ///   recognised suffix (ENG-IO-2), or a URL scheme other than `file://`;
 /// * `ERR-EXECUTION` (`Error::Io`): the file system failed while listing.
@@ -105,13 +107,25 @@ fn resolve_one(path: &str, format: Option<FileFormat>, out: &mut Vec<DataFile>) 
     }
     if !has_glob(local) {
         let p = Path::new(local);
-        let meta = fs::metadata(p).map_err(|e| {
+        let not_found = |e: std::io::Error| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::not_found("path", path, Vec::<String>::new())
             } else {
                 Error::io(path, e)
             }
-        })?;
+        };
+        let meta = match fs::metadata(p) {
+            Ok(m) => m,
+            // an overwrite killed midway may have left the data hidden aside
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if super::save::recover_previous_output(p)? {
+                    fs::metadata(p).map_err(not_found)?
+                } else {
+                    return Err(not_found(e));
+                }
+            }
+            Err(e) => return Err(not_found(e)),
+        };
         check_regular(p, &meta)?;
         return resolve_existing(p, meta.is_dir(), format, out);
     }
