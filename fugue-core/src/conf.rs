@@ -740,6 +740,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Length and depth (issue 16): JSON nested up to 1,000 levels and
+        /// ~100k characters of entries: a conf or `ERR-ARG`, never a panic
+        /// or a stack overflow; bounded integer reads reject out-of-range
+        /// values.
+        #[test]
+        fn prop_conf_long_and_deep(depth in 0usize..=1_000, entries in 0usize..=4_000, v in proptest::num::i64::ANY) {
+            let deep = format!("{{\"k\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));
+            match Conf::from_json(&deep) {
+                Ok(c) => proptest::prop_assert!(c.contains("k")),
+                Err(e) => proptest::prop_assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument),
+            }
+            let body: Vec<String> = (0..entries).map(|i| format!("\"fugue.k{i} é\": {i}")).collect();
+            let wide = format!("{{{}}}", body.join(", "));
+            proptest::prop_assert!(wide.len() < 120_000);
+            let c = Conf::from_json(&wide).unwrap();
+            proptest::prop_assert_eq!(c.len(), entries);
+            let c = Conf::empty().with_entry("n", v);
+            match c.get_int_in("n", 1, 1024, "test") {
+                Ok(got) => proptest::prop_assert!(got == Some(v) && (1..=1024).contains(&v)),
+                Err(e) => {
+                    proptest::prop_assert!(!(1..=1024).contains(&v));
+                    proptest::prop_assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+                }
+            }
+        }
+
         #[test]
         fn prop_conf_from_json_never_panics(text in ".{0,60}") {
             let _ = Conf::from_json(&text);

@@ -40,7 +40,7 @@ fn save(path: &str, g: i64) {
         force_single: g % 2 == 0,
         ..SaveOptions::default()
     };
-    save_df(&[df.clone()], df.schema(), path, &options).expect("save");
+    save_df(std::slice::from_ref(&df), df.schema(), path, &options).expect("save");
 }
 
 /// The generation the path holds, after checking it is complete.

@@ -677,7 +677,7 @@ mod tests {
             write_parts(&path, SaveMode::Overwrite, &["p"]).unwrap();
             write_single(&path, SaveMode::Overwrite, "three").unwrap();
             assert_eq!(fs::read_to_string(&path).unwrap(), "three");
-            assert_eq!(names(tmp.path()), [name.clone()]);
+            assert_eq!(names(tmp.path()), std::slice::from_ref(&name));
             fs::remove_file(&path).unwrap();
         }
         // unicode names are cut at a character boundary
