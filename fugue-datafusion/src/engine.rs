@@ -165,7 +165,8 @@ fn memory_limit(conf: &Conf) -> Result<Option<usize>> {
             if text.trim().starts_with('-') {
                 return Err(bad(&text));
             }
-            usize::try_from(parse_size_bytes(&text)?).unwrap_or(usize::MAX)
+            let bytes = parse_size_bytes(&text).map_err(|_| bad(&text))?;
+            usize::try_from(bytes).unwrap_or(usize::MAX)
         }
     };
     if bytes == 0 {

@@ -40,7 +40,7 @@ use crate::spi::kernels;
 use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
-pub use sql::{SqlEngine, SqlPart, StructuredSql};
+pub use sql::{MAX_SQL_OPERATORS, SqlEngine, SqlPart, StructuredSql};
 
 /// The user function of `comap`: called once per zipped key group with the
 /// cursor (key values of the group) and one member per zipped input, in input

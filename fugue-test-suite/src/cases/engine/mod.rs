@@ -52,6 +52,7 @@ mod sample;
 mod select;
 mod setops;
 mod sql;
+mod sql_limits;
 mod take;
 mod to_df;
 mod zip;
@@ -73,6 +74,7 @@ pub fn cases() -> Vec<Case> {
     v.extend(zip::cases());
     v.extend(io::cases());
     v.extend(sql::cases());
+    v.extend(sql_limits::cases());
     v.extend(registry::cases());
     v
 }
