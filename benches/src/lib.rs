@@ -191,16 +191,48 @@ impl TpchTable {
     }
 }
 
-/// Checks a scale factor: finite and positive.
+/// The largest scale factor written to files (`fugue datagen`): SF 1000
+/// is 6 billion lineitem rows, about 1 TB of Parquet; TPC-H row counts
+/// beyond it no longer fit the generators' arithmetic.
+pub const MAX_SF: f64 = 1000.0;
+
+/// The largest scale factor generated in memory ([`TpchData::generate`],
+/// `fugue bench` without `--data`): SF 100 is 600 million lineitem rows,
+/// tens of GB of Arrow data.
+pub const MAX_SF_IN_MEMORY: f64 = 100.0;
+
+/// Checks a scale factor: finite, positive and at most [`MAX_SF`].
 ///
 /// # Errors
-/// `ERR-ARG` otherwise.
+/// `ERR-ARG` otherwise, naming the value and the range.
 pub fn check_sf(sf: f64) -> Result<()> {
-    if sf.is_finite() && sf > 0.0 {
-        Ok(())
-    } else {
-        Err(Error::arg("sf", format!("scale factor `{sf}` must be a positive number")))
+    check_sf_up_to(sf, MAX_SF, "TPC-H files")
+}
+
+/// Checks a scale factor for data generated in memory: as [`check_sf`],
+/// at most [`MAX_SF_IN_MEMORY`].
+///
+/// # Errors
+/// `ERR-ARG` otherwise, naming the value and the range.
+pub fn check_sf_in_memory(sf: f64) -> Result<()> {
+    check_sf_up_to(
+        sf,
+        MAX_SF_IN_MEMORY,
+        "TPC-H data in memory (larger: write files with `fugue datagen tpch` and pass `--data`)",
+    )
+}
+
+fn check_sf_up_to(sf: f64, max: f64, what: &str) -> Result<()> {
+    if !(sf.is_finite() && sf > 0.0) {
+        return Err(Error::arg("sf", format!("scale factor `{sf}` must be a positive number")));
     }
+    if sf > max {
+        return Err(Error::arg(
+            "sf",
+            format!("scale factor `{sf}` is too large: at most {max} for {what}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Streams `table` at scale factor `sf` into the Parquet file `path`
@@ -305,9 +337,10 @@ impl TpchData {
     /// Generates `lineitem` and `orders` at scale factor `sf` in memory.
     ///
     /// # Errors
-    /// `ERR-ARG` for a bad `sf`; generator errors; IO errors creating the
-    /// scratch folder.
+    /// `ERR-ARG` for a bad `sf` (above [`MAX_SF_IN_MEMORY`] too); generator
+    /// errors; IO errors creating the scratch folder.
     pub fn generate(sf: f64) -> Result<TpchData> {
+        check_sf_in_memory(sf)?;
         let li = lineitem(sf)?;
         let ord = orders(sf)?;
         Ok(TpchData {
@@ -1064,6 +1097,9 @@ mod tests {
         assert_eq!(TpchTable::parse("LineItem").ok(), Some(TpchTable::LineItem));
         assert!(TpchTable::parse("nope").is_err());
         assert!(check_sf(0.0).is_err() && check_sf(f64::NAN).is_err() && check_sf(0.01).is_ok());
+        assert!(check_sf(2e12).is_err() && check_sf(f64::INFINITY).is_err());
+        assert!(check_sf(MAX_SF).is_ok() && check_sf_in_memory(MAX_SF).is_err());
+        assert!(TpchData::generate(1e9).is_err());
     }
 
     /// Every workload on the native engine at a tiny scale, with checksums

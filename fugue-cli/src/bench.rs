@@ -72,11 +72,21 @@ fn median(sorted: &[f64]) -> f64 {
 /// The engines to run: `--engines` resolved through the registry (names or
 /// aliases), or every registered engine.
 fn engines(names: &[String], conf: &Conf) -> Result<Vec<EngineRef>, CliError> {
+    let given = !names.is_empty();
     let names: Vec<String> = if names.is_empty() {
         registered_engines().iter().map(|e| e.name.to_string()).collect()
     } else {
         names.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
     };
+    if given && names.is_empty() {
+        let linked: Vec<String> =
+            registered_engines().iter().map(|e| format!("`{}`", e.name)).collect();
+        return Err(CliError::new(format!(
+            "`--engines` names no engine: give comma-separated names (linked: {}), or leave \
+             it out to run every linked engine",
+            linked.join(", ")
+        )));
+    }
     if names.is_empty() {
         return Err(CliError::new(
             "no execution engine is linked into this binary; build with a feature of the `fugue` \
@@ -144,7 +154,7 @@ fn measure(
         }
     };
     pb.inc(1);
-    let mut times = Vec::with_capacity(repeat as usize);
+    let mut times = Vec::new();
     let mut cpu_total = Some(0.0);
     for i in 1..=repeat {
         pb.set_message(format!("{} {} on {}: run {i}/{repeat}", wl.id(), wl.name(), engine.name()));
@@ -359,7 +369,7 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
             (data, format!("Parquet files in {}", dir.display()))
         }
         None => {
-            w::check_sf(args.sf)?;
+            w::check_sf_in_memory(args.sf)?;
             let sp = spinner(&format!("generating TPC-H SF {} in memory", args.sf));
             let data = TpchData::generate(args.sf);
             sp.finish_and_clear();
@@ -425,12 +435,16 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&json_records(&records, data.sf, args.repeat))
             .map_err(|e| CliError::new(format!("cannot encode the JSON report: {e}")))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))?;
+        crate::util::write_atomically(path, |tmp| {
+            std::fs::write(tmp, text + "\n")
+                .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))
+        })?;
     }
     if let Some(path) = &args.chart {
         let title = format!("fugue bench, {data_label}: median seconds (log scale)");
-        chart::draw(path, &title, &workloads, &names, &records)?;
+        crate::util::write_atomically(path, |tmp| {
+            chart::draw(tmp, path, &title, &workloads, &names, &records)
+        })?;
     }
 
     let mut summary = String::from("\n");

@@ -14,11 +14,13 @@ fn err(path: &Path, e: impl std::fmt::Display) -> CliError {
 }
 
 /// Draws the chart of `records` (engine rows only, not baselines) to the SVG
-/// file `path`. Workloads without a timed run are left out.
+/// file `out`; messages name `path`, the file the user asked for (`out` is
+/// its temporary sibling). Workloads without a timed run are left out.
 ///
 /// # Errors
 /// Nothing to draw; the file cannot be written.
 pub fn draw(
+    out: &Path,
     path: &Path,
     title: &str,
     workloads: &[Workload],
@@ -46,7 +48,7 @@ pub fn draw(
     let hi = values.iter().copied().fold(0.0, f64::max) * 3.0;
 
     let width = (160 + 110 * shown.len() as u32).max(640);
-    let root = SVGBackend::new(path, (width, 480)).into_drawing_area();
+    let root = SVGBackend::new(out, (width, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(path, e))?;
     let n = shown.len() as f64;
     let mut chart = ChartBuilder::on(&root)

@@ -101,7 +101,7 @@ pub enum DatagenKind {
 /// Arguments of `fugue datagen tpch`.
 #[derive(Debug, Args)]
 pub struct TpchArgs {
-    /// The TPC-H scale factor (1 = 6,001,215 lineitem rows).
+    /// The TPC-H scale factor (1 = 6,001,215 lineitem rows; at most 1000).
     #[arg(long, default_value_t = 1.0)]
     pub sf: f64,
     /// The output folder (created when missing).
@@ -124,10 +124,10 @@ pub struct BenchArgs {
     /// default: W1-W7.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub workloads: Vec<String>,
-    /// Timed runs per engine and workload, after one warm-up run.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Timed runs per engine and workload, after one warm-up run (1 to 1000).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub repeat: u32,
-    /// TPC-H scale factor of the data generated in memory.
+    /// TPC-H scale factor of the data generated in memory (at most 100).
     #[arg(long, default_value_t = 0.1, conflicts_with = "data")]
     pub sf: f64,
     /// Read lineitem.parquet and orders.parquet from this folder instead of
@@ -156,9 +156,9 @@ pub struct SqlArgs {
     /// Register a file as a table (repeatable).
     #[arg(long = "table", value_name = "NAME=PATH", value_parser = parse_table)]
     pub tables: Vec<(String, String)>,
-    /// Rows to print.
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
+    /// Rows to print (0 to 1,000,000).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub limit: u32,
     /// Save the whole result to this file (format from the extension)
     /// instead of printing it.
     #[arg(long, value_name = "PATH")]

@@ -7,7 +7,7 @@ use fugue_benches::{TpchTable, check_sf, write_tpch_parquet};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::TpchArgs;
-use crate::util::{CliError, print, thousands};
+use crate::util::{CliError, print, thousands, write_atomically};
 
 /// The tables named by `--tables`: `all` or a comma-separated list.
 ///
@@ -42,9 +42,10 @@ fn bar(table: TpchTable, sf: f64) -> ProgressBar {
     pb
 }
 
-/// Writes each table to `OUT/<table>.parquet` (through a temporary file
-/// renamed at the end, so a failed run never leaves a partial file under
-/// the final name) and prints one line per table.
+/// Writes each table to `OUT/<table>.parquet` (through a uniquely named
+/// temporary file, flushed and renamed at the end, so a failed run never
+/// leaves a partial file under the final name) and prints one line per
+/// table.
 ///
 /// # Errors
 /// A bad scale factor or table list; IO and Parquet errors.
@@ -57,20 +58,17 @@ pub fn run(args: &TpchArgs) -> Result<(), CliError> {
     for table in tables {
         let start = Instant::now();
         let path = args.out.join(format!("{}.parquet", table.name()));
-        let tmp = args.out.join(format!(".{}.parquet.tmp", table.name()));
         let pb = bar(table, args.sf);
-        let written = write_tpch_parquet(table, args.sf, &tmp, |n| pb.inc(n));
+        let mut rows = 0;
+        // a uniquely named hidden temporary, fsynced and renamed into place:
+        // two runs into one folder never share it, a killed run leaves no
+        // partial file under the final name
+        let written = write_atomically(&path, |tmp| {
+            rows = write_tpch_parquet(table, args.sf, tmp, |n| pb.inc(n))?;
+            Ok(())
+        });
         pb.finish_and_clear();
-        let rows = match written {
-            Ok(rows) => rows,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e.into());
-            }
-        };
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            CliError::new(format!("cannot move the output into `{}`: {e}", path.display()))
-        })?;
+        written?;
         print(&format!(
             "wrote {}: {} rows, {} in {:.1} s\n",
             path.display(),

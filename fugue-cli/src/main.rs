@@ -54,7 +54,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return util::clap_exit(&e),
     };
-    match std::panic::catch_unwind(|| run(cli)) {
+    // The command runs on a thread with a large stack: SQL parsers and
+    // planners recurse over expression trees, and the operator limit of
+    // `StructuredSql` is sized for the default 8 MiB; the reserve costs only
+    // address space.
+    let worker = std::thread::Builder::new()
+        .name("fugue".into())
+        .stack_size(COMMAND_STACK_BYTES)
+        .spawn(move || std::panic::catch_unwind(|| run(cli)));
+    let outcome = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(Err),
+        Err(e) => {
+            eprintln!("error: cannot start the command thread: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             eprintln!("error: {}", util::one_line(&e.message));
@@ -63,6 +78,9 @@ fn main() -> ExitCode {
         Err(_) => ExitCode::from(101),
     }
 }
+
+/// Stack of the thread that runs a command (256 MiB of address space).
+const COMMAND_STACK_BYTES: usize = 256 << 20;
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let conf = util::make_conf(&cli.conf);

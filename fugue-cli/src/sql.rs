@@ -113,17 +113,11 @@ pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
         }
         None => {
             let local = result.as_local_bounded()?;
-            let shown = local.show_string(&ShowOptions {
-                n: args.limit,
-                with_count: false,
-                title: None,
-            })?;
+            let limit = args.limit as usize;
+            let shown =
+                local.show_string(&ShowOptions { n: limit, with_count: false, title: None })?;
             let n = local.num_rows();
-            let more = if n > args.limit {
-                format!(" (first {} shown)", args.limit)
-            } else {
-                String::new()
-            };
+            let more = if n > limit { format!(" (first {limit} shown)") } else { String::new() };
             print(&format!("{shown}{} rows{more}\n", thousands(n as u64)))
         }
     }

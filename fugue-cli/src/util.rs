@@ -112,6 +112,35 @@ pub fn print(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Writes the file `path` through `write`, which must write the whole
+/// content at the path it is given: a hidden sibling of `path` with a
+/// unique name, flushed to disk and renamed over `path` in one atomic step
+/// ([`SaveTarget`](fugue::core::spi::io::SaveTarget)). A failed or killed
+/// run never leaves a half-written file under `path`, and two runs writing
+/// into one folder never share a temporary file. The folder must exist.
+///
+/// # Errors
+/// A missing folder, a path that is not UTF-8, and the errors of `write`
+/// and of the rename, each naming `path`.
+pub fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&std::path::Path) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    use fugue::core::io::SaveMode;
+    use fugue::core::spi::io::SaveTarget;
+    let cannot = |why: String| CliError::new(format!("cannot write `{}`: {why}", path.display()));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(cannot(format!("the folder `{}` does not exist", parent.display())));
+    }
+    let text = path.to_str().ok_or_else(|| cannot("the path is not valid UTF-8".into()))?;
+    let target =
+        SaveTarget::prepare(text, SaveMode::Overwrite).map_err(|e| cannot(error_chain(&e)))?;
+    write(target.write_path())?;
+    target.commit().map_err(|e| cannot(error_chain(&e)))
+}
+
 /// Seconds with 3 significant decimals (`1.234`, `0.0123`).
 pub fn secs(s: f64) -> String {
     if s >= 100.0 {
@@ -197,6 +226,33 @@ mod tests {
         let c = make_conf(&[("a".into(), "4".into()), ("b".into(), "x y".into())]);
         assert_eq!(c.get_value("a"), Some(&Json::from(4)));
         assert_eq!(c.get_value("b"), Some(&Json::from("x y")));
+    }
+
+    #[test]
+    fn atomic_writes_replace_whole_files_and_leave_no_temporaries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").expect("write");
+        write_atomically(&path, |tmp| {
+            assert_ne!(tmp, path.as_path(), "the content goes to a temporary first");
+            assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("old"));
+            std::fs::write(tmp, "new").map_err(|e| CliError::new(e.to_string()))
+        })
+        .expect("write");
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("new"));
+        // a failed write keeps the old file and removes its temporary
+        let err = write_atomically(&path, |tmp| {
+            std::fs::write(tmp, "half").expect("write");
+            Err(CliError::new("boom"))
+        })
+        .expect_err("fails");
+        assert_eq!(err.message, "boom");
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("new"));
+        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(names.len(), 1);
+        let missing = dir.path().join("no/such/r.json");
+        let err = write_atomically(&missing, |_| Ok(())).expect_err("no folder");
+        assert!(err.message.contains("does not exist"), "{}", err.message);
     }
 
     #[test]

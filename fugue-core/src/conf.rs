@@ -62,6 +62,13 @@ pub const SQL_COMPILE_DIALECT: &str = "fugue.sql.compile.dialect";
 /// suggested default physical partition count for N ≤ 0 (PS-NUM-6); −1 =
 /// the engine decides.
 pub const DEFAULT_PARTITIONS: &str = "fugue.default.partitions";
+/// The largest accepted `fugue.default.partitions` (and engine thread
+/// counts' partition-like settings): every partition is an object in
+/// memory, so larger values only exhaust memory.
+pub const MAX_PARTITIONS: i64 = 1 << 20;
+/// The largest accepted engine thread count (`fugue.native.threads`,
+/// `fugue.datafusion.threads`): engines start their threads up front.
+pub const MAX_THREADS: i64 = 1024;
 /// CFG-12 `fugue.rpc.server` (str, default unset = the in-process native
 /// server, engine scope): name of the registered RPC server type (WF-RPC-4).
 pub const RPC_SERVER: &str = "fugue.rpc.server";
@@ -374,6 +381,38 @@ impl Conf {
     /// value cannot be converted.
     pub fn get_or_throw<T: FromConfValue>(&self, key: &str) -> Result<T> {
         self.get_or_none(key)?.ok_or_else(|| Error::not_found("conf key", key, self.keys()))
+    }
+    /// The integer value of `key` when it lies in `min..=max`, or `None` when
+    /// the key is absent or `null`. For sizes, counts and thread numbers a
+    /// user gives: a value out of range is an error, never silently clamped
+    /// or taken as "unlimited".
+    ///
+    /// `why` says what the bound protects and ends the error message.
+    ///
+    /// ```
+    /// use fugue_core::Conf;
+    /// let conf = Conf::empty().with_entry("x.threads", 1_000_000);
+    /// let err = conf.get_int_in("x.threads", 1, 1024, "each thread is started up front").unwrap_err();
+    /// assert!(err.to_string().contains("from 1 to 1024"));
+    /// # Ok::<(), fugue_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `ERR-ARG` naming the key, the value and the allowed range when the
+    /// value is not an integer or lies outside the range.
+    pub fn get_int_in(&self, key: &str, min: i64, max: i64, why: &str) -> Result<Option<i64>> {
+        let Some(v) = self.get_or_none::<i64>(key)? else {
+            return Ok(None);
+        };
+        if v < min || v > max {
+            return Err(Error::arg(
+                key,
+                format!(
+                    "conf value `{v}` is out of range: expected an integer from {min} to {max} ({why})"
+                ),
+            ));
+        }
+        Ok(Some(v))
     }
 }
 
@@ -701,6 +740,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Length and depth (issue 16): JSON nested up to 1,000 levels and
+        /// ~100k characters of entries: a conf or `ERR-ARG`, never a panic
+        /// or a stack overflow; bounded integer reads reject out-of-range
+        /// values.
+        #[test]
+        fn prop_conf_long_and_deep(depth in 0usize..=1_000, entries in 0usize..=4_000, v in proptest::num::i64::ANY) {
+            let deep = format!("{{\"k\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));
+            match Conf::from_json(&deep) {
+                Ok(c) => proptest::prop_assert!(c.contains("k")),
+                Err(e) => proptest::prop_assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument),
+            }
+            let body: Vec<String> = (0..entries).map(|i| format!("\"fugue.k{i} é\": {i}")).collect();
+            let wide = format!("{{{}}}", body.join(", "));
+            proptest::prop_assert!(wide.len() < 120_000);
+            let c = Conf::from_json(&wide).unwrap();
+            proptest::prop_assert_eq!(c.len(), entries);
+            let c = Conf::empty().with_entry("n", v);
+            match c.get_int_in("n", 1, 1024, "test") {
+                Ok(got) => proptest::prop_assert!(got == Some(v) && (1..=1024).contains(&v)),
+                Err(e) => {
+                    proptest::prop_assert!(!(1..=1024).contains(&v));
+                    proptest::prop_assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+                }
+            }
+        }
+
         #[test]
         fn prop_conf_from_json_never_panics(text in ".{0,60}") {
             let _ = Conf::from_json(&text);

@@ -9,7 +9,7 @@ use datafusion::catalog::MemTable;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
-use fugue_core::conf::Conf;
+use fugue_core::conf::{Conf, MAX_PARTITIONS, MAX_THREADS};
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
@@ -17,11 +17,13 @@ use fugue_core::engine::{
 };
 use fugue_core::engine::{MapFn, OnInitFn};
 use fugue_core::partition::{PartitionAlgo, parse_size_bytes};
+use fugue_core::spi::kernels;
 use fugue_core::spi::map::check_map_output_schema;
 use fugue_core::spi::plan::{check_set_schemas, plan_join};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
-    ColumnExpr, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, make_sql_engine,
+    ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns,
+    make_sql_engine,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -41,7 +43,8 @@ pub const DATAFUSION_TARGET_PARTITIONS: &str = "fugue.datafusion.target_partitio
 /// Conf key: DataFusion's batch size in rows (default: DataFusion's, 8192).
 pub const DATAFUSION_BATCH_SIZE: &str = "fugue.datafusion.batch_size";
 /// Conf key: memory limit of DataFusion's memory pool, in bytes or as size
-/// text (`"2g"`); unset or ≤ 0 means unlimited.
+/// text (`"2g"`); unset means unlimited; zero, negative or unparsable
+/// values are `ERR-ARG`.
 pub const DATAFUSION_MEMORY_LIMIT: &str = "fugue.datafusion.memory_limit";
 /// Conf key: when true, `map_dataframe` returns the lazy plan and the user
 /// function runs only when the result is used; by default (false) the map
@@ -122,23 +125,54 @@ impl fmt::Display for DataFusionExecutionEngine {
     }
 }
 
-/// A positive integer conf value, `None` when unset or ≤ 0.
-fn positive(conf: &Conf, key: &str) -> Result<Option<usize>> {
-    let v: i64 = conf.get(key, 0i64)?;
+/// The largest accepted `fugue.datafusion.batch_size` (rows per batch).
+const MAX_BATCH_SIZE: i64 = 1 << 24;
+
+/// A conf value in `1..=max`; `None` when unset or ≤ 0 (the default then
+/// applies, as documented for each key).
+///
+/// # Errors
+/// `ERR-ARG` naming the key when the value is not an integer or above `max`.
+fn positive(conf: &Conf, key: &str, max: i64, why: &str) -> Result<Option<usize>> {
+    let v = conf.get_int_in(key, i64::MIN, max, why)?.unwrap_or(0);
     Ok(usize::try_from(v).ok().filter(|v| *v > 0))
 }
 
-/// The memory limit in bytes: an integer or size text (`"512m"`).
+/// The memory limit in bytes: a positive integer or size text (`"512m"`);
+/// `None` when unset.
+///
+/// # Errors
+/// `ERR-ARG` for a value that is not a size, or zero or negative (use no
+/// limit by leaving the key unset).
 fn memory_limit(conf: &Conf) -> Result<Option<usize>> {
+    let bad = |v: &str| {
+        Error::arg(
+            DATAFUSION_MEMORY_LIMIT,
+            format!(
+                "conf value `{v}` is not a memory size: expected a positive number of bytes \
+                 or size text such as `512m` or `2g` (leave the key unset for no limit)"
+            ),
+        )
+    };
     let text: Option<String> = conf.get_or_none(DATAFUSION_MEMORY_LIMIT)?;
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(None);
     };
     let bytes = match text.trim().parse::<i64>() {
-        Ok(b) => b,
-        Err(_) => i64::try_from(parse_size_bytes(&text)?).unwrap_or(i64::MAX),
+        Ok(b) if b > 0 => usize::try_from(b).map_err(|_| bad(&text))?,
+        Ok(_) => return Err(bad(&text)),
+        Err(_) => {
+            if text.trim().starts_with('-') {
+                return Err(bad(&text));
+            }
+            let bytes = parse_size_bytes(&text).map_err(|_| bad(&text))?;
+            usize::try_from(bytes).unwrap_or(usize::MAX)
+        }
     };
-    Ok(usize::try_from(bytes).ok().filter(|b| *b > 0))
+    if bytes == 0 {
+        return Err(bad(&text));
+    }
+    Ok(Some(bytes))
 }
 
 impl DataFusionExecutionEngine {
@@ -150,13 +184,26 @@ impl DataFusionExecutionEngine {
     /// memory limit); `ERR-EXECUTION` when the runtime cannot be built.
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
-        let threads = match positive(&conf, DATAFUSION_THREADS)? {
+        let threads = match positive(
+            &conf,
+            DATAFUSION_THREADS,
+            MAX_THREADS,
+            "the tokio runtime starts every worker thread up front",
+        )? {
             Some(t) => t,
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
-        let target_partitions = positive(&conf, DATAFUSION_TARGET_PARTITIONS)?.unwrap_or(threads);
+        let target_partitions = positive(
+            &conf,
+            DATAFUSION_TARGET_PARTITIONS,
+            MAX_PARTITIONS,
+            "every partition is a stream held in memory",
+        )?
+        .unwrap_or(threads);
         let mut config = SessionConfig::new().with_target_partitions(target_partitions);
-        if let Some(b) = positive(&conf, DATAFUSION_BATCH_SIZE)? {
+        if let Some(b) =
+            positive(&conf, DATAFUSION_BATCH_SIZE, MAX_BATCH_SIZE, "each batch is allocated whole")?
+        {
             config = config.with_batch_size(b);
         }
         {
@@ -485,8 +532,14 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         distinct: bool,
     ) -> Result<DataFrameRef> {
         check_set_schemas("subtract", df1.schema(), df2.schema())?;
+        if !distinct {
+            // EXCEPT ALL (ENG-SET-6): DataFusion's `except` drops every copy of a row
+            // found on the right (upstream bug); core's kernel keeps `max(n − m, 0)`.
+            let (a, b) = (df1.as_local_bounded()?, df2.as_local_bounded()?);
+            return Ok(Arc::new(self.local_frame(kernels::subtract(&a, &b, false)?)?));
+        }
         let (a, b) = (self.frame(df1)?, self.frame(df2)?);
-        let out = plan::subtract(a.to_native(), b.to_native(), distinct)?;
+        let out = plan::subtract(a.to_native(), b.to_native())?;
         Ok(Arc::new(DataFusionDataFrame::with_schema(
             Arc::clone(&self.shared),
             out,
@@ -501,8 +554,14 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         distinct: bool,
     ) -> Result<DataFrameRef> {
         check_set_schemas("intersect", df1.schema(), df2.schema())?;
+        if !distinct {
+            // INTERSECT ALL (ENG-SET-6): DataFusion's `intersect` keeps every matched
+            // left copy (upstream bug); core's kernel keeps `min(n, m)`.
+            let (a, b) = (df1.as_local_bounded()?, df2.as_local_bounded()?);
+            return Ok(Arc::new(self.local_frame(kernels::intersect(&a, &b, false)?)?));
+        }
         let (a, b) = (self.frame(df1)?, self.frame(df2)?);
-        let out = plan::intersect(a.to_native(), b.to_native(), distinct)?;
+        let out = plan::intersect(a.to_native(), b.to_native())?;
         Ok(Arc::new(DataFusionDataFrame::with_schema(
             Arc::clone(&self.shared),
             out,
@@ -558,7 +617,7 @@ impl ExecutionEngine for DataFusionExecutionEngine {
     fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
         let a = self.frame(df)?;
         // the checks that do not depend on the row count, before running anything
-        spec.resolve_size(usize::MAX)?;
+        spec.check()?;
         let (local, batch) = self.one_batch(&a)?;
         let count = batch.num_rows();
         let size = spec.resolve_size(count)?;
@@ -569,7 +628,12 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         let mut rng =
             StdRng::seed_from_u64(spec.seed.unwrap_or_else(fugue_core::spi::kernels::fresh_seed));
         let indices: Vec<u64> = if spec.replace {
-            (0..size).map(|_| rng.random_range(0..count) as u64).collect()
+            let mut v = Vec::new();
+            v.try_reserve_exact(size).map_err(|e| {
+                Error::arg("sample", format!("cannot allocate {size} sampled row indices: {e}"))
+            })?;
+            v.extend((0..size).map(|_| rng.random_range(0..count) as u64));
+            v
         } else {
             let mut picked: Vec<u64> = rand::seq::index::sample(&mut rng, count, size)
                 .into_iter()
@@ -705,6 +769,30 @@ mod tests {
         assert_eq!(err, Some(ErrorKind::InvalidArgument));
         let limited = Conf::empty().with_entry(DATAFUSION_MEMORY_LIMIT, "64m");
         assert!(DataFusionExecutionEngine::new(limited).is_ok());
+        let bytes = Conf::empty().with_entry(DATAFUSION_MEMORY_LIMIT, 1 << 26);
+        assert!(DataFusionExecutionEngine::new(bytes).is_ok());
+    }
+
+    /// Hostile sizes are one `ERR-ARG` naming the key, never a runtime
+    /// that spawns a million threads and panics, never "unlimited".
+    #[test]
+    fn eng_conf_3_values_out_of_range_are_err_arg() {
+        let cases: Vec<(&str, serde_json::Value)> = vec![
+            (DATAFUSION_THREADS, 1_000_000.into()),
+            (DATAFUSION_TARGET_PARTITIONS, (1i64 << 40).into()),
+            (DATAFUSION_BATCH_SIZE, i64::MAX.into()),
+            (DATAFUSION_MEMORY_LIMIT, (-1).into()),
+            (DATAFUSION_MEMORY_LIMIT, 0.into()),
+            (DATAFUSION_MEMORY_LIMIT, "-5g".into()),
+            (DATAFUSION_MEMORY_LIMIT, "lots".into()),
+        ];
+        for (key, value) in cases {
+            let conf =
+                Conf::empty().with_entry(DATAFUSION_THREADS, 1).with_entry(key, value.clone());
+            let err = DataFusionExecutionEngine::new(conf).expect_err(&format!("{key}={value}"));
+            assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{key}={value}: {err}");
+            assert!(err.to_string().contains(key), "{key}={value}: {err}");
+        }
     }
 
     #[test]

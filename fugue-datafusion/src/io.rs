@@ -53,6 +53,17 @@ fn path_str(path: &Path) -> Result<&str> {
     path.to_str().ok_or_else(|| Error::arg("path", format!("`{}` is not utf-8", path.display())))
 }
 
+/// A listed file as a `file://` URL, so DataFusion reads exactly that file:
+/// given a plain path it would take `[`, `*` or `?` in the name as a glob
+/// (`x[1].csv` silently read `x1.csv`). Globs were already expanded by
+/// `list_load_files`.
+fn file_url(path: &Path) -> Result<String> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path.display(), e))?;
+    url::Url::from_file_path(&absolute).map(String::from).map_err(|()| {
+        Error::arg("path", format!("`{}` cannot be written as a file URL", absolute.display()))
+    })
+}
+
 // --------------------------------------------------------------------- load
 
 /// Loads `paths` (ENG-IO-1..4): see the module docs.
@@ -91,7 +102,9 @@ pub(crate) fn load(
     let frames = engine.shared().runtime().block_on(async {
         let mut frames = Vec::with_capacity(files.len());
         for file in &files {
-            let p = path_str(&file.path)?;
+            path_str(&file.path)?;
+            let url = file_url(&file.path)?;
+            let p = url.as_str();
             let df = match file.format {
                 FileFormat::Parquet => ctx
                     .read_parquet(p, ParquetReadOptions::new().file_extension(""))

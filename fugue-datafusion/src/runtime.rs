@@ -33,6 +33,7 @@ impl EngineRuntime {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads)
             .thread_name("fugue-datafusion")
+            .thread_stack_size(WORKER_STACK_BYTES)
             .build()
             .map_err(|e| Error::backend(ENGINE, "build tokio runtime", e))?;
         Ok(EngineRuntime { runtime: Some(runtime), threads })
@@ -54,28 +55,43 @@ impl EngineRuntime {
     {
         let runtime =
             self.runtime.as_ref().ok_or_else(|| Error::internal("the runtime was shut down"))?;
-        let handle = match tokio::runtime::Handle::try_current() {
-            Err(_) => return runtime.block_on(fut),
-            Ok(h) => h,
-        };
-        // Inside some tokio runtime (a caller's, or one of ours, e.g. a map
-        // function calling the engine): tokio forbids blocking this thread on
-        // another runtime, so drive the future from a scoped helper thread and
-        // wait for it. On a multi-thread worker, `block_in_place` first hands
-        // the worker's other tasks to a new thread, so waiting starves nobody.
+        // The future is driven from a scoped helper thread with a large
+        // stack: DataFusion is built without its `recursive_protection`
+        // feature, and SQL planning and physical planning recurse once per
+        // expression level (a 200-term `a+a+...` overflowed a 2 MiB debug
+        // thread). Inside some tokio runtime (a caller's, or one of ours,
+        // e.g. a map function calling the engine) tokio forbids blocking
+        // this thread on another runtime anyway. On a multi-thread worker,
+        // `block_in_place` first hands the worker's other tasks to a new
+        // thread, so waiting starves nobody.
         let run = || {
             std::thread::scope(|s| {
-                s.spawn(|| runtime.block_on(fut))
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked")))
+                match std::thread::Builder::new()
+                    .name("fugue-datafusion-call".into())
+                    .stack_size(CALL_STACK_BYTES)
+                    .spawn_scoped(s, || runtime.block_on(fut))
+                {
+                    Ok(h) => h
+                        .join()
+                        .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked"))),
+                    Err(e) => Err(Error::backend(ENGINE, "start a thread to run a plan", e)),
+                }
             })
         };
-        match handle.runtime_flavor() {
-            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
             _ => run(),
         }
     }
 }
+
+/// Stack of the thread that drives a plan (planning recurses per
+/// expression level; address space only).
+const CALL_STACK_BYTES: usize = 64 << 20;
+
+/// Stack of the runtime's worker threads (execution recurses per
+/// expression level too).
+const WORKER_STACK_BYTES: usize = 16 << 20;
 
 impl Drop for EngineRuntime {
     fn drop(&mut self) {

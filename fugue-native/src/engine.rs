@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use fugue_core::conf::Conf;
+use fugue_core::conf::{Conf, MAX_THREADS};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::{
     Capabilities, EngineRef, ExecutionEngine, MapEngine, SaveOptions, SqlEngineRef,
@@ -86,7 +86,9 @@ impl NativeExecutionEngine {
     /// thread pool cannot be created.
     pub fn new(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
-        let threads: usize = conf.get(NATIVE_THREADS, 0usize)?;
+        let threads = conf
+            .get_int_in(NATIVE_THREADS, 0, MAX_THREADS, "the pool starts every thread up front")?
+            .map_or(0, |t| t as usize);
         let mut builder =
             rayon::ThreadPoolBuilder::new().thread_name(|i| format!("fugue-native-{i}"));
         if threads > 0 {
@@ -363,5 +365,11 @@ mod tests {
         let err =
             NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, "many")).err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
+        for bad in [1_000_000i64, -1] {
+            let err = NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, bad))
+                .expect_err("out of range");
+            assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+            assert!(err.to_string().contains(NATIVE_THREADS), "{err}");
+        }
     }
 }

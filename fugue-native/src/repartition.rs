@@ -62,7 +62,7 @@ pub(crate) fn map_layout(
     df: &NativeDataFrame,
     spec: &PartitionSpec,
 ) -> Result<NativeDataFrame> {
-    let n: i64 = engine.conf().get(fugue_core::conf::DEFAULT_PARTITIONS, -1i64)?;
+    let n = fugue_core::spi::layout::conf_default_partitions(engine.conf())?;
     let keyed_default = match usize::try_from(n) {
         Ok(n) if n > 0 => n,
         _ => engine.get_current_parallelism() * MAP_PARTITIONS_PER_THREAD,

@@ -77,11 +77,40 @@ fn schema_from_polars_ffi(schema: polars_arrow::ffi::ArrowSchema) -> FFI_ArrowSc
     unsafe { std::mem::transmute::<polars_arrow::ffi::ArrowSchema, FFI_ArrowSchema>(schema) }
 }
 
+/// `ERR-SCHEMA` when a timestamp in `data_type` (nested ones included) has
+/// a time zone Arrow cannot resolve: Polars panics on it while importing,
+/// outside any `catch_unwind` (the schema parser rejects such zones, but a
+/// frame built from Arrow data skips the parser).
+fn check_time_zones(data_type: &DataType) -> Result<()> {
+    match data_type {
+        DataType::Timestamp(_, Some(tz)) => {
+            tz.parse::<arrow::array::timezone::Tz>().map(|_| ()).map_err(|e| {
+                Error::schema(format!(
+                    "the time zone `{tz}` of a `timestamp` column is unknown ({e}); \
+                     Polars can only take IANA names such as `UTC` or offsets such as `+08:00`"
+                ))
+            })
+        }
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::Map(f, _) => check_time_zones(f.data_type()),
+        DataType::Struct(fields) => fields.iter().try_for_each(|f| check_time_zones(f.data_type())),
+        DataType::Dictionary(_, v) => check_time_zones(v),
+        DataType::RunEndEncoded(_, v) => check_time_zones(v.data_type()),
+        _ => Ok(()),
+    }
+}
+
 /// One arrow-rs array as a Polars arrow array, zero copy.
 ///
 /// # Errors
+/// `ERR-SCHEMA` for a timestamp time zone Arrow does not know;
 /// `ERR-EXECUTION` when either side rejects the type.
 pub fn array_to_polars(array: &dyn Array) -> Result<PlArray> {
+    check_time_zones(array.data_type())?;
     let (ffi_array, ffi_schema) =
         arrow::ffi::to_ffi(&array.to_data()).map_err(|e| arrow_err("export to polars", e))?;
     let pl_schema = schema_to_polars_ffi(ffi_schema);
@@ -95,10 +124,12 @@ pub fn array_to_polars(array: &dyn Array) -> Result<PlArray> {
         .map_err(|e| from_polars(e, "import arrow array"))
 }
 
-/// One Polars arrow array as an arrow-rs array, zero copy.
+/// One Polars arrow array as an arrow-rs array, zero copy, validated in
+/// full (offsets, UTF-8, views, children) once per import.
 ///
 /// # Errors
-/// `ERR-EXECUTION` when arrow-rs rejects the type.
+/// `ERR-EXECUTION` when arrow-rs rejects the type or the data is not a
+/// valid Arrow array.
 pub fn array_from_polars(array: PlArray) -> Result<ArrayRef> {
     if array.dtype() == &ArrowDataType::Null {
         // a null array has no buffers; Polars exports one, which arrow-rs rejects
@@ -111,6 +142,12 @@ pub fn array_from_polars(array: PlArray) -> Result<ArrayRef> {
     // valid per the C Data Interface; `from_ffi` takes ownership of the array.
     let data = unsafe { arrow::ffi::from_ffi(ffi_array, &ffi_schema) }
         .map_err(|e| arrow_err("import from polars", e))?;
+    // The C Data Interface hands over foreign memory and `from_ffi` builds
+    // the array without checks: validate it once here (buffer sizes,
+    // offsets in range and ascending, UTF-8 of strings and string views,
+    // view buffer indices and lengths, children), so a defect on the Polars
+    // side is an error, not undefined behaviour in a later kernel.
+    data.validate_full().map_err(|e| arrow_err("validate an array imported from polars", e))?;
     Ok(make_array(data))
 }
 
@@ -118,8 +155,10 @@ pub fn array_from_polars(array: PlArray) -> Result<ArrayRef> {
 /// (`Utf8` → `String`, a map → `List(Struct)`, ...).
 ///
 /// # Errors
+/// `ERR-SCHEMA` for a timestamp time zone Arrow does not know;
 /// `ERR-EXECUTION` when the type cannot cross the interface.
 pub fn polars_type(data_type: &DataType) -> Result<PlDataType> {
+    check_time_zones(data_type)?;
     let field = Field::new("", data_type.clone(), true);
     let ffi = FFI_ArrowSchema::try_from(&field).map_err(|e| arrow_err("export type", e))?;
     let pl_schema = schema_to_polars_ffi(ffi);

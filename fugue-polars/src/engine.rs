@@ -3,13 +3,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use fugue_core::conf::{Conf, DEFAULT_PARTITIONS};
+use fugue_core::conf::Conf;
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
 };
 use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::spi::kernels;
 use fugue_core::spi::plan::{check_set_schemas, plan_join};
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine};
 use fugue_core::{
@@ -147,7 +148,7 @@ impl PolarsExecutionEngine {
     }
 
     fn map_defaults(&self) -> Result<MapDefaults> {
-        let n: i64 = self.shared.conf.get(DEFAULT_PARTITIONS, -1i64)?;
+        let n = fugue_core::spi::layout::conf_default_partitions(&self.shared.conf)?;
         Ok(MapDefaults {
             parallelism: pool_size(),
             default_partitions: usize::try_from(n).ok().filter(|n| *n > 0),
@@ -302,7 +303,16 @@ impl ExecutionEngine for PolarsExecutionEngine {
         distinct: bool,
     ) -> Result<DataFrameRef> {
         check_set_schemas("subtract", df1.schema(), df2.schema())?;
-        Ok(wrap(crate::ops::subtract(&self.polars(df1)?, &self.polars(df2)?, distinct)?))
+        if !distinct {
+            // EXCEPT ALL (ENG-SET-6): Polars has no multiset anti-join; core's
+            // kernel keeps `max(n − m, 0)` copies, null equal to null.
+            return self.wrap_local(kernels::subtract(
+                &df1.as_local_bounded()?,
+                &df2.as_local_bounded()?,
+                false,
+            )?);
+        }
+        Ok(wrap(crate::ops::subtract(&self.polars(df1)?, &self.polars(df2)?)?))
     }
 
     fn intersect(
@@ -312,7 +322,15 @@ impl ExecutionEngine for PolarsExecutionEngine {
         distinct: bool,
     ) -> Result<DataFrameRef> {
         check_set_schemas("intersect", df1.schema(), df2.schema())?;
-        Ok(wrap(crate::ops::intersect(&self.polars(df1)?, &self.polars(df2)?, distinct)?))
+        if !distinct {
+            // INTERSECT ALL (ENG-SET-6): core's kernel keeps `min(n, m)` copies.
+            return self.wrap_local(kernels::intersect(
+                &df1.as_local_bounded()?,
+                &df2.as_local_bounded()?,
+                false,
+            )?);
+        }
+        Ok(wrap(crate::ops::intersect(&self.polars(df1)?, &self.polars(df2)?)?))
     }
 
     fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef> {

@@ -145,30 +145,17 @@ pub(crate) fn union(
 }
 
 /// EXCEPT (ENG-SET-4): distinct rows of `a` anti-joined with `b` on every
-/// column, null equal to null. EXCEPT ALL is `ERR-NOT-SUPPORTED` (ENG-SET-6).
-pub(crate) fn subtract(
-    a: &PolarsDataFrame,
-    b: &PolarsDataFrame,
-    distinct: bool,
-) -> Result<PolarsDataFrame> {
-    if !distinct {
-        return Err(Error::unsupported("polars", "subtract with distinct=false (EXCEPT ALL)"));
-    }
+/// column, null equal to null. EXCEPT ALL runs core's multiset kernel in the
+/// engine (ENG-SET-6).
+pub(crate) fn subtract(a: &PolarsDataFrame, b: &PolarsDataFrame) -> Result<PolarsDataFrame> {
     let left = a.native().unique(None, UniqueKeepStrategy::Any);
     PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), false), a.schema().clone())
 }
 
 /// INTERSECT (ENG-SET-5): distinct rows of `a` semi-joined with `b` on
-/// every column, null equal to null. INTERSECT ALL is `ERR-NOT-SUPPORTED`
-/// (ENG-SET-6).
-pub(crate) fn intersect(
-    a: &PolarsDataFrame,
-    b: &PolarsDataFrame,
-    distinct: bool,
-) -> Result<PolarsDataFrame> {
-    if !distinct {
-        return Err(Error::unsupported("polars", "intersect with distinct=false (INTERSECT ALL)"));
-    }
+/// every column, null equal to null. INTERSECT ALL runs core's multiset
+/// kernel in the engine (ENG-SET-6).
+pub(crate) fn intersect(a: &PolarsDataFrame, b: &PolarsDataFrame) -> Result<PolarsDataFrame> {
     let left = a.native().unique(None, UniqueKeepStrategy::Any);
     PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), true), a.schema().clone())
 }

@@ -95,6 +95,31 @@ impl SqlEngine for PolarsSqlEngine {
     /// errors (syntax, unknown columns or functions) as `ERR-EXECUTION`;
     /// `ERR-SCHEMA` when the result has a type outside the schema grammar.
     fn select(&self, dfs: &DataFrames, statement: &StructuredSql) -> Result<DataFrameRef> {
+        // polars-sql parses and plans recursively, once per expression
+        // level: on its own large stack a statement below the operator
+        // limit of `StructuredSql` cannot overflow a small caller thread
+        std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("fugue-polars-sql".into())
+                .stack_size(SQL_STACK_BYTES)
+                .spawn_scoped(scope, || select_here(dfs, statement))
+            {
+                Ok(h) => h.join().unwrap_or_else(|_| {
+                    Err(Error::internal("the polars SQL planning thread panicked"))
+                }),
+                Err(_) => select_here(dfs, statement),
+            }
+        })
+    }
+}
+
+/// Stack of the thread that parses and plans a statement (address space
+/// only).
+const SQL_STACK_BYTES: usize = 64 << 20;
+
+/// [`PolarsSqlEngine::select`] on the current thread.
+fn select_here(dfs: &DataFrames, statement: &StructuredSql) -> Result<DataFrameRef> {
+    {
         let mut ctx = SQLContext::new();
         let mut registered: Vec<(String, String)> = Vec::new();
         let sql = statement.render(|key| {

@@ -14,6 +14,8 @@ use fugue::core::{registered_engines, registered_sql_engines};
 use serde_json::Value as Json;
 use tpchgen::generators::{LineItemGenerator, OrderGenerator};
 
+mod hostile;
+
 const SF: f64 = 0.002;
 
 fn fugue_cmd(args: &[&str]) -> Output {

@@ -40,7 +40,7 @@ use crate::spi::kernels;
 use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
-pub use sql::{SqlEngine, SqlPart, StructuredSql};
+pub use sql::{MAX_SQL_OPERATORS, SqlEngine, SqlPart, StructuredSql};
 
 /// The user function of `comap`: called once per zipped key group with the
 /// cursor (key values of the group) and one member per zipped input, in input
@@ -53,7 +53,7 @@ pub type CoMapFn = Arc<
 /// Called once per physical partition of a `comap` with a collection of the
 /// same mode, keys and schemas as the zip, every member empty (ENG-COMAP-5).
 pub type CoOnInitFn = Arc<dyn Fn(usize, &DataFrames) -> Result<()> + Send + Sync>;
-pub use params::{DropnaHow, FillValue, JoinType, NaPosition, SampleSpec};
+pub use params::{DropnaHow, FillValue, JoinType, MAX_SAMPLE_ROWS, NaPosition, SampleSpec};
 
 /// A shared handle to an execution engine (ENG-GEN-3: clones are the same engine).
 pub type EngineRef = Arc<dyn ExecutionEngine>;
@@ -266,7 +266,10 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         )?)
     }
 
-    /// EXCEPT (`distinct`); EXCEPT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-4, ENG-SET-6).
+    /// EXCEPT (`distinct`) or EXCEPT ALL with multiset semantics: a row
+    /// occurring `n` times in `df1` and `m` times in `df2` is kept
+    /// `max(n − m, 0)` times, null equal to null (ENG-SET-4, ENG-SET-6). Every
+    /// engine gives this result (the conformance suite checks it).
     ///
     /// # Errors
     /// `ERR-ARG` when the schemas differ.
@@ -284,7 +287,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         )?)
     }
 
-    /// INTERSECT (`distinct`); INTERSECT ALL may be `ERR-NOT-SUPPORTED` (ENG-SET-5, ENG-SET-6).
+    /// INTERSECT (`distinct`) or INTERSECT ALL with multiset semantics:
+    /// `min(n, m)` copies, null equal to null (ENG-SET-5, ENG-SET-6). Every
+    /// engine gives this result (the conformance suite checks it).
     ///
     /// # Errors
     /// `ERR-ARG` when the schemas differ.

@@ -479,18 +479,52 @@ impl SampleSpec {
         self
     }
 
-    /// Checks ENG-SAMPLE-1..3 and returns the number of rows a local engine
-    /// must return for `count` input rows (ENG-SAMPLE-4).
+    /// Checks ENG-SAMPLE-1..3 without the row count: exactly one of `n`
+    /// and `frac`, `frac` a finite number ≥ 0 and ≤ 1 without replacement,
+    /// `n` at most [`MAX_SAMPLE_ROWS`].
     ///
     /// # Errors
-    /// `ERR-ARG` for neither/both of n and frac, a negative or non-finite
-    /// frac, frac > 1 without replacement, n > count without replacement.
-    pub fn resolve_size(&self, count: usize) -> Result<usize> {
+    /// `ERR-ARG` naming the parameter and the reason.
+    pub fn check(&self) -> Result<()> {
         match (self.n, self.frac) {
             (Some(_), Some(_)) | (None, None) => {
                 Err(Error::arg("sample", "exactly one of `n` and `frac` must be set"))
             }
             (Some(n), None) => {
+                if n > MAX_SAMPLE_ROWS {
+                    return Err(Error::arg(
+                        "n",
+                        format!(
+                            "cannot sample {n} rows: a sample has at most {MAX_SAMPLE_ROWS} rows"
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            (None, Some(f)) => {
+                if !f.is_finite() || f < 0.0 {
+                    return Err(Error::arg("frac", format!("`{f}` must be a number ≥ 0")));
+                }
+                if f > 1.0 && !self.replace {
+                    return Err(Error::arg("frac", format!("`{f}` > 1 needs replace=true")));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks ENG-SAMPLE-1..3 and returns the number of rows a local engine
+    /// must return for `count` input rows (ENG-SAMPLE-4).
+    ///
+    /// # Errors
+    /// `ERR-ARG` for neither/both of n and frac, a negative or non-finite
+    /// frac, frac > 1 without replacement, n > count without replacement,
+    /// or a size above [`MAX_SAMPLE_ROWS`] (`frac × count` with replacement
+    /// can be any size).
+    pub fn resolve_size(&self, count: usize) -> Result<usize> {
+        self.check()?;
+        match (self.n, self.frac) {
+            (Some(n), _) => {
                 if !self.replace && n > count {
                     return Err(Error::arg(
                         "n",
@@ -500,17 +534,27 @@ impl SampleSpec {
                 Ok(n)
             }
             (None, Some(f)) => {
-                if !f.is_finite() || f < 0.0 {
-                    return Err(Error::arg("frac", format!("`{f}` must be a number ≥ 0")));
+                let rows = (f * count as f64).round();
+                if rows > MAX_SAMPLE_ROWS as f64 {
+                    return Err(Error::arg(
+                        "frac",
+                        format!(
+                            "`{f}` × {count} rows is {rows:e} rows; a sample has at most \
+                             {MAX_SAMPLE_ROWS} rows"
+                        ),
+                    ));
                 }
-                if f > 1.0 && !self.replace {
-                    return Err(Error::arg("frac", format!("`{f}` > 1 needs replace=true")));
-                }
-                Ok((f * count as f64).round() as usize)
+                Ok(rows as usize)
             }
+            (None, None) => Err(Error::arg("sample", "exactly one of `n` and `frac` must be set")),
         }
     }
 }
+
+/// The most rows one sample may have (2^32 − 1, ENG-SAMPLE-4): a sample is
+/// materialised, and `frac` with replacement could otherwise ask for more
+/// rows than memory or `usize` can hold.
+pub const MAX_SAMPLE_ROWS: usize = u32::MAX as usize;
 
 /// Where nulls go when `take` sorts (ENG-TAKE-2, ENG-TAKE-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -711,6 +755,22 @@ mod tests {
         assert_eq!(k(SampleSpec::frac(1.5).resolve_size(10)), Some(ErrorKind::InvalidArgument));
         assert_eq!(SampleSpec::frac(0.8).resolve_size(100).ok(), Some(80));
         assert_eq!(SampleSpec::frac(0.0).resolve_size(100).ok(), Some(0));
+        // hostile sizes are argument errors, never a saturated usize::MAX
+        let huge = SampleSpec::frac(1e30).with_replace(true);
+        assert_eq!(k(huge.resolve_size(3)), Some(ErrorKind::InvalidArgument));
+        assert_eq!(huge.check().ok(), Some(()));
+        let err = huge.resolve_size(3).unwrap_err().to_string();
+        assert!(err.contains("frac") && err.contains("at most"), "{err}");
+        let many = SampleSpec::n(usize::MAX).with_replace(true);
+        assert_eq!(k(many.resolve_size(3)), Some(ErrorKind::InvalidArgument));
+        assert_eq!(many.check().err().map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
+        assert_eq!(
+            SampleSpec::frac(2.0)
+                .with_replace(true)
+                .resolve_size(usize::MAX / 2)
+                .map_err(|e| e.kind()),
+            Err(ErrorKind::InvalidArgument)
+        );
     }
 
     #[test]

@@ -85,15 +85,39 @@ impl StructuredSql {
     /// `ERR-ARG` when the text does not parse in the dialect (the message
     /// names the line and column sqlparser stopped at), or when a relation
     /// name matches two tables that differ only in case and neither matches
-    /// exactly (`Ab` with tables `ab` and `AB`); `ERR-INTERNAL` if sqlparser reports a position that does not
-    /// hold the name (a parser defect, never silently mis-rendered).
+    /// exactly (`Ab` with tables `ab` and `AB`), or when the text has more
+    /// than [`MAX_SQL_OPERATORS`] operators (a chain `1+1+...` nests one
+    /// tree level per operator, and parsers and planners recurse over the
+    /// levels: past the limit they could overflow the stack);
+    /// `ERR-INTERNAL` if sqlparser reports a position that does not hold the
+    /// name (a parser defect, never silently mis-rendered).
     pub fn with_tables_in(sql: &str, tables: &[&str], dialect: &str) -> Result<Self> {
         let dialect = match dialect.trim() {
             "" => "spark",
             d => d,
         };
+        // sqlparser and its AST visitor and drop recurse once per nesting
+        // level (up to its recursion limit of 50 queries or parentheses, and
+        // an operator chain below MAX_SQL_OPERATORS): in debug builds that
+        // can outgrow a 2 MiB thread, so the walk runs on its own stack.
+        std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("fugue-sql-parse".into())
+                .stack_size(PARSE_STACK_BYTES)
+                .spawn_scoped(scope, || Self::parse_with_tables(sql, tables, dialect))
+            {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("the SQL parser thread panicked"))),
+                Err(_) => Self::parse_with_tables(sql, tables, dialect),
+            }
+        })
+    }
+
+    fn parse_with_tables(sql: &str, tables: &[&str], dialect: &str) -> Result<Self> {
         let parser_dialect: Box<dyn Dialect> =
             dialect_from_str(dialect).unwrap_or_else(|| Box::new(GenericDialect {}));
+        check_operator_count(sql, parser_dialect.as_ref())?;
         let statements = Parser::parse_sql(parser_dialect.as_ref(), sql)
             .map_err(|e| parse_error(sql, dialect, &e.to_string()))?;
         let mut finder = RelationFinder { tables, scopes: Vec::new(), found: Vec::new() };
@@ -138,10 +162,13 @@ impl StructuredSql {
     }
 
     /// Renders the statement, replacing each table reference with
-    /// `table_name(key)` (ENG-SQL-1).
+    /// `table_name(key)` (ENG-SQL-1). Every SQL engine renders before it
+    /// parses, so the operator limit of
+    /// [`with_tables_in`](StructuredSql::with_tables_in) is checked here too.
     ///
     /// # Errors
-    /// The first error `table_name` returns.
+    /// The first error `table_name` returns; `ERR-ARG` for text with more
+    /// than [`MAX_SQL_OPERATORS`] operators.
     pub fn render(&self, mut table_name: impl FnMut(&str) -> Result<String>) -> Result<String> {
         let mut out = Vec::with_capacity(self.parts.len());
         for p in &self.parts {
@@ -150,8 +177,74 @@ impl StructuredSql {
                 SqlPart::Table(k) => table_name(k)?,
             });
         }
-        Ok(out.join(" "))
+        let text = out.join(" ");
+        let dialect: Box<dyn Dialect> =
+            dialect_from_str(self.dialect.trim()).unwrap_or_else(|| Box::new(GenericDialect {}));
+        check_operator_count(&text, dialect.as_ref())?;
+        Ok(text)
     }
+}
+
+/// Stack of the thread that parses and walks SQL text (address space only).
+const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// The most operators (`+ - * / % || = <> < > <= >=`, `AND`, `OR`, `NOT`)
+/// one SQL text may hold. Real queries stay far below; a generated
+/// `1+1+...` of 20,000 terms used to overflow the stack of the parsers and
+/// planners (exit 134).
+pub const MAX_SQL_OPERATORS: usize = 1_000;
+
+/// `ERR-ARG` when `sql` has more than [`MAX_SQL_OPERATORS`] operators. The
+/// count comes from sqlparser's tokenizer, which does not recurse, so it is
+/// safe on any input; text that does not tokenize is left to the parser's
+/// error.
+fn check_operator_count(sql: &str, dialect: &dyn Dialect) -> Result<()> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    // cheap bound first: every operator is at least one character
+    let symbols = sql.bytes().filter(|b| b"+-*/%|=<>".contains(b)).count();
+    if symbols <= MAX_SQL_OPERATORS && sql.len() <= MAX_SQL_OPERATORS * 4 {
+        return Ok(());
+    }
+    let Ok(tokens) = Tokenizer::new(dialect, sql).tokenize() else {
+        return Ok(());
+    };
+    let count = tokens
+        .iter()
+        .filter(|t| match t {
+            Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::DuckIntDiv
+            | Token::StringConcat
+            | Token::Eq
+            | Token::DoubleEq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::Spaceship
+            | Token::Ampersand
+            | Token::Pipe
+            | Token::Caret => true,
+            Token::Word(w) => matches!(w.keyword, Keyword::AND | Keyword::OR | Keyword::NOT),
+            _ => false,
+        })
+        .count();
+    if count > MAX_SQL_OPERATORS {
+        return Err(Error::arg(
+            "sql",
+            format!(
+                "the SQL text has {count} operators; at most {MAX_SQL_OPERATORS} are accepted, \
+                 because deeper expressions could exhaust the stack of the SQL parser and \
+                 planner (split the expression or use a table of values)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `ERR-ARG` for SQL text that does not parse: sqlparser's message names the
@@ -546,6 +639,55 @@ mod sql_tests {
         // an unknown dialect name parses as generic and is kept
         let s = StructuredSql::with_tables_in("SELECT a FROM t", &["t"], "trino").expect("ok");
         assert_eq!((s.dialect.as_str(), tables(&s)), ("trino", vec!["t"]));
+    }
+
+    /// A 20k-term `1+1+...` used to overflow the stack (exit 134 in the
+    /// CLI); deep parentheses hit sqlparser's recursion limit. Both are one
+    /// `ERR-ARG`, from `with_tables_in` and from `render`.
+    #[test]
+    fn eng_sql_1_huge_and_deep_expressions_are_argument_errors() {
+        let chain = format!("SELECT {} FROM t", vec!["1"; 20_000].join("+"));
+        let e = StructuredSql::with_tables(&chain, &["t"]).expect_err("too many operators");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("19999 operators"), "{e}");
+        let e = StructuredSql::text(chain).render(|k| Ok(k.to_string())).expect_err("render");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        let ands = format!("SELECT a FROM t WHERE {}", vec!["a = 1"; 1_000].join(" OR "));
+        assert!(StructuredSql::with_tables(&ands, &["t"]).is_err());
+        let deep = format!("SELECT {}1{} FROM t", "(".repeat(1_000), ")".repeat(1_000));
+        let e = StructuredSql::with_tables(&deep, &["t"]).expect_err("too deep");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        // 500 terms are fine
+        let ok = format!("SELECT {} AS x FROM t", vec!["1"; 500].join("+"));
+        assert_eq!(tables(&StructuredSql::with_tables(&ok, &["t"]).expect("parses")), vec!["t"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Table-name handling at length and depth: up to ~100k characters,
+        /// 1,000 levels of parentheses or subqueries, names with spaces,
+        /// unicode, quotes and backticks: a statement or `ERR-ARG`, never a
+        /// panic or a stack overflow; a name that parses is found.
+        #[test]
+        fn prop_with_tables_long_deep_and_odd_names(
+            depth in 0usize..=1_000,
+            terms in 1usize..=30_000,
+            sub in proptest::bool::ANY,
+            name in "[a-zA-Z_ é€`\"']{1,12}",
+        ) {
+            let quoted = format!("`{}`", name.replace('`', "``"));
+            let expr = vec!["a"; terms].join("+");
+            let sql = if sub {
+                format!("{}SELECT {expr} FROM {quoted}{}", "SELECT * FROM (".repeat(depth), ") s".repeat(depth))
+            } else {
+                format!("SELECT {}{expr}{} FROM {quoted}", "(".repeat(depth), ")".repeat(depth))
+            };
+            match StructuredSql::with_tables(&sql, &[name.as_str()]) {
+                Ok(s) => proptest::prop_assert_eq!(tables(&s), vec![name.as_str()]),
+                Err(e) => proptest::prop_assert_eq!(e.kind(), ErrorKind::InvalidArgument),
+            }
+        }
     }
 
     #[test]

@@ -76,9 +76,13 @@ pub fn is_folder_data_file(format: FileFormat, name: &str) -> bool {
 /// schemas are the reader's business.
 ///
 /// # Errors
-/// * `ERR-ARG`: `paths` is empty, or a glob pattern is malformed;
-/// * `ERR-NOT-FOUND`: a path does not exist, a glob matches nothing, or a
-///   folder holds no data file;
+/// * `ERR-ARG`: `paths` is empty, a glob pattern is malformed, or a path
+///   (or a visible entry of a folder) is a pipe, socket or device, which
+///   would block the reader;
+/// * `ERR-NOT-FOUND`: a path does not exist (after putting back the
+///   previous output an interrupted overwrite left hidden, see
+///   `SaveTarget::commit`), a glob matches nothing, or a folder holds no
+///   data file;
 /// * `ERR-NOT-SUPPORTED`: no `format` and a file's or folder's name has no
 ///   recognised suffix (ENG-IO-2), or a URL scheme other than `file://`;
 /// * `ERR-EXECUTION` (`Error::Io`): the file system failed while listing.
@@ -103,13 +107,26 @@ fn resolve_one(path: &str, format: Option<FileFormat>, out: &mut Vec<DataFile>) 
     }
     if !has_glob(local) {
         let p = Path::new(local);
-        let meta = fs::metadata(p).map_err(|e| {
+        let not_found = |e: std::io::Error| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::not_found("path", path, Vec::<String>::new())
             } else {
                 Error::io(path, e)
             }
-        })?;
+        };
+        let meta = match fs::metadata(p) {
+            Ok(m) => m,
+            // an overwrite killed midway may have left the data hidden aside
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if super::save::recover_previous_output(p)? {
+                    fs::metadata(p).map_err(not_found)?
+                } else {
+                    return Err(not_found(e));
+                }
+            }
+            Err(e) => return Err(not_found(e)),
+        };
+        check_regular(p, &meta)?;
         return resolve_existing(p, meta.is_dir(), format, out);
     }
     let options = glob::MatchOptions {
@@ -136,10 +153,27 @@ fn resolve_one(path: &str, format: Option<FileFormat>, out: &mut Vec<DataFile>) 
     }
     matches.sort();
     for p in matches {
-        let is_dir = fs::metadata(&p).map_err(|e| Error::io(p.display(), e))?.is_dir();
-        resolve_existing(&p, is_dir, format, out)?;
+        let meta = fs::metadata(&p).map_err(|e| Error::io(p.display(), e))?;
+        check_regular(&p, &meta)?;
+        resolve_existing(&p, meta.is_dir(), format, out)?;
     }
     Ok(())
+}
+
+/// A load reads regular files and folders only: a FIFO, socket or device
+/// would block the reader or never end (symbolic links are followed).
+fn check_regular(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.is_file() || meta.is_dir() {
+        return Ok(());
+    }
+    Err(Error::arg(
+        "path",
+        format!(
+            "`{}` is not a regular file or folder (a pipe, socket or device); loads read \
+             files and folders only",
+            path.display()
+        ),
+    ))
 }
 
 fn resolve_existing(
@@ -251,8 +285,12 @@ fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, String, bool)>> {
     for entry in fs::read_dir(dir).map_err(io_err)? {
         let entry = entry.map_err(io_err)?;
         let path = entry.path();
-        let is_dir = fs::metadata(&path).map_err(|e| Error::io(path.display(), e))?.is_dir();
+        let meta = fs::metadata(&path).map_err(|e| Error::io(path.display(), e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_hidden_name(&name) {
+            check_regular(&path, &meta)?;
+        }
+        let is_dir = meta.is_dir();
         entries.push((path, name, is_dir));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -263,6 +301,30 @@ fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, String, bool)>> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    /// A FIFO passed as a file used to pass the existence check and block
+    /// the reader forever; it is an argument error now.
+    #[cfg(unix)]
+    #[test]
+    fn eng_io_1_a_fifo_is_an_argument_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.parquet");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this system
+        }
+        let text = fifo.to_string_lossy().into_owned();
+        let err = list_load_files(&[text.as_str()], None).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        // inside a folder, and through a glob
+        let folder = dir.path().to_string_lossy().into_owned();
+        let err = list_load_files(&[folder.as_str()], Some(FileFormat::Parquet)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+        let glob = format!("{folder}/*.parquet");
+        let err = list_load_files(&[glob.as_str()], None).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    }
 
     fn touch(root: &Path, rel: &str) -> PathBuf {
         let p = root.join(rel);

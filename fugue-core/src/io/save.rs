@@ -104,15 +104,178 @@ fn unique_token() -> String {
     format!("{:x}-{n:x}-{nanos:08x}", std::process::id())
 }
 
-/// A free hidden sibling of `path`: `<parent>/.<name>.fugue-<tag>-<token>`.
+/// The longest file name most file systems take (`NAME_MAX`, bytes).
+const NAME_MAX: usize = 255;
+
+/// The part of a hidden sibling's name taken from `name`: `name` itself,
+/// or for a name too long to leave room for `.` + `.fugue-<tag>-<token>`
+/// (46 bytes at most) its first 200 bytes plus `~` and a hash of the whole
+/// name, so a 255-byte output name still gets a temporary sibling and a
+/// leftover backup is still found (same name, same stem).
+fn sibling_stem(name: &str) -> String {
+    const ROOM: usize = NAME_MAX - 46;
+    if name.len() <= ROOM {
+        return name.to_string();
+    }
+    let mut cut = 200;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = name
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{}~{:08x}", &name[..cut], hash as u32)
+}
+
+/// The prefix of every hidden sibling of `name` with `tag`:
+/// `.<stem>.fugue-<tag>-`.
+fn sibling_prefix(name: &str, tag: &str) -> String {
+    format!(".{}.fugue-{tag}-", sibling_stem(name))
+}
+
+/// A free hidden sibling of `path`: `<parent>/.<stem>.fugue-<tag>-<token>`
+/// (see [`sibling_stem`]).
 fn hidden_sibling(path: &Path, name: &str, tag: &str) -> Result<PathBuf> {
+    let prefix = sibling_prefix(name, tag);
     for _ in 0..100 {
-        let candidate = path.with_file_name(format!(".{name}.fugue-{tag}-{}", unique_token()));
+        let candidate = path.with_file_name(format!("{prefix}{}", unique_token()));
         if PathKind::of(&candidate)? == PathKind::Missing {
             return Ok(candidate);
         }
     }
     Err(Error::internal(format!("cannot find a free temporary name next to `{}`", path.display())))
+}
+
+/// Flushes `path` to stable storage: a file's data, or every file and
+/// folder under a folder (ENG-IO-5: the new output is durable before the
+/// old one goes).
+fn sync_tree(path: &Path) -> Result<()> {
+    let io = |e| Error::io(path.display(), e);
+    let meta = fs::symlink_metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        for entry in fs::read_dir(path).map_err(io)? {
+            sync_tree(&entry.map_err(io)?.path())?;
+        }
+        sync_dir(path)
+    } else if meta.is_file() {
+        fs::File::open(path).and_then(|f| f.sync_all()).map_err(io)
+    } else {
+        Ok(())
+    }
+}
+
+/// Flushes a folder's entries (names created, renamed or removed in it) to
+/// stable storage; a no-op where folders cannot be opened (Windows).
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        fs::File::open(dir).and_then(|f| f.sync_all()).map_err(|e| Error::io(dir.display(), e))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// How [`rename_with`] renames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RenameHow {
+    /// Fail with `AlreadyExists` when `to` exists (`RENAME_NOREPLACE`).
+    NoReplace,
+    /// Swap `from` and `to`, both existing (`RENAME_EXCHANGE`).
+    Exchange,
+}
+
+/// `renameat2` with `how`; `Ok(false)` when the system or file system
+/// cannot do it (the caller falls back).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn rename_with(from: &Path, to: &Path, how: RenameHow) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    let flags = match how {
+        RenameHow::NoReplace => RenameFlags::NOREPLACE,
+        RenameHow::Exchange => RenameFlags::EXCHANGE,
+    };
+    match renameat_with(CWD, from, CWD, to, flags) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(false),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn rename_with(_from: &Path, _to: &Path, _how: RenameHow) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Puts back the previous output of an overwrite that was interrupted
+/// between moving it aside and renaming the new one in (a killed process):
+/// when nothing is at `path` and a hidden `.<name>.fugue-old-*` sibling is
+/// left, the newest one is renamed back to `path`. Called before every save
+/// and by loads of a missing path, so the data never stays hidden.
+///
+/// # Errors
+/// `ERR-EXECUTION` (`Error::Io`) naming the leftover copy when it cannot be
+/// renamed back.
+pub(crate) fn recover_previous_output(path: &Path) -> Result<bool> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(false);
+    };
+    if PathKind::of(path)? != PathKind::Missing {
+        return Ok(false);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = sibling_prefix(&name, "old");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(false);
+    };
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(&prefix) {
+            continue;
+        }
+        let modified = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+        if newest.as_ref().is_none_or(|(t, _)| modified > *t) {
+            newest = Some((modified, entry.path()));
+        }
+    }
+    let Some((_, backup)) = newest else {
+        return Ok(false);
+    };
+    match rename_with(&backup, path, RenameHow::NoReplace) {
+        Ok(true) => {}
+        Ok(false) => fs::rename(&backup, path).map_err(|e| recover_error(path, &backup, e))?,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(recover_error(path, &backup, e)),
+    }
+    sync_dir(parent)?;
+    tracing::info!(
+        path = %path.display(), backup = %backup.display(),
+        "restored the previous output left hidden by an interrupted overwrite"
+    );
+    Ok(true)
+}
+
+fn recover_error(path: &Path, backup: &Path, e: io::Error) -> Error {
+    Error::io(
+        path.display(),
+        io::Error::new(
+            e.kind(),
+            format!(
+                "an interrupted overwrite left the previous output hidden at `{}` and it \
+                 cannot be renamed back ({e}); rename it to `{}` by hand",
+                backup.display(),
+                path.display()
+            ),
+        ),
+    )
 }
 
 /// Removes the file or folder at `path` (a symbolic link itself, never its
@@ -241,6 +404,7 @@ impl SaveTarget {
         };
         let parent = raw.parent().unwrap_or(Path::new(""));
         let target = parent.join(name);
+        recover_previous_output(&target)?;
         let existing = PathKind::of(&target)?;
         if mode == SaveMode::Error && existing != PathKind::Missing {
             return Err(Error::AlreadyExists(path.to_string()));
@@ -305,16 +469,30 @@ impl SaveTarget {
 
     /// Puts the written output in place at [`path`](SaveTarget::path).
     ///
-    /// * [`SaveMode::Overwrite`]: the old file or folder at `path` (if any)
-    ///   is moved aside, the output renamed into place, then the old one
-    ///   removed; if the rename fails the old one is moved back (ENG-IO-5,
-    ///   ENG-IO-6: a single file replaces a folder and vice versa);
-    /// * [`SaveMode::Error`]: the output is renamed into place unless `path`
-    ///   has appeared since `prepare`;
+    /// The output is first flushed to stable storage (`fsync` of every file
+    /// and folder written), then:
+    ///
+    /// * [`SaveMode::Overwrite`]: a file replacing a file (or nothing) is one
+    ///   atomic `rename`: the path holds the old or the new complete file at
+    ///   every instant. When a folder is involved on either side (ENG-IO-6:
+    ///   a single file replaces a folder and vice versa) the two are swapped
+    ///   atomically (`renameat2(RENAME_EXCHANGE)` on Linux) and the old one
+    ///   removed; where that is not available the old one is moved aside to
+    ///   a hidden `.<name>.fugue-old-*` sibling first and put back if the
+    ///   rename fails. A process killed in that window leaves the old output
+    ///   hidden; the next save or load of the path renames it back
+    ///   (ENG-IO-5);
+    /// * [`SaveMode::Error`]: the output is renamed into place only if
+    ///   nothing is there, atomically (`RENAME_NOREPLACE` on Linux; a hard
+    ///   link for files elsewhere): of two concurrent saves to one new path,
+    ///   one fails with `ERR-EXISTS`;
     /// * [`SaveMode::Append`]: when nothing is at `path` the output is renamed
-    ///   into place; when both `path` and the output are folders, the output's
-    ///   entries are moved into `path`, merging Hive subfolders (part names
-    ///   are unique, see [`part_name`](SaveTarget::part_name)).
+    ///   into place as in error mode; when both `path` and the output are
+    ///   folders, the output's entries are moved into `path`, merging Hive
+    ///   subfolders (part names are unique, see [`part_name`](SaveTarget::part_name)).
+    ///
+    /// Finally the folder holding `path` is flushed, so the rename is
+    /// durable.
     ///
     /// On error, what is left at `write_path` is removed when the target
     /// drops; an append that failed midway may have moved some parts.
@@ -325,7 +503,9 @@ impl SaveTarget {
     /// * `ERR-NOT-SUPPORTED`: append where `path` or the output is a single
     ///   file and the other exists (appending needs the folder layout);
     /// * `ERR-INTERNAL`: nothing was written at `write_path` (a writer bug);
-    /// * `ERR-EXECUTION` (`Error::Io`): a rename or removal failed.
+    /// * `ERR-EXECUTION` (`Error::Io`): a flush, rename or removal failed,
+    ///   or the previous output could not be put back (the message names
+    ///   where it is).
     pub fn commit(mut self) -> Result<()> {
         let written = PathKind::of(&self.write_path)?;
         if written == PathKind::Missing {
@@ -334,13 +514,18 @@ impl SaveTarget {
                 self.write_path.display()
             )));
         }
+        sync_tree(&self.write_path)?;
         let current = PathKind::of(&self.path)?;
         match (self.mode, current, written) {
-            (_, PathKind::Missing, _) => self.rename_into_place()?,
-            (SaveMode::Error, _, _) => {
-                return Err(Error::AlreadyExists(self.path.display().to_string()));
+            (SaveMode::Overwrite, PathKind::Missing | PathKind::File, PathKind::File)
+            | (SaveMode::Overwrite, PathKind::Missing, PathKind::Folder) => {
+                fs::rename(&self.write_path, &self.path)
+                    .map_err(|e| Error::io(self.path.display(), e))?;
             }
             (SaveMode::Overwrite, _, _) => self.replace()?,
+            (SaveMode::Error, _, _) | (SaveMode::Append, PathKind::Missing, _) => {
+                self.rename_no_replace(written)?;
+            }
             (SaveMode::Append, PathKind::Folder, PathKind::Folder) => {
                 merge_into(&self.write_path, &self.path)?;
                 if let Err(e) = remove_any(&self.write_path) {
@@ -359,25 +544,59 @@ impl SaveTarget {
             }
         }
         self.committed = true;
-        Ok(())
+        sync_dir(self.path.parent().unwrap_or(Path::new("")))
     }
 
-    fn rename_into_place(&self) -> Result<()> {
+    /// Error mode (and append to a missing path): rename unless something is
+    /// at `path`, without a window between the check and the rename.
+    fn rename_no_replace(&self, written: PathKind) -> Result<()> {
+        let exists = || Error::AlreadyExists(self.path.display().to_string());
+        match rename_with(&self.write_path, &self.path, RenameHow::NoReplace) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists()),
+            Err(e) => return Err(Error::io(self.path.display(), e)),
+        }
+        if written == PathKind::File {
+            // a hard link fails if the name exists: atomic for files
+            match fs::hard_link(&self.write_path, &self.path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&self.write_path);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists()),
+                Err(_) => {} // no hard links here: check, then rename
+            }
+        }
+        if PathKind::of(&self.path)? != PathKind::Missing {
+            return Err(exists());
+        }
         fs::rename(&self.write_path, &self.path).map_err(|e| Error::io(self.path.display(), e))
     }
 
-    /// Overwrite: move the old output aside, rename the new one in, then
-    /// delete the old one; restore it if the rename fails.
+    /// Overwrite where a folder is involved: swap the new output with the
+    /// old one atomically and remove the old one; without `RENAME_EXCHANGE`,
+    /// move the old one aside, rename the new one in, then remove the old
+    /// one (restored if the rename fails; a leftover is recovered by the
+    /// next save or load of the path).
     fn replace(&self) -> Result<()> {
+        if let Ok(true) = rename_with(&self.write_path, &self.path, RenameHow::Exchange) {
+            // the old output is now at write_path (hidden); the drop handler
+            // would remove it too, but the target counts as committed
+            if let Err(e) = remove_any(&self.write_path) {
+                tracing::warn!(
+                    path = %self.write_path.display(), error = %e,
+                    "could not remove the previous output after an overwrite"
+                );
+            }
+            return Ok(());
+        }
         let name = self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
         let backup = hidden_sibling(&self.path, &name, "old")?;
         fs::rename(&self.path, &backup).map_err(|e| Error::io(self.path.display(), e))?;
         if let Err(e) = fs::rename(&self.write_path, &self.path) {
             if let Err(restore) = fs::rename(&backup, &self.path) {
-                tracing::warn!(
-                    path = %self.path.display(), backup = %backup.display(), error = %restore,
-                    "could not restore the previous output after a failed overwrite"
-                );
+                return Err(recover_error(&self.path, &backup, restore));
             }
             return Err(Error::io(self.path.display(), e));
         }
@@ -441,6 +660,112 @@ mod tests {
         }
         t.commit()?;
         Ok(names)
+    }
+
+    /// A name at the file-system limit: the temporary and backup siblings
+    /// used to add ~30 bytes to it, so a legal 240-byte name always failed.
+    #[test]
+    fn eng_io_5_names_near_the_limit_save_and_overwrite() {
+        let tmp = tempfile::tempdir().unwrap();
+        for len in [200, 240, 255] {
+            let name = format!("{}.csv", "n".repeat(len - 4));
+            let path = s(&tmp.path().join(&name));
+            write_single(&path, SaveMode::Overwrite, "one").unwrap();
+            write_single(&path, SaveMode::Overwrite, "two").unwrap();
+            assert_eq!(fs::read_to_string(&path).unwrap(), "two");
+            // a folder replacing the file, and the file replacing the folder
+            write_parts(&path, SaveMode::Overwrite, &["p"]).unwrap();
+            write_single(&path, SaveMode::Overwrite, "three").unwrap();
+            assert_eq!(fs::read_to_string(&path).unwrap(), "three");
+            assert_eq!(names(tmp.path()), std::slice::from_ref(&name));
+            fs::remove_file(&path).unwrap();
+        }
+        // unicode names are cut at a character boundary
+        let name = "é".repeat(127);
+        let path = s(&tmp.path().join(&name));
+        write_single(&path, SaveMode::Overwrite, "x").unwrap();
+        write_parts(&path, SaveMode::Overwrite, &["p"]).unwrap();
+        assert_eq!(names(tmp.path()), [name]);
+    }
+
+    /// The state a process killed between moving the old output aside and
+    /// renaming the new one in leaves: only a hidden copy. Loaders skip
+    /// hidden names, so the data was lost to them; now the next load or
+    /// save renames it back.
+    #[test]
+    fn eng_io_5_a_hidden_previous_output_is_recovered() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.csv");
+        let hidden = tmp.path().join(".t.csv.fugue-old-1-2-3");
+        fs::write(&hidden, "a\n1\n").unwrap();
+        let text = s(&path);
+        let files = crate::io::listing::list_load_files(&[text.as_str()], None).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a\n1\n");
+        assert_eq!(names(tmp.path()), ["t.csv"]);
+        // a save in error mode sees the recovered data, not a free path
+        fs::rename(&path, &hidden).unwrap();
+        let err = SaveTarget::prepare(&text, SaveMode::Error).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(names(tmp.path()), ["t.csv"]);
+        // a folder, and the newest of two leftovers
+        fs::remove_file(&path).unwrap();
+        let old = tmp.path().join(".t.csv.fugue-old-a");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join("part-00000.csv"), "a\n2\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let newer = tmp.path().join(".t.csv.fugue-old-b");
+        fs::create_dir(&newer).unwrap();
+        fs::write(newer.join("part-00000.csv"), "a\n3\n").unwrap();
+        assert!(recover_previous_output(&path).unwrap());
+        assert_eq!(fs::read_to_string(path.join("part-00000.csv")).unwrap(), "a\n3\n");
+        // nothing to do when the path exists
+        assert!(!recover_previous_output(&path).unwrap());
+    }
+
+    /// Error mode does not check and then rename: of many concurrent saves
+    /// to one new path exactly one wins, the others get `ERR-EXISTS`, and
+    /// the path holds the winner's complete output.
+    #[test]
+    fn eng_io_5_concurrent_error_mode_saves_one_wins() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (round, folder) in [(0, false), (1, true), (2, false)] {
+            let path = s(&tmp.path().join(format!("t{round}.csv")));
+            let targets: Vec<SaveTarget> =
+                (0..8).map(|_| SaveTarget::prepare(&path, SaveMode::Error).unwrap()).collect();
+            for (i, t) in targets.iter().enumerate() {
+                if folder {
+                    t.create_write_dir().unwrap();
+                    fs::write(t.part_path(0, FileFormat::Csv), format!("{i}")).unwrap();
+                } else {
+                    fs::write(t.write_path(), format!("{i}")).unwrap();
+                }
+            }
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(targets.len()));
+            let results: Vec<std::result::Result<(), ErrorKind>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = targets
+                    .into_iter()
+                    .map(|t| {
+                        let barrier = std::sync::Arc::clone(&barrier);
+                        scope.spawn(move || {
+                            barrier.wait();
+                            t.commit().map_err(|e| e.kind())
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+            assert!(
+                results.iter().all(|r| r.is_ok() || *r == Err(ErrorKind::AlreadyExists)),
+                "{results:?}"
+            );
+            let winner = results.iter().position(Result::is_ok).unwrap();
+            let file = if folder { Path::new(&path).join("part-00000.csv") } else { path.into() };
+            assert_eq!(fs::read_to_string(file).unwrap(), winner.to_string());
+        }
+        // no temporaries are left behind
+        assert_eq!(names(tmp.path()), ["t0.csv", "t1.csv", "t2.csv"]);
     }
 
     #[test]

@@ -21,6 +21,12 @@ use crate::error::{Error, Result};
 /// overflow the stack.
 const MAX_DEPTH: usize = 64;
 
+/// Maximum number of tokens (numbers, names, operators, parentheses). A
+/// chain `1+1+...` nests one tree level per operator, and evaluating and
+/// dropping the tree recurse over those levels: the cap bounds both, far
+/// above any real expression.
+const MAX_TOKENS: usize = 1_000;
+
 /// A parsed `num_partitions` expression (PS-NUM-1), ready to be evaluated.
 ///
 /// Parsing never runs user code: the only names are the exact upper-case
@@ -48,8 +54,8 @@ impl NumPartitionsExpr {
     /// # Errors
     /// `ERR-ARG` (naming the text) for an empty text, an unknown name (keywords
     /// are case-sensitive: `rowcount` is an error), an unsupported operator
-    /// (`**`, `%`), an exponent literal, unbalanced parentheses, or nesting
-    /// deeper than 64 levels (PS-NUM-4).
+    /// (`**`, `%`), an exponent literal, unbalanced parentheses, nesting
+    /// deeper than 64 levels or more than 1,000 tokens (PS-NUM-4).
     pub fn parse(text: &str) -> Result<Self> {
         let tokens = tokenize(text)?;
         let mut parser = Parser { text, tokens: &tokens, pos: 0 };
@@ -239,6 +245,15 @@ fn tokenize(text: &str) -> Result<Vec<Token>> {
             };
             tokens.push(tok);
             i += 1;
+        }
+        if tokens.len() > MAX_TOKENS {
+            return Err(bad(
+                text,
+                &format!(
+                    "more than {MAX_TOKENS} numbers, names, operators and parentheses \
+                     (a longer expression could exhaust the stack)"
+                ),
+            ));
         }
     }
     if tokens.is_empty() {
@@ -480,6 +495,20 @@ mod tests {
     }
 
     #[test]
+    fn ps_num_4_long_chains_are_an_error_not_a_crash() {
+        // 100k terms: used to overflow the stack in `eval` and in `Drop`
+        let long = vec!["1"; 100_000].join("+");
+        let err = NumPartitionsExpr::parse(&long).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("more than 1000"), "{err}");
+        let long = vec!["ROWCOUNT"; 50_000].join("*");
+        assert_eq!(eval(&long, 1, 1).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        // 500 terms (999 tokens) still evaluate
+        let ok = vec!["1"; 500].join("+");
+        assert_eq!(eval(&ok, 0, 0).unwrap(), 500);
+    }
+
+    #[test]
     fn ps_num_5_text_is_verbatim() {
         assert_eq!(NumPartitionsExpr::parse(" ROWCOUNT / 2 ").unwrap().text(), " ROWCOUNT / 2 ");
     }
@@ -493,6 +522,32 @@ mod tests {
         #[test]
         fn prop_num_expr_grammar_chars_never_panic(text in "[0-9RWCOUNT. ()+*/-]{0,40}") {
             let _ = eval(&text, 3, 2);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+        /// Length and depth: up to 100k characters and 1,000 nesting levels
+        /// of parentheses or minus signs around any chain; never a panic or
+        /// a stack overflow, always a result or `ERR-ARG`.
+        #[test]
+        fn prop_num_expr_long_and_deep_inputs(
+            depth in 0usize..=1_000,
+            terms in 1usize..=25_000,
+            op in proptest::sample::select(vec!["+", "-", "*", "//", "/"]),
+            neg in proptest::bool::ANY,
+        ) {
+            let chain = vec!["1"; terms].join(op);
+            let (open, close) = if neg { ("-", "") } else { ("(", ")") };
+            let text = format!("{}{chain}{}", open.repeat(depth), close.repeat(depth));
+            proptest::prop_assert!(text.len() <= 100_000 + 2_000);
+            match eval(&text, 3, 2) {
+                Ok(_) => proptest::prop_assert!(
+                    depth <= 64 && 2 * terms - 1 + depth * (1 + usize::from(!neg)) <= 1_000
+                ),
+                Err(e) => proptest::prop_assert_eq!(e.kind(), ErrorKind::InvalidArgument),
+            }
         }
     }
 }

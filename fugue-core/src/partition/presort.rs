@@ -331,6 +331,8 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
         #[test]
         fn prop_parse_presort_never_panics(text in ".{0,40}") {
             let _ = parse_presort(&text);
@@ -339,6 +341,24 @@ mod tests {
         #[test]
         fn prop_parse_presort_lexer_chars(text in "[ab` ,]{0,30}(asc|desc)?") {
             let _ = parse_presort(&text);
+        }
+
+        /// ~100k characters of items whose names have spaces, unicode,
+        /// quotes and backticks (issue 16): parsed back exactly.
+        #[test]
+        fn prop_presort_long_inputs(
+            count in 1usize..=3_000,
+            name in "[a-zA-Z_ é€'\"`]{1,10}",
+            desc in proptest::bool::ANY,
+        ) {
+            let items: Vec<(String, bool)> =
+                (0..count).map(|i| (format!("{name}{i}"), !desc || i % 2 == 0)).collect();
+            let text = format_presort(&items);
+            proptest::prop_assert!(text.len() < 120_000);
+            proptest::prop_assert_eq!(parse_presort(&text).unwrap(), items);
+            // unbalanced backticks at the end of a long text: an error, not a panic
+            let broken = format!("{text}, `x");
+            proptest::prop_assert!(parse_presort(&broken).is_err());
         }
 
         #[test]

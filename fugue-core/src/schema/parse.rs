@@ -578,6 +578,16 @@ impl<'a> Parser<'a> {
                 )));
             }
         };
+        if let Some(tz) = tz {
+            // the zone must be one Arrow (and so every engine) can resolve:
+            // an IANA name or a fixed offset `±HH:MM`, `±HHMM`, `±HH`
+            if let Err(e) = tz.parse::<arrow::array::timezone::Tz>() {
+                return Err(self.err(format!(
+                    "unknown time zone `{tz}` in `timestamp`: {e}; expected an IANA name \
+                     such as `UTC` or `Europe/Paris`, or an offset such as `+08:00`"
+                )));
+            }
+        }
         Ok(DataType::Timestamp(unit, tz.map(Arc::from)))
     }
 }

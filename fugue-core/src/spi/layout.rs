@@ -74,13 +74,30 @@ impl LayoutOptions<'_> {
 /// "engine default").
 ///
 /// # Errors
-/// `ERR-ARG` when the conf value is not an integer.
+/// `ERR-ARG` when the conf value is not an integer or is above
+/// [`MAX_PARTITIONS`](crate::conf::MAX_PARTITIONS).
 pub fn default_partitions(conf: &Conf, parallelism: usize) -> Result<usize> {
-    let n: i64 = conf.get(DEFAULT_PARTITIONS, -1i64)?;
+    let n = conf_default_partitions(conf)?;
     Ok(match usize::try_from(n) {
         Ok(n) if n > 0 => n,
         _ => parallelism.max(1),
     })
+}
+
+/// `fugue.default.partitions` as given (≤ 0: the engine decides, PS-NUM-6),
+/// at most [`MAX_PARTITIONS`](crate::conf::MAX_PARTITIONS).
+///
+/// # Errors
+/// `ERR-ARG` when the value is not an integer or is out of range.
+pub fn conf_default_partitions(conf: &Conf) -> Result<i64> {
+    Ok(conf
+        .get_int_in(
+            DEFAULT_PARTITIONS,
+            i64::MIN,
+            crate::conf::MAX_PARTITIONS,
+            "every partition is held in memory",
+        )?
+        .unwrap_or(-1))
 }
 
 /// Lays out the rows of `partitions` (physical partitions of one frame with
@@ -366,5 +383,18 @@ mod tests {
         assert_eq!(stable_hash(b""), stable_hash(b""));
         assert_ne!(stable_hash(b"a"), stable_hash(b"b"));
         assert_ne!(stable_hash(b"12345678a"), stable_hash(b"12345678b"));
+    }
+
+    #[test]
+    fn ps_num_6_default_partitions_are_bounded() {
+        let conf = |v: i64| Conf::empty().with_entry(DEFAULT_PARTITIONS, v);
+        assert_eq!(default_partitions(&conf(-1), 3).ok(), Some(3));
+        assert_eq!(default_partitions(&conf(0), 3).ok(), Some(3));
+        assert_eq!(default_partitions(&conf(7), 3).ok(), Some(7));
+        assert_eq!(default_partitions(&Conf::empty(), 0).ok(), Some(1));
+        let err = default_partitions(&conf(1 << 40), 3).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains(DEFAULT_PARTITIONS), "{err}");
+        assert!(err.to_string().contains("1048576"), "{err}");
     }
 }

@@ -223,20 +223,20 @@ pub(crate) fn union(a: DataFrame, b: DataFrame, distinct: bool) -> Result<DataFr
     if distinct { a.union_distinct(b).fugue("union") } else { a.union(b).fugue("union") }
 }
 
-/// EXCEPT / EXCEPT ALL (ENG-SET-4, ENG-SET-6), null equal to null.
-pub(crate) fn subtract(a: DataFrame, b: DataFrame, distinct: bool) -> Result<DataFrame> {
+/// EXCEPT (ENG-SET-4), null equal to null. EXCEPT ALL does not come here:
+/// DataFusion's `except` removes every copy of a row found on the right
+/// instead of `m` copies, so the engine runs core's multiset kernel (ENG-SET-6).
+pub(crate) fn subtract(a: DataFrame, b: DataFrame) -> Result<DataFrame> {
     let (a, b) = (normalise(a)?, normalise(b)?);
-    if distinct { a.except_distinct(b).fugue("subtract") } else { a.except(b).fugue("subtract") }
+    a.except_distinct(b).fugue("subtract")
 }
 
-/// INTERSECT / INTERSECT ALL (ENG-SET-5, ENG-SET-6), null equal to null.
-pub(crate) fn intersect(a: DataFrame, b: DataFrame, distinct: bool) -> Result<DataFrame> {
+/// INTERSECT (ENG-SET-5), null equal to null. INTERSECT ALL does not come
+/// here: DataFusion's `intersect` keeps every matched left copy instead of
+/// `min(n, m)`, so the engine runs core's multiset kernel (ENG-SET-6).
+pub(crate) fn intersect(a: DataFrame, b: DataFrame) -> Result<DataFrame> {
     let (a, b) = (normalise(a)?, normalise(b)?);
-    if distinct {
-        a.intersect_distinct(b).fugue("intersect")
-    } else {
-        a.intersect(b).fugue("intersect")
-    }
+    a.intersect_distinct(b).fugue("intersect")
 }
 
 // ------------------------------------------------------------------ cleaning

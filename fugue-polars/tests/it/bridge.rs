@@ -120,7 +120,32 @@ fn dates_and_timestamps() {
     round_trip(Arc::new(TimestampMicrosecondArray::from(v.clone())));
     round_trip(Arc::new(TimestampNanosecondArray::from(v.clone())));
     round_trip(Arc::new(TimestampMicrosecondArray::from(v.clone()).with_timezone("UTC")));
-    round_trip(Arc::new(TimestampNanosecondArray::from(v).with_timezone("Europe/Berlin")));
+    round_trip(Arc::new(TimestampNanosecondArray::from(v.clone()).with_timezone("Europe/Berlin")));
+    round_trip(Arc::new(TimestampMicrosecondArray::from(v).with_timezone("+08:00")));
+}
+
+/// A frame built from Arrow data skips the schema parser: an unknown time
+/// zone used to panic inside Polars while crossing the bridge; it is an
+/// `ERR-SCHEMA` now, also nested in a list, and the Polars engine's `to_df`
+/// returns it.
+#[test]
+fn unknown_time_zones_are_errors_not_panics() {
+    use fugue_core::{DataFrameRef, ErrorKind, ExecutionEngine};
+    let ts = TimestampMicrosecondArray::from(vec![Some(1), None]).with_timezone("Mars/Olympus");
+    let local = frame(Arc::new(ts));
+    let err = to_polars_df(&local).expect_err("unknown zone");
+    assert_eq!(err.kind(), ErrorKind::Schema, "{err}");
+    assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+    let engine = fugue_polars::PolarsExecutionEngine::new(fugue_core::Conf::new()).expect("engine");
+    let df: DataFrameRef = Arc::new(local);
+    let err = engine.to_df(&df).err().map(|e| e.kind());
+    assert_eq!(err, Some(ErrorKind::Schema));
+    let mut list =
+        ListBuilder::new(arrow::array::TimestampSecondBuilder::new().with_timezone("Nowhere/X"));
+    list.values().append_value(3);
+    list.append(true);
+    let err = to_polars_df(&frame(Arc::new(list.finish()))).expect_err("nested unknown zone");
+    assert_eq!(err.kind(), ErrorKind::Schema, "{err}");
 }
 
 #[test]
@@ -302,4 +327,55 @@ fn mixed_byte_chunks_do_not_become_string_views() {
     let err = fugue_polars::bridge::series_from_arrays("x", &chunks, &DataType::Utf8)
         .expect_err("mixed str/bytes chunks are rejected, not turned into string views");
     assert_eq!(err.kind(), fugue_core::ErrorKind::Execution, "{err}");
+}
+
+/// The cost of validating arrays imported from Polars (issue 16), as a
+/// timing run, not an assertion: `cargo test -p fugue-polars --test it
+/// --release -- --ignored --nocapture validation_cost`. A lineitem-like
+/// frame (600,572 rows: two longs, a double, a 1-char and a 25-char
+/// string column) goes to Polars and back; prints the median time of the
+/// way back (which validates every array) and of `validate_full` alone on
+/// the same arrays.
+#[test]
+#[ignore = "a timing run, not a test"]
+fn validation_cost() {
+    use std::time::Instant;
+    let n = 600_572usize;
+    let keys: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n as i64).map(|i| i / 4)));
+    let supp: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n as i64).map(|i| i % 1000)));
+    let qty: ArrayRef = Arc::new(Float64Array::from_iter_values((0..n).map(|i| (i % 50) as f64)));
+    let flag: ArrayRef =
+        Arc::new(StringArray::from_iter_values((0..n).map(|i| ["A", "N", "R"][i % 3])));
+    let comment: ArrayRef = Arc::new(StringArray::from_iter_values(
+        (0..n).map(|i| format!("furiously regular {i:07} deps")),
+    ));
+    let batch = RecordBatch::try_from_iter([
+        ("l_orderkey", keys),
+        ("l_suppkey", supp),
+        ("l_quantity", qty),
+        ("l_returnflag", flag),
+        ("l_comment", comment),
+    ])
+    .expect("batch");
+    let local = LocalDataFrame::from_batch(batch).expect("frame");
+    let pl = to_polars_df(&local).expect("to polars");
+    let mut back = Vec::new();
+    let mut validate = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let out = from_polars_df(&pl, local.schema()).expect("from polars");
+        back.push(t.elapsed().as_secs_f64());
+        let out = out.to_batch().expect("batch");
+        let t = Instant::now();
+        for c in out.columns() {
+            c.to_data().validate_full().expect("valid");
+        }
+        validate.push(t.elapsed().as_secs_f64());
+    }
+    back.sort_by(f64::total_cmp);
+    validate.sort_by(f64::total_cmp);
+    println!(
+        "validation cost: from_polars_df median {:.4} s (validation included), validate_full alone {:.4} s, over {n} rows x 5 columns",
+        back[3], validate[3]
+    );
 }

@@ -29,7 +29,12 @@ pub fn sample(df: &LocalDataFrame, spec: &SampleSpec) -> Result<LocalDataFrame> 
     }
     let mut rng = StdRng::seed_from_u64(spec.seed.unwrap_or_else(fresh_seed));
     let indices: Vec<u64> = if spec.replace {
-        (0..size).map(|_| rng.random_range(0..count) as u64).collect()
+        let mut v = Vec::new();
+        v.try_reserve_exact(size).map_err(|e| {
+            crate::Error::arg("sample", format!("cannot allocate {size} sampled row indices: {e}"))
+        })?;
+        v.extend((0..size).map(|_| rng.random_range(0..count) as u64));
+        v
     } else {
         let mut picked: Vec<u64> =
             rand::seq::index::sample(&mut rng, count, size).into_iter().map(|i| i as u64).collect();
