@@ -30,6 +30,7 @@
 //! checksum does, so every SQL engine sees one numeric type).
 
 pub mod baselines;
+pub mod pipeline;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -71,7 +71,7 @@ fn median(sorted: &[f64]) -> f64 {
 
 /// The engines to run: `--engines` resolved through the registry (names or
 /// aliases), or every registered engine.
-fn engines(names: &[String], conf: &Conf) -> Result<Vec<EngineRef>, CliError> {
+pub(crate) fn engines(names: &[String], conf: &Conf) -> Result<Vec<EngineRef>, CliError> {
     let given = !names.is_empty();
     let names: Vec<String> = if names.is_empty() {
         registered_engines().iter().map(|e| e.name.to_string()).collect()

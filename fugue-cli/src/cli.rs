@@ -55,6 +55,24 @@ pub enum Command {
     /// an engine's SQL engine.
     #[command(after_help = SQL_HELP)]
     Sql(SqlArgs),
+    /// Run a TPC-H pipeline as a FugueWorkflow on every engine, twice: the
+    /// second run reuses its deterministic checkpoint. The engines must agree.
+    Pipeline(PipelineArgs),
+}
+
+/// Arguments of `fugue pipeline`.
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// The TPC-H scale factor of the generated input (ignored with `--data`).
+    #[arg(long, default_value_t = 0.01)]
+    pub sf: f64,
+    /// A folder with `lineitem.parquet` and `orders.parquet` (for example
+    /// from `fugue datagen tpch`); default: generated into a temp folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Engines to run (comma-separated); default: every linked engine.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
 }
 
 const BENCH_HELP: &str = "\

@@ -23,6 +23,7 @@ mod chart;
 mod cli;
 mod datagen;
 mod engines;
+mod pipeline;
 mod sql;
 mod util;
 
@@ -89,5 +90,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Datagen { kind: DatagenKind::Tpch(args) } => datagen::run(&args),
         Command::Bench(args) => bench::run(&args, &conf),
         Command::Sql(args) => sql::run(&args, &conf),
+        Command::Pipeline(args) => pipeline::run(&args, &conf),
     }
 }

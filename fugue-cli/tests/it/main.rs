@@ -602,3 +602,21 @@ fn bad_arguments_are_one_line_errors() {
     let o = fugue_cmd(&[]);
     assert_eq!(o.status.code(), Some(2), "no command is a usage error");
 }
+
+/// `fugue pipeline` (issue 12): the TPC-H workflow runs twice on every
+/// linked engine (the second run reuses its deterministic checkpoint) and
+/// the engines agree; the DAG is explained first.
+#[test]
+fn pipeline_runs_on_every_engine_and_they_agree() {
+    let o = fugue_cmd(&["pipeline", "--sf", "0.002"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "stdout: {out}\nstderr: {}", stderr(&o));
+    assert!(out.contains("[process] transform"), "explain printed: {out}");
+    for e in registered_engines() {
+        assert!(out.contains(e.name), "a row for `{}`: {out}", e.name);
+    }
+    assert!(out.contains("1-URGENT") && out.contains("5-LOW"), "the result: {out}");
+    if registered_engines().len() > 1 {
+        assert!(out.contains("every engine agrees"), "{out}");
+    }
+}
