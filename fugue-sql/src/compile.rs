@@ -46,7 +46,9 @@ impl Scope<'_> {
         let ctx = format!("\n(statement at line {}):\n{}", st.first_line, self.context(st));
         match e {
             Error::Interfaceless(m) => Error::interfaceless(format!("{m}{ctx}")),
-            Error::WorkflowCompile(m) => Error::wf_compile(format!("{m}{ctx}")),
+            Error::WorkflowCompile(m) if !m.contains("(statement at line") => {
+                Error::wf_compile(format!("{m}{ctx}"))
+            }
             other => other,
         }
     }

@@ -10,6 +10,7 @@
 //!
 //! ```
 //! # use fugue_native as _;
+//! # use fugue_datafusion as _;
 //! let result = fugue_sql::run(
 //!     r#"
 //!     a = CREATE [[1,"x"],[2,"y"]] SCHEMA k:int,v:str

@@ -5,6 +5,7 @@ use std::sync::Once;
 
 use fugue_api::api;
 use fugue_core::{DataFrame, ErrorKind, LocalDataFrame, Result, Value};
+use fugue_datafusion as _;
 use fugue_native as _;
 use fugue_sql::{WorkflowResult, check_syntax, compile, run};
 
@@ -121,7 +122,9 @@ fn fsql_ex_20_21_save_and_load() -> Result<()> {
     let r = run(&s, "native")?;
     assert_eq!(schema(&r, "out")?, "b:str");
     assert_eq!(rows(&r, "out")?, vec![vec![v("x")], vec![v("y")]]);
-    let s = format!("CREATE [[1]] SCHEMA a:int\nSAVE OVERWRITE \"{p}/g.parquet\"\nSAVE TO \"{p}/g.parquet\"");
+    let s = format!(
+        "CREATE [[1]] SCHEMA a:int\nSAVE OVERWRITE \"{p}/g.parquet\"\nSAVE TO \"{p}/g.parquet\""
+    );
     let dag = compile(&s)?;
     assert_eq!(dag.run("native").unwrap_err().kind(), ErrorKind::AlreadyExists);
     Ok(())
@@ -130,7 +133,10 @@ fn fsql_ex_20_21_save_and_load() -> Result<()> {
 /// FSQL-EX-26: implicit FROM (FSQL-STMT-SELECT-7).
 #[test]
 fn fsql_ex_26_implicit_from() -> Result<()> {
-    let r = run("CREATE [[0],[1],[2]] SCHEMA a:int\nSELECT a WHERE a > 0 YIELD DATAFRAME AS out", "native")?;
+    let r = run(
+        "CREATE [[0],[1],[2]] SCHEMA a:int\nSELECT a WHERE a > 0 YIELD DATAFRAME AS out",
+        "native",
+    )?;
     assert_eq!(schema(&r, "out")?, "a:int");
     assert_eq!(rows(&r, "out")?, vec![vec![v(1)], vec![v(2)]]);
     Ok(())
@@ -199,8 +205,14 @@ fn fsql_ex_69_yield_names() -> Result<()> {
     let r = run(s, "native")?;
     assert_eq!(rows(&r, "r1")?, vec![vec![v(1)]]);
     let x2 = rows(&r, "x2")?;
-    assert!(matches!(x2.as_slice(), [row] if matches!(row.as_slice(), [Value::Int32(2) | Value::Int64(2)])), "{x2:?}");
-    assert_eq!(compile("CREATE [[1]] SCHEMA x:int YIELD DATAFRAME").unwrap_err().kind(), ErrorKind::WorkflowCompile);
+    assert!(
+        matches!(x2.as_slice(), [row] if matches!(row.as_slice(), [Value::Int32(2) | Value::Int64(2)])),
+        "{x2:?}"
+    );
+    assert_eq!(
+        compile("CREATE [[1]] SCHEMA x:int YIELD DATAFRAME").unwrap_err().kind(),
+        ErrorKind::WorkflowCompile
+    );
     Ok(())
 }
 
@@ -223,7 +235,7 @@ fn transform_last_with_schema_and_print() -> Result<()> {
     fixtures();
     for params in ["(n=2)", "{n:2}", "PARAMS n:2", "PARAMS (n=2)", ""] {
         let s = format!(
-            "CREATE [[1],[2]] SCHEMA a:long\nTRANSFORM USING t_same {params} SCHEMA * YIELD DATAFRAME AS out\n\
+            "CREATE [[1],[2]] SCHEMA a:long\nout = TRANSFORM USING t_same {params} SCHEMA * YIELD DATAFRAME AS out\n\
              PRINT 1 ROW FROM out TITLE \"t\"\nPRINT"
         );
         let r = run(&s, "native")?;
@@ -237,7 +249,10 @@ fn transform_last_with_schema_and_print() -> Result<()> {
 /// unsupported statements are named.
 #[test]
 fn statement_errors() {
-    assert_eq!(compile("SAVE nope TO \"/x.parquet\"").unwrap_err().kind(), ErrorKind::WorkflowCompile);
+    assert_eq!(
+        compile("SAVE nope TO \"/x.parquet\"").unwrap_err().kind(),
+        ErrorKind::WorkflowCompile
+    );
     let e = check_syntax("CREATE [[1]] SCHEMA a:int\nx = PRINT").unwrap_err();
     assert_eq!(e.line, 2);
     let e = check_syntax("CREATE [[1]] SCHEMA a:int\nSAVE \"x\"").unwrap_err();
