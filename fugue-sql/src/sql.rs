@@ -157,11 +157,7 @@ pub(crate) fn rewrite(
                     finish(&lvl, *s, &mut edits);
                 }
             }
-            Token::Comma => {
-                if stack.last().is_some_and(|l| l.in_from) {
-                    relation_next = true;
-                }
-            }
+            Token::Comma if stack.last().is_some_and(|l| l.in_from) => relation_next = true,
             Token::Word(w) => {
                 let Some(lvl) = stack.last_mut() else { break };
                 if was_relation
