@@ -1,0 +1,243 @@
+//! Compiles parsed statements into workflow nodes (§5, FSQL-RUST-COMPILE).
+
+use std::collections::{HashMap, HashSet};
+
+use fugue_core::engine::{LoadOptions, SaveOptions};
+use fugue_core::io::{LoadColumns, SaveMode};
+use fugue_core::partition::PartitionSpec;
+use fugue_core::{Error, LocalDataFrame, Result, Schema, Value};
+use fugue_workflow::{FugueWorkflow, SqlPiece, TransformOptions, WorkflowDataFrame};
+use serde_json::{Map, Value as Json, json};
+
+use crate::parser::{Body, DfRef, Parser, Prepartition, Stmt};
+use crate::sql::{Piece, rewrite};
+
+/// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
+struct Scope<'s> {
+    src: &'s str,
+    vars: HashMap<String, WorkflowDataFrame>,
+    last: Option<WorkflowDataFrame>,
+}
+
+impl Scope<'_> {
+    /// The statement's line-numbered text (FSQL-RUST-ERR-5).
+    fn context(&self, st: &Stmt) -> String {
+        self.src
+            .lines()
+            .enumerate()
+            .skip(st.first_line.saturating_sub(1))
+            .take(st.last_line + 1 - st.first_line.max(1))
+            .map(|(k, l)| format!("{}:\t{l}", k + 1))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// ERR-FSQL (parent ERR-WF-COMPILE) with the statement text.
+    fn fsql(&self, st: &Stmt, msg: String) -> Error {
+        Error::wf_compile(format!(
+            "{msg} (statement at line {}):\n{}",
+            st.first_line,
+            self.context(st)
+        ))
+    }
+
+    /// Adds the statement's text to an error, keeping its kind.
+    fn with_context(&self, st: &Stmt, e: Error) -> Error {
+        let ctx = format!("\n(statement at line {}):\n{}", st.first_line, self.context(st));
+        match e {
+            Error::Interfaceless(m) => Error::interfaceless(format!("{m}{ctx}")),
+            Error::WorkflowCompile(m) if !m.contains("(statement at line") => {
+                Error::wf_compile(format!("{m}{ctx}"))
+            }
+            other => other,
+        }
+    }
+
+    fn resolve(&self, st: &Stmt, r: &Option<DfRef>) -> Result<WorkflowDataFrame> {
+        match r {
+            Some(r) => self.vars.get(&r.name).cloned().ok_or_else(|| {
+                self.fsql(
+                    st,
+                    format!(
+                        "`{}` (line {}, column {}) is not defined (FSQL-DFREF-2)",
+                        r.name, r.line, r.col
+                    ),
+                )
+            }),
+            None => self.last.clone().ok_or_else(|| {
+                self.fsql(st, "there is no previous dataframe to use (FSQL-SCOPE-5)".into())
+            }),
+        }
+    }
+}
+
+/// Parses and compiles `script` into a new workflow.
+pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
+    let stmts = Parser::parse(script)?;
+    let mut scope = Scope { src: script, vars: HashMap::new(), last: None };
+    for st in &stmts {
+        let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
+        if let Some(df) = res {
+            if let Some((name, local)) = &st.yield_df {
+                let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
+                    scope.fsql(
+                        st,
+                        "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into(),
+                    )
+                })?;
+                df.yield_dataframe_as(&name, *local)?;
+            }
+            if let Some(a) = &st.assign {
+                scope.vars.insert(a.clone(), df.clone());
+            }
+            scope.last = Some(df);
+        }
+    }
+    Ok(())
+}
+
+fn partition(p: &Option<Prepartition>) -> Result<Option<PartitionSpec>> {
+    let Some(p) = p else { return Ok(None) };
+    let mut m = Map::new();
+    m.insert("by".into(), json!(p.by));
+    if !p.presort.is_empty() {
+        m.insert("presort".into(), Json::String(p.presort.clone()));
+    }
+    PartitionSpec::from_json_value(&Json::Object(m)).map(Some)
+}
+
+fn to_value(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int64(i),
+            None => Value::Float64(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::Str(s.clone()),
+        Json::Array(a) => Value::List(a.iter().map(to_value).collect()),
+        Json::Object(o) => Value::Struct(o.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+    }
+}
+
+fn statement(
+    dag: &FugueWorkflow,
+    scope: &mut Scope<'_>,
+    st: &Stmt,
+) -> Result<Option<WorkflowDataFrame>> {
+    match &st.body {
+        Body::Create { rows, schema } => {
+            let Json::Array(list) = rows else {
+                return Err(Error::arg(
+                    "CREATE",
+                    "inline data must be a list of rows (FSQL-STMT-CREATE-2)",
+                ));
+            };
+            let mut out = Vec::with_capacity(list.len());
+            for r in list {
+                let Json::Array(cells) = r else {
+                    return Err(Error::arg(
+                        r.to_string(),
+                        "every row of inline data must be an array (FSQL-STMT-CREATE-2)",
+                    ));
+                };
+                out.push(cells.iter().map(to_value).collect::<Vec<_>>());
+            }
+            let schema = Schema::try_from(schema.as_str())?;
+            let df = LocalDataFrame::from_rows(out, schema.clone())?;
+            // FSQL-STMT-CREATE-3: identity includes the rows.
+            let det = format!("{rows}|{schema}");
+            Ok(Some(dag.df_with_determiner(df, &det)?))
+        }
+        Body::Load { fmt, path, params, columns } => {
+            let columns = match columns {
+                None => LoadColumns::All,
+                Some(c) if c.contains(':') => LoadColumns::Schema(Schema::try_from(c.as_str())?),
+                Some(c) => LoadColumns::Names(c.split(',').map(str::to_string).collect()),
+            };
+            let options = LoadOptions {
+                format_hint: fmt.clone(),
+                columns,
+                format_options: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            };
+            Ok(Some(dag.load_with(path.clone(), options)?))
+        }
+        Body::Save { df, partition: p, mode, single, fmt, path, params } => {
+            let input = scope.resolve(st, df)?;
+            let mode = match mode.as_str() {
+                "overwrite" => SaveMode::Overwrite,
+                "append" => SaveMode::Append,
+                _ => SaveMode::Error,
+            };
+            let options = SaveOptions {
+                format_hint: fmt.clone(),
+                mode,
+                partition_spec: partition(p)?.unwrap_or_default(),
+                force_single: *single,
+                format_options: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            };
+            input.save_with(path, options)?;
+            Ok(None)
+        }
+        Body::Transform { df, partition: p, using, params, schema } => {
+            let input = scope.resolve(st, df)?;
+            // ERR-WF-INTERFACELESS with did-you-mean names (FSQL-RUST-REG).
+            let tf = fugue_api::registry::transformer_by_name(using)?;
+            let mut o = TransformOptions::from(());
+            if let Some(s) = schema {
+                o = o.with_schema(s.as_str());
+            }
+            if !params.is_empty() {
+                o = o.params(Json::Object(params.clone()))?;
+            }
+            if let Some(spec) = partition(p)? {
+                o = o.partition(spec)?;
+            }
+            Ok(Some(input.transform(tf, o)?))
+        }
+        Body::Print { n, dfs, title } => {
+            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
+                vec![scope.resolve(st, &None)?]
+            } else {
+                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
+            };
+            for (k, d) in inputs.iter().enumerate() {
+                d.show(*n, if k == 0 { title.as_deref() } else { None })?;
+            }
+            Ok(None)
+        }
+        Body::Select { tokens } => {
+            let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+            let vars: HashSet<String> = scope.vars.keys().cloned().collect();
+            let implicit = !tokens.first().is_some_and(|t| t.is_kw("WITH"));
+            let pieces = rewrite(&text, &vars, implicit).map_err(|m| {
+                let t = &tokens[0];
+                Error::from(crate::error::SyntaxError::new(
+                    scope.src,
+                    t.line,
+                    t.col,
+                    t.text.clone(),
+                    &format!("the SQL text cannot be tokenised: {m}"),
+                    None,
+                ))
+            })?;
+            let mut parts = Vec::with_capacity(pieces.len());
+            for p in pieces {
+                parts.push(match p {
+                    Piece::Text(t) => SqlPiece::Text(t),
+                    Piece::Var(v) => SqlPiece::Frame(
+                        scope.resolve(st, &Some(DfRef { name: v, line: st.first_line, col: 1 }))?,
+                    ),
+                    Piece::Last => SqlPiece::Frame(scope.last.clone().ok_or_else(|| {
+                        scope.fsql(
+                            st,
+                            "a SELECT without FROM needs a previous dataframe (FSQL-STMT-SELECT-7)"
+                                .into(),
+                        )
+                    })?),
+                });
+            }
+            Ok(Some(dag.select(parts)?))
+        }
+    }
+}

@@ -1,0 +1,893 @@
+//! Recursive-descent parser of the supported FugueSQL statements (§3-4).
+
+use serde_json::{Map, Value as Json};
+
+use crate::error::SyntaxError;
+use crate::lexer::{Kind, Tok, lex};
+
+/// The 41 reserved FugueSQL keywords (FSQL-LEX-6).
+pub(crate) const RESERVED: [&str; 41] = [
+    "APPEND",
+    "APPROX",
+    "BERNOULLI",
+    "BROADCAST",
+    "CALLBACK",
+    "CHECKPOINT",
+    "COARSE",
+    "CONCURRENCY",
+    "CONNECT",
+    "CSV",
+    "DATAFRAME",
+    "DETERMINISTIC",
+    "EVEN",
+    "FILE",
+    "FILL",
+    "HASH",
+    "JSON",
+    "OUTPUT",
+    "OUTTRANSFORM",
+    "PARAMS",
+    "PARQUET",
+    "PERSIST",
+    "PREPARTITION",
+    "PRESORT",
+    "PRINT",
+    "PROCESS",
+    "RAND",
+    "RESERVOIR",
+    "ROWCOUNT",
+    "SAMPLE",
+    "SAVE",
+    "SEED",
+    "SINGLE",
+    "STRONG",
+    "SUB",
+    "SYSTEM",
+    "TAKE",
+    "TITLE",
+    "WEAK",
+    "YIELD",
+    "ZIP",
+];
+
+/// Statements recognised but not supported yet (see the crate docs).
+const UNSUPPORTED: [&str; 17] = [
+    "OUTTRANSFORM",
+    "OUTPUT",
+    "PROCESS",
+    "ZIP",
+    "TAKE",
+    "SAMPLE",
+    "FILL",
+    "SUB",
+    "CONNECT",
+    "RENAME",
+    "ALTER",
+    "DROP",
+    "PERSIST",
+    "CHECKPOINT",
+    "WEAK",
+    "STRONG",
+    "DETERMINISTIC",
+];
+
+/// A reference to a dataframe variable (FSQL-DFREF, names only).
+#[derive(Debug, Clone)]
+pub(crate) struct DfRef {
+    pub name: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A PREPARTITION clause (FSQL-PART, `BY` and `PRESORT` only).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Prepartition {
+    pub by: Vec<String>,
+    pub presort: String,
+}
+
+/// A statement body.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Create {
+        rows: Json,
+        schema: String,
+    },
+    Load {
+        fmt: Option<String>,
+        path: String,
+        params: Map<String, Json>,
+        columns: Option<String>,
+    },
+    Save {
+        df: Option<DfRef>,
+        partition: Option<Prepartition>,
+        mode: String,
+        single: bool,
+        fmt: Option<String>,
+        path: String,
+        params: Map<String, Json>,
+    },
+    Select {
+        tokens: Vec<Tok>,
+    },
+    Transform {
+        df: Option<DfRef>,
+        partition: Option<Prepartition>,
+        using: String,
+        params: Map<String, Json>,
+        schema: Option<String>,
+    },
+    Print {
+        n: usize,
+        dfs: Vec<DfRef>,
+        title: Option<String>,
+    },
+}
+
+/// One statement with its suffixes.
+#[derive(Debug, Clone)]
+pub(crate) struct Stmt {
+    pub assign: Option<String>,
+    pub body: Body,
+    /// `YIELD [LOCAL] DATAFRAME [AS name]`: (name, as_local).
+    pub yield_df: Option<(Option<String>, bool)>,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+pub(crate) struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+type R<T> = Result<T, SyntaxError>;
+
+impl<'a> Parser<'a> {
+    pub(crate) fn parse(src: &'a str) -> R<Vec<Stmt>> {
+        let toks = lex(src)?;
+        let mut p = Parser { src, toks, pos: 0 };
+        if p.toks.is_empty() {
+            return Err(p.err_here("the script is empty (FSQL-LEX-3)", None));
+        }
+        let mut out = Vec::new();
+        while p.pos < p.toks.len() {
+            out.push(p.statement()?);
+        }
+        Ok(out)
+    }
+
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn peek_at(&self, k: usize) -> Option<&Tok> {
+        self.toks.get(self.pos + k)
+    }
+
+    fn err_at(&self, idx: usize, msg: &str, hint: Option<&str>) -> SyntaxError {
+        match self.toks.get(idx) {
+            Some(t) => SyntaxError::new(self.src, t.line, t.col, t.text.clone(), msg, hint),
+            None => {
+                let lines: Vec<&str> = self.src.lines().collect();
+                let line = lines.len().max(1);
+                let col = lines.last().map_or(0, |l| l.chars().count()) + 1;
+                SyntaxError::new(self.src, line, col, String::new(), msg, hint)
+            }
+        }
+    }
+
+    fn err_here(&self, msg: &str, hint: Option<&str>) -> SyntaxError {
+        self.err_at(self.pos, msg, hint)
+    }
+
+    fn at_kw(&self, kw: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_kw(kw))
+    }
+
+    fn at_p(&self, p: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_p(p))
+    }
+
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        let hit = self.at_kw(kw);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn eat_p(&mut self, p: &str) -> bool {
+        let hit = self.at_p(p);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn expect_kw(&mut self, kw: &str) -> R<()> {
+        if self.eat_kw(kw) { Ok(()) } else { Err(self.err_here(&format!("expected `{kw}`"), None)) }
+    }
+
+    fn expect_p(&mut self, p: &str) -> R<()> {
+        if self.eat_p(p) { Ok(()) } else { Err(self.err_here(&format!("expected `{p}`"), None)) }
+    }
+
+    /// An identifier: a non-reserved word or a backquoted name (FSQL-LEX-6, -12).
+    fn ident(&mut self, what: &str) -> R<String> {
+        match self.peek() {
+            Some(t) if t.kind == Kind::Quoted => {
+                let v = t.value.clone();
+                self.pos += 1;
+                Ok(v)
+            }
+            Some(t) if t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()) => {
+                let v = t.value.clone();
+                self.pos += 1;
+                Ok(v)
+            }
+            Some(t) if t.kind == Kind::Word => Err(self.err_here(
+                &format!("expected {what}, found the reserved word `{}`", t.text),
+                Some("quote a name that is a reserved word with backticks (FSQL-LEX-6)"),
+            )),
+            _ => Err(self.err_here(&format!("expected {what}"), None)),
+        }
+    }
+
+    fn is_ident_tok(t: &Tok) -> bool {
+        t.kind == Kind::Quoted || (t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()))
+    }
+
+    fn string(&mut self, what: &str) -> R<String> {
+        match self.peek() {
+            Some(t) if t.kind == Kind::Str => {
+                let v = t.value.clone();
+                self.pos += 1;
+                Ok(v)
+            }
+            _ => Err(self.err_here(&format!("expected {what} (a quoted string)"), None)),
+        }
+    }
+
+    fn statement(&mut self) -> R<Stmt> {
+        let start = self.pos;
+        let first_line = self.peek().map_or(1, |t| t.line);
+        let mut assign = None;
+        if self.peek().is_some_and(Self::is_ident_tok)
+            && self.peek_at(1).is_some_and(|t| t.is_p("="))
+        {
+            assign = Some(self.ident("a variable name")?);
+            self.pos += 1;
+            if self.peek().is_none() {
+                return Err(self.err_here("expected a statement after `=` (FSQL-SCRIPT-3)", None));
+            }
+        }
+        let Some(t) = self.peek().cloned() else {
+            return Err(self.err_here("expected a statement", None));
+        };
+        let word = if t.kind == Kind::Word { t.text.as_str() } else { "" };
+        let (body, nestable) = match word {
+            "CREATE" => (self.create()?, true),
+            "LOAD" => (self.load()?, true),
+            "SAVE" => (self.save()?, false),
+            "TRANSFORM" => (self.transform()?, true),
+            "PRINT" => (self.print()?, false),
+            "SELECT" | "WITH" => (self.select()?, true),
+            w if UNSUPPORTED.contains(&w) => {
+                return Err(self.err_here(
+                    &format!("`{w}` is not supported yet by fugue-sql"),
+                    Some("see the list of unsupported statements in the fugue-sql crate docs"),
+                ));
+            }
+            _ => {
+                return Err(self.err_here(
+                    "expected a statement (CREATE, LOAD, SAVE, SELECT, WITH, TRANSFORM, PRINT or `name =`)",
+                    None,
+                ));
+            }
+        };
+        if !nestable && assign.is_some() {
+            return Err(self.err_at(
+                start + 2,
+                &format!("`{word}` produces no dataframe and cannot be assigned (FSQL-SCRIPT-1)"),
+                None,
+            ));
+        }
+        let mut yield_df = None;
+        if nestable && self.at_kw("YIELD") {
+            self.pos += 1;
+            let local = self.eat_kw("LOCAL");
+            if !self.eat_kw("DATAFRAME") {
+                return Err(self.err_here(
+                    "expected `DATAFRAME` after YIELD (YIELD FILE/TABLE/VIEW are not supported yet)",
+                    None,
+                ));
+            }
+            let name = if self.eat_kw("AS") { Some(self.ident("a yield name")?) } else { None };
+            yield_df = Some((name, local));
+        }
+        if let Some(t) = self.peek()
+            && ["PERSIST", "WEAK", "STRONG", "DETERMINISTIC", "CHECKPOINT", "BROADCAST", "LAZY"]
+                .contains(&t.text.as_str())
+            && t.kind == Kind::Word
+        {
+            return Err(self.err_here(
+                &format!("`{}` is not supported yet by fugue-sql (or is out of order: checkpoint, BROADCAST, YIELD, FSQL-SCRIPT-4)", t.text),
+                None,
+            ));
+        }
+        let last_line = self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
+        Ok(Stmt { assign, body, yield_df, first_line, last_line })
+    }
+
+    // ------------------------------------------------------------ CREATE
+
+    fn create(&mut self) -> R<Body> {
+        self.expect_kw("CREATE")?;
+        if self.at_kw("USING") {
+            return Err(self.err_here("CREATE USING is not supported yet by fugue-sql", None));
+        }
+        self.eat_kw("DATA");
+        if !self.at_p("[") {
+            return Err(self.err_here("expected inline data `[[...], ...]` after CREATE", None));
+        }
+        let rows = self.json_value()?;
+        self.expect_kw("SCHEMA").map_err(|_| {
+            self.err_here("expected `SCHEMA` after the inline data (FSQL-STMT-CREATE-4)", None)
+        })?;
+        let schema = self.schema(false)?;
+        Ok(Body::Create { rows, schema })
+    }
+
+    // -------------------------------------------------------------- LOAD
+
+    fn format(&mut self) -> Option<String> {
+        for f in ["PARQUET", "CSV", "JSON"] {
+            if self.eat_kw(f) {
+                return Some(f.to_ascii_lowercase());
+            }
+        }
+        None
+    }
+
+    fn load(&mut self) -> R<Body> {
+        self.expect_kw("LOAD")?;
+        let fmt = self.format();
+        if self.at_p("[") {
+            return Err(self.err_here("a list of paths is not supported yet by fugue-sql", None));
+        }
+        let path = self.string("a path")?;
+        let params = self.opt_params()?;
+        let columns = if self.eat_kw("COLUMNS") {
+            let typed = self.peek_at(1).is_some_and(|t| t.is_p(":"));
+            if typed {
+                Some(self.schema(false)?)
+            } else {
+                let mut names = vec![self.ident("a column name")?];
+                while self.at_p(",") && self.peek_at(1).is_some_and(Self::is_ident_tok) {
+                    self.pos += 1;
+                    names.push(self.ident("a column name")?);
+                }
+                Some(names.join(","))
+            }
+        } else {
+            None
+        };
+        Ok(Body::Load { fmt, path, params, columns })
+    }
+
+    // -------------------------------------------------------------- SAVE
+
+    fn save(&mut self) -> R<Body> {
+        self.expect_kw("SAVE")?;
+        if self.at_kw("AND") {
+            return Err(self.err_here("SAVE AND USE is not supported yet by fugue-sql", None));
+        }
+        let df = self.opt_dfref()?;
+        if df.is_some() && self.at_p(",") {
+            return Err(self.err_here("SAVE takes exactly one dataframe (FSQL-STMT-SAVE-4)", None));
+        }
+        let partition = self.opt_prepartition()?;
+        let mode = if self.eat_kw("TO") {
+            "error"
+        } else if self.eat_kw("OVERWRITE") {
+            "overwrite"
+        } else if self.eat_kw("APPEND") {
+            "append"
+        } else {
+            return Err(self.err_here(
+                "expected a save mode: TO, OVERWRITE or APPEND (FSQL-STMT-SAVE-2)",
+                None,
+            ));
+        };
+        let single = self.eat_kw("SINGLE");
+        let fmt = self.format();
+        let path = self.string("a path")?;
+        let params = self.opt_params()?;
+        Ok(Body::Save { df, partition, mode: mode.to_string(), single, fmt, path, params })
+    }
+
+    /// An optional dataframe name (FSQL-DFREF): an identifier that is not a
+    /// keyword of the clause that may follow.
+    fn opt_dfref(&mut self) -> R<Option<DfRef>> {
+        const FOLLOW: [&str; 9] = [
+            "TO",
+            "OVERWRITE",
+            "APPEND",
+            "USING",
+            "HASH",
+            "RAND",
+            "EVEN",
+            "COARSE",
+            "PREPARTITION",
+        ];
+        match self.peek() {
+            Some(t)
+                if Self::is_ident_tok(t)
+                    && !(t.kind == Kind::Word && FOLLOW.contains(&t.text.as_str())) =>
+            {
+                if self.peek_at(1).is_some_and(|n| n.is_p("[") || n.is_p("="))
+                    && t.kind == Kind::Word
+                {
+                    // `name[...]` members and `x=a` dict form are not supported.
+                    return Err(self.err_at(
+                        self.pos + 1,
+                        "collection members and named inputs are not supported yet by fugue-sql",
+                        None,
+                    ));
+                }
+                let r = DfRef { name: t.value.clone(), line: t.line, col: t.col };
+                self.pos += 1;
+                Ok(Some(r))
+            }
+            Some(t) if t.is_p("(") => Err(self
+                .err_here("a parenthesised task as input is not supported yet by fugue-sql", None)),
+            _ => Ok(None),
+        }
+    }
+
+    // -------------------------------------------------------- PREPARTITION
+
+    fn opt_prepartition(&mut self) -> R<Option<Prepartition>> {
+        if ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a)) {
+            return Err(
+                self.err_here("partition algorithms are not supported yet by fugue-sql", None)
+            );
+        }
+        if !self.eat_kw("PREPARTITION") {
+            return Ok(None);
+        }
+        if !self.eat_kw("BY") {
+            return Err(self.err_here(
+                "expected `BY` after PREPARTITION (a partition number is not supported yet by fugue-sql)",
+                None,
+            ));
+        }
+        let mut by = vec![self.ident("a column name")?];
+        while self.eat_p(",") {
+            by.push(self.ident("a column name")?);
+        }
+        let presort = if self.eat_kw("PRESORT") { self.sort_list()? } else { String::new() };
+        Ok(Some(Prepartition { by, presort }))
+    }
+
+    fn sort_list(&mut self) -> R<String> {
+        let mut items = Vec::new();
+        loop {
+            let c = self.ident("a column name")?;
+            let dir = if self.eat_kw("DESC") {
+                " DESC"
+            } else if self.eat_kw("ASC") {
+                " ASC"
+            } else {
+                ""
+            };
+            items.push(format!("{c}{dir}"));
+            if !self.eat_p(",") {
+                break;
+            }
+        }
+        Ok(items.join(","))
+    }
+
+    // --------------------------------------------------------- TRANSFORM
+
+    fn transform(&mut self) -> R<Body> {
+        self.expect_kw("TRANSFORM")?;
+        let df = self.opt_dfref()?;
+        if df.is_some() && self.at_p(",") {
+            return Err(self.err_here(
+                "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)",
+                None,
+            ));
+        }
+        let partition = self.opt_prepartition()?;
+        if self.at_kw("PRESORT") {
+            return Err(self.err_here("PRESORT needs PREPARTITION here (FSQL-PART-2)", None));
+        }
+        self.expect_kw("USING")?;
+        let mut using = self.ident("an extension name")?;
+        while self.at_p(".") {
+            self.pos += 1;
+            using.push('.');
+            using.push_str(&self.ident("an extension name part")?);
+        }
+        let params = self.opt_params()?;
+        let schema = if self.eat_kw("SCHEMA") { Some(self.schema(true)?) } else { None };
+        if self.at_kw("PARAMS") {
+            return Err(self.err_here("unexpected PARAMS", Some("PARAMS must come before SCHEMA")));
+        }
+        if self.at_kw("CALLBACK") {
+            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        }
+        Ok(Body::Transform { df, partition, using, params, schema })
+    }
+
+    // ------------------------------------------------------------- PRINT
+
+    fn print(&mut self) -> R<Body> {
+        self.expect_kw("PRINT")?;
+        let mut n = 10usize;
+        let mut dfs = Vec::new();
+        if let Some(t) = self.peek().filter(|t| t.kind == Kind::Num).cloned() {
+            n = t.text.parse().map_err(|_| self.err_here("expected a row count", None))?;
+            self.pos += 1;
+            if !(self.eat_kw("ROWS") || self.eat_kw("ROW")) {
+                return Err(self.err_here("expected `ROWS`", Some("write `PRINT n ROWS [FROM a]`")));
+            }
+            if self.eat_kw("FROM") {
+                dfs = self.df_list()?;
+            }
+        } else if self.peek().is_some_and(Self::is_ident_tok) && !self.at_kw("FROM") {
+            // `PRINT a, b` (a following statement's assignment is not a frame).
+            if !self.peek_at(1).is_some_and(|t| t.is_p("=")) {
+                dfs = self.df_list()?;
+            }
+        }
+        if self.at_kw("ROWCOUNT") {
+            return Err(self.err_here("ROWCOUNT is not supported yet by fugue-sql", None));
+        }
+        let title = if self.eat_kw("TITLE") { Some(self.string("a title")?) } else { None };
+        Ok(Body::Print { n, dfs, title })
+    }
+
+    fn df_list(&mut self) -> R<Vec<DfRef>> {
+        let mut out = Vec::new();
+        loop {
+            match self.opt_dfref()? {
+                Some(r) => out.push(r),
+                None => return Err(self.err_here("expected a dataframe name", None)),
+            }
+            if !self.eat_p(",") {
+                return Ok(out);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ SELECT
+
+    /// Takes the tokens of a query up to the statement boundary
+    /// (FSQL-RUST-SPLIT-1..5, the cases of the supported statements).
+    fn select(&mut self) -> R<Body> {
+        const STARTERS: [&str; 11] = [
+            "OUTTRANSFORM",
+            "OUTPUT",
+            "PRINT",
+            "SUB",
+            "CONNECT",
+            "SAVE",
+            "PROCESS",
+            "ZIP",
+            "FILL",
+            "TAKE",
+            "SAMPLE",
+        ];
+        const SUFFIX: [&str; 7] =
+            ["PERSIST", "WEAK", "STRONG", "DETERMINISTIC", "CHECKPOINT", "BROADCAST", "YIELD"];
+        const EXPR_PREV: [&str; 20] = [
+            "SELECT", "DISTINCT", "ALL", "AND", "OR", "NOT", "CASE", "WHEN", "THEN", "ELSE",
+            "BETWEEN", "LIKE", "IN", "IS", "ON", "WHERE", "HAVING", "BY", ",", "(",
+        ];
+        let start = self.pos;
+        let mut depth = 0i64;
+        let mut i = self.pos;
+        while i < self.toks.len() {
+            let t = &self.toks[i];
+            if t.kind == Kind::Punct {
+                match t.text.as_str() {
+                    "(" | "[" | "{" => depth += 1,
+                    ")" | "]" | "}" => {
+                        depth -= 1;
+                        if depth < 0 {
+                            return Err(self.err_at(i, "unbalanced closing bracket", None));
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            if depth == 0 && i > start && t.kind == Kind::Word {
+                let w = t.text.as_str();
+                let next = self.toks.get(i + 1);
+                let prev = &self.toks[i - 1];
+                let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
+                let np = |s: &str| next.is_some_and(|n| n.is_p(s));
+                let ends = SUFFIX.contains(&w)
+                    || (w == "LAZY" && SUFFIX[..5].iter().any(|s| nw(s)))
+                    || STARTERS.contains(&w)
+                    || (w == "CREATE" && (np("[") || nw("DATA") || nw("USING")))
+                    || (w == "LOAD"
+                        && (nw("PARQUET")
+                            || nw("CSV")
+                            || nw("JSON")
+                            || np("[")
+                            || next.is_some_and(|n| n.kind == Kind::Str)))
+                    || (["RENAME", "ALTER", "DROP"].contains(&w) && nw("COLUMNS"))
+                    || (w == "DROP" && nw("ROWS"))
+                    || (w == "TRANSFORM"
+                        && !EXPR_PREV.contains(&prev.text.as_str())
+                        && !(prev.kind == Kind::Punct))
+                    || (w == "SELECT"
+                        && !["UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"]
+                            .contains(&prev.text.as_str()))
+                    || (w == "WITH" && !(nw("ROLLUP") || nw("CUBE")));
+                if ends {
+                    break;
+                }
+            }
+            if depth == 0
+                && i > start
+                && Self::is_ident_tok(t)
+                && self.toks.get(i + 1).is_some_and(|n| n.is_p("="))
+                && self.toks.get(i + 2).is_some_and(|n| {
+                    n.kind == Kind::Word
+                        && ([
+                            "SELECT",
+                            "WITH",
+                            "CREATE",
+                            "LOAD",
+                            "TRANSFORM",
+                            "RENAME",
+                            "ALTER",
+                            "DROP",
+                        ]
+                        .contains(&n.text.as_str())
+                            || STARTERS.contains(&n.text.as_str()))
+                })
+            {
+                break;
+            }
+            i += 1;
+        }
+        if depth != 0 {
+            return Err(self.err_at(i, "unbalanced brackets in the query", None));
+        }
+        let tokens = self.toks[start..i].to_vec();
+        self.pos = i;
+        Ok(Body::Select { tokens })
+    }
+
+    // ---------------------------------------------------- JSON and PARAMS
+
+    fn opt_params(&mut self) -> R<Map<String, Json>> {
+        if self.eat_kw("PARAMS") {
+            if self.at_p("(") || self.at_p("{") {
+                return self.json_object();
+            }
+            let mut m = Map::new();
+            loop {
+                let (k, v) = self.json_pair()?;
+                m.insert(k, v);
+                if !(self.at_p(",") && self.peek_at(2).is_some_and(|t| t.is_p(":") || t.is_p("=")))
+                {
+                    break;
+                }
+                self.pos += 1;
+            }
+            return Ok(m);
+        }
+        if self.at_p("(") || self.at_p("{") {
+            return self.json_object();
+        }
+        Ok(Map::new())
+    }
+
+    fn json_pair(&mut self) -> R<(String, Json)> {
+        let key = match self.peek() {
+            Some(t) if t.kind == Kind::Str => {
+                let v = t.value.clone();
+                self.pos += 1;
+                v
+            }
+            Some(t) if t.kind == Kind::Quoted || t.kind == Kind::Word => {
+                let v = t.value.clone();
+                self.pos += 1;
+                v
+            }
+            _ => return Err(self.err_here("expected a key (an identifier or a string)", None)),
+        };
+        if !(self.eat_p(":") || self.eat_p("=")) {
+            return Err(self.err_here("expected `:` or `=` after the key", None));
+        }
+        Ok((key, self.json_value()?))
+    }
+
+    fn json_object(&mut self) -> R<Map<String, Json>> {
+        let close = if self.eat_p("{") {
+            "}"
+        } else {
+            self.expect_p("(")?;
+            ")"
+        };
+        let mut m = Map::new();
+        while !self.eat_p(close) {
+            let (k, v) = self.json_pair()?;
+            m.insert(k, v);
+            if !self.eat_p(",") {
+                self.expect_p(close)?;
+                break;
+            }
+        }
+        Ok(m)
+    }
+
+    fn json_value(&mut self) -> R<Json> {
+        let Some(t) = self.peek().cloned() else {
+            return Err(self.err_here("expected a value", None));
+        };
+        match t.kind {
+            Kind::Str => {
+                self.pos += 1;
+                Ok(Json::String(t.value))
+            }
+            Kind::Num => {
+                self.pos += 1;
+                number(&t.text, false)
+                    .ok_or_else(|| self.err_at(self.pos - 1, "invalid number", None))
+            }
+            Kind::Punct if t.text == "-" => {
+                self.pos += 1;
+                match self.peek().cloned() {
+                    Some(n) if n.kind == Kind::Num => {
+                        self.pos += 1;
+                        number(&n.text, true)
+                            .ok_or_else(|| self.err_at(self.pos - 1, "invalid number", None))
+                    }
+                    _ => Err(self.err_here("expected a number after `-`", None)),
+                }
+            }
+            Kind::Punct if t.text == "[" => {
+                self.pos += 1;
+                let mut v = Vec::new();
+                while !self.eat_p("]") {
+                    v.push(self.json_value()?);
+                    if !self.eat_p(",") {
+                        self.expect_p("]")?;
+                        break;
+                    }
+                }
+                Ok(Json::Array(v))
+            }
+            Kind::Punct if t.text == "{" || t.text == "(" => Ok(Json::Object(self.json_object()?)),
+            Kind::Word => {
+                let v = match t.text.as_str() {
+                    "true" | "TRUE" => Json::Bool(true),
+                    "false" | "FALSE" => Json::Bool(false),
+                    "null" | "NULL" => Json::Null,
+                    _ => {
+                        return Err(self.err_here(
+                            "expected a value: bare words are not values, quote strings (FSQL-JSON-3)",
+                            None,
+                        ));
+                    }
+                };
+                self.pos += 1;
+                Ok(v)
+            }
+            _ => Err(self.err_here("expected a value", None)),
+        }
+    }
+
+    // ------------------------------------------------------------ SCHEMA
+
+    /// A schema (FSQL-SCHEMA), or with `wild` a wildcard schema with `*`
+    /// and `-`/`~`/`+` operations; returned as compact text.
+    fn schema(&mut self, wild: bool) -> R<String> {
+        let mut out = String::new();
+        loop {
+            if wild && self.eat_p("*") {
+                out.push('*');
+            } else {
+                out.push_str(&self.schema_pair()?);
+            }
+            let more = self.at_p(",")
+                && self.peek_at(1).is_some_and(|t| {
+                    (wild && t.is_p("*"))
+                        || (Self::is_ident_tok(t) && self.peek_at(2).is_some_and(|c| c.is_p(":")))
+                });
+            if !more {
+                break;
+            }
+            self.pos += 1;
+            out.push(',');
+        }
+        while wild && (self.at_p("-") || self.at_p("~") || self.at_p("+")) {
+            let op = self.peek().map(|t| t.text.clone()).unwrap_or_default();
+            self.pos += 1;
+            out.push_str(&op);
+            if op == "+" {
+                out.push_str(&self.schema(false)?);
+            } else {
+                out.push_str(&self.ident("a column name")?);
+                while self.at_p(",")
+                    && self.peek_at(1).is_some_and(Self::is_ident_tok)
+                    && !self.peek_at(2).is_some_and(|t| t.is_p(":"))
+                {
+                    self.pos += 1;
+                    out.push(',');
+                    out.push_str(&self.ident("a column name")?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn schema_pair(&mut self) -> R<String> {
+        let name = self.ident("a column name")?;
+        self.expect_p(":")?;
+        let ty = self.schema_type()?;
+        Ok(format!("{}:{ty}", quote_name(&name)))
+    }
+
+    fn schema_type(&mut self) -> R<String> {
+        if self.eat_p("[") {
+            let t = self.schema_type()?;
+            self.expect_p("]")?;
+            return Ok(format!("[{t}]"));
+        }
+        if self.eat_p("{") {
+            let s = self.schema(false)?;
+            self.expect_p("}")?;
+            return Ok(format!("{{{s}}}"));
+        }
+        if self.eat_p("<") {
+            let k = self.schema_type()?;
+            self.expect_p(",")?;
+            let v = self.schema_type()?;
+            self.expect_p(">")?;
+            return Ok(format!("<{k},{v}>"));
+        }
+        match self.peek() {
+            Some(t) if t.kind == Kind::Word => {
+                let v = t.text.clone();
+                self.pos += 1;
+                Ok(v)
+            }
+            _ => Err(self.err_here("expected a type name", None)),
+        }
+    }
+}
+
+/// A schema field name in schema text: backquoted unless a plain name.
+fn quote_name(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if plain { name.to_string() } else { format!("`{}`", name.replace('`', "``")) }
+}
+
+/// A JSON number from FugueSQL number text (FSQL-LEX-16): integers to
+/// `i64` (out of range is an error), decimals to `f64`.
+fn number(text: &str, neg: bool) -> Option<Json> {
+    if text.contains('.') {
+        let t = if text.ends_with('.') { format!("{text}0") } else { text.to_string() };
+        let t = if t.starts_with('.') { format!("0{t}") } else { t };
+        let f: f64 = t.parse().ok()?;
+        serde_json::Number::from_f64(if neg { -f } else { f }).map(Json::Number)
+    } else {
+        let s = if neg { format!("-{text}") } else { text.to_string() };
+        s.parse::<i64>().ok().map(|i| Json::Number(i.into()))
+    }
+}

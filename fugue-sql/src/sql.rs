@@ -1,0 +1,335 @@
+//! SQL analysis of query statements (FSQL-RUST-SQL): the segment's canonical
+//! text (tokens joined by one space, FSQL-RUST-TEXT) is tokenised with
+//! sqlparser's tokenizer (Databricks dialect: Spark quoting); a token-level
+//! walk (FSQL-RUST-SQL-6) finds the relation positions, substitutes script
+//! frames (FSQL-STMT-SELECT-3/4) and inserts `FROM <last>` into FROM-less
+//! SELECT blocks (FSQL-STMT-SELECT-7). The user's SQL text is never
+//! re-printed from an AST (FSQL-RUST-SQL-4).
+
+use std::collections::HashSet;
+
+use sqlparser::dialect::DatabricksDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+/// One edit of the canonical text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Edit {
+    /// Replace the table name with the variable's frame, plus `AS alias`.
+    Frame { var: String, alias: Option<String> },
+    /// Insert `FROM <last>`.
+    FromLast,
+}
+
+/// A piece of the rewritten statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Text(String),
+    Var(String),
+    Last,
+}
+
+/// Clauses that end a FROM list / a projection at one depth.
+const CLAUSE_END: [Keyword; 16] = [
+    Keyword::WHERE,
+    Keyword::GROUP,
+    Keyword::HAVING,
+    Keyword::ORDER,
+    Keyword::LIMIT,
+    Keyword::WINDOW,
+    Keyword::CLUSTER,
+    Keyword::DISTRIBUTE,
+    Keyword::SORT,
+    Keyword::UNION,
+    Keyword::INTERSECT,
+    Keyword::EXCEPT,
+    Keyword::MINUS,
+    Keyword::LATERAL,
+    Keyword::QUALIFY,
+    Keyword::OFFSET,
+];
+
+/// Words that cannot be an implicit table alias.
+const NOT_ALIAS: [Keyword; 28] = [
+    Keyword::WHERE,
+    Keyword::GROUP,
+    Keyword::HAVING,
+    Keyword::ORDER,
+    Keyword::LIMIT,
+    Keyword::WINDOW,
+    Keyword::CLUSTER,
+    Keyword::DISTRIBUTE,
+    Keyword::SORT,
+    Keyword::UNION,
+    Keyword::INTERSECT,
+    Keyword::EXCEPT,
+    Keyword::MINUS,
+    Keyword::LATERAL,
+    Keyword::QUALIFY,
+    Keyword::OFFSET,
+    Keyword::JOIN,
+    Keyword::INNER,
+    Keyword::LEFT,
+    Keyword::RIGHT,
+    Keyword::FULL,
+    Keyword::CROSS,
+    Keyword::OUTER,
+    Keyword::SEMI,
+    Keyword::ANTI,
+    Keyword::NATURAL,
+    Keyword::ON,
+    Keyword::USING,
+];
+
+#[derive(Default)]
+struct Level {
+    select: bool,
+    has_from: bool,
+    in_from: bool,
+    projection_end: Option<usize>,
+}
+
+/// Rewrites `text` into pieces. `vars` are the variables in scope;
+/// `implicit_from` is false for top-level WITH statements (FSQL-RUST-SQL-7).
+///
+/// # Errors
+/// The tokenizer's message when sqlparser cannot tokenise the text.
+pub(crate) fn rewrite(
+    text: &str,
+    vars: &HashSet<String>,
+    implicit_from: bool,
+) -> Result<Vec<Piece>, String> {
+    let toks = Tokenizer::new(&DatabricksDialect {}, text)
+        .tokenize_with_location()
+        .map_err(|e| e.to_string())?;
+    // (line, column) → char offset in `text`.
+    let mut line_starts = vec![0usize];
+    for (k, c) in text.chars().enumerate() {
+        if c == '\n' {
+            line_starts.push(k + 1);
+        }
+    }
+    let off = |line: u64, col: u64| -> usize {
+        let l = usize::try_from(line).unwrap_or(1).max(1) - 1;
+        line_starts.get(l).copied().unwrap_or(0) + usize::try_from(col).unwrap_or(1).max(1) - 1
+    };
+    let toks: Vec<(Token, usize, usize)> = toks
+        .into_iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        .map(|t| {
+            let s = off(t.span.start.line, t.span.start.column);
+            let e = off(t.span.end.line, t.span.end.column).max(s);
+            (t.token, s, e)
+        })
+        .collect();
+    let text_len = text.chars().count();
+    // CTE names shadow variables (FSQL-RUST-SQL-3): `name AS (` at depth 0.
+    let mut ctes: HashSet<String> = HashSet::new();
+    if matches!(toks.first(), Some((Token::Word(w), _, _)) if w.keyword == Keyword::WITH) {
+        for k in 0..toks.len().saturating_sub(2) {
+            if let (Token::Word(n), Token::Word(a), Token::LParen) =
+                (&toks[k].0, &toks[k + 1].0, &toks[k + 2].0)
+                && a.keyword == Keyword::AS
+            {
+                ctes.insert(n.value.clone());
+            }
+        }
+    }
+    let mut edits: Vec<(usize, usize, Edit)> = Vec::new();
+    let mut stack: Vec<Level> = vec![Level::default()];
+    let finish = |lvl: &Level, at: usize, edits: &mut Vec<(usize, usize, Edit)>| {
+        if implicit_from && lvl.select && !lvl.has_from {
+            let p = lvl.projection_end.unwrap_or(at);
+            edits.push((p, p, Edit::FromLast));
+        }
+    };
+    let mut relation_next = false;
+    let mut k = 0usize;
+    while k < toks.len() {
+        let (tok, s, _) = &toks[k];
+        let was_relation = std::mem::take(&mut relation_next);
+        match tok {
+            Token::LParen => stack.push(Level::default()),
+            Token::RParen => {
+                if stack.len() > 1
+                    && let Some(lvl) = stack.pop()
+                {
+                    finish(&lvl, *s, &mut edits);
+                }
+            }
+            Token::Comma if stack.last().is_some_and(|l| l.in_from) => relation_next = true,
+            Token::Word(w) => {
+                let Some(lvl) = stack.last_mut() else { break };
+                if was_relation
+                    && w.keyword != Keyword::SELECT
+                    && (w.quote_style.is_some() || !NOT_ALIAS.contains(&w.keyword))
+                {
+                    // A table name: Word (. Word)*.
+                    let mut parts = vec![w.value.clone()];
+                    let mut j = k;
+                    while let (Some((Token::Period, _, _)), Some((Token::Word(n), _, _))) =
+                        (toks.get(j + 1), toks.get(j + 2))
+                    {
+                        parts.push(n.value.clone());
+                        j += 2;
+                    }
+                    let name = parts.join(".");
+                    let is_fn = matches!(toks.get(j + 1), Some((Token::LParen, _, _)));
+                    if !is_fn && vars.contains(&name) && !ctes.contains(&name) {
+                        let has_alias = match toks.get(j + 1) {
+                            Some((Token::Word(a), _, _)) => {
+                                a.keyword == Keyword::AS
+                                    || a.keyword == Keyword::TABLESAMPLE
+                                    || a.quote_style.is_some()
+                                    || !NOT_ALIAS.contains(&a.keyword)
+                            }
+                            _ => false,
+                        };
+                        let simple = parts.len() == 1
+                            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                            && !name.chars().all(|c| c == '_');
+                        let alias = (!has_alias && simple).then(|| name.clone());
+                        edits.push((*s, toks[j].2, Edit::Frame { var: name, alias }));
+                    }
+                    k = j + 1;
+                    continue;
+                }
+                match w.keyword {
+                    Keyword::SELECT => {
+                        if lvl.select {
+                            let old = std::mem::take(lvl);
+                            finish(&old, *s, &mut edits);
+                        }
+                        lvl.select = true;
+                    }
+                    Keyword::FROM if lvl.select => {
+                        lvl.has_from = true;
+                        lvl.in_from = true;
+                        relation_next = true;
+                    }
+                    Keyword::JOIN if lvl.in_from => relation_next = true,
+                    Keyword::ON | Keyword::USING => lvl.in_from = false,
+                    kw if CLAUSE_END.contains(&kw) => {
+                        lvl.in_from = false;
+                        if lvl.select && !lvl.has_from && lvl.projection_end.is_none() {
+                            lvl.projection_end = Some(*s);
+                        }
+                        if matches!(
+                            kw,
+                            Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT | Keyword::MINUS
+                        ) {
+                            let old = std::mem::take(lvl);
+                            finish(&old, *s, &mut edits);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    while let Some(lvl) = stack.pop() {
+        finish(&lvl, text_len, &mut edits);
+    }
+    edits.sort_by_key(|e| (e.0, e.1));
+    let chars: Vec<char> = text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut at = 0usize;
+    let push_text = |pieces: &mut Vec<Piece>, a: usize, b: usize| {
+        let t: String = chars[a.min(chars.len())..b.min(chars.len())].iter().collect();
+        let t = t.trim();
+        if !t.is_empty() {
+            pieces.push(Piece::Text(t.to_string()));
+        }
+    };
+    for (s, e, edit) in edits {
+        if s < at {
+            continue;
+        }
+        push_text(&mut pieces, at, s);
+        match edit {
+            Edit::Frame { var, alias } => {
+                pieces.push(Piece::Var(var));
+                if let Some(a) = alias {
+                    pieces.push(Piece::Text(format!("AS {a}")));
+                }
+            }
+            Edit::FromLast => {
+                pieces.push(Piece::Text("FROM".into()));
+                pieces.push(Piece::Last);
+            }
+        }
+        at = e;
+    }
+    push_text(&mut pieces, at, text_len);
+    Ok(pieces)
+}
+
+/// Merges adjacent text pieces (for stable comparisons in tests).
+#[cfg(test)]
+pub(crate) fn show(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.clone(),
+            Piece::Var(v) => format!("<{v}>"),
+            Piece::Last => "<last>".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(v: &[&str]) -> HashSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn substitutes_variables_with_auto_alias() {
+        // FSQL-STMT-SELECT Example B parts.
+        let p = rewrite(
+            "SELECT a.k , a.v , b.w FROM a INNER JOIN b ON a.k = b.k",
+            &vars(&["a", "b"]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            show(&p),
+            "SELECT a.k , a.v , b.w FROM <a> AS a INNER JOIN <b> AS b ON a.k = b.k"
+        );
+    }
+
+    #[test]
+    fn explicit_alias_kept_and_unknown_tables_pass_through() {
+        let p = rewrite("SELECT * FROM a AS t , nope x", &vars(&["a"]), true).unwrap();
+        assert_eq!(show(&p), "SELECT * FROM <a> AS t , nope x");
+        let p = rewrite("SELECT * FROM a t WHERE t.k > 1", &vars(&["a"]), true).unwrap();
+        assert_eq!(show(&p), "SELECT * FROM <a> t WHERE t.k > 1");
+    }
+
+    #[test]
+    fn implicit_from_goes_after_the_projection() {
+        // FSQL-STMT-SELECT-7, at any depth.
+        let p = rewrite("SELECT a WHERE a > 0", &vars(&[]), true).unwrap();
+        assert_eq!(show(&p), "SELECT a FROM <last> WHERE a > 0");
+        let p = rewrite("SELECT * FROM a WHERE k IN ( SELECT 2 )", &vars(&["a"]), true).unwrap();
+        assert_eq!(show(&p), "SELECT * FROM <a> AS a WHERE k IN ( SELECT 2 FROM <last> )");
+        let p = rewrite("SELECT 1 AS x UNION ALL SELECT 2 AS x", &vars(&[]), true).unwrap();
+        assert_eq!(show(&p), "SELECT 1 AS x FROM <last> UNION ALL SELECT 2 AS x FROM <last>");
+    }
+
+    #[test]
+    fn functions_with_from_and_ctes_are_not_tables() {
+        let p = rewrite("SELECT EXTRACT ( YEAR FROM d ) AS y FROM a", &vars(&["a", "d"]), true)
+            .unwrap();
+        assert_eq!(show(&p), "SELECT EXTRACT ( YEAR FROM d ) AS y FROM <a> AS a");
+        let p = rewrite("WITH a AS ( SELECT * FROM b ) SELECT * FROM a", &vars(&["a", "b"]), false)
+            .unwrap();
+        assert_eq!(show(&p), "WITH a AS ( SELECT * FROM <b> AS b ) SELECT * FROM a");
+    }
+}

@@ -1,0 +1,115 @@
+//! No input panics the parser (issue 13, FSQL-RUST-ERR): random token
+//! sequences and mutations of the test scripts, bounded case counts.
+
+use proptest::prelude::*;
+
+const TOKENS: &[&str] = &[
+    "CREATE",
+    "LOAD",
+    "SAVE",
+    "SELECT",
+    "WITH",
+    "TRANSFORM",
+    "PRINT",
+    "YIELD",
+    "DATAFRAME",
+    "LOCAL",
+    "AS",
+    "SCHEMA",
+    "PARAMS",
+    "USING",
+    "PREPARTITION",
+    "BY",
+    "PRESORT",
+    "DESC",
+    "FROM",
+    "WHERE",
+    "JOIN",
+    "ON",
+    "UNION",
+    "ALL",
+    "TO",
+    "OVERWRITE",
+    "APPEND",
+    "SINGLE",
+    "CSV",
+    "COLUMNS",
+    "ROWS",
+    "TITLE",
+    "TAKE",
+    "a",
+    "b",
+    "x",
+    "`q`",
+    "t_first",
+    "=",
+    ",",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "*",
+    "-",
+    "+",
+    "~",
+    "<",
+    ">",
+    ".",
+    "1",
+    "2.5",
+    ".5",
+    "-3",
+    "\"s\"",
+    "'p'",
+    "true",
+    "null",
+    "int",
+    "str",
+    "/*",
+    "*/",
+    "--",
+    "#",
+    "\n",
+    ";",
+    "é",
+    "\\",
+];
+
+const SCRIPTS: &[&str] = &[
+    "a = CREATE [[1,\"x\"],[2,\"y\"]] SCHEMA k:int,v:str\nb = CREATE [[1,10]] SCHEMA k:int,w:int\nSELECT a.k, a.v, b.w FROM a INNER JOIN b ON a.k = b.k YIELD DATAFRAME AS out",
+    "CREATE [[0],[1],[2]] SCHEMA a:int\nSELECT a WHERE a > 0",
+    "a = CREATE [[1,1],[1,3]] SCHEMA k:int,v:int\nTRANSFORM a PREPARTITION BY k PRESORT v DESC USING t_first SCHEMA *, c:int - v PARAMS n:1",
+    "CREATE [[1]] SCHEMA a:long\nSAVE OVERWRITE SINGLE CSV \"/tmp/x.csv\" (header=true)\nLOAD CSV \"/tmp/x.csv\" {header:true} COLUMNS a:long\nPRINT 2 ROWS FROM a TITLE 'x'",
+    "-- c\n/* a /* b */ */ WITH q AS (SELECT 1 AS x) SELECT * FROM q UNION ALL SELECT 2 AS x",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_token_sequences_never_panic(idx in proptest::collection::vec(0..TOKENS.len(), 0..40)) {
+        let script: Vec<&str> = idx.iter().map(|&k| TOKENS[k]).collect();
+        let script = script.join(" ");
+        let _ = fugue_sql::check_syntax(&script);
+        let _ = fugue_sql::compile(&script);
+    }
+
+    #[test]
+    fn mutated_scripts_never_panic(
+        which in 0..SCRIPTS.len(),
+        cuts in proptest::collection::vec((0usize..400, 0usize..8, 0..TOKENS.len()), 1..4),
+    ) {
+        let mut s: Vec<char> = SCRIPTS[which].chars().collect();
+        for (at, del, tok) in cuts {
+            let at = at.min(s.len());
+            let end = (at + del).min(s.len());
+            s.splice(at..end, TOKENS[tok].chars());
+        }
+        let script: String = s.into_iter().collect();
+        let _ = fugue_sql::check_syntax(&script);
+        let _ = fugue_sql::compile(&script);
+    }
+}
