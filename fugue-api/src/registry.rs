@@ -140,7 +140,7 @@ macro_rules! register_transformer {
     };
 }
 
-/// Registers a cotransformer at link time (see [`register_transformer!`]).
+/// Registers a cotransformer at link time (see [`register_transformer!`](crate::register_transformer!)).
 #[macro_export]
 macro_rules! register_cotransformer {
     ($name:expr, $version:expr, $build:expr) => {

@@ -9,7 +9,7 @@
 //!
 //! | crate | what it holds |
 //! |---|---|
-//! | [`fugue_core`](core) | `Schema`, `DataFrame`, `PartitionSpec`, `Conf`, column expressions, the engine traits, the registry, `Error` |
+//! | [`fugue_core`] | `Schema`, `DataFrame`, `PartitionSpec`, `Conf`, column expressions, the engine traits, the registry, `Error` |
 //! | `fugue-workflow` | [`FugueWorkflow`]: the lazy DAG with checkpoints, yields, concurrency ([`workflow`]) |
 //! | `fugue-api` | the programming model: [`api`], [`extension`], [`extensions`] (registry), [`context`], [`like`], [`rpc`] |
 //! | `fugue-native` | the native engine (feature `native`, on by default) |

@@ -108,7 +108,7 @@ pub enum CallbackUse {
     /// Never calls back; a handler given anyway is never called.
     #[default]
     None,
-    /// Calls back when a handler is given ([`TransformContext::has_callback`]).
+    /// Calls back when a handler is given ([`ExtensionContext::has_callback`]).
     Optional,
     /// Needs a handler: using it without one is `ERR-WF-INTERFACELESS`
     /// when the call is made (WF-RPC-3).
