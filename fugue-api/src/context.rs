@@ -150,11 +150,13 @@ fn key(engine: &EngineRef) -> usize {
 
 fn enter(engine: &EngineRef) {
     *registry().counts.entry(key(engine)).or_default() += 1;
+    engine.on_enter_context();
 }
 
 /// Leaves one context of `engine`; stops it when no context and no global
 /// role is left (ENG-STOP-2). Stopping keeps the engine usable (ENG-STOP-3).
 fn leave(engine: &EngineRef) {
+    engine.on_exit_context();
     let stop = {
         let mut reg = registry();
         let k = key(engine);
@@ -260,7 +262,9 @@ pub fn set_global_engine<E: EngineLike>(engine: E) -> Result<EngineRef> {
         let mut reg = registry();
         reg.global.replace(engine.clone())
     };
+    engine.on_enter_context();
     if let Some(prev) = previous {
+        prev.on_exit_context();
         stop_if_unused(&prev);
     }
     Ok(engine)
@@ -271,6 +275,7 @@ pub fn set_global_engine<E: EngineLike>(engine: E) -> Result<EngineRef> {
 pub fn clear_global_engine() {
     let previous = registry().global.take();
     if let Some(prev) = previous {
+        prev.on_exit_context();
         stop_if_unused(&prev);
     }
 }
@@ -362,5 +367,92 @@ pub fn current_conf() -> Conf {
     match try_context_engine() {
         Some(e) => e.conf().clone(),
         None => global_conf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use fugue_core::engine::{ExecutionEngine, MapEngine, MapFn, OnInitFn};
+    use fugue_core::{DataFrameRef, PartitionSpec, Schema};
+
+    use super::*;
+
+    /// An engine that counts its context hooks and stops (ENG-CTX-4, ENG-STOP-2).
+    #[derive(Debug, Default)]
+    struct Counting {
+        conf: Conf,
+        enters: AtomicUsize,
+        exits: AtomicUsize,
+        stops: AtomicUsize,
+    }
+
+    impl fmt::Display for Counting {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Counting")
+        }
+    }
+
+    impl MapEngine for Counting {
+        fn map_dataframe(
+            &self,
+            _df: &DataFrameRef,
+            _map_fn: MapFn,
+            _output_schema: &Schema,
+            _spec: &PartitionSpec,
+            _on_init: Option<OnInitFn>,
+        ) -> Result<DataFrameRef> {
+            Err(Error::not_supported("map on the counting test engine"))
+        }
+    }
+
+    impl ExecutionEngine for Counting {
+        fn name(&self) -> &str {
+            "counting"
+        }
+        fn conf(&self) -> &Conf {
+            &self.conf
+        }
+        fn to_df(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
+            Ok(df.clone())
+        }
+        fn on_enter_context(&self) {
+            self.enters.fetch_add(1, Ordering::SeqCst);
+        }
+        fn on_exit_context(&self) {
+            self.exits.fetch_add(1, Ordering::SeqCst);
+        }
+        fn stop(&self) {
+            self.stops.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn counts(e: &Arc<Counting>) -> (usize, usize, usize) {
+        (
+            e.enters.load(Ordering::SeqCst),
+            e.exits.load(Ordering::SeqCst),
+            e.stops.load(Ordering::SeqCst),
+        )
+    }
+
+    /// ENG-CTX-2/4, ENG-STOP-2: nested contexts of one engine run the hooks
+    /// on each enter and exit, restore the outer engine, and stop the engine
+    /// once, when the last context exits. (Thread-local only: no global.)
+    #[test]
+    fn eng_ctx_4_hooks_and_stop_on_last_exit() -> Result<()> {
+        let e = Arc::new(Counting::default());
+        let r: EngineRef = e.clone();
+        engine_context(r.clone(), || -> Result<()> {
+            assert!(is_in_context(&r));
+            engine_context(r.clone(), || assert_eq!(counts(&e), (2, 0, 0)))?;
+            assert_eq!(counts(&e), (2, 1, 0), "the inner exit does not stop it");
+            assert!(Arc::ptr_eq(&context_engine()?, &r), "the outer context is restored");
+            Ok(())
+        })??;
+        assert_eq!(counts(&e), (2, 2, 1), "stopped once, at the last exit");
+        assert!(!is_in_context(&r));
+        Ok(())
     }
 }

@@ -468,6 +468,14 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         zip::comap_over_map(self, df, map_fn, output_schema, partition_spec, on_init)
     }
 
+    /// Runs each time a context (an engine context or the global role)
+    /// starts using this engine (ENG-CTX-4). The default does nothing.
+    fn on_enter_context(&self) {}
+
+    /// Runs each time a context stops using this engine, before a possible
+    /// [`stop`](Self::stop) (ENG-CTX-4). The default does nothing.
+    fn on_exit_context(&self) {}
+
     /// Releases what the engine created; the engine stays usable (ENG-STOP-1..3).
     fn stop(&self) {}
 }
