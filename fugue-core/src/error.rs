@@ -59,6 +59,9 @@ pub enum ErrorKind {
     /// `ERR-WF-RUNTIME-VALIDATION`: a run-time validation rule (`input_has`,
     /// `input_is`) is not met (WF-VAL-5, WF-VAL-6).
     RuntimeValidation,
+    /// `ERR-WF`: a workflow error that fits none of its children, e.g. reading
+    /// a node's result before the workflow ran (WF-RUN-4).
+    Workflow,
     /// `ERR-WF-COMPILE`: a workflow or extension call is invalid when it is
     /// built (a cotransformer on a frame that is not zipped, a foreign
     /// workflow frame), before any data moves (WF-EXC-1).
@@ -98,6 +101,7 @@ impl ErrorKind {
             ErrorKind::User => "ERR-USER",
             ErrorKind::CompileValidation => "ERR-WF-COMPILE-VALIDATION",
             ErrorKind::RuntimeValidation => "ERR-WF-RUNTIME-VALIDATION",
+            ErrorKind::Workflow => "ERR-WF",
             ErrorKind::WorkflowCompile => "ERR-WF-COMPILE",
             ErrorKind::Interfaceless => "ERR-WF-INTERFACELESS",
             ErrorKind::WorkflowRuntime => "ERR-WF-RUNTIME",
@@ -274,6 +278,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `ERR-WF`: a workflow error that fits none of its children (WF-RUN-4).
+    #[error("workflow error: {0}")]
+    Workflow(String),
     /// `ERR-WF-COMPILE`: an invalid workflow or extension call, raised by
     /// the call that builds it (WF-EXC-1).
     #[error("invalid workflow: {0}")]
@@ -355,6 +362,7 @@ impl Error {
                 _ => ErrorKind::Execution,
             },
             Error::Backend { .. } | Error::Io { .. } => ErrorKind::Execution,
+            Error::Workflow(_) => ErrorKind::Workflow,
             Error::WorkflowCompile(_) => ErrorKind::WorkflowCompile,
             Error::Interfaceless(_) => ErrorKind::Interfaceless,
             Error::WorkflowRuntime(_) => ErrorKind::WorkflowRuntime,
@@ -568,6 +576,7 @@ impl Error {
                 path: path.clone(),
                 source: std::io::Error::new(source.kind(), source.to_string()),
             },
+            Error::Workflow(m) => Error::Workflow(m.clone()),
             Error::WorkflowCompile(m) => Error::WorkflowCompile(m.clone()),
             Error::Interfaceless(m) => Error::Interfaceless(m.clone()),
             Error::WorkflowRuntime(m) => Error::WorkflowRuntime(m.clone()),

@@ -411,7 +411,9 @@ impl FugueWorkflow {
     /// The cached output of a node after a successful run (WF-RUN-4).
     pub(crate) fn result_of(&self, node: usize) -> Result<DataFrameRef> {
         self.state().results.get(&node).cloned().ok_or_else(|| {
-            Error::invalid_op("the dataframe is not computed: run the workflow first (WF-RUN-4)")
+            Error::Workflow(
+                "the dataframe is not computed: run the workflow first (WF-RUN-4)".into(),
+            )
         })
     }
 

@@ -37,7 +37,7 @@ fn wf_dag_1_build_is_lazy_and_run_returns_yields() -> Result<()> {
     )?;
     top.yield_dataframe_as("top", true)?;
     assert_eq!(calls.load(Ordering::SeqCst), 0, "building ran nothing");
-    assert_eq!(top.result().unwrap_err().kind(), ErrorKind::InvalidOperation);
+    assert_eq!(top.result().unwrap_err().kind(), ErrorKind::Workflow, "ERR-WF (WF-RUN-4)");
     let result = dag.run("native")?;
     assert_eq!(calls.load(Ordering::SeqCst), 2, "one call per key");
     let mut rows = api::as_local(result.get("top")?.clone())?.rows()?;

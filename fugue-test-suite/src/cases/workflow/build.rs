@@ -69,7 +69,10 @@ fn b1_workflows(ctx: &Ctx) -> CaseResult {
     let e = eng(ctx)?;
     let dag = FugueWorkflow::new();
     let a = ok(dag.df(kv()?), "df")?;
-    check(a.result().is_err(), || "a result before any run is an error (WF-RUN-4)".into())?;
+    let before = a.result().err().map(|e| e.kind());
+    check(before == Some(ErrorKind::Workflow), || {
+        format!("a result before any run is ERR-WF (WF-RUN-4), got {before:?}")
+    })?;
     let out = ok(a.compute(e.clone()), "compute")?;
     eq(out.as_ref(), kv_rows(), "k:str,v:long", "computed one-node workflow")?;
     // the result is cached after the run (WF-RUN-4)
