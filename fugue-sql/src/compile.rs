@@ -9,7 +9,9 @@ use fugue_core::{Error, LocalDataFrame, Result, Schema, Value};
 use fugue_workflow::{FugueWorkflow, SqlPiece, TransformOptions, WorkflowDataFrame};
 use serde_json::{Map, Value as Json, json};
 
-use crate::parser::{Body, DfRef, Parser, Prepartition, Stmt};
+use fugue_core::engine::{FillValue, NaPosition, SampleSpec};
+
+use crate::parser::{Body, Ckpt, DfRef, Parser, Prepartition, Stmt, YieldKind};
 use crate::sql::{Piece, rewrite};
 
 /// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
@@ -77,15 +79,36 @@ pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
     let mut scope = Scope { src: script, vars: HashMap::new(), last: None };
     for st in &stmts {
         let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
-        if let Some(df) = res {
-            if let Some((name, local)) = &st.yield_df {
+        if let Some(mut df) = res {
+            // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
+            match &st.ckpt {
+                Some(Ckpt::Weak { lazy }) => {
+                    df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
+                }
+                Some(Ckpt::Strong { partition: p, single }) => {
+                    df = df.strong_checkpoint(partition(p)?, *single)?;
+                }
+                Some(Ckpt::Deterministic { namespace }) => {
+                    df = df.deterministic_checkpoint(namespace.as_deref())?;
+                }
+                None => {}
+            }
+            if st.broadcast {
+                df = df.broadcast();
+            }
+            if let Some((name, kind)) = &st.yield_df {
                 let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
                     scope.fsql(
                         st,
                         "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into(),
                     )
                 })?;
-                df.yield_dataframe_as(&name, *local)?;
+                match kind {
+                    YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
+                    YieldKind::File => {
+                        df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?
+                    }
+                }
             }
             if let Some(a) = &st.assign {
                 scope.vars.insert(a.clone(), df.clone());
@@ -205,6 +228,42 @@ fn statement(
                 d.show(*n, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
+        }
+        Body::SaveUse { df, path } => Ok(Some(scope.resolve(st, df)?.save_and_use(path)?)),
+        Body::Take { df, n, by, presort, nulls_first } => {
+            let mut input = scope.resolve(st, df)?;
+            if !by.is_empty() {
+                input = input.partition_by(by)?;
+            }
+            let na = if *nulls_first { NaPosition::First } else { NaPosition::Last };
+            Ok(Some(input.take(*n, presort, na)?))
+        }
+        Body::Sample { df, n, frac, replace, seed } => {
+            let spec = SampleSpec { n: *n, frac: *frac, replace: *replace, seed: *seed };
+            Ok(Some(scope.resolve(st, df)?.sample(spec)?))
+        }
+        Body::DropCols { df, cols, if_exists } => {
+            let c: Vec<&str> = cols.iter().map(String::as_str).collect();
+            Ok(Some(scope.resolve(st, df)?.drop(&c, *if_exists)?))
+        }
+        Body::Rename { df, pairs } => {
+            let p: Vec<(&str, &str)> =
+                pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            Ok(Some(scope.resolve(st, df)?.rename(&p)?))
+        }
+        Body::Alter { df, schema } => {
+            Ok(Some(scope.resolve(st, df)?.alter_columns(schema.as_str())?))
+        }
+        Body::FillNulls { df, values } => {
+            let value = FillValue::PerColumn(
+                values.iter().map(|(k, v)| (k.clone(), to_value(v))).collect(),
+            );
+            Ok(Some(scope.resolve(st, df)?.fillna(value, None)?))
+        }
+        Body::DropRows { df, how, on } => {
+            let subset: Option<Vec<&str>> =
+                on.as_ref().map(|v| v.iter().map(String::as_str).collect());
+            Ok(Some(scope.resolve(st, df)?.dropna(how, None, subset.as_deref())?))
         }
         Body::Select { tokens } => {
             let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
