@@ -11,7 +11,41 @@ use serde_json::{Map, Value as Json, json};
 
 use fugue_core::engine::{FillValue, NaPosition, SampleSpec};
 
-use crate::parser::{Body, Ckpt, DfRef, Parser, Prepartition, Stmt, YieldKind};
+use fugue_api::extension::{ExtensionContext, Outputter, Processor};
+use fugue_core::partition::ValidationRule;
+use fugue_core::{DataFrameRef, DataFrames};
+
+use crate::parser::{Body, Ckpt, DfRef, ExtKind, Parser, Prepartition, Stmt, YieldKind};
+
+/// A registered processor as a builder argument (FSQL-RUST-REG).
+struct ByNameProcessor(Box<dyn Processor>);
+
+impl Processor for ByNameProcessor {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn process(&self, ctx: &ExtensionContext, dfs: DataFrames) -> Result<DataFrameRef> {
+        self.0.process(ctx, dfs)
+    }
+}
+
+/// A registered outputter as a builder argument (FSQL-RUST-REG).
+struct ByNameOutputter(Box<dyn Outputter>);
+
+impl Outputter for ByNameOutputter {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn output(&self, ctx: &ExtensionContext, dfs: DataFrames) -> Result<()> {
+        self.0.output(ctx, dfs)
+    }
+}
 use crate::sql::{Piece, rewrite};
 
 /// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
@@ -228,6 +262,45 @@ fn statement(
                 d.show(*n, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
+        }
+        Body::Ext { kind, dfs, partition: p, using, params } => {
+            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
+                vec![scope.resolve(st, &None)?]
+            } else {
+                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
+            };
+            let refs: Vec<&WorkflowDataFrame> = inputs.iter().collect();
+            let params = Json::Object(params.clone());
+            match kind {
+                ExtKind::Process => {
+                    let using = ByNameProcessor(fugue_api::registry::processor_by_name(using)?);
+                    Ok(Some(dag.process(&refs, using, params, partition(p)?)?))
+                }
+                ExtKind::Output => {
+                    let using = ByNameOutputter(fugue_api::registry::outputter_by_name(using)?);
+                    dag.output(&refs, using, params, partition(p)?)?;
+                    Ok(None)
+                }
+                ExtKind::OutTransform => {
+                    let mut o = TransformOptions::from(());
+                    if let Some(m) = params.as_object().filter(|m| !m.is_empty()) {
+                        o = o.params(Json::Object(m.clone()))?;
+                    }
+                    if let Some(spec) = partition(p)? {
+                        o = o.partition(spec)?;
+                    }
+                    // FSQL-STMT-OUTTRANSFORM-2: an ordinary transformer is
+                    // accepted too; its output is computed and discarded.
+                    match fugue_api::registry::output_transformer_by_name(using) {
+                        Ok(tf) => inputs[0].out_transform(tf, o)?,
+                        Err(e) => match fugue_api::registry::transformer_by_name(using) {
+                            Ok(tf) => drop(inputs[0].transform(tf, o)?),
+                            Err(_) => return Err(e),
+                        },
+                    }
+                    Ok(None)
+                }
+            }
         }
         Body::SaveUse { df, path } => Ok(Some(scope.resolve(st, df)?.save_and_use(path)?)),
         Body::Take { df, n, by, presort, nulls_first } => {

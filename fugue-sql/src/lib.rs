@@ -38,6 +38,12 @@
 //!   so unknown names are ERR-WF-INTERFACELESS with did-you-mean names.
 //! - `PRINT [n ROWS [FROM a, ...]] | PRINT [a, ...]` `[TITLE "t"]`
 //!   (FSQL-STMT-PRINT).
+//! - `PROCESS [a, ...] [PREPARTITION BY ...] USING name [params]`,
+//!   `OUTPUT [a, ...] [PREPARTITION BY ...] USING name [params]` and
+//!   `OUTTRANSFORM [a] [PREPARTITION BY ...] USING name [params]`
+//!   (FSQL-STMT-PROCESS-1, FSQL-STMT-OUTPUT-1, FSQL-STMT-OUTTRANSFORM-1..3):
+//!   names resolve through the registry (processor, outputter, output
+//!   transformer, else transformer whose output is discarded).
 //! - `SAVE AND USE [name] OVERWRITE "path"` (FSQL-STMT-SAVEUSE-1, format
 //!   from the path).
 //! - `TAKE [n ROW|ROWS] [FROM a] [PREPARTITION BY keys [PRESORT cols] |
@@ -72,8 +78,9 @@
 //!   arguments of the API (FSQL-API beyond `compile`/`run`).
 //! - `ignore_case` (FSQL-LEX-4: keywords are upper case only) and the case
 //!   hint of FSQL-RUST-ERR-3; the `dialect` setting (always Spark text).
-//! - Statements: CREATE USING, OUTTRANSFORM, PROCESS, OUTPUT, ZIP and
-//!   cotransform, SUB, CONNECT, YIELD TABLE/VIEW.
+//! - Statements: CREATE USING, ZIP and cotransform, SUB, CONNECT,
+//!   YIELD TABLE/VIEW; `PROCESS ... SCHEMA`, OUTTRANSFORM with a
+//!   cotransformer or `CALLBACK`.
 //! - Clause options without a builder equivalent: checkpoint params
 //!   (`PERSIST (level=...)`), LAZY on strong and deterministic checkpoints,
 //!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with

@@ -51,7 +51,18 @@ pub(crate) const RESERVED: [&str; 41] = [
 ];
 
 /// Statements recognised but not supported yet (see the crate docs).
-const UNSUPPORTED: [&str; 6] = ["OUTTRANSFORM", "OUTPUT", "PROCESS", "ZIP", "SUB", "CONNECT"];
+const UNSUPPORTED: [&str; 3] = ["ZIP", "SUB", "CONNECT"];
+
+/// The extension statements compiled through the registry (FSQL-RUST-REG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExtKind {
+    /// PROCESS (FSQL-STMT-PROCESS-1).
+    Process,
+    /// OUTPUT (FSQL-STMT-OUTPUT-1).
+    Output,
+    /// OUTTRANSFORM (FSQL-STMT-OUTTRANSFORM-1..3).
+    OutTransform,
+}
 
 /// Words that start a checkpoint or BROADCAST suffix (FSQL-STMT-CKPT, -BCAST).
 const SUFFIX_WORDS: [&str; 7] =
@@ -132,6 +143,13 @@ pub(crate) enum Body {
     SaveUse {
         df: Option<DfRef>,
         path: String,
+    },
+    Ext {
+        kind: ExtKind,
+        dfs: Vec<DfRef>,
+        partition: Option<Prepartition>,
+        using: String,
+        params: Map<String, Json>,
     },
     Take {
         df: Option<DfRef>,
@@ -328,6 +346,9 @@ impl<'a> Parser<'a> {
                 (self.save_and_use()?, true)
             }
             "TAKE" => (self.take()?, true),
+            "PROCESS" => (self.ext(ExtKind::Process)?, true),
+            "OUTPUT" => (self.ext(ExtKind::Output)?, false),
+            "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
             "SAMPLE" => (self.sample()?, true),
             "DROP" | "RENAME" | "ALTER" | "FILL" => (self.column_stmt(word)?, true),
             w if UNSUPPORTED.contains(&w) => {
@@ -860,13 +881,7 @@ impl<'a> Parser<'a> {
         if self.at_kw("PRESORT") {
             return Err(self.err_here("PRESORT needs PREPARTITION here (FSQL-PART-2)", None));
         }
-        self.expect_kw("USING")?;
-        let mut using = self.ident("an extension name")?;
-        while self.at_p(".") {
-            self.pos += 1;
-            using.push('.');
-            using.push_str(&self.ident("an extension name part")?);
-        }
+        let using = self.using()?;
         let params = self.opt_params()?;
         let schema = if self.eat_kw("SCHEMA") { Some(self.schema(true)?) } else { None };
         if self.at_kw("PARAMS") {
@@ -876,6 +891,55 @@ impl<'a> Parser<'a> {
             return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
         }
         Ok(Body::Transform { df, partition, using, params, schema })
+    }
+
+    /// `USING name[.part...]` (FSQL-EXT).
+    fn using(&mut self) -> R<String> {
+        self.expect_kw("USING")?;
+        let mut using = self.ident("an extension name")?;
+        while self.at_p(".") {
+            self.pos += 1;
+            using.push('.');
+            using.push_str(&self.ident("an extension name part")?);
+        }
+        Ok(using)
+    }
+
+    // ------------------------------------- PROCESS, OUTPUT, OUTTRANSFORM
+
+    fn ext(&mut self, kind: ExtKind) -> R<Body> {
+        self.pos += 1;
+        let dfs = if self.peek().is_some_and(|t| t.is_kw("USING") || t.is_kw("PREPARTITION")) {
+            Vec::new()
+        } else {
+            self.df_list()?
+        };
+        if kind == ExtKind::OutTransform && dfs.len() > 1 {
+            return Err(self.err_at(
+                self.pos.saturating_sub(1),
+                "OUTTRANSFORM takes exactly one dataframe (FSQL-STMT-OUTTRANSFORM-3)",
+                None,
+            ));
+        }
+        let partition = self.opt_prepartition()?;
+        let using = self.using()?;
+        let params = self.opt_params()?;
+        if kind == ExtKind::Process && self.at_kw("SCHEMA") {
+            return Err(self.err_here("PROCESS ... SCHEMA is not supported yet by fugue-sql", None));
+        }
+        if kind != ExtKind::Process && self.at_kw("SCHEMA") {
+            // FSQL-STMT-OUTPUT-1: the word starts no clause; the error is
+            // reported at the token after it, as the reference grammar does.
+            return Err(self.err_at(
+                self.pos + 1,
+                "OUTPUT and OUTTRANSFORM take no SCHEMA clause (FSQL-STMT-OUTPUT-1, FSQL-STMT-OUTTRANSFORM-3)",
+                None,
+            ));
+        }
+        if kind == ExtKind::OutTransform && self.at_kw("CALLBACK") {
+            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        }
+        Ok(Body::Ext { kind, dfs, partition, using, params })
     }
 
     // ------------------------------------------------------------- PRINT

@@ -1,7 +1,8 @@
 //! FugueSQL statements and FSQL-EX conformance examples on the native
 //! engine (spec/FUGUESQL.md §4, §7).
 
-use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once, PoisonError};
 
 use fugue_api::api;
 use fugue_core::{DataFrame, ErrorKind, LocalDataFrame, Result, Value};
@@ -21,6 +22,7 @@ fn fixtures() {
         let id = fugue_api::extension::closure::transformer(|d: LocalDataFrame| Ok(d));
         fugue_api::registry::register_transformer("t_same", id, fugue_core::conf::OnDup::Overwrite)
             .expect("register t_same");
+        register_process_fixtures();
     });
 }
 
@@ -476,5 +478,140 @@ fn save_and_use() -> Result<()> {
     assert!(std::path::Path::new(&p).exists());
     let e = check_syntax("SAVE AND USE TO \"/x.parquet\"").unwrap_err();
     assert!(e.message.contains("not supported yet"), "{e}");
+    Ok(())
+}
+
+/// The per-input row counts seen by `o_count` (FSQL-EX §7.1).
+static O_COUNT_LOG: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
+/// The rows seen by the output transformer `ot_count`.
+static OT_ROWS: AtomicUsize = AtomicUsize::new(0);
+
+/// `p_union`, `p_names`, `o_count` of FSQL-EX §7.1, and `ot_count`, an
+/// output transformer adding its partition sizes to [`OT_ROWS`].
+fn register_process_fixtures() {
+    use fugue_api::extension::ExtensionContext;
+    use fugue_core::conf::OnDup;
+    use fugue_core::{DataFrameRef, DataFrames};
+    fugue_api::registry::register_processor(
+        "p_union",
+        || {
+            |_c: &ExtensionContext, dfs: DataFrames| -> Result<DataFrameRef> {
+                let mut all = Vec::new();
+                let mut schema = None;
+                for d in dfs.values() {
+                    let l = api::as_local(d.clone())?;
+                    schema.get_or_insert_with(|| l.schema().clone());
+                    all.extend(l.rows()?);
+                }
+                let schema = schema.ok_or_else(|| fugue_core::Error::arg("p_union", "no input"))?;
+                Ok(std::sync::Arc::new(LocalDataFrame::from_rows(all, schema)?))
+            }
+        },
+        OnDup::Overwrite,
+    )
+    .expect("register p_union");
+    fugue_api::registry::register_processor(
+        "p_names",
+        || {
+            |_c: &ExtensionContext, dfs: DataFrames| -> Result<DataFrameRef> {
+                let rows = dfs.keys().map(|k| vec![Value::from(k)]).collect();
+                Ok(std::sync::Arc::new(LocalDataFrame::from_rows(rows, "name:str")?))
+            }
+        },
+        OnDup::Overwrite,
+    )
+    .expect("register p_names");
+    fugue_api::registry::register_outputter(
+        "o_count",
+        || {
+            |_c: &ExtensionContext, dfs: DataFrames| -> Result<()> {
+                for (k, d) in dfs.iter() {
+                    let n = api::count(d.clone())?;
+                    O_COUNT_LOG
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((k.to_string(), n));
+                }
+                Ok(())
+            }
+        },
+        OnDup::Overwrite,
+    )
+    .expect("register o_count");
+    fugue_api::registry::register_output_transformer(
+        "ot_count",
+        fugue_api::extension::closure::output_transformer(|rows: Vec<fugue_core::Row>| {
+            OT_ROWS.fetch_add(rows.len(), Ordering::SeqCst);
+        }),
+        OnDup::Overwrite,
+    )
+    .expect("register ot_count");
+}
+
+/// FSQL-EX-50 (list form): PROCESS with several inputs and the registered
+/// processors `p_names` and `p_union` (FSQL-STMT-PROCESS-1); PROCESS of the
+/// last dataframe by default; SCHEMA is named as not supported yet.
+#[test]
+fn fsql_ex_50_process_list_form() -> Result<()> {
+    fixtures();
+    let s = "a = CREATE [[1]] SCHEMA x:int\nb = CREATE [[2]] SCHEMA x:int\n\
+             l = PROCESS a, b USING p_names YIELD DATAFRAME\n\
+             u = PROCESS a, b USING p_union YIELD DATAFRAME\n\
+             PROCESS USING p_names YIELD DATAFRAME AS last";
+    let r = run(s, "native")?;
+    assert_eq!(rows(&r, "l")?, vec![vec![v("_0")], vec![v("_1")]]);
+    assert_eq!(rows(&r, "u")?, vec![vec![v(1)], vec![v(2)]]);
+    assert_eq!(rows(&r, "last")?, vec![vec![v("_0")]]);
+    let e = check_syntax("PROCESS a USING p_union SCHEMA x:int").unwrap_err();
+    assert!(e.message.contains("not supported yet"), "{e}");
+    let e = compile("a = CREATE [[1]] SCHEMA x:int\nPROCESS a USING p_unoin").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Interfaceless);
+    assert!(e.to_string().contains("p_union"), "{e}");
+    Ok(())
+}
+
+/// FSQL-EX-52/53 (without the nested query): OUTPUT of named inputs and of
+/// the last dataframe through `o_count`; OUTPUT without a previous
+/// dataframe is ERR-FSQL; `SCHEMA` after OUTPUT is a syntax error at 1:31
+/// (FSQL-STMT-OUTPUT-1, FSQL-SCOPE-5).
+#[test]
+fn fsql_ex_52_53_output() -> Result<()> {
+    fixtures();
+    let s = "a = CREATE [[1],[2],[3]] SCHEMA x:int\nb = SELECT * FROM a WHERE x > 1\n\
+             OUTPUT a, b USING o_count\nOUTPUT USING o_count";
+    let dag = compile(s)?;
+    O_COUNT_LOG.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    dag.run("native")?;
+    let log = O_COUNT_LOG.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let want: Vec<(String, usize)> = vec![("_0".into(), 3), ("_1".into(), 2), ("_0".into(), 2)];
+    assert_eq!(log, want);
+    assert_eq!(compile("OUTPUT USING o_count").unwrap_err().kind(), ErrorKind::WorkflowCompile);
+    let e = check_syntax("OUTPUT a USING o_count SCHEMA x:int").unwrap_err();
+    assert_eq!((e.line, e.column, e.token.as_str()), (1, 31, "x"));
+    let e = check_syntax("x = OUTPUT USING o_count").unwrap_err();
+    assert_eq!(e.token, "OUTPUT");
+    Ok(())
+}
+
+/// FSQL-EX-49 (without CALLBACK): OUTTRANSFORM by key runs an output
+/// transformer eagerly and leaves last unchanged; an ordinary transformer
+/// is accepted too; `x = OUTTRANSFORM` is a syntax error at 1:5
+/// (FSQL-STMT-OUTTRANSFORM-1..3).
+#[test]
+fn fsql_ex_49_outtransform() -> Result<()> {
+    fixtures();
+    let s = "CREATE [[1],[1],[2]] SCHEMA a:int\n\
+             OUTTRANSFORM PREPARTITION BY a USING ot_count\n\
+             OUTTRANSFORM USING t_first\n\
+             SELECT COUNT(*) AS n YIELD DATAFRAME AS o";
+    let dag = compile(s)?;
+    let before = OT_ROWS.load(Ordering::SeqCst);
+    let r = dag.run("native")?;
+    assert_eq!(OT_ROWS.load(Ordering::SeqCst) - before, 3);
+    assert_eq!(rows(&r, "o")?, vec![vec![v(3i64)]]);
+    let e = check_syntax("x = OUTTRANSFORM USING t_cb").unwrap_err();
+    assert_eq!((e.line, e.column, e.token.as_str()), (1, 5, "OUTTRANSFORM"));
+    let e = check_syntax("OUTTRANSFORM a, b USING t_first").unwrap_err();
+    assert!(e.message.contains("exactly one"), "{e}");
     Ok(())
 }
