@@ -58,6 +58,31 @@ pub enum Command {
     /// Run a TPC-H pipeline as a FugueWorkflow on every engine, twice: the
     /// second run reuses its deterministic checkpoint. The engines must agree.
     Pipeline(PipelineArgs),
+    /// Run a FugueSQL script (spec/FUGUESQL.md) as a workflow on one engine:
+    /// PRINT writes to stdout, each YIELD DATAFRAME is summarised at the end.
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
+}
+
+const RUN_HELP: &str = "\
+Example:
+  fugue run script.fsql --engine native
+A syntax error shows the offending line with a caret and exits with 1.";
+
+/// Arguments of `fugue run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The FugueSQL script file.
+    #[arg(value_name = "SCRIPT.fsql")]
+    pub script: PathBuf,
+    /// The execution engine (name or alias); default: `native` when linked,
+    /// else the first linked engine.
+    #[arg(long, value_name = "NAME")]
+    pub engine: Option<String>,
+    /// A template parameter of the script (repeatable; FSQL-TPL). Not
+    /// supported yet: giving one is an error.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_conf)]
+    pub params: Vec<(String, String)>,
 }
 
 /// Arguments of `fugue pipeline`.

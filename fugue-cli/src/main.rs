@@ -7,6 +7,7 @@
 //! | `fugue datagen tpch` | TPC-H tables as Parquet files, streamed with constant memory |
 //! | `fugue bench` | the standard workloads W1–W7 on every linked engine, with checksums |
 //! | `fugue sql` | a SQL query over files, through an engine's SQL engine |
+//! | `fugue run` | a FugueSQL script as a workflow on one engine |
 //!
 //! Every command takes `--conf key=value` (repeatable), passed into the
 //! engine's `Conf`. Errors are one line on stderr (`error: ...`) and a
@@ -24,6 +25,7 @@ mod cli;
 mod datagen;
 mod engines;
 mod pipeline;
+mod run;
 mod sql;
 mod util;
 
@@ -91,5 +93,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(args) => bench::run(&args, &conf),
         Command::Sql(args) => sql::run(&args, &conf),
         Command::Pipeline(args) => pipeline::run(&args, &conf),
+        Command::Run(args) => run::run(&args, &conf),
     }
 }

@@ -9,7 +9,43 @@ use fugue_core::{Error, LocalDataFrame, Result, Schema, Value};
 use fugue_workflow::{FugueWorkflow, SqlPiece, TransformOptions, WorkflowDataFrame};
 use serde_json::{Map, Value as Json, json};
 
-use crate::parser::{Body, DfRef, Parser, Prepartition, Stmt};
+use fugue_core::engine::{FillValue, NaPosition, SampleSpec};
+
+use fugue_api::extension::{ExtensionContext, Outputter, Processor};
+use fugue_core::partition::ValidationRule;
+use fugue_core::{DataFrameRef, DataFrames};
+
+use crate::parser::{Body, Ckpt, DfRef, ExtKind, Parser, Prepartition, Stmt, YieldKind};
+
+/// A registered processor as a builder argument (FSQL-RUST-REG).
+struct ByNameProcessor(Box<dyn Processor>);
+
+impl Processor for ByNameProcessor {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn process(&self, ctx: &ExtensionContext, dfs: DataFrames) -> Result<DataFrameRef> {
+        self.0.process(ctx, dfs)
+    }
+}
+
+/// A registered outputter as a builder argument (FSQL-RUST-REG).
+struct ByNameOutputter(Box<dyn Outputter>);
+
+impl Outputter for ByNameOutputter {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn output(&self, ctx: &ExtensionContext, dfs: DataFrames) -> Result<()> {
+        self.0.output(ctx, dfs)
+    }
+}
 use crate::sql::{Piece, rewrite};
 
 /// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
@@ -77,15 +113,36 @@ pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
     let mut scope = Scope { src: script, vars: HashMap::new(), last: None };
     for st in &stmts {
         let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
-        if let Some(df) = res {
-            if let Some((name, local)) = &st.yield_df {
+        if let Some(mut df) = res {
+            // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
+            match &st.ckpt {
+                Some(Ckpt::Weak { lazy }) => {
+                    df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
+                }
+                Some(Ckpt::Strong { partition: p, single }) => {
+                    df = df.strong_checkpoint(partition(p)?, *single)?;
+                }
+                Some(Ckpt::Deterministic { namespace }) => {
+                    df = df.deterministic_checkpoint(namespace.as_deref())?;
+                }
+                None => {}
+            }
+            if st.broadcast {
+                df = df.broadcast();
+            }
+            if let Some((name, kind)) = &st.yield_df {
                 let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
                     scope.fsql(
                         st,
                         "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into(),
                     )
                 })?;
-                df.yield_dataframe_as(&name, *local)?;
+                match kind {
+                    YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
+                    YieldKind::File => {
+                        df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?
+                    }
+                }
             }
             if let Some(a) = &st.assign {
                 scope.vars.insert(a.clone(), df.clone());
@@ -205,6 +262,81 @@ fn statement(
                 d.show(*n, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
+        }
+        Body::Ext { kind, dfs, partition: p, using, params } => {
+            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
+                vec![scope.resolve(st, &None)?]
+            } else {
+                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
+            };
+            let refs: Vec<&WorkflowDataFrame> = inputs.iter().collect();
+            let params = Json::Object(params.clone());
+            match kind {
+                ExtKind::Process => {
+                    let using = ByNameProcessor(fugue_api::registry::processor_by_name(using)?);
+                    Ok(Some(dag.process(&refs, using, params, partition(p)?)?))
+                }
+                ExtKind::Output => {
+                    let using = ByNameOutputter(fugue_api::registry::outputter_by_name(using)?);
+                    dag.output(&refs, using, params, partition(p)?)?;
+                    Ok(None)
+                }
+                ExtKind::OutTransform => {
+                    let mut o = TransformOptions::from(());
+                    if let Some(m) = params.as_object().filter(|m| !m.is_empty()) {
+                        o = o.params(Json::Object(m.clone()))?;
+                    }
+                    if let Some(spec) = partition(p)? {
+                        o = o.partition(spec)?;
+                    }
+                    // FSQL-STMT-OUTTRANSFORM-2: an ordinary transformer is
+                    // accepted too; its output is computed and discarded.
+                    match fugue_api::registry::output_transformer_by_name(using) {
+                        Ok(tf) => inputs[0].out_transform(tf, o)?,
+                        Err(e) => match fugue_api::registry::transformer_by_name(using) {
+                            Ok(tf) => drop(inputs[0].transform(tf, o)?),
+                            Err(_) => return Err(e),
+                        },
+                    }
+                    Ok(None)
+                }
+            }
+        }
+        Body::SaveUse { df, path } => Ok(Some(scope.resolve(st, df)?.save_and_use(path)?)),
+        Body::Take { df, n, by, presort, nulls_first } => {
+            let mut input = scope.resolve(st, df)?;
+            if !by.is_empty() {
+                input = input.partition_by(by)?;
+            }
+            let na = if *nulls_first { NaPosition::First } else { NaPosition::Last };
+            Ok(Some(input.take(*n, presort, na)?))
+        }
+        Body::Sample { df, n, frac, replace, seed } => {
+            let spec = SampleSpec { n: *n, frac: *frac, replace: *replace, seed: *seed };
+            Ok(Some(scope.resolve(st, df)?.sample(spec)?))
+        }
+        Body::DropCols { df, cols, if_exists } => {
+            let c: Vec<&str> = cols.iter().map(String::as_str).collect();
+            Ok(Some(scope.resolve(st, df)?.drop(&c, *if_exists)?))
+        }
+        Body::Rename { df, pairs } => {
+            let p: Vec<(&str, &str)> =
+                pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            Ok(Some(scope.resolve(st, df)?.rename(&p)?))
+        }
+        Body::Alter { df, schema } => {
+            Ok(Some(scope.resolve(st, df)?.alter_columns(schema.as_str())?))
+        }
+        Body::FillNulls { df, values } => {
+            let value = FillValue::PerColumn(
+                values.iter().map(|(k, v)| (k.clone(), to_value(v))).collect(),
+            );
+            Ok(Some(scope.resolve(st, df)?.fillna(value, None)?))
+        }
+        Body::DropRows { df, how, on } => {
+            let subset: Option<Vec<&str>> =
+                on.as_ref().map(|v| v.iter().map(String::as_str).collect());
+            Ok(Some(scope.resolve(st, df)?.dropna(how, None, subset.as_deref())?))
         }
         Body::Select { tokens } => {
             let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");

@@ -38,8 +38,32 @@
 //!   so unknown names are ERR-WF-INTERFACELESS with did-you-mean names.
 //! - `PRINT [n ROWS [FROM a, ...]] | PRINT [a, ...]` `[TITLE "t"]`
 //!   (FSQL-STMT-PRINT).
-//! - `YIELD [LOCAL] DATAFRAME [AS name]` (FSQL-STMT-YIELD-1/2/4),
-//!   `name = <statement>` and the last dataframe (FSQL-SCOPE-1..5).
+//! - `PROCESS [a, ...] [PREPARTITION BY ...] USING name [params]`,
+//!   `OUTPUT [a, ...] [PREPARTITION BY ...] USING name [params]` and
+//!   `OUTTRANSFORM [a] [PREPARTITION BY ...] USING name [params]`
+//!   (FSQL-STMT-PROCESS-1, FSQL-STMT-OUTPUT-1, FSQL-STMT-OUTTRANSFORM-1..3):
+//!   names resolve through the registry (processor, outputter, output
+//!   transformer, else transformer whose output is discarded).
+//! - `SAVE AND USE [name] OVERWRITE "path"` (FSQL-STMT-SAVEUSE-1, format
+//!   from the path).
+//! - `TAKE [n ROW|ROWS] [FROM a] [PREPARTITION BY keys [PRESORT cols] |
+//!   PRESORT cols] [NULLS FIRST|LAST]` (FSQL-STMT-TAKE-1..4, 20 rows by
+//!   default).
+//! - `SAMPLE [REPLACE] (p PERCENT | p % | [APPROX] k ROWS) [SEED s]
+//!   [FROM a] [PREPARTITION BY ...]` (FSQL-STMT-SAMPLE-1..3; APPROX and
+//!   PREPARTITION have no effect).
+//! - `DROP COLUMNS cols [IF EXISTS]`, `RENAME COLUMNS a:b, ...`,
+//!   `ALTER COLUMNS schema`, `FILL NULLS (col: value, ...)`,
+//!   `DROP ROWS IF ANY|ALL NULLS [ON cols]`, each `[FROM a]`
+//!   (FSQL-STMT-DROPCOLS-1, -RENAME-1, -ALTER-1, -FILL-1, -DROPROWS-1).
+//! - Suffixes in the order checkpoint, `BROADCAST`, `YIELD`
+//!   (FSQL-SCRIPT-4, FSQL-STMT-ORDER-1): `[LAZY] PERSIST`,
+//!   `[LAZY] WEAK CHECKPOINT`, `[STRONG] CHECKPOINT [PREPARTITION BY ...]
+//!   [SINGLE]`, `DETERMINISTIC CHECKPOINT ["ns"]` (FSQL-STMT-CKPT-1..6),
+//!   `BROADCAST` (FSQL-STMT-BCAST-1).
+//! - `YIELD [LOCAL] DATAFRAME [AS name]` and `YIELD FILE [AS name]`
+//!   (FSQL-STMT-YIELD-1..4), `name = <statement>` and the last dataframe
+//!   (FSQL-SCOPE-1..5).
 //! - Errors: syntax errors carry line, column, token and the source line with
 //!   a caret marker ([`SyntaxError`], FSQL-RUST-ERR-1/2); compile errors name
 //!   the statement's lines (FSQL-RUST-ERR-5). The parser never panics (a
@@ -54,10 +78,14 @@
 //!   arguments of the API (FSQL-API beyond `compile`/`run`).
 //! - `ignore_case` (FSQL-LEX-4: keywords are upper case only) and the case
 //!   hint of FSQL-RUST-ERR-3; the `dialect` setting (always Spark text).
-//! - Statements: CREATE USING, SAVE AND USE, OUTTRANSFORM, PROCESS, OUTPUT,
-//!   ZIP and cotransform, TAKE, SAMPLE, DROP/RENAME/ALTER COLUMNS, FILL NULLS,
-//!   DROP ROWS, SUB, CONNECT, PERSIST/CHECKPOINT variants, BROADCAST,
-//!   YIELD FILE/TABLE/VIEW.
+//! - Statements: CREATE USING, ZIP and cotransform, SUB, CONNECT,
+//!   YIELD TABLE/VIEW; `PROCESS ... SCHEMA`, OUTTRANSFORM with a
+//!   cotransformer or `CALLBACK`.
+//! - Clause options without a builder equivalent: checkpoint params
+//!   (`PERSIST (level=...)`), LAZY on strong and deterministic checkpoints,
+//!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with
+//!   TO/APPEND, PREPARTITION, SINGLE, a format word or params (the builder's
+//!   `save_and_use` always overwrites and infers the format from the path).
 //! - FugueSQL terms inside SQL (set-operation operands, parenthesised terms
 //!   as relations), query-tail clauses after a FugueSQL term
 //!   (FSQL-STMT-SELECT-8/13), `name[member]` references, dict-form inputs,

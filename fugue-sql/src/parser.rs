@@ -51,25 +51,42 @@ pub(crate) const RESERVED: [&str; 41] = [
 ];
 
 /// Statements recognised but not supported yet (see the crate docs).
-const UNSUPPORTED: [&str; 17] = [
-    "OUTTRANSFORM",
-    "OUTPUT",
-    "PROCESS",
-    "ZIP",
-    "TAKE",
-    "SAMPLE",
-    "FILL",
-    "SUB",
-    "CONNECT",
-    "RENAME",
-    "ALTER",
-    "DROP",
-    "PERSIST",
-    "CHECKPOINT",
-    "WEAK",
-    "STRONG",
-    "DETERMINISTIC",
-];
+const UNSUPPORTED: [&str; 3] = ["ZIP", "SUB", "CONNECT"];
+
+/// The extension statements compiled through the registry (FSQL-RUST-REG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExtKind {
+    /// PROCESS (FSQL-STMT-PROCESS-1).
+    Process,
+    /// OUTPUT (FSQL-STMT-OUTPUT-1).
+    Output,
+    /// OUTTRANSFORM (FSQL-STMT-OUTTRANSFORM-1..3).
+    OutTransform,
+}
+
+/// Words that start a checkpoint or BROADCAST suffix (FSQL-STMT-CKPT, -BCAST).
+const SUFFIX_WORDS: [&str; 7] =
+    ["PERSIST", "WEAK", "STRONG", "DETERMINISTIC", "CHECKPOINT", "BROADCAST", "LAZY"];
+
+/// A checkpoint clause (FSQL-STMT-CKPT-1..5).
+#[derive(Debug, Clone)]
+pub(crate) enum Ckpt {
+    /// `[LAZY] PERSIST` / `[LAZY] WEAK CHECKPOINT`.
+    Weak { lazy: bool },
+    /// `[STRONG] CHECKPOINT [prepartition] [SINGLE]`.
+    Strong { partition: Option<Prepartition>, single: bool },
+    /// `DETERMINISTIC CHECKPOINT ["ns"]`.
+    Deterministic { namespace: Option<String> },
+}
+
+/// A YIELD clause (FSQL-STMT-YIELD-2).
+#[derive(Debug, Clone)]
+pub(crate) enum YieldKind {
+    /// `YIELD [LOCAL] DATAFRAME`: as_local.
+    DataFrame(bool),
+    /// `YIELD FILE`.
+    File,
+}
 
 /// A reference to a dataframe variable (FSQL-DFREF, names only).
 #[derive(Debug, Clone)]
@@ -123,6 +140,53 @@ pub(crate) enum Body {
         dfs: Vec<DfRef>,
         title: Option<String>,
     },
+    SaveUse {
+        df: Option<DfRef>,
+        path: String,
+    },
+    Ext {
+        kind: ExtKind,
+        dfs: Vec<DfRef>,
+        partition: Option<Prepartition>,
+        using: String,
+        params: Map<String, Json>,
+    },
+    Take {
+        df: Option<DfRef>,
+        n: usize,
+        by: Vec<String>,
+        presort: String,
+        nulls_first: bool,
+    },
+    Sample {
+        df: Option<DfRef>,
+        n: Option<usize>,
+        frac: Option<f64>,
+        replace: bool,
+        seed: Option<u64>,
+    },
+    DropCols {
+        df: Option<DfRef>,
+        cols: Vec<String>,
+        if_exists: bool,
+    },
+    Rename {
+        df: Option<DfRef>,
+        pairs: Vec<(String, String)>,
+    },
+    Alter {
+        df: Option<DfRef>,
+        schema: String,
+    },
+    FillNulls {
+        df: Option<DfRef>,
+        values: Map<String, Json>,
+    },
+    DropRows {
+        df: Option<DfRef>,
+        how: String,
+        on: Option<Vec<String>>,
+    },
 }
 
 /// One statement with its suffixes.
@@ -130,8 +194,12 @@ pub(crate) enum Body {
 pub(crate) struct Stmt {
     pub assign: Option<String>,
     pub body: Body,
-    /// `YIELD [LOCAL] DATAFRAME [AS name]`: (name, as_local).
-    pub yield_df: Option<(Option<String>, bool)>,
+    /// The checkpoint clause (FSQL-STMT-CKPT).
+    pub ckpt: Option<Ckpt>,
+    /// `BROADCAST` (FSQL-STMT-BCAST-1).
+    pub broadcast: bool,
+    /// `YIELD ... [AS name]`: (name, kind).
+    pub yield_df: Option<(Option<String>, YieldKind)>,
     pub first_line: usize,
     pub last_line: usize,
 }
@@ -270,10 +338,19 @@ impl<'a> Parser<'a> {
         let (body, nestable) = match word {
             "CREATE" => (self.create()?, true),
             "LOAD" => (self.load()?, true),
-            "SAVE" => (self.save()?, false),
+            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
             "TRANSFORM" => (self.transform()?, true),
             "PRINT" => (self.print()?, false),
             "SELECT" | "WITH" => (self.select()?, true),
+            "SAVE" if self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => {
+                (self.save_and_use()?, true)
+            }
+            "TAKE" => (self.take()?, true),
+            "PROCESS" => (self.ext(ExtKind::Process)?, true),
+            "OUTPUT" => (self.ext(ExtKind::Output)?, false),
+            "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
+            "SAMPLE" => (self.sample()?, true),
+            "DROP" | "RENAME" | "ALTER" | "FILL" => (self.column_stmt(word)?, true),
             w if UNSUPPORTED.contains(&w) => {
                 return Err(self.err_here(
                     &format!("`{w}` is not supported yet by fugue-sql"),
@@ -294,31 +371,332 @@ impl<'a> Parser<'a> {
                 None,
             ));
         }
+        let (ckpt, broadcast) = if nestable { self.suffixes()? } else { (None, false) };
         let mut yield_df = None;
         if nestable && self.at_kw("YIELD") {
             self.pos += 1;
-            let local = self.eat_kw("LOCAL");
-            if !self.eat_kw("DATAFRAME") {
-                return Err(self.err_here(
-                    "expected `DATAFRAME` after YIELD (YIELD FILE/TABLE/VIEW are not supported yet)",
-                    None,
-                ));
-            }
+            let kind = if self.eat_kw("FILE") {
+                YieldKind::File
+            } else {
+                let local = self.eat_kw("LOCAL");
+                if !self.eat_kw("DATAFRAME") {
+                    return Err(self.err_here(
+                        if local {
+                            "expected `DATAFRAME` after YIELD LOCAL (FSQL-STMT-YIELD-2)"
+                        } else {
+                            "expected `DATAFRAME` or `FILE` after YIELD (YIELD TABLE/VIEW are not supported yet)"
+                        },
+                        None,
+                    ));
+                }
+                YieldKind::DataFrame(local)
+            };
             let name = if self.eat_kw("AS") { Some(self.ident("a yield name")?) } else { None };
-            yield_df = Some((name, local));
+            yield_df = Some((name, kind));
         }
-        if let Some(t) = self.peek()
-            && ["PERSIST", "WEAK", "STRONG", "DETERMINISTIC", "CHECKPOINT", "BROADCAST", "LAZY"]
-                .contains(&t.text.as_str())
-            && t.kind == Kind::Word
-        {
+        if self.peek().is_some_and(|t| {
+            t.kind == Kind::Word
+                && SUFFIX_WORDS.contains(&t.text.as_str())
+                && (t.text != "LAZY"
+                    || self
+                        .peek_at(1)
+                        .is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str())))
+        }) {
             return Err(self.err_here(
-                &format!("`{}` is not supported yet by fugue-sql (or is out of order: checkpoint, BROADCAST, YIELD, FSQL-SCRIPT-4)", t.text),
+                "this clause is out of order: the suffixes are checkpoint, BROADCAST, YIELD, in that order (FSQL-SCRIPT-4)",
                 None,
             ));
         }
         let last_line = self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
-        Ok(Stmt { assign, body, yield_df, first_line, last_line })
+        Ok(Stmt { assign, body, ckpt, broadcast, yield_df, first_line, last_line })
+    }
+
+    // ---------------------------------------------- checkpoint, BROADCAST
+
+    /// `[checkpoint] [BROADCAST]` (FSQL-STMT-CKPT, FSQL-STMT-BCAST-1).
+    fn suffixes(&mut self) -> R<(Option<Ckpt>, bool)> {
+        let lazy_at = self.pos;
+        let lazy = self.at_kw("LAZY")
+            && self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str()));
+        if lazy {
+            self.pos += 1;
+        }
+        let ckpt = if self.eat_kw("PERSIST") {
+            Some(Ckpt::Weak { lazy })
+        } else if self.eat_kw("WEAK") {
+            self.expect_kw("CHECKPOINT")?;
+            Some(Ckpt::Weak { lazy })
+        } else if self.at_kw("STRONG") || self.at_kw("CHECKPOINT") {
+            self.eat_kw("STRONG");
+            self.expect_kw("CHECKPOINT")?;
+            let partition = self.opt_prepartition()?;
+            let single = self.eat_kw("SINGLE");
+            Some(Ckpt::Strong { partition, single })
+        } else if self.eat_kw("DETERMINISTIC") {
+            self.expect_kw("CHECKPOINT")?;
+            let namespace = match self.peek() {
+                Some(t) if t.kind == Kind::Str => Some(self.string("a namespace")?),
+                _ => None,
+            };
+            if self.at_kw("PREPARTITION") || self.at_kw("SINGLE") {
+                return Err(self.err_here(
+                    "PREPARTITION and SINGLE of a deterministic checkpoint are not supported yet by fugue-sql",
+                    None,
+                ));
+            }
+            Some(Ckpt::Deterministic { namespace })
+        } else {
+            None
+        };
+        if lazy && !matches!(ckpt, Some(Ckpt::Weak { .. })) {
+            return Err(self.err_at(
+                lazy_at,
+                "LAZY is supported only with PERSIST / WEAK CHECKPOINT by fugue-sql",
+                None,
+            ));
+        }
+        if ckpt.is_some() && (self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS")) {
+            return Err(self.err_here("checkpoint params are not supported yet by fugue-sql", None));
+        }
+        let broadcast = self.eat_kw("BROADCAST");
+        Ok((ckpt, broadcast))
+    }
+
+    /// `FROM dataframe`, optional (FSQL-DFREF).
+    fn opt_from(&mut self) -> R<Option<DfRef>> {
+        if !self.eat_kw("FROM") {
+            return Ok(None);
+        }
+        match self.opt_dfref()? {
+            Some(r) => Ok(Some(r)),
+            None => Err(self.err_here("expected a dataframe name after FROM", None)),
+        }
+    }
+
+    /// A comma-separated column list (FSQL-COLS).
+    fn cols(&mut self) -> R<Vec<String>> {
+        let mut out = vec![self.ident("a column name")?];
+        while self.eat_p(",") {
+            out.push(self.ident("a column name")?);
+        }
+        Ok(out)
+    }
+
+    /// A non-negative integer literal.
+    fn integer(&mut self, what: &str) -> R<u64> {
+        match self.peek() {
+            Some(t) if t.kind == Kind::Num && !t.text.contains('.') => {
+                let n = t
+                    .text
+                    .parse()
+                    .map_err(|_| self.err_here(&format!("{what} is too large"), None))?;
+                self.pos += 1;
+                Ok(n)
+            }
+            _ => Err(self.err_here(&format!("expected {what} (a non-negative integer)"), None)),
+        }
+    }
+
+    // ------------------------------------------------------ SAVE AND USE
+
+    fn save_and_use(&mut self) -> R<Body> {
+        self.expect_kw("SAVE")?;
+        self.expect_kw("AND")?;
+        self.expect_kw("USE")?;
+        let df = self.opt_dfref()?;
+        if self.at_kw("PREPARTITION")
+            || ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a))
+        {
+            return Err(self
+                .err_here("PREPARTITION of SAVE AND USE is not supported yet by fugue-sql", None));
+        }
+        if !self.eat_kw("OVERWRITE") {
+            return Err(self.err_here(
+                "expected `OVERWRITE` (SAVE AND USE with TO or APPEND is not supported yet by fugue-sql)",
+                None,
+            ));
+        }
+        if self.at_kw("SINGLE") || ["PARQUET", "CSV", "JSON"].iter().any(|f| self.at_kw(f)) {
+            return Err(self.err_here(
+                "SINGLE and format words of SAVE AND USE are not supported yet by fugue-sql (the format follows the path)",
+                None,
+            ));
+        }
+        let path = self.string("a path")?;
+        if self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS") {
+            return Err(
+                self.err_here("params of SAVE AND USE are not supported yet by fugue-sql", None)
+            );
+        }
+        Ok(Body::SaveUse { df, path })
+    }
+
+    // -------------------------------------------------------------- TAKE
+
+    fn take(&mut self) -> R<Body> {
+        self.expect_kw("TAKE")?;
+        let mut n = 20usize;
+        if self.peek().is_some_and(|t| t.kind == Kind::Num) {
+            n = usize::try_from(self.integer("a row count")?)
+                .map_err(|_| self.err_at(self.pos - 1, "the row count is too large", None))?;
+            if !(self.eat_kw("ROWS") || self.eat_kw("ROW")) {
+                return Err(self.err_here("expected `ROWS` or `ROW` after the count", None));
+            }
+        }
+        let df = self.opt_from()?;
+        let (mut by, mut presort) = (Vec::new(), String::new());
+        if let Some(p) = self.opt_prepartition()? {
+            by = p.by;
+            presort = p.presort;
+        } else if self.eat_kw("PRESORT") {
+            presort = self.sort_list()?;
+            if self.at_kw("PREPARTITION") {
+                return Err(self.err_here(
+                    "PREPARTITION cannot follow PRESORT: write PREPARTITION BY keys PRESORT cols (FSQL-STMT-TAKE-4)",
+                    None,
+                ));
+            }
+        }
+        let mut nulls_first = false;
+        if self.eat_kw("NULLS") || self.eat_kw("NULL") {
+            if self.eat_kw("FIRST") {
+                nulls_first = true;
+            } else if !self.eat_kw("LAST") {
+                return Err(self.err_here("expected `FIRST` or `LAST` (FSQL-STMT-TAKE-2)", None));
+            }
+        }
+        Ok(Body::Take { df, n, by, presort, nulls_first })
+    }
+
+    // ------------------------------------------------------------ SAMPLE
+
+    fn sample(&mut self) -> R<Body> {
+        self.expect_kw("SAMPLE")?;
+        let replace = self.eat_kw("REPLACE");
+        let approx = self.eat_kw("APPROX");
+        let Some(t) = self.peek().filter(|t| t.kind == Kind::Num).cloned() else {
+            return Err(self.err_here(
+                "expected a sample size: `p PERCENT`, `p %` or `k ROWS` (FSQL-STMT-SAMPLE-2)",
+                None,
+            ));
+        };
+        self.pos += 1;
+        let (mut n, mut frac) = (None, None);
+        if !approx && (self.eat_kw("PERCENT") || self.eat_p("%")) {
+            let p = number(&t.text, false)
+                .and_then(|j| j.as_f64())
+                .ok_or_else(|| self.err_at(self.pos - 2, "invalid percentage", None))?;
+            frac = Some(p / 100.0);
+        } else if self.at_kw("ROWS") {
+            if t.text.contains('.') {
+                return Err(
+                    self.err_here("a row count must be an integer (FSQL-STMT-SAMPLE-2)", None)
+                );
+            }
+            let k = t
+                .text
+                .parse::<usize>()
+                .map_err(|_| self.err_at(self.pos - 1, "the row count is too large", None))?;
+            self.pos += 1;
+            n = Some(k);
+        } else {
+            return Err(self.err_here(
+                if approx {
+                    "expected `ROWS` after APPROX count"
+                } else {
+                    "expected `PERCENT`, `%` or `ROWS` (FSQL-STMT-SAMPLE-2)"
+                },
+                None,
+            ));
+        }
+        let seed = if self.eat_kw("SEED") { Some(self.integer("a seed")?) } else { None };
+        let df = self.opt_from()?;
+        // FSQL-STMT-SAMPLE-3: accepted, no effect.
+        self.opt_prepartition()?;
+        Ok(Body::Sample { df, n, frac, replace, seed })
+    }
+
+    // ------------------------------------ column and null statements
+
+    fn column_stmt(&mut self, word: &str) -> R<Body> {
+        self.pos += 1;
+        if word == "FILL" {
+            if !(self.eat_kw("NULLS") || self.eat_kw("NULL")) {
+                return Err(self.err_here("expected `NULLS` after FILL (FSQL-STMT-FILL-1)", None));
+            }
+            if !(self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS")) {
+                return Err(self.err_here(
+                    "expected the fill values `(col: value, ...)` (FSQL-STMT-FILL-1)",
+                    None,
+                ));
+            }
+            let values = self.opt_params()?;
+            let df = self.opt_from()?;
+            return Ok(Body::FillNulls { df, values });
+        }
+        if word == "DROP" && self.eat_kw("ROWS") {
+            self.expect_kw("IF")?;
+            let how = if self.eat_kw("ANY") {
+                "any"
+            } else if self.eat_kw("ALL") {
+                "all"
+            } else {
+                return Err(self.err_here("expected `ANY` or `ALL` (FSQL-STMT-DROPROWS-1)", None));
+            };
+            if !(self.eat_kw("NULLS") || self.eat_kw("NULL")) {
+                return Err(self.err_here("expected `NULLS` (FSQL-STMT-DROPROWS-1)", None));
+            }
+            let on = if self.eat_kw("ON") { Some(self.cols()?) } else { None };
+            let df = self.opt_from()?;
+            return Ok(Body::DropRows { df, how: how.to_string(), on });
+        }
+        if !self.eat_kw("COLUMNS") {
+            return Err(self.err_here(
+                if word == "DROP" {
+                    "expected `COLUMNS` or `ROWS` after DROP"
+                } else {
+                    "expected `COLUMNS`"
+                },
+                None,
+            ));
+        }
+        match word {
+            "DROP" => {
+                let cols = self.cols()?;
+                let if_exists = if self.eat_kw("IF") {
+                    self.expect_kw("EXISTS")?;
+                    true
+                } else {
+                    false
+                };
+                let df = self.opt_from()?;
+                Ok(Body::DropCols { df, cols, if_exists })
+            }
+            "RENAME" => {
+                let mut pairs = Vec::new();
+                loop {
+                    let a = self.ident("a column name")?;
+                    if !self.eat_p(":") {
+                        return Err(self.err_here(
+                            "expected `:` between the old and the new name (FSQL-STMT-RENAME-1)",
+                            None,
+                        ));
+                    }
+                    let b = self.ident("a new column name")?;
+                    pairs.push((a, b));
+                    if !self.eat_p(",") {
+                        break;
+                    }
+                }
+                let df = self.opt_from()?;
+                Ok(Body::Rename { df, pairs })
+            }
+            _ => {
+                let schema = self.schema(false)?;
+                let df = self.opt_from()?;
+                Ok(Body::Alter { df, schema })
+            }
+        }
     }
 
     // ------------------------------------------------------------ CREATE
@@ -381,9 +759,6 @@ impl<'a> Parser<'a> {
 
     fn save(&mut self) -> R<Body> {
         self.expect_kw("SAVE")?;
-        if self.at_kw("AND") {
-            return Err(self.err_here("SAVE AND USE is not supported yet by fugue-sql", None));
-        }
         let df = self.opt_dfref()?;
         if df.is_some() && self.at_p(",") {
             return Err(self.err_here("SAVE takes exactly one dataframe (FSQL-STMT-SAVE-4)", None));
@@ -506,13 +881,7 @@ impl<'a> Parser<'a> {
         if self.at_kw("PRESORT") {
             return Err(self.err_here("PRESORT needs PREPARTITION here (FSQL-PART-2)", None));
         }
-        self.expect_kw("USING")?;
-        let mut using = self.ident("an extension name")?;
-        while self.at_p(".") {
-            self.pos += 1;
-            using.push('.');
-            using.push_str(&self.ident("an extension name part")?);
-        }
+        let using = self.using()?;
         let params = self.opt_params()?;
         let schema = if self.eat_kw("SCHEMA") { Some(self.schema(true)?) } else { None };
         if self.at_kw("PARAMS") {
@@ -522,6 +891,55 @@ impl<'a> Parser<'a> {
             return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
         }
         Ok(Body::Transform { df, partition, using, params, schema })
+    }
+
+    /// `USING name[.part...]` (FSQL-EXT).
+    fn using(&mut self) -> R<String> {
+        self.expect_kw("USING")?;
+        let mut using = self.ident("an extension name")?;
+        while self.at_p(".") {
+            self.pos += 1;
+            using.push('.');
+            using.push_str(&self.ident("an extension name part")?);
+        }
+        Ok(using)
+    }
+
+    // ------------------------------------- PROCESS, OUTPUT, OUTTRANSFORM
+
+    fn ext(&mut self, kind: ExtKind) -> R<Body> {
+        self.pos += 1;
+        let dfs = if self.peek().is_some_and(|t| t.is_kw("USING") || t.is_kw("PREPARTITION")) {
+            Vec::new()
+        } else {
+            self.df_list()?
+        };
+        if kind == ExtKind::OutTransform && dfs.len() > 1 {
+            return Err(self.err_at(
+                self.pos.saturating_sub(1),
+                "OUTTRANSFORM takes exactly one dataframe (FSQL-STMT-OUTTRANSFORM-3)",
+                None,
+            ));
+        }
+        let partition = self.opt_prepartition()?;
+        let using = self.using()?;
+        let params = self.opt_params()?;
+        if kind == ExtKind::Process && self.at_kw("SCHEMA") {
+            return Err(self.err_here("PROCESS ... SCHEMA is not supported yet by fugue-sql", None));
+        }
+        if kind != ExtKind::Process && self.at_kw("SCHEMA") {
+            // FSQL-STMT-OUTPUT-1: the word starts no clause; the error is
+            // reported at the token after it, as the reference grammar does.
+            return Err(self.err_at(
+                self.pos + 1,
+                "OUTPUT and OUTTRANSFORM take no SCHEMA clause (FSQL-STMT-OUTPUT-1, FSQL-STMT-OUTTRANSFORM-3)",
+                None,
+            ));
+        }
+        if kind == ExtKind::OutTransform && self.at_kw("CALLBACK") {
+            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        }
+        Ok(Body::Ext { kind, dfs, partition, using, params })
     }
 
     // ------------------------------------------------------------- PRINT

@@ -620,3 +620,46 @@ fn pipeline_runs_on_every_engine_and_they_agree() {
         assert!(out.contains("every engine agrees"), "{out}");
     }
 }
+
+/// `fugue run SCRIPT.fsql` (issue 13): PRINT on stdout, YIELD summaries at
+/// the end, on every linked engine; a syntax error shows the caret display
+/// (FSQL-RUST-ERR-1/2, FSQL-EX-5) and ends with one `error:` line, exit 1;
+/// unknown engines and missing scripts are one-line errors.
+#[test]
+fn run_fugue_sql_script() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("s.fsql");
+    std::fs::write(
+        &script,
+        "a = CREATE [[1,\"x\"],[2,\"y\"],[3,\"z\"]] SCHEMA k:int,v:str\n\
+         TAKE 2 ROWS PRESORT k DESC YIELD DATAFRAME AS top\n\
+         PRINT TITLE \"hello run\"\n\
+         DROP COLUMNS v FROM a YIELD DATAFRAME AS ks\n",
+    )
+    .expect("write script");
+    let s = script.to_str().expect("utf-8 path");
+    for engine in engine_names() {
+        let o = fugue_cmd(&["run", s, "--engine", engine]);
+        let out = stdout(&o);
+        assert!(o.status.success(), "{engine}: {}", stderr(&o));
+        assert!(out.contains("hello run"), "{engine}: {out}");
+        let top = out.find("yield top: k:int,v:str (2 rows)").expect("top summary");
+        let ks = out.find("yield ks: k:int (3 rows)").expect("ks summary");
+        assert!(out.find("hello run").expect("print") < top && top < ks, "{out}");
+    }
+
+    std::fs::write(&script, "CREATE [[0]] SCHEMA a:int;").expect("write script");
+    let o = fugue_cmd(&["run", s]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: ") && last.contains("line 1, column 26"), "{err}");
+    assert!(err.contains("CREATE [[0]] SCHEMA a:int;") && err.contains('^'), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    std::fs::write(&script, "CREATE [[0]] SCHEMA a:int").expect("write script");
+    assert_error(&fugue_cmd(&["run", s, "--engine", "nope"]), 1, &["nope"]);
+    assert_error(&fugue_cmd(&["run", s, "--param", "x=1"]), 1, &["not supported yet"]);
+    let missing = dir.path().join("missing.fsql");
+    assert_error(&fugue_cmd(&["run", missing.to_str().unwrap_or("")]), 1, &["cannot read"]);
+}
