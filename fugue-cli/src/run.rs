@@ -43,8 +43,9 @@ pub fn run(args: &RunArgs, conf: &Conf) -> Result<(), CliError> {
     for name in result.names() {
         let df = result.get(name)?;
         let n = df.as_local_bounded()?.num_rows();
+        let rows = if n == 1 { "row" } else { "rows" };
         summary.push_str(&format!(
-            "yield {name}: {} ({} rows)\n",
+            "yield {name}: {} ({} {rows})\n",
             df.schema(),
             thousands(n as u64)
         ));
