@@ -54,17 +54,63 @@ pub(crate) fn check_compile(
 /// (WF-TR-4).
 struct Instances<T: ?Sized> {
     prototype: Box<T>,
+    clone: fn(&T) -> Box<T>,
     by_partition: Mutex<HashMap<usize, Arc<Mutex<Box<T>>>>>,
 }
 
 impl<T: ?Sized> Instances<T> {
-    fn new(prototype: Box<T>) -> Self {
-        Instances { prototype, by_partition: Mutex::new(HashMap::new()) }
+    fn new(prototype: Box<T>, clone: fn(&T) -> Box<T>) -> Arc<Self> {
+        Arc::new(Instances { prototype, clone, by_partition: Mutex::new(HashMap::new()) })
     }
 
-    fn get(&self, physical: usize, clone: impl FnOnce(&T) -> Box<T>) -> Arc<Mutex<Box<T>>> {
+    fn get(&self, physical: usize) -> Arc<Mutex<Box<T>>> {
         let mut map = self.by_partition.lock().unwrap_or_else(PoisonError::into_inner);
+        let clone = self.clone;
         map.entry(physical).or_insert_with(|| Arc::new(Mutex::new(clone(&self.prototype)))).clone()
+    }
+}
+
+/// The `on_init` of a map or comap: builds the physical partition's cursor,
+/// takes that partition's instance (created on first use) and runs `init`
+/// on it (WF-TR-4, ENG-MAP-4, ENG-COMAP-5).
+fn init_fn<T, D>(
+    instances: Arc<Instances<T>>,
+    ctx: Arc<ExtensionContext>,
+    cursor: impl Fn(usize) -> Result<PartitionCursor> + Send + Sync + 'static,
+    init: impl Fn(&mut T, &TransformContext<'_>, &D) -> Result<()> + Send + Sync + 'static,
+) -> impl Fn(usize, &D) -> Result<()> + Send + Sync + 'static
+where
+    T: ?Sized + Send + Sync + 'static,
+    D: ?Sized,
+{
+    move |no, data| {
+        let cursor = cursor(no)?;
+        let inst = instances.get(no);
+        let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
+        init(&mut t, &TransformContext::new(&ctx, &cursor), data)
+    }
+}
+
+/// The per-partition function of a map or comap: runs `call` on the
+/// physical partition's instance; an error `ignore` matches gives an empty
+/// frame with `out` (WF-TR-7).
+fn call_fn<T, D>(
+    instances: Arc<Instances<T>>,
+    ctx: Arc<ExtensionContext>,
+    ignore: IgnoreErrors,
+    out: Schema,
+    call: impl Fn(&mut T, &TransformContext<'_>, D) -> Result<LocalDataFrame> + Send + Sync + 'static,
+) -> impl Fn(&PartitionCursor, D) -> Result<LocalDataFrame> + Send + Sync + 'static
+where
+    T: ?Sized + Send + Sync + 'static,
+{
+    move |cursor, data| {
+        let inst = instances.get(cursor.physical_partition_no());
+        let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
+        match call(&mut t, &TransformContext::new(&ctx, cursor), data) {
+            Err(e) if ignore.matches(&e) => LocalDataFrame::empty(out.clone()),
+            other => other,
+        }
     }
 }
 
@@ -101,28 +147,21 @@ pub(crate) fn run_transformer(
     };
     ctx.output_schema = Some(output_schema.clone());
     let ctx = Arc::new(ctx);
-    let instances = Arc::new(Instances::new(tf));
-    let on_init: OnInitFn = {
-        let (ctx, instances, schema, spec) =
-            (ctx.clone(), instances.clone(), input_schema.clone(), setup.partition.clone());
-        Arc::new(move |no, df| {
-            let cursor = PartitionCursor::new(schema.clone(), &spec, no)?;
-            let inst = instances.get(no, |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            t.on_init(&TransformContext::new(&ctx, &cursor), df)
-        })
-    };
-    let map: MapFn = {
-        let (ignore, out) = (setup.ignore.clone(), output_schema.clone());
-        Arc::new(move |cursor, df| {
-            let inst = instances.get(cursor.physical_partition_no(), |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            match t.transform(&TransformContext::new(&ctx, cursor), df) {
-                Err(e) if ignore.matches(&e) => LocalDataFrame::empty(out.clone()),
-                other => other,
-            }
-        })
-    };
+    let instances = Instances::new(tf, |t| t.clone_box());
+    let (schema, spec) = (input_schema.clone(), setup.partition.clone());
+    let on_init: OnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| PartitionCursor::new(schema.clone(), &spec, no),
+        |t: &mut dyn Transformer, c, df| t.on_init(c, df),
+    ));
+    let map: MapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        setup.ignore.clone(),
+        output_schema.clone(),
+        |t: &mut dyn Transformer, c, df| t.transform(c, df),
+    ));
     engine.map_dataframe(df, map, &output_schema, &setup.partition, Some(on_init))
 }
 
@@ -144,29 +183,25 @@ pub(crate) fn run_output_transformer(
     }
     let ctx = Arc::new(ctx);
     let no_data = Schema::parse(NO_DATA_SCHEMA)?;
-    let instances = Arc::new(Instances::new(tf));
-    let on_init: OnInitFn = {
-        let (ctx, instances, schema, spec) =
-            (ctx.clone(), instances.clone(), input_schema.clone(), setup.partition.clone());
-        Arc::new(move |no, df| {
-            let cursor = PartitionCursor::new(schema.clone(), &spec, no)?;
-            let inst = instances.get(no, |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            t.on_init(&TransformContext::new(&ctx, &cursor), df)
-        })
-    };
-    let map: MapFn = {
-        let (ignore, out) = (setup.ignore.clone(), no_data.clone());
-        Arc::new(move |cursor, df| {
-            let inst = instances.get(cursor.physical_partition_no(), |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            match t.process(&TransformContext::new(&ctx, cursor), df) {
-                Ok(()) => LocalDataFrame::empty(out.clone()),
-                Err(e) if ignore.matches(&e) => LocalDataFrame::empty(out.clone()),
-                Err(e) => Err(e),
-            }
-        })
-    };
+    let instances = Instances::new(tf, |t| t.clone_box());
+    let (schema, spec) = (input_schema.clone(), setup.partition.clone());
+    let on_init: OnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| PartitionCursor::new(schema.clone(), &spec, no),
+        |t: &mut dyn OutputTransformer, c, df| t.on_init(c, df),
+    ));
+    let empty = no_data.clone();
+    let map: MapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        setup.ignore.clone(),
+        no_data.clone(),
+        move |t: &mut dyn OutputTransformer, c, df| {
+            t.process(c, df)?;
+            LocalDataFrame::empty(empty.clone())
+        },
+    ));
     let result = engine.map_dataframe(df, map, &no_data, &setup.partition, Some(on_init))?;
     // Eager (WF-OTR-2): materialise so every partition is processed.
     result.as_local_bounded().map(drop)
@@ -244,29 +279,21 @@ pub(crate) fn run_cotransformer(
     };
     ctx.output_schema = Some(output_schema.clone());
     let ctx = Arc::new(ctx);
-    let instances = Arc::new(Instances::new(tf));
+    let instances = Instances::new(tf, |t| t.clone_box());
     let row_schema = df.schema().clone();
-    let on_init: CoOnInitFn = {
-        let (ctx, instances, rs, ks) =
-            (ctx.clone(), instances.clone(), row_schema.clone(), key_schema.clone());
-        Arc::new(move |no, dfs| {
-            let cursor = PartitionCursor::with_key_schema(rs.clone(), ks.clone(), no);
-            let inst = instances.get(no, |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            t.on_init(&TransformContext::new(&ctx, &cursor), dfs)
-        })
-    };
-    let map: CoMapFn = {
-        let (ignore, out) = (setup.ignore.clone(), output_schema.clone());
-        Arc::new(move |cursor, dfs| {
-            let inst = instances.get(cursor.physical_partition_no(), |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            match t.transform(&TransformContext::new(&ctx, cursor), dfs) {
-                Err(e) if ignore.matches(&e) => LocalDataFrame::empty(out.clone()),
-                other => other,
-            }
-        })
-    };
+    let on_init: CoOnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| Ok(PartitionCursor::with_key_schema(row_schema.clone(), key_schema.clone(), no)),
+        |t: &mut dyn CoTransformer, c, dfs| t.on_init(c, dfs),
+    ));
+    let map: CoMapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        setup.ignore.clone(),
+        output_schema.clone(),
+        |t: &mut dyn CoTransformer, c, dfs| t.transform(c, dfs),
+    ));
     engine.comap(df, map, &output_schema, &setup.partition, Some(on_init))
 }
 
@@ -282,30 +309,25 @@ pub(crate) fn run_output_cotransformer(
     check_compile(&[], &setup.partition, tf.callback_use(), setup.callback.is_some())?;
     let ctx = Arc::new(context(engine, setup, key_schema.clone()));
     let no_data = Schema::parse(NO_DATA_SCHEMA)?;
-    let instances = Arc::new(Instances::new(tf));
+    let instances = Instances::new(tf, |t| t.clone_box());
     let row_schema = df.schema().clone();
-    let on_init: CoOnInitFn = {
-        let (ctx, instances, rs, ks) =
-            (ctx.clone(), instances.clone(), row_schema.clone(), key_schema.clone());
-        Arc::new(move |no, dfs| {
-            let cursor = PartitionCursor::with_key_schema(rs.clone(), ks.clone(), no);
-            let inst = instances.get(no, |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            t.on_init(&TransformContext::new(&ctx, &cursor), dfs)
-        })
-    };
-    let map: CoMapFn = {
-        let (ignore, out) = (setup.ignore.clone(), no_data.clone());
-        Arc::new(move |cursor, dfs| {
-            let inst = instances.get(cursor.physical_partition_no(), |t| t.clone_box());
-            let mut t = inst.lock().unwrap_or_else(PoisonError::into_inner);
-            match t.process(&TransformContext::new(&ctx, cursor), dfs) {
-                Ok(()) => LocalDataFrame::empty(out.clone()),
-                Err(e) if ignore.matches(&e) => LocalDataFrame::empty(out.clone()),
-                Err(e) => Err(e),
-            }
-        })
-    };
+    let on_init: CoOnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| Ok(PartitionCursor::with_key_schema(row_schema.clone(), key_schema.clone(), no)),
+        |t: &mut dyn OutputCoTransformer, c, dfs| t.on_init(c, dfs),
+    ));
+    let empty = no_data.clone();
+    let map: CoMapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        setup.ignore.clone(),
+        no_data.clone(),
+        move |t: &mut dyn OutputCoTransformer, c, dfs| {
+            t.process(c, dfs)?;
+            LocalDataFrame::empty(empty.clone())
+        },
+    ));
     let result = engine.comap(df, map, &no_data, &setup.partition, Some(on_init))?;
     result.as_local_bounded().map(drop)
 }
