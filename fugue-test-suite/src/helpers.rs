@@ -5,7 +5,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use fugue_core::{ErrorKind, Result, Value};
 
-use crate::CaseResult;
+use crate::compare::{FrameEq, df_eq};
+use crate::{CaseResult, Ctx};
+use fugue_core::engine::EngineRef;
+use fugue_core::{DataFrame, LocalDataFrame, Row};
 
 /// `int` value.
 pub fn i(v: i32) -> Value {
@@ -81,4 +84,36 @@ pub fn expect_kind<T: std::fmt::Debug>(r: Result<T>, kind: ErrorKind, what: &str
 /// `msg()` when it does not.
 pub fn check(cond: bool, msg: impl FnOnce() -> String) -> CaseResult {
     if cond { Ok(()) } else { Err(msg()) }
+}
+
+/// The case's engine, cloned (API calls and workflow runs take it by value).
+///
+/// # Errors
+/// When the case runs without an engine.
+pub fn eng(ctx: &Ctx) -> std::result::Result<EngineRef, String> {
+    ctx.engine().cloned()
+}
+
+/// A local frame from rows and a schema expression.
+///
+/// # Errors
+/// The construction error, as text.
+pub fn local(rows: Vec<Row>, schema: &str) -> std::result::Result<LocalDataFrame, String> {
+    ok(LocalDataFrame::from_rows(rows, schema), "from_rows")
+}
+
+/// `k:str,v:long` with two keys: `a` (v 1, 3) and `b` (v 2).
+///
+/// # Errors
+/// Never for this fixed data; the construction error otherwise.
+pub fn kv() -> std::result::Result<LocalDataFrame, String> {
+    local(vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long")
+}
+
+/// `df` equals `rows` under `schema`, row order ignored (DF-EQ).
+///
+/// # Errors
+/// The difference, prefixed with `what`.
+pub fn eq(df: &dyn DataFrame, rows: Vec<Row>, schema: &str, what: &str) -> CaseResult {
+    df_eq(df, rows, schema, FrameEq::default()).map_err(|e| format!("{what}: {e}"))
 }

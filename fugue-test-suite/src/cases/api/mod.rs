@@ -72,27 +72,7 @@ pub fn cases() -> Vec<Case> {
 // Shared helpers of the API cases
 // ---------------------------------------------------------------------------
 
-pub(crate) use crate::helpers::{N, check, expect_kind, i, l, ok, s};
-
-/// The case's engine, cloned (API calls take it by value).
-fn eng(ctx: &Ctx) -> Result<EngineRef, String> {
-    ctx.engine().cloned()
-}
-
-/// A local frame from rows and a schema expression.
-fn local(rows: Vec<Row>, schema: &str) -> Result<LocalDataFrame, String> {
-    ok(LocalDataFrame::from_rows(rows, schema), "from_rows")
-}
-
-/// `k:str,v:long` with two keys: `a` (v 1, 3) and `b` (v 2).
-fn kv() -> Result<LocalDataFrame, String> {
-    local(vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long")
-}
-
-/// `df` equals `rows` under `schema`, row order ignored (DF-EQ).
-fn eq(df: &dyn DataFrame, rows: Vec<Row>, schema: &str, what: &str) -> CaseResult {
-    df_eq(df, rows, schema, FrameEq::default()).map_err(|e| format!("{what}: {e}"))
-}
+pub(crate) use crate::helpers::{N, check, eng, eq, expect_kind, i, kv, l, local, ok, s};
 
 /// `df` equals `rows` under `schema`, in order.
 fn eq_ordered(df: &dyn DataFrame, rows: Vec<Row>, schema: &str, what: &str) -> CaseResult {

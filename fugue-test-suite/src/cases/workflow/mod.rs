@@ -21,7 +21,6 @@ use fugue_core::engine::EngineRef;
 use fugue_core::{Conf, DataFrameRef, Error, LocalDataFrame, Result, Row};
 use fugue_workflow::{FugueWorkflow, WorkflowResult};
 
-use crate::compare::{FrameEq, df_eq};
 use crate::{Case, CaseResult, Ctx};
 
 /// `case!("area/name", [rules], f)`: a workflow case (`Need::Engine`);
@@ -66,31 +65,11 @@ pub fn cases() -> Vec<Case> {
 // Shared helpers of the workflow cases
 // ---------------------------------------------------------------------------
 
-pub(crate) use crate::helpers::{N, check, expect_kind, i, l, ok, s};
-
-/// The case's engine, cloned (runs take it by value).
-fn eng(ctx: &Ctx) -> Result<EngineRef, String> {
-    ctx.engine().cloned()
-}
-
-/// A local frame from rows and a schema expression.
-fn local(rows: Vec<Row>, schema: &str) -> Result<LocalDataFrame, String> {
-    ok(LocalDataFrame::from_rows(rows, schema), "from_rows")
-}
-
-/// `k:str,v:long` with two keys: `a` (v 1, 3) and `b` (v 2).
-fn kv() -> Result<LocalDataFrame, String> {
-    local(vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]], "k:str,v:long")
-}
+pub(crate) use crate::helpers::{N, check, eng, eq, expect_kind, i, kv, l, local, ok, s};
 
 /// The rows of [`kv`].
 fn kv_rows() -> Vec<Row> {
     vec![vec![s("a"), l(1)], vec![s("a"), l(3)], vec![s("b"), l(2)]]
-}
-
-/// `df` equals `rows` under `schema`, row order ignored (DF-EQ).
-fn eq(df: &dyn DataFrame, rows: Vec<Row>, schema: &str, what: &str) -> CaseResult {
-    df_eq(df, rows, schema, FrameEq::default()).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Runs `dag` on `e`.
