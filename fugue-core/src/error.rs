@@ -75,6 +75,16 @@ pub enum ErrorKind {
     /// checkpoint without a checkpoint path, an RPC server that refused a
     /// call), as opposed to an operation or user code.
     WorkflowRuntime,
+    /// `ERR-FSQL-SYNTAX`: a FugueSQL script cannot be tokenised or parsed
+    /// (spec/FUGUESQL.md §0.2); no parent kind, like `ERR-SCHEMA-SYNTAX`.
+    FsqlSyntax,
+    /// `ERR-FSQL`: a parsed FugueSQL script is semantically invalid (unknown
+    /// dataframe name, no previous dataframe, invalid member access, an
+    /// unsupported form); its parent kind is `ERR-WF-COMPILE`.
+    Fsql,
+    /// `ERR-FSQL-TEMPLATE`: a FugueSQL template cannot be rendered (syntax,
+    /// undefined value; FSQL-TPL-6); its parent kind is `ERR-FSQL`.
+    FsqlTemplate,
     /// An error of the engine's backend library (Polars, DataFusion, Arrow, Parquet) or of
     /// the operating system that fits no kind above.
     Execution,
@@ -105,9 +115,50 @@ impl ErrorKind {
             ErrorKind::WorkflowCompile => "ERR-WF-COMPILE",
             ErrorKind::Interfaceless => "ERR-WF-INTERFACELESS",
             ErrorKind::WorkflowRuntime => "ERR-WF-RUNTIME",
+            ErrorKind::FsqlSyntax => "ERR-FSQL-SYNTAX",
+            ErrorKind::Fsql => "ERR-FSQL",
+            ErrorKind::FsqlTemplate => "ERR-FSQL-TEMPLATE",
             ErrorKind::Execution => "ERR-EXECUTION",
             ErrorKind::Internal => "ERR-INTERNAL",
         }
+    }
+
+    /// The kind this kind specialises, as the spec's error tables give it:
+    /// `ERR-WF-*` kinds have the parent `ERR-WF`, `ERR-FSQL` has
+    /// `ERR-WF-COMPILE`, `ERR-FSQL-TEMPLATE` has `ERR-FSQL`. Kinds without a
+    /// parent (all of `spec/SCHEMA_AND_DATAFRAME.md` §0, `ERR-FSQL-SYNTAX`)
+    /// return `None`.
+    pub fn parent(self) -> Option<ErrorKind> {
+        match self {
+            ErrorKind::CompileValidation
+            | ErrorKind::RuntimeValidation
+            | ErrorKind::WorkflowCompile
+            | ErrorKind::Interfaceless
+            | ErrorKind::WorkflowRuntime => Some(ErrorKind::Workflow),
+            ErrorKind::Fsql => Some(ErrorKind::WorkflowCompile),
+            ErrorKind::FsqlTemplate => Some(ErrorKind::Fsql),
+            _ => None,
+        }
+    }
+
+    /// `true` when this kind is `other` or specialises it through
+    /// [`ErrorKind::parent`], the way a Python `except` of a base class
+    /// catches its subclasses.
+    ///
+    /// ```
+    /// use fugue_core::ErrorKind;
+    /// assert!(ErrorKind::FsqlTemplate.is_a(ErrorKind::WorkflowCompile));
+    /// assert!(!ErrorKind::FsqlSyntax.is_a(ErrorKind::Fsql));
+    /// ```
+    pub fn is_a(self, other: ErrorKind) -> bool {
+        let mut kind = Some(self);
+        while let Some(k) = kind {
+            if k == other {
+                return true;
+            }
+            kind = k.parent();
+        }
+        false
     }
 }
 
@@ -293,6 +344,19 @@ pub enum Error {
     /// `ERR-WF-RUNTIME`: the workflow machinery failed while running.
     #[error("workflow run failed: {0}")]
     WorkflowRuntime(String),
+    /// `ERR-FSQL-SYNTAX`: a FugueSQL script cannot be parsed. The message is
+    /// the whole FSQL-RUST-ERR-2 display: position, what was expected, the
+    /// source line and a caret marker.
+    #[error("{0}")]
+    FsqlSyntax(String),
+    /// `ERR-FSQL`: a parsed FugueSQL script is semantically invalid; the
+    /// message names the statement's lines (FSQL-RUST-ERR-5).
+    #[error("invalid FugueSQL: {0}")]
+    Fsql(String),
+    /// `ERR-FSQL-TEMPLATE`: a FugueSQL template cannot be rendered
+    /// (FSQL-TPL-6).
+    #[error("FugueSQL template error: {0}")]
+    FsqlTemplate(String),
     /// An error raised while a workflow node ran, with the node's name, what
     /// it does and the call site that built it (WF-EXC-1). Its kind is the
     /// kind of `source` (ERR-PROP-1), so matching on [`Error::kind`] sees
@@ -366,6 +430,9 @@ impl Error {
             Error::WorkflowCompile(_) => ErrorKind::WorkflowCompile,
             Error::Interfaceless(_) => ErrorKind::Interfaceless,
             Error::WorkflowRuntime(_) => ErrorKind::WorkflowRuntime,
+            Error::FsqlSyntax(_) => ErrorKind::FsqlSyntax,
+            Error::Fsql(_) => ErrorKind::Fsql,
+            Error::FsqlTemplate(_) => ErrorKind::FsqlTemplate,
             Error::InNode { source, .. } => source.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
@@ -484,6 +551,22 @@ impl Error {
         Error::WorkflowRuntime(message.into())
     }
 
+    /// `ERR-FSQL-SYNTAX` whose message is the full display of a FugueSQL
+    /// syntax error (position, expectation, source line and caret).
+    pub fn fsql_syntax(display: impl Into<String>) -> Self {
+        Error::FsqlSyntax(display.into())
+    }
+
+    /// `ERR-FSQL`: a semantically invalid FugueSQL script.
+    pub fn fsql(message: impl Into<String>) -> Self {
+        Error::Fsql(message.into())
+    }
+
+    /// `ERR-FSQL-TEMPLATE`: a FugueSQL template that cannot be rendered.
+    pub fn fsql_template(message: impl Into<String>) -> Self {
+        Error::FsqlTemplate(message.into())
+    }
+
     /// The error under any [`Error::InNode`] context.
     pub fn root(&self) -> &Error {
         match self {
@@ -580,6 +663,9 @@ impl Error {
             Error::WorkflowCompile(m) => Error::WorkflowCompile(m.clone()),
             Error::Interfaceless(m) => Error::Interfaceless(m.clone()),
             Error::WorkflowRuntime(m) => Error::WorkflowRuntime(m.clone()),
+            Error::FsqlSyntax(m) => Error::FsqlSyntax(m.clone()),
+            Error::Fsql(m) => Error::Fsql(m.clone()),
+            Error::FsqlTemplate(m) => Error::FsqlTemplate(m.clone()),
             Error::InNode { node, what, site, source } => Error::InNode {
                 node: node.clone(),
                 what: what.clone(),

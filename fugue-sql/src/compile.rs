@@ -70,7 +70,7 @@ impl Scope<'_> {
 
     /// ERR-FSQL (parent ERR-WF-COMPILE) with the statement text.
     fn fsql(&self, st: &Stmt, msg: String) -> Error {
-        Error::wf_compile(format!(
+        Error::fsql(format!(
             "{msg} (statement at line {}):\n{}",
             st.first_line,
             self.context(st)
@@ -85,6 +85,7 @@ impl Scope<'_> {
             Error::WorkflowCompile(m) if !m.contains("(statement at line") => {
                 Error::wf_compile(format!("{m}{ctx}"))
             }
+            Error::Fsql(m) if !m.contains("(statement at line") => Error::fsql(format!("{m}{ctx}")),
             other => other,
         }
     }

@@ -73,10 +73,8 @@ impl fmt::Display for SyntaxError {
 impl std::error::Error for SyntaxError {}
 
 impl From<SyntaxError> for fugue_core::Error {
-    /// fugue-core has no ERR-FSQL-SYNTAX kind yet: the error becomes
-    /// `ERR-SCHEMA-SYNTAX` (also a parse error without a parent kind) whose
-    /// reason is the full FSQL-RUST-ERR-2 text.
+    /// `ERR-FSQL-SYNTAX` whose message is the full FSQL-RUST-ERR-2 text.
     fn from(e: SyntaxError) -> Self {
-        fugue_core::Error::syntax(e.source_line.clone(), e.to_string())
+        fugue_core::Error::fsql_syntax(e.to_string())
     }
 }

@@ -93,10 +93,6 @@
 //! - LOAD of a path list; PREPARTITION numbers and algorithms
 //!   (`HASH/RAND/EVEN/COARSE`, `PREPARTITION 4`); TRANSFORM CALLBACK;
 //!   PRINT ROWCOUNT.
-//! - Kinds: fugue-core has no ERR-FSQL-SYNTAX / ERR-FSQL kinds yet: syntax
-//!   errors are `ERR-SCHEMA-SYNTAX` (a parse error without a parent kind,
-//!   like ERR-FSQL-SYNTAX) whose reason is the full caret display, and
-//!   ERR-FSQL compile errors are `ERR-WF-COMPILE` (its parent kind).
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.
 //! - Identity equality with hand-built workflows (FSQL-RUST-ID) is not
@@ -119,10 +115,10 @@ use fugue_core::Result;
 /// FSQL-GEN-1 phases 3-4); nothing runs.
 ///
 /// # Errors
-/// `ERR-SCHEMA-SYNTAX` carrying a [`SyntaxError`] display (line, column,
-/// caret) for scripts that do not parse (standing in for ERR-FSQL-SYNTAX);
-/// `ERR-WF-COMPILE` for unknown names or a missing previous dataframe
-/// (ERR-FSQL); `ERR-WF-INTERFACELESS` for an unknown extension name, with
+/// `ERR-FSQL-SYNTAX` carrying a [`SyntaxError`] display (line, column,
+/// caret) for scripts that do not parse; `ERR-FSQL` (parent
+/// `ERR-WF-COMPILE`, see [`fugue_core::ErrorKind::is_a`]) for unknown names
+/// or a missing previous dataframe; `ERR-WF-INTERFACELESS` for an unknown extension name, with
 /// close registered names; the builder calls' own errors (bad schemas,
 /// inline data that does not fit its schema).
 pub fn compile(script: &str) -> Result<FugueWorkflow> {

@@ -75,7 +75,7 @@ fn fsql_ex_5_semicolon_and_empty_script() {
     assert!(e.hint.as_deref().unwrap_or("").contains("separator"));
     let e = check_syntax("-- nothing").unwrap_err();
     assert_eq!(e.line, 1);
-    assert_eq!(compile("-- nothing").unwrap_err().kind(), ErrorKind::SchemaSyntax);
+    assert_eq!(compile("-- nothing").unwrap_err().kind(), ErrorKind::FsqlSyntax);
 }
 
 /// FSQL-EX-6: quoted names in schemas and SQL (FSQL-LEX-11/12).
@@ -148,8 +148,8 @@ fn fsql_ex_26_implicit_from() -> Result<()> {
 /// parent kind).
 #[test]
 fn fsql_ex_27_no_previous_dataframe() {
-    assert_eq!(compile("SELECT 1 AS x").unwrap_err().kind(), ErrorKind::WorkflowCompile);
-    assert_eq!(compile("PRINT").unwrap_err().kind(), ErrorKind::WorkflowCompile);
+    assert_eq!(compile("SELECT 1 AS x").unwrap_err().kind(), ErrorKind::Fsql);
+    assert_eq!(compile("PRINT").unwrap_err().kind(), ErrorKind::Fsql);
 }
 
 /// FSQL-EX-28: variables, join, automatic alias (FSQL-STMT-SELECT-3/4).
@@ -213,7 +213,7 @@ fn fsql_ex_69_yield_names() -> Result<()> {
     );
     assert_eq!(
         compile("CREATE [[1]] SCHEMA x:int YIELD DATAFRAME").unwrap_err().kind(),
-        ErrorKind::WorkflowCompile
+        ErrorKind::Fsql
     );
     Ok(())
 }
@@ -253,7 +253,7 @@ fn transform_last_with_schema_and_print() -> Result<()> {
 fn statement_errors() {
     assert_eq!(
         compile("SAVE nope TO \"/x.parquet\"").unwrap_err().kind(),
-        ErrorKind::WorkflowCompile
+        ErrorKind::Fsql
     );
     let e = check_syntax("CREATE [[1]] SCHEMA a:int\nx = PRINT").unwrap_err();
     assert_eq!(e.line, 2);
@@ -585,7 +585,7 @@ fn fsql_ex_52_53_output() -> Result<()> {
     let log = O_COUNT_LOG.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let want: Vec<(String, usize)> = vec![("_0".into(), 3), ("_1".into(), 2), ("_0".into(), 2)];
     assert_eq!(log, want);
-    assert_eq!(compile("OUTPUT USING o_count").unwrap_err().kind(), ErrorKind::WorkflowCompile);
+    assert_eq!(compile("OUTPUT USING o_count").unwrap_err().kind(), ErrorKind::Fsql);
     let e = check_syntax("OUTPUT a USING o_count SCHEMA x:int").unwrap_err();
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 31, "x"));
     let e = check_syntax("x = OUTPUT USING o_count").unwrap_err();
