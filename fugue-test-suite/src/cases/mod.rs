@@ -3,6 +3,7 @@
 pub mod api;
 pub mod dataframe;
 pub mod engine;
+pub mod fsql;
 pub mod workflow;
 
 use crate::Case;
@@ -14,5 +15,6 @@ pub fn all() -> Vec<Case> {
     v.extend(engine::cases());
     v.extend(api::cases());
     v.extend(workflow::cases());
+    v.extend(fsql::cases());
     v
 }
