@@ -1,6 +1,8 @@
 //! Compiles parsed statements into workflow nodes (§5, FSQL-RUST-COMPILE).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{LoadColumns, SaveMode};
@@ -15,7 +17,10 @@ use fugue_api::extension::{ExtensionContext, Outputter, Processor};
 use fugue_core::partition::ValidationRule;
 use fugue_core::{DataFrameRef, DataFrames};
 
-use crate::parser::{Body, Ckpt, DfRef, ExtKind, Parser, Prepartition, Stmt, YieldKind};
+use crate::api::Binding;
+use crate::parser::{
+    Body, Ckpt, DfRef, ExtKind, ParseOptions, Parser, Prepartition, Stmt, YieldKind,
+};
 
 /// A registered processor as a builder argument (FSQL-RUST-REG).
 struct ByNameProcessor(Box<dyn Processor>);
@@ -48,10 +53,55 @@ impl Outputter for ByNameOutputter {
 }
 use crate::sql::{Piece, rewrite};
 
-/// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
+/// Dataframes bound by the caller (FSQL-SCOPE-8): each becomes a node at
+/// its first reference, in textual order, and that node is reused by later
+/// references, also from child scopes (share the `Rc`).
+pub(crate) struct Externals {
+    dag: FugueWorkflow,
+    pending: HashMap<String, Binding>,
+    made: RefCell<HashMap<String, WorkflowDataFrame>>,
+}
+
+impl Externals {
+    pub(crate) fn new(dag: &FugueWorkflow, bindings: Vec<(String, Binding)>) -> Self {
+        Externals {
+            dag: dag.clone(),
+            pending: bindings.into_iter().collect(),
+            made: RefCell::default(),
+        }
+    }
+
+    /// The frame bound as `name`, created now at its first reference.
+    fn get(&self, name: &str) -> Option<Result<WorkflowDataFrame>> {
+        if let Some(df) = self.made.borrow().get(name) {
+            return Some(Ok(df.clone()));
+        }
+        let made = match self.pending.get(name)? {
+            Binding::Frame(df) => self.dag.df(df.clone()),
+            Binding::Yield(y) => self.dag.df_from_yield(y),
+            // The same workflow (FSQL-API-2): `conf()` borrows from the
+            // workflow's shared state, so equal addresses mean one workflow.
+            Binding::Handle(h) if std::ptr::eq(h.workflow().conf(), self.dag.conf()) => {
+                Ok(h.clone())
+            }
+            Binding::Handle(_) => Err(Error::fsql(format!(
+                "the dataframe bound as `{name}` belongs to another workflow; bind a yield \
+                 of it instead (FSQL-SCOPE-8, WF-YIELD-2)"
+            ))),
+        };
+        if let Ok(df) = &made {
+            self.made.borrow_mut().insert(name.to_string(), df.clone());
+        }
+        Some(made)
+    }
+}
+
+/// The compiler state: variables, the caller's bindings and the last
+/// dataframe (FSQL-SCOPE-1).
 struct Scope<'s> {
     src: &'s str,
     vars: HashMap<String, WorkflowDataFrame>,
+    ext: Rc<Externals>,
     last: Option<WorkflowDataFrame>,
 }
 
@@ -70,11 +120,7 @@ impl Scope<'_> {
 
     /// ERR-FSQL (parent ERR-WF-COMPILE) with the statement text.
     fn fsql(&self, st: &Stmt, msg: String) -> Error {
-        Error::fsql(format!(
-            "{msg} (statement at line {}):\n{}",
-            st.first_line,
-            self.context(st)
-        ))
+        Error::fsql(format!("{msg} (statement at line {}):\n{}", st.first_line, self.context(st)))
     }
 
     /// Adds the statement's text to an error, keeping its kind.
@@ -90,16 +136,30 @@ impl Scope<'_> {
         }
     }
 
+    /// A variable, else a caller binding (FSQL-SCOPE-3/8: assignments
+    /// shadow bindings).
+    fn lookup(&self, name: &str) -> Option<Result<WorkflowDataFrame>> {
+        match self.vars.get(name) {
+            Some(df) => Some(Ok(df.clone())),
+            None => self.ext.get(name),
+        }
+    }
+
+    /// Names visible as tables in SQL: variables and bindings.
+    fn table_names(&self) -> HashSet<String> {
+        self.vars.keys().chain(self.ext.pending.keys()).cloned().collect()
+    }
+
     fn resolve(&self, st: &Stmt, r: &Option<DfRef>) -> Result<WorkflowDataFrame> {
         match r {
-            Some(r) => self.vars.get(&r.name).cloned().ok_or_else(|| {
-                self.fsql(
+            Some(r) => self.lookup(&r.name).unwrap_or_else(|| {
+                Err(self.fsql(
                     st,
                     format!(
                         "`{}` (line {}, column {}) is not defined (FSQL-DFREF-2)",
                         r.name, r.line, r.col
                     ),
-                )
+                ))
             }),
             None => self.last.clone().ok_or_else(|| {
                 self.fsql(st, "there is no previous dataframe to use (FSQL-SCOPE-5)".into())
@@ -108,10 +168,27 @@ impl Scope<'_> {
     }
 }
 
-/// Parses and compiles `script` into a new workflow.
-pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
-    let stmts = Parser::parse(script)?;
-    let mut scope = Scope { src: script, vars: HashMap::new(), last: None };
+/// What a compile call leaves: the variables (FSQL-SCOPE-10) and the final
+/// last (FSQL-API-3).
+pub(crate) struct Compiled {
+    pub vars: HashMap<String, WorkflowDataFrame>,
+    pub last: Option<WorkflowDataFrame>,
+}
+
+/// Parses and compiles `script` into `dag` with the variables retained by
+/// earlier calls and the caller's dataframe bindings, which override
+/// retained variables of the same name (FSQL-SCOPE-2).
+pub(crate) fn compile_with(
+    dag: &FugueWorkflow,
+    script: &str,
+    opts: &ParseOptions,
+    mut vars: HashMap<String, WorkflowDataFrame>,
+    bindings: Vec<(String, Binding)>,
+) -> Result<Compiled> {
+    let stmts = Parser::parse_with(script, opts)?;
+    let ext = Externals::new(dag, bindings);
+    vars.retain(|k, _| !ext.pending.contains_key(k));
+    let mut scope = Scope { src: script, vars, ext: Rc::new(ext), last: None };
     for st in &stmts {
         let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
         if let Some(mut df) = res {
@@ -151,7 +228,7 @@ pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
             scope.last = Some(df);
         }
     }
-    Ok(())
+    Ok(Compiled { vars: scope.vars, last: scope.last })
 }
 
 fn partition(p: &Option<Prepartition>) -> Result<Option<PartitionSpec>> {
@@ -341,7 +418,7 @@ fn statement(
         }
         Body::Select { tokens } => {
             let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-            let vars: HashSet<String> = scope.vars.keys().cloned().collect();
+            let vars = scope.table_names();
             let implicit = !tokens.first().is_some_and(|t| t.is_kw("WITH"));
             let pieces = rewrite(&text, &vars, implicit).map_err(|m| {
                 let t = &tokens[0];

@@ -99,32 +99,34 @@
 //!   tested yet; CREATE uses the rows' JSON text as data determiner.
 #![deny(missing_docs)]
 
+mod api;
 mod compile;
 mod error;
 mod lexer;
 mod parser;
 mod sql;
+mod template;
 
+pub use api::{Binding, FugueSql, FugueSqlWorkflow, fsql};
 pub use error::SyntaxError;
 pub use fugue_workflow::{FugueWorkflow, WorkflowResult};
 
 use fugue_api::context::EngineLike;
 use fugue_core::Result;
 
-/// Parses `script` and compiles it into a new [`FugueWorkflow`] (FSQL-API,
-/// FSQL-GEN-1 phases 3-4); nothing runs.
+/// Renders, parses and compiles `script` into a new [`FugueWorkflow`]
+/// (FSQL-GEN-1 phases 2-4) without params or bindings; nothing runs. The
+/// same as `fsql(script).compile()` (see [`fsql`]).
 ///
 /// # Errors
-/// `ERR-FSQL-SYNTAX` carrying a [`SyntaxError`] display (line, column,
+/// `ERR-FSQL-TEMPLATE` for template syntax (FSQL-TPL-6); `ERR-FSQL-SYNTAX` carrying a [`SyntaxError`] display (line, column,
 /// caret) for scripts that do not parse; `ERR-FSQL` (parent
 /// `ERR-WF-COMPILE`, see [`fugue_core::ErrorKind::is_a`]) for unknown names
 /// or a missing previous dataframe; `ERR-WF-INTERFACELESS` for an unknown extension name, with
 /// close registered names; the builder calls' own errors (bad schemas,
 /// inline data that does not fit its schema).
 pub fn compile(script: &str) -> Result<FugueWorkflow> {
-    let dag = FugueWorkflow::new();
-    compile::compile_into(&dag, script)?;
-    Ok(dag)
+    fsql(script).compile().map(FugueSqlWorkflow::into_workflow)
 }
 
 /// Parses `script` and reports a syntax error without compiling
@@ -138,9 +140,10 @@ pub fn check_syntax(script: &str) -> std::result::Result<(), SyntaxError> {
 
 /// Compiles `script` and runs it on `engine` (a name such as `"native"` or
 /// an engine instance, ENG-CTX-1); returns the dataframe yields (WF-YIELD).
+/// The same as `fsql(script).run(engine)`.
 ///
 /// # Errors
 /// As [`compile`], then the run's errors (WF-EXC-1).
 pub fn run<E: EngineLike>(script: &str, engine: E) -> Result<WorkflowResult> {
-    compile(script)?.run(engine)
+    fsql(script).run(engine)
 }

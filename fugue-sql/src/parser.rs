@@ -212,8 +212,29 @@ pub(crate) struct Parser<'a> {
 
 type R<T> = Result<T, SyntaxError>;
 
+/// Options of one parse (FSQL-API-1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ParseOptions {
+    /// `fugue.sql.compile.ignore_case` (FSQL-LEX-4).
+    pub ignore_case: bool,
+}
+
 impl<'a> Parser<'a> {
     pub(crate) fn parse(src: &'a str) -> R<Vec<Stmt>> {
+        Self::parse_with(src, &ParseOptions::default())
+    }
+
+    pub(crate) fn parse_with(src: &'a str, opts: &ParseOptions) -> R<Vec<Stmt>> {
+        if opts.ignore_case {
+            return Err(SyntaxError::new(
+                src,
+                1,
+                1,
+                String::new(),
+                "ignore_case is not supported yet (FSQL-LEX-4): keywords must be upper case",
+                None,
+            ));
+        }
         let toks = lex(src)?;
         let mut p = Parser { src, toks, pos: 0 };
         if p.toks.is_empty() {
