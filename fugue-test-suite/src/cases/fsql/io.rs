@@ -110,7 +110,13 @@ fn ex_23(ctx: &Ctx) -> CaseResult {
     let dir = tmp()?;
     let dag = compile_p("CREATE [[1]] SCHEMA a:int\nSAVE OVERWRITE \"{{p}}/noext\"", &dir)?;
     expect_kind(dag.run(eng(ctx)?).map(drop), ErrorKind::NotSupported, "a path without extension")?;
-    syntax_at(&with_p("LOAD AVRO \"{{p}}/a.avro\"", &dir), 1, 6, "AVRO")
+    // positions refer to the rendered script (FSQL-RUST-ERR-7)
+    let e = match fsql("LOAD AVRO \"{{p}}/a.avro\"").param("p", dir_text(&dir)).compile() {
+        Err(e) => e,
+        Ok(_) => return Err("LOAD AVRO compiled".into()),
+    };
+    check(e.kind() == ErrorKind::FsqlSyntax, || format!("LOAD AVRO: expected ERR-FSQL-SYNTAX, got {e}"))?;
+    caret_at(&e.to_string(), 1, 6, "AVRO")
 }
 
 fn ex_24(ctx: &Ctx) -> CaseResult {

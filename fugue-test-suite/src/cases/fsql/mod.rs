@@ -22,7 +22,7 @@ use fugue_core::conf::{OnDup, WORKFLOW_CHECKPOINT_PATH};
 use fugue_core::{
     Conf, DataFrameRef, DataFrames, Error, ErrorKind, LocalDataFrame, Result, Row, Value,
 };
-use fugue_sql::{FugueWorkflow, WorkflowResult};
+use fugue_sql::{FugueSqlWorkflow, FugueWorkflow, WorkflowResult, fsql};
 
 use crate::{Case, CaseResult, Ctx};
 
@@ -244,16 +244,11 @@ fn run(ctx: &Ctx, script: &str) -> std::result::Result<WorkflowResult, String> {
     ok(compile(script)?.run(e), "run")
 }
 
-/// The final last of `script` run on the case's engine, as the simple API
-/// returns it (FSQL-API-3: a local yield of the final last).
+/// The final last of `script` run on the case's engine by the simple API
+/// (FSQL-API-3: `fsql(script).run_last(engine)`).
 fn last(ctx: &Ctx, script: &str) -> std::result::Result<DataFrameRef, String> {
     fixtures()?;
-    let e = eng(ctx)?;
-    let dag = compile(script)?;
-    let l = dag.last_df().ok_or_else(|| "the script has no last dataframe".to_string())?;
-    ok(l.yield_dataframe_as("result", true), "yield the final last")?;
-    let r = ok(dag.run(e), "run")?;
-    Ok(ok(r.get("result").cloned(), "result")?)
+    ok(fsql(script).run_last(eng(ctx)?), "run_last")
 }
 
 /// `last(ctx, script)` equals `rows` under `schema` (multiset).
@@ -404,10 +399,6 @@ fn ckpt_conf(dir: &tempfile::TempDir) -> Conf {
     Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir_text(dir))])
 }
 
-/// `script` with `{{p}}` standing for the temp folder `dir` (§7.1).
-fn with_p(script: &str, dir: &tempfile::TempDir) -> String {
-    script.replace("{{p}}", &dir_text(dir))
-}
 
 /// The simple API with ignore_case (FSQL-LEX-4): the final last of
 /// `script` equals `rows` under `schema`.
@@ -421,7 +412,7 @@ fn last_eq_ic(ctx: &Ctx, script: &str, rows: Vec<Row>, schema: &str) -> CaseResu
 fn compile_p(script: &str, dir: &tempfile::TempDir) -> std::result::Result<FugueWorkflow, String> {
     fixtures()?;
     let w = ok(fsql(script).param("p", dir_text(dir)).compile(), "compile with {{p}}")?;
-    Ok(FugueWorkflow::clone(&w))
+    Ok(w.into_workflow())
 }
 
 /// The final last of `script` with the template param `p` = `dir`.
@@ -434,55 +425,3 @@ fn last_p(
     ok(fsql(script).param("p", dir_text(dir)).run_last(eng(ctx)?), "run_last with {{p}}")
 }
 
-// TEMPORARY until branch fsql-api is merged: the builder's surface, every
-// call refused, so the cases that need it fail visibly.
-use shim::{FugueSqlWorkflow, fsql};
-#[allow(missing_docs, dead_code)]
-mod shim {
-    use fugue_api::context::EngineLike;
-    use fugue_core::{DataFrameRef, Error, Result};
-    use fugue_sql::FugueWorkflow;
-    fn no<T>() -> Result<T> {
-        Err(Error::unsupported("fugue-sql", "the fsql builder (branch fsql-api)"))
-    }
-    #[derive(Clone)]
-    pub struct FugueSqlWorkflow(FugueWorkflow);
-    impl std::ops::Deref for FugueSqlWorkflow {
-        type Target = FugueWorkflow;
-        fn deref(&self) -> &FugueWorkflow {
-            &self.0
-        }
-    }
-    impl FugueSqlWorkflow {
-        pub fn new() -> Self {
-            FugueSqlWorkflow(FugueWorkflow::new())
-        }
-        pub fn sql(&self, _s: &str) -> Fsql {
-            Fsql
-        }
-        pub fn variable(&self, _n: &str) -> Option<fugue_workflow::WorkflowDataFrame> {
-            None
-        }
-    }
-    pub struct Fsql;
-    pub fn fsql(_s: &str) -> Fsql {
-        Fsql
-    }
-    impl Fsql {
-        pub fn param(self, _n: &str, _v: impl Into<serde_json::Value>) -> Self {
-            self
-        }
-        pub fn dataframe<T>(self, _n: &str, _v: T) -> Self {
-            self
-        }
-        pub fn ignore_case(self, _v: bool) -> Self {
-            self
-        }
-        pub fn compile(self) -> Result<FugueSqlWorkflow> {
-            no()
-        }
-        pub fn run_last<E: EngineLike>(self, _e: E) -> Result<DataFrameRef> {
-            no()
-        }
-    }
-}
