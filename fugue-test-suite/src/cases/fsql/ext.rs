@@ -78,7 +78,11 @@ fn ex_44(_ctx: &Ctx) -> CaseResult {
     check(shown.contains("2:\tTRANSFORM USING t_plus SCHEMA * PARAMS n:2"), || {
         format!("the display lacks the numbered source line:\n{shown}")
     })?;
-    caret_at(&shown, 2, 33, "PARAMS")
+    caret_at(&shown, 2, 33, "PARAMS")?;
+    // the FSQL-RUST-ERR-4 hint
+    check(shown.contains("hint: PARAMS must come before SCHEMA"), || {
+        format!("no clause-order hint:\n{shown}")
+    })
 }
 
 fn ex_45(ctx: &Ctx) -> CaseResult {
@@ -112,10 +116,10 @@ fn ex_46(_ctx: &Ctx) -> CaseResult {
         Ok(w.spec_uuid())
     };
     if dag.spec_uuid() != built("*,c:int-b")? {
-        let as_written = dag.spec_uuid() == built("*, c : int32 - b")?;
+        let as_written = dag.spec_uuid() == built("*,c:int32-b")?;
         return Err(format!(
             "the schema hint is not the text `*,c:int-b`{}:\n{}",
-            if as_written { " (it is the text as written)" } else { "" },
+            if as_written { " (it is `*,c:int32-b`: the type is not canonical)" } else { "" },
             dag.explain()
         ));
     }

@@ -115,7 +115,9 @@ fn ex_23(ctx: &Ctx) -> CaseResult {
         Err(e) => e,
         Ok(_) => return Err("LOAD AVRO compiled".into()),
     };
-    check(e.kind() == ErrorKind::FsqlSyntax, || format!("LOAD AVRO: expected ERR-FSQL-SYNTAX, got {e}"))?;
+    check(e.kind() == ErrorKind::FsqlSyntax, || {
+        format!("LOAD AVRO: expected ERR-FSQL-SYNTAX, got {e}")
+    })?;
     caret_at(&e.to_string(), 1, 6, "AVRO")
 }
 

@@ -87,6 +87,11 @@ fn ex_04(ctx: &Ctx) -> CaseResult {
 
 fn ex_05(_ctx: &Ctx) -> CaseResult {
     syntax_at("CREATE [[0]] SCHEMA a:int;", 1, 26, ";")?;
+    // Rust SHOULD hint that FugueSQL needs no separator (FSQL-LEX-3)
+    let hint = fugue_sql::check_syntax("CREATE [[0]] SCHEMA a:int;").err().and_then(|e| e.hint);
+    check(hint.as_deref().is_some_and(|h| h.contains("separator")), || {
+        format!("no separator hint: {hint:?}")
+    })?;
     let e = syntax_on_line("-- nothing", 1)?;
     check(e.line == 1, || format!("{e}"))
 }

@@ -399,7 +399,6 @@ fn ckpt_conf(dir: &tempfile::TempDir) -> Conf {
     Conf::from_pairs([(WORKFLOW_CHECKPOINT_PATH, dir_text(dir))])
 }
 
-
 /// The simple API with ignore_case (FSQL-LEX-4): the final last of
 /// `script` equals `rows` under `schema`.
 fn last_eq_ic(ctx: &Ctx, script: &str, rows: Vec<Row>, schema: &str) -> CaseResult {
@@ -424,4 +423,3 @@ fn last_p(
     fixtures()?;
     ok(fsql(script).param("p", dir_text(dir)).run_last(eng(ctx)?), "run_last with {{p}}")
 }
-
