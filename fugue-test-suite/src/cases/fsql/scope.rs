@@ -204,7 +204,10 @@ fn ex_78(ctx: &Ctx) -> CaseResult {
     let shown = compile(script)?.explain();
     let h = shown.lines().find(|l| l.contains("yield h")).unwrap_or_default().replace(' ', "");
     check(
-        h.contains(r#""algo":"hash""#) && h.contains(r#""num":"4""#) && h.contains(r#""by":["k"]"#),
+        h.contains(r#""algo":"hash""#)
+            && h.contains(r#""num_partitions":"4""#)
+            && h.contains(r#""partition_by":["k"]"#)
+            && h.contains(r#""presort":"vDESC""#),
         || format!("the spec of `h` is not hash/4/[k]:\n{shown}"),
     )?;
     let even = compile(
@@ -212,7 +215,7 @@ fn ex_78(ctx: &Ctx) -> CaseResult {
     )?
     .explain()
     .replace(' ', "");
-    check(even.contains(r#""algo":"even""#) && even.contains(r#""num":"ROWCOUNT/2""#), || {
+    check(even.contains(r#""algo":"even""#) && even.contains(r#""num_partitions":"ROWCOUNT/2""#), || {
         format!("expected algo even, num ROWCOUNT/2:\n{even}")
     })
 }
