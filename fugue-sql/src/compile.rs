@@ -70,11 +70,7 @@ impl Scope<'_> {
 
     /// ERR-FSQL (parent ERR-WF-COMPILE) with the statement text.
     fn fsql(&self, st: &Stmt, msg: String) -> Error {
-        Error::fsql(format!(
-            "{msg} (statement at line {}):\n{}",
-            st.first_line,
-            self.context(st)
-        ))
+        Error::fsql(format!("{msg} (statement at line {}):\n{}", st.first_line, self.context(st)))
     }
 
     /// Adds the statement's text to an error, keeping its kind.
