@@ -23,6 +23,7 @@ use fugue_core::{
     Conf, DataFrameRef, DataFrames, Error, ErrorKind, LocalDataFrame, Result, Row, Value,
 };
 use fugue_sql::{FugueSqlWorkflow, FugueWorkflow, WorkflowResult, fsql};
+use fugue_workflow::SqlPiece;
 
 use crate::{Case, CaseResult, Ctx};
 
@@ -422,4 +423,41 @@ fn last_p(
 ) -> std::result::Result<DataFrameRef, String> {
     fixtures()?;
     ok(fsql(script).param("p", dir_text(dir)).run_last(eng(ctx)?), "run_last with {{p}}")
+}
+
+/// A hand-built `CREATE` (FSQL-RUST-COMPILE): `rows` with the determiner
+/// the compiler gives inline data (the rows' JSON text and the schema,
+/// FSQL-STMT-CREATE-3).
+fn created(
+    dag: &FugueWorkflow,
+    json: &str,
+    rows: Vec<Row>,
+    schema: &str,
+) -> std::result::Result<fugue_workflow::WorkflowDataFrame, String> {
+    let data = crate::helpers::local(rows, schema)?;
+    ok(dag.df_with_determiner(data, &format!("{json}|{schema}")), "df")
+}
+
+/// The select parts of the spec ("Parts", FSQL-RUST-TEXT): `script`
+/// compiles to the same `spec_uuid` as `built`, the hand-built workflow
+/// whose last node is `dag.select(parts)` (FSQL-RUST-ID-1/2).
+fn same_as_built(script: &str, built: &FugueWorkflow) -> CaseResult {
+    let dag = compile(script)?;
+    check(dag.spec_uuid() == built.spec_uuid(), || {
+        format!(
+            "compiling\n{script}\ngives another workflow than the spec's select parts:\n{}\nbuilt:\n{}",
+            dag.explain(),
+            built.explain()
+        )
+    })
+}
+
+/// `SqlPiece::Text`.
+fn txt(t: &str) -> SqlPiece {
+    SqlPiece::Text(t.to_string())
+}
+
+/// `SqlPiece::Frame`.
+fn frame(df: &fugue_workflow::WorkflowDataFrame) -> SqlPiece {
+    SqlPiece::Frame(df.clone())
 }

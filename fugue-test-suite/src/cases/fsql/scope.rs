@@ -215,7 +215,8 @@ fn ex_78(ctx: &Ctx) -> CaseResult {
     )?
     .explain()
     .replace(' ', "");
-    check(even.contains(r#""algo":"even""#) && even.contains(r#""num_partitions":"ROWCOUNT/2""#), || {
-        format!("expected algo even, num ROWCOUNT/2:\n{even}")
-    })
+    check(
+        even.contains(r#""algo":"even""#) && even.contains(r#""num_partitions":"ROWCOUNT/2""#),
+        || format!("expected algo even, num ROWCOUNT/2:\n{even}"),
+    )
 }

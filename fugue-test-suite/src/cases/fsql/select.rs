@@ -37,12 +37,12 @@ pub(super) fn cases() -> Vec<Case> {
 }
 
 fn ex_26(ctx: &Ctx) -> CaseResult {
-    last_eq(
-        ctx,
-        "CREATE [[0],[1],[2]] SCHEMA a:int\nSELECT a WHERE a > 0",
-        vec![vec![i(1)], vec![i(2)]],
-        "a:int",
-    )
+    let script = "CREATE [[0],[1],[2]] SCHEMA a:int\nSELECT a WHERE a > 0";
+    last_eq(ctx, script, vec![vec![i(1)], vec![i(2)]], "a:int")?;
+    let w = FugueWorkflow::new();
+    let last = created(&w, "[[0],[1],[2]]", vec![vec![i(0)], vec![i(1)], vec![i(2)]], "a:int")?;
+    ok(w.select(vec![txt("SELECT a FROM"), frame(&last), txt("WHERE a > 0")]), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_27(_ctx: &Ctx) -> CaseResult {
@@ -54,13 +54,39 @@ fn ex_28(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1,\"x\"],[2,\"y\"]] SCHEMA k:int,v:str\n\
                   b = CREATE [[1,10]] SCHEMA k:int,w:int\n\
                   SELECT a.k, a.v, b.w FROM a INNER JOIN b ON a.k = b.k";
-    last_eq(ctx, script, vec![vec![i(1), s("x"), i(10)]], "k:int,v:str,w:int")
+    last_eq(ctx, script, vec![vec![i(1), s("x"), i(10)]], "k:int,v:str,w:int")?;
+    let w = FugueWorkflow::new();
+    let a = created(
+        &w,
+        r#"[[1,"x"],[2,"y"]]"#,
+        vec![vec![i(1), s("x")], vec![i(2), s("y")]],
+        "k:int,v:str",
+    )?;
+    let b = created(&w, "[[1,10]]", vec![vec![i(1), i(10)]], "k:int,w:int")?;
+    let parts = vec![
+        txt("SELECT a.k , a.v , b.w FROM"),
+        frame(&a),
+        txt("AS a INNER JOIN"),
+        frame(&b),
+        txt("AS b ON a.k = b.k"),
+    ];
+    ok(w.select(parts), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_29(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1,\"x\"],[2,\"y\"]] SCHEMA k:int,v:str\n\
                   SELECT t.v FROM a AS t WHERE t.k = 2";
-    last_eq(ctx, script, vec![vec![s("y")]], "v:str")
+    last_eq(ctx, script, vec![vec![s("y")]], "v:str")?;
+    let w = FugueWorkflow::new();
+    let a = created(
+        &w,
+        r#"[[1,"x"],[2,"y"]]"#,
+        vec![vec![i(1), s("x")], vec![i(2), s("y")]],
+        "k:int,v:str",
+    )?;
+    ok(w.select(vec![txt("SELECT t.v FROM"), frame(&a), txt("AS t WHERE t.k = 2")]), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_30(ctx: &Ctx) -> CaseResult {
@@ -108,7 +134,13 @@ fn ex_32(ctx: &Ctx) -> CaseResult {
 
 fn ex_33(ctx: &Ctx) -> CaseResult {
     let script = "CREATE [[1]] SCHEMA x:int UNION ALL CREATE [[1]] SCHEMA x:int";
-    last_eq(ctx, script, vec![vec![i(1)], vec![i(1)]], "x:int")
+    last_eq(ctx, script, vec![vec![i(1)], vec![i(1)]], "x:int")?;
+    let w = FugueWorkflow::new();
+    let t0 = created(&w, "[[1]]", vec![vec![i(1)]], "x:int")?;
+    let t1 = created(&w, "[[1]]", vec![vec![i(1)]], "x:int")?;
+    let parts = vec![txt("SELECT * FROM"), frame(&t0), txt("UNION ALL SELECT * FROM"), frame(&t1)];
+    ok(w.select(parts), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_34(ctx: &Ctx) -> CaseResult {
@@ -120,7 +152,16 @@ fn ex_34(ctx: &Ctx) -> CaseResult {
 fn ex_35(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1,\"x\"],[3,\"y\"],[2,\"z\"]] SCHEMA k:int,v:str\n\
                   SELECT v FROM (TAKE 1 ROW FROM a PRESORT k DESC)";
-    last_eq(ctx, script, vec![vec![s("y")]], "v:str")
+    last_eq(ctx, script, vec![vec![s("y")]], "v:str")?;
+    let w = FugueWorkflow::new();
+    let a = created(
+        &w,
+        r#"[[1,"x"],[2,"y"]]"#,
+        vec![vec![i(1), s("x")], vec![i(2), s("y")]],
+        "k:int,v:str",
+    )?;
+    ok(w.select(vec![txt("SELECT t.v FROM"), frame(&a), txt("AS t WHERE t.k = 2")]), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_36(ctx: &Ctx) -> CaseResult {
@@ -139,7 +180,19 @@ fn ex_37(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1],[2]] SCHEMA x:int\n\
                   e = CREATE [] SCHEMA y:int\n\
                   SELECT * FROM a WHERE x IN (SELECT 2)";
-    last_eq(ctx, script, vec![], "x:int")
+    last_eq(ctx, script, vec![], "x:int")?;
+    let w = FugueWorkflow::new();
+    let a = created(&w, "[[1],[2]]", vec![vec![i(1)], vec![i(2)]], "x:int")?;
+    let e = created(&w, "[]", vec![], "y:int")?;
+    let parts = vec![
+        txt("SELECT * FROM"),
+        frame(&a),
+        txt("AS a WHERE x IN (SELECT 2 FROM"),
+        frame(&e),
+        txt(")"),
+    ];
+    ok(w.select(parts), "select")?;
+    same_as_built(script, &w)
 }
 
 fn ex_38(_ctx: &Ctx) -> CaseResult {
