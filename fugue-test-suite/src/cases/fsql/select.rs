@@ -112,7 +112,11 @@ fn ex_30(ctx: &Ctx) -> CaseResult {
 fn ex_31(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1]] SCHEMA x:int\nSELECT * FROM nope";
     let dag = compile(script)?;
-    check(dag.len() == 2, || format!("{} nodes, expected 2", dag.len()))?;
+    let shown = dag.explain();
+    let select = shown.lines().last().unwrap_or_default();
+    check(dag.len() == 2 && select.contains("select") && !select.contains(" <- "), || {
+        format!("expected two nodes, the select without inputs:\n{shown}")
+    })?;
     check(dag.run(eng(ctx)?).is_err(), || "`nope` is no table: the run must fail".into())?;
     compile_fails("a = CREATE [[1]] SCHEMA x:int\nSELECT * FROM nope[0]", ErrorKind::Fsql)
 }
