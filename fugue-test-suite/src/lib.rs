@@ -22,6 +22,11 @@
 //! (`Capabilities`) are reported as ignored with the missing capability.
 //! Nothing is skipped in silence; the support matrix is printed at the end.
 //!
+//! Groups: `dataframe/`, `engine/`, `api/`, `workflow/` and `fsql/` (the
+//! FugueSQL examples FSQL-EX-1..78 of spec/FUGUESQL.md §7, compiled by
+//! `fugue-sql` and run on the case's engine; cases with a SELECT need a
+//! SQL facet).
+//!
 //! The suite crate itself runs the engine-independent cases (schema,
 //! dataframe, partition spec, conf) against the core's local frames.
 #![deny(missing_docs)]
