@@ -251,10 +251,7 @@ fn transform_last_with_schema_and_print() -> Result<()> {
 /// unsupported statements are named.
 #[test]
 fn statement_errors() {
-    assert_eq!(
-        compile("SAVE nope TO \"/x.parquet\"").unwrap_err().kind(),
-        ErrorKind::Fsql
-    );
+    assert_eq!(compile("SAVE nope TO \"/x.parquet\"").unwrap_err().kind(), ErrorKind::Fsql);
     let e = check_syntax("CREATE [[1]] SCHEMA a:int\nx = PRINT").unwrap_err();
     assert_eq!(e.line, 2);
     let e = check_syntax("CREATE [[1]] SCHEMA a:int\nSAVE \"x\"").unwrap_err();
