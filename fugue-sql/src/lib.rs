@@ -105,10 +105,9 @@
 //!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with
 //!   TO/APPEND, PREPARTITION, SINGLE, a format word or params (the builder's
 //!   `save_and_use` always overwrites and infers the format from the path).
-//! - A FugueSQL term inside SQL with an assignment or suffixes is rejected
-//!   as the spec asks only when it is written `(x = term)` before the SQL
-//!   engine sees it at run (FSQL-STMT-SELECT-8); set-operation operands that
-//!   are SUB (FSQL-STMT-SUB-3) are rejected as unsupported statements.
+//! - `CONNECT` inside parentheses (FSQL-STMT-SELECT-9) is sent to the SQL
+//!   engine instead of being ERR-FSQL; modules registered with a namespace
+//!   (`USING ns:name`).
 //! - LOAD of a path list; PREPARTITION numbers and algorithms
 //!   (`HASH/RAND/EVEN/COARSE`, `PREPARTITION 4`); TRANSFORM CALLBACK;
 //!   PRINT ROWCOUNT.

@@ -1322,6 +1322,26 @@ impl<'a> Parser<'a> {
                 Self::push_operand(&mut out, &at, terms.len() - 1);
                 continue;
             }
+            if after_setop && t.kind == Kind::Word && STARTERS.contains(&t.text.as_str()) {
+                // FSQL-STMT-SUB-3 and FSQL-SCRIPT-1: only queries and terms
+                // are operands.
+                return Err(self.err_at(
+                    i,
+                    &format!("`{}` cannot be a set-operation operand (FSQL-STMT-SETOP-2)", t.text),
+                    None,
+                ));
+            }
+            if t.is_p("(")
+                && self.toks.get(i + 1).is_some_and(Self::is_ident_tok)
+                && self.toks.get(i + 2).is_some_and(|n| n.is_p("="))
+                && self.term_at(i + 3)
+            {
+                return Err(self.err_at(
+                    i + 2,
+                    "a FugueSQL term inside SQL cannot be assigned (FSQL-STMT-SELECT-8)",
+                    None,
+                ));
+            }
             if t.kind == Kind::Punct {
                 match t.text.as_str() {
                     "(" if self.term_at(i + 1) => {

@@ -411,4 +411,26 @@ mod tests {
             .unwrap();
         assert_eq!(show(&p), "WITH a AS ( SELECT * FROM <b> AS b ) SELECT * FROM a");
     }
+
+    #[test]
+    fn term_placeholders_and_members() {
+        // FSQL-RUST-SQL-1/3, FSQL-STMT-SELECT-6/8: a term in a relation
+        // position replaces its parentheses (alias kept, none added); in an
+        // expression it becomes a subquery; members get the automatic alias.
+        let ph = format!("{PLACEHOLDER}0");
+        let v = vars(&["a", &ph]);
+        let p = rewrite(&format!("SELECT * FROM ({ph}) AS t , a"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <{ph}> AS t , <a> AS a"));
+        let p = rewrite(&format!("SELECT * FROM a JOIN ({ph}) ON a.k = k"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a JOIN <{ph}> ON a.k = k"));
+        let p = rewrite(&format!("SELECT * FROM a WHERE k IN ({ph})"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a WHERE k IN ( SELECT * FROM <{ph}> )"));
+        let p = rewrite(&format!("SELECT * FROM {ph} UNION ALL SELECT 1"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <{ph}> UNION ALL SELECT 1 FROM <last>"));
+        let p = rewrite("SELECT * FROM p [hi] , p [0] AS z", &v, true).unwrap();
+        assert_eq!(show(&p), "SELECT * FROM <p[hi]> AS p , <p[0]> AS z");
+        // array indexing in expressions is not a member
+        let p = rewrite("SELECT arr [0] FROM a", &v, true).unwrap();
+        assert_eq!(show(&p), "SELECT arr [0] FROM <a> AS a");
+    }
 }

@@ -224,13 +224,21 @@ fn fsql_ex_37_implicit_from_in_subquery() -> Result<()> {
 /// FSQL-EX-38: parenthesised operands and a tail before a set operator are
 /// syntax errors (FSQL-STMT-SELECT-10). The spec gives 1:31 for the second
 /// case but names the token `UNION`, which starts at column 25; the test
-/// follows the token.
+/// follows the token. Also FSQL-STMT-SELECT-8 and FSQL-STMT-SUB-3 shapes.
 #[test]
 fn fsql_ex_38_rejected_shapes() {
     let e = check_syntax("(SELECT * FROM a) UNION (SELECT * FROM b)").unwrap_err();
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 1, "("));
     let e = check_syntax("SELECT * FROM a LIMIT 2 UNION SELECT * FROM b").unwrap_err();
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 25, "UNION"));
+    // FSQL-STMT-SELECT-8: no assignment or suffix on a term inside SQL;
+    // FSQL-STMT-SUB-3: SUB is no operand.
+    let e = check_syntax("SELECT * FROM (x = TAKE 1 ROW FROM a)").unwrap_err();
+    assert_eq!((e.column, e.token.as_str()), (18, "="));
+    let e = check_syntax("SELECT * FROM (TAKE 1 ROW FROM a PERSIST)").unwrap_err();
+    assert_eq!(e.token, "PERSIST");
+    let e = check_syntax("SELECT * FROM a UNION ALL SUB a USING m_split").unwrap_err();
+    assert_eq!((e.column, e.token.as_str()), (27, "SUB"));
 }
 
 /// FSQL-EX-41: a term with a query tail becomes `SELECT * FROM <term> ...`
@@ -383,5 +391,27 @@ fn fsql_ex_77_node_order() -> Result<()> {
     assert!(lines[1].starts_with("_1 [process]") && lines[1].contains("<- _0"), "{ex}");
     assert_eq!(dag.get_yield("x")?.name(), "x");
     assert_eq!(rows(&dag.run("native")?, "x")?, vec![vec![Value::from(1i64)]]);
+    Ok(())
+}
+
+/// FSQL-DFREF-4, FSQL-STMT-JOIN-1: a parenthesised SELECT as a FugueSQL
+/// input (with an assignment and a suffix, local to it), terms as join
+/// operands and in a relation list.
+#[test]
+fn nested_tasks_as_inputs_and_join_operands() -> Result<()> {
+    fixtures();
+    let s = "a = CREATE [[1,\"x\"],[2,\"y\"]] SCHEMA k:int,v:str\n\
+             TAKE 1 ROW FROM (t = SELECT * FROM a WHERE k > 1 PERSIST) YIELD DATAFRAME AS one\n\
+             SELECT a.v, j.w FROM a INNER JOIN (CREATE [[2,10]] SCHEMA k:int,w:int) AS j \
+             ON a.k = j.k YIELD DATAFRAME AS joined\n\
+             SELECT COUNT(*) AS n FROM a, (TAKE 1 ROW FROM a) YIELD DATAFRAME AS n";
+    let r = run(s, "native")?;
+    assert_eq!(rows(&r, "one")?, vec![vec![Value::from(2), Value::from("y")]]);
+    assert_eq!(rows(&r, "joined")?, vec![vec![Value::from("y"), Value::from(10)]]);
+    assert_eq!(rows(&r, "n")?, vec![vec![Value::from(2i64)]]);
+    let e = compile(&format!("{s}\nPRINT t")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
+    let e = check_syntax("TAKE 1 ROW FROM (PRINT a)").unwrap_err();
+    assert_eq!(e.token, "PRINT");
     Ok(())
 }
