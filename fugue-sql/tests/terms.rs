@@ -415,3 +415,36 @@ fn nested_tasks_as_inputs_and_join_operands() -> Result<()> {
     assert_eq!(e.token, "PRINT");
     Ok(())
 }
+
+/// `m_count` (link time, [`fugue_workflow::register_module!`]): a
+/// collection in, one frame out: one row per member with its key.
+fn m_count() -> fugue_workflow::module::FnModule {
+    module(InputShape::Collection, OutputShape::One, |dag, input, _params| {
+        let ModuleInput::Collection(fs) = input else {
+            return Err(fugue_core::Error::arg("m_count", "a collection expected"));
+        };
+        let rows = fs.iter().into_iter().map(|(k, _)| vec![Value::from(k)]).collect();
+        Ok(ModuleOutput::One(dag.df(LocalDataFrame::from_rows(rows, "key:str")?)?))
+    })
+}
+
+fugue_workflow::register_module!("m_count", m_count);
+
+/// FSQL-STMT-SUB-1 (collection input), FSQL-RUST-REG-1 (link-time module
+/// registration): a collection variable is passed whole, a list of frames
+/// as a list, a dict form as a dict.
+#[test]
+fn sub_collection_input_and_link_time_module() -> Result<()> {
+    fixtures();
+    let s = "a = CREATE [[1],[2],[3]] SCHEMA a:int\nparts = SUB a USING m_split\n\
+             w = SUB parts USING m_count\nSELECT * FROM w YIELD DATAFRAME AS w\n\
+             l = SUB a, parts[lo] USING m_count\nSELECT * FROM l YIELD DATAFRAME AS l\n\
+             SUB x=a, y:parts[hi] USING m_count\nSELECT * YIELD DATAFRAME AS d";
+    let r = run(s, "native")?;
+    let keys = |v: &[&str]| v.iter().map(|x| vec![Value::from(*x)]).collect::<Vec<_>>();
+    assert_eq!(rows(&r, "w")?, keys(&["hi", "lo"]));
+    assert_eq!(rows(&r, "l")?, keys(&["_0", "_1"]));
+    assert_eq!(rows(&r, "d")?, keys(&["x", "y"]));
+    assert!(fugue_workflow::module::registered_modules().contains(&"m_count".to_string()));
+    Ok(())
+}
