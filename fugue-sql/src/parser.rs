@@ -1217,6 +1217,9 @@ impl<'a> Parser<'a> {
             if self.eat_kw("FROM") {
                 dfs = self.df_list()?;
             }
+        } else if self.at_p("(") {
+            // `PRINT (task), ...` (FSQL-DFREF-4).
+            dfs = self.df_list()?;
         } else if self.peek().is_some_and(Self::is_ident_tok) && !self.at_kw("FROM") {
             // `PRINT a, b` (a following statement's assignment is not a frame).
             if !self.peek_at(1).is_some_and(|t| t.is_p("=")) {

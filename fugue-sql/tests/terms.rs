@@ -411,6 +411,9 @@ fn nested_tasks_as_inputs_and_join_operands() -> Result<()> {
     assert_eq!(rows(&r, "n")?, vec![vec![Value::from(2i64)]]);
     let e = compile(&format!("{s}\nPRINT t")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
+    let e = compile("a = CREATE [[1]] SCHEMA k:int\nPRINT (SELECT * FROM a), a[0]").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Fsql, "a[0] of a single frame: {e}");
+    compile("a = CREATE [[1]] SCHEMA k:int\nPRINT (SELECT * FROM a), a TITLE \"t\"")?;
     let e = check_syntax("TAKE 1 ROW FROM (PRINT a)").unwrap_err();
     assert_eq!(e.token, "PRINT");
     Ok(())
