@@ -182,7 +182,7 @@ fn fsql_ex_35_nested_term_in_from() -> Result<()> {
     let s = "a = CREATE [[1],[3],[2]] SCHEMA k:int\n\
              SELECT k FROM a WHERE k IN (TAKE 1 ROW FROM a PRESORT k DESC) YIELD DATAFRAME AS out";
     let dag = compile(s)?;
-    assert!(dag.explain().contains("WHERE k IN ( SELECT * FROM <_1> )"), "{}", dag.explain());
+    assert!(dag.explain().contains("WHERE k IN (SELECT * FROM <_1> )"), "{}", dag.explain());
     assert_eq!(rows(&dag.run("native")?, "out")?, ints(&[3]));
     Ok(())
 }
