@@ -76,7 +76,8 @@
 //!   relations with the automatic alias `name` (FSQL-STMT-SELECT-6);
 //!   canonical SQL text (FSQL-RUST-TEXT-1); `FROM t SELECT ...`,
 //!   `TABLE t`, `VALUES ...` statements are ERR-FSQL
-//!   (FSQL-STMT-SELECT-12); a tail before a set operator is a syntax error
+//!   (FSQL-STMT-SELECT-12), and so is `CONNECT` inside parentheses
+//!   (FSQL-STMT-SELECT-9); a tail before a set operator is a syntax error
 //!   (FSQL-STMT-SELECT-10).
 //! - `[x =] SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3):
 //!   modules registered with `fugue_workflow::register_module!` or
@@ -105,9 +106,7 @@
 //!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with
 //!   TO/APPEND, PREPARTITION, SINGLE, a format word or params (the builder's
 //!   `save_and_use` always overwrites and infers the format from the path).
-//! - `CONNECT` inside parentheses (FSQL-STMT-SELECT-9) is sent to the SQL
-//!   engine instead of being ERR-FSQL; modules registered with a namespace
-//!   (`USING ns:name`).
+//! - Modules registered with a namespace (`SUB ... USING ns:name`).
 //! - LOAD of a path list; PREPARTITION numbers and algorithms
 //!   (`HASH/RAND/EVEN/COARSE`, `PREPARTITION 4`); TRANSFORM CALLBACK;
 //!   PRINT ROWCOUNT.

@@ -1308,6 +1308,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut depth = 0i64;
         let mut tail_at: Option<usize> = None;
+        let mut nested_connect = false;
         let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.text.as_str());
         while self.pos < self.toks.len() {
             let i = self.pos;
@@ -1333,6 +1334,9 @@ impl<'a> Parser<'a> {
                     &format!("`{}` cannot be a set-operation operand (FSQL-STMT-SETOP-2)", t.text),
                     None,
                 ));
+            }
+            if t.is_p("(") && self.toks.get(i + 1).is_some_and(|n| n.is_kw("CONNECT")) {
+                nested_connect = true;
             }
             if t.is_p("(")
                 && self.toks.get(i + 1).is_some_and(Self::is_ident_tok)
@@ -1453,6 +1457,11 @@ impl<'a> Parser<'a> {
         }
         if depth > 0 {
             return Err(self.err_at(self.pos, "unbalanced brackets in the query", None));
+        }
+        if nested_connect {
+            return Ok(Body::Unsupported {
+                what: "CONNECT inside parentheses is not supported: use a CONNECT statement (FSQL-STMT-SELECT-9)".into(),
+            });
         }
         Ok(Body::Select { tokens: out, terms })
     }

@@ -242,7 +242,9 @@ fn fsql_ex_38_rejected_shapes() {
 }
 
 /// FSQL-EX-41: a term with a query tail becomes `SELECT * FROM <term> ...`
-/// (FSQL-STMT-SELECT-13); `FROM a SELECT x` is ERR-FSQL (FSQL-STMT-SELECT-12).
+/// (FSQL-STMT-SELECT-13); `FROM a SELECT x` is ERR-FSQL (FSQL-STMT-SELECT-12),
+/// so are `TABLE t`, `VALUES ...` and a parenthesised CONNECT
+/// (FSQL-STMT-SELECT-9).
 #[test]
 fn fsql_ex_41_fixed_and_rejected_forms() -> Result<()> {
     let r =
@@ -252,6 +254,11 @@ fn fsql_ex_41_fixed_and_rejected_forms() -> Result<()> {
     let e = compile("a = CREATE [[1]] SCHEMA x:int\nFROM a SELECT x").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
     assert!(e.to_string().contains("not supported"), "{e}");
+    // the other forms of FSQL-STMT-SELECT-12, and FSQL-STMT-SELECT-9
+    for bad in ["TABLE a", "VALUES (1), (2)", "SELECT * FROM (CONNECT duckdb SELECT 1 AS x)"] {
+        let e = compile(&format!("a = CREATE [[1]] SCHEMA x:int\n{bad}")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Fsql, "{bad}: {e}");
+    }
     Ok(())
 }
 
