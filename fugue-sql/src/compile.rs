@@ -404,7 +404,7 @@ fn statement(
             }
             Ok(Some(dag.create(c, Json::Object(params.clone()))?))
         }
-        Body::Zip { dfs, how, by, presort } => {
+        Body::Zip { names, dfs, how, by, presort } => {
             let inputs: Vec<WorkflowDataFrame> =
                 dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?;
             let how = match how.as_str() {
@@ -420,6 +420,12 @@ fn statement(
                 ..Prepartition::default()
             }))?
             .unwrap_or_default();
+            if !names.is_empty() {
+                // FSQL-STMT-ZIP-4: a dict-like zip (WF-DAG-7, ENG-ZIP-8).
+                let named: Vec<(&str, &WorkflowDataFrame)> =
+                    names.iter().map(String::as_str).zip(inputs.iter()).collect();
+                return Ok(Some(dag.zip_named(&named, how, Some(spec))?));
+            }
             let first = inputs[0].partition(spec)?;
             let others: Vec<&WorkflowDataFrame> = inputs[1..].iter().collect();
             Ok(Some(first.zip(&others, how)?))

@@ -43,8 +43,9 @@
 //!   names are ERR-WF-INTERFACELESS with did-you-mean names. `CALLBACK`
 //!   names a handler registered with `fugue_api::registry::register_callback`
 //!   (FSQL-STMT-TRANSFORM-5).
-//! - `ZIP a, b, ... [INNER|CROSS|LEFT OUTER|RIGHT OUTER|FULL OUTER] [BY keys]
-//!   [PRESORT cols]` (FSQL-STMT-ZIP-1..3, 5, 6), consumed by TRANSFORM or
+//! - `ZIP a, b, ... | ZIP x=a, y=b, ...` `[INNER|CROSS|LEFT OUTER|RIGHT
+//!   OUTER|FULL OUTER] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..6; the
+//!   dict form names the members a cotransformer sees), consumed by TRANSFORM or
 //!   OUTTRANSFORM with a cotransformer through last or a variable (the zip
 //!   stays a zip through checkpoint and BROADCAST suffixes).
 //! - PREPARTITION with an algorithm and a number expression:
@@ -113,8 +114,7 @@
 //!   workflow's select cannot choose one: ERR-NOT-SUPPORTED); YIELD TABLE
 //!   (the workflow has no table yield: ERR-NOT-SUPPORTED); `PROCESS ...
 //!   SCHEMA` (the builder's process takes no schema); SCHEMA of `CREATE
-//!   USING` (registered creators produce their own schema);
-//!   the dict form of ZIP inputs (`ZIP x=a, y=b`, FSQL-STMT-ZIP-4).
+//!   USING` (registered creators produce their own schema).
 //! - Clause options without a builder equivalent: checkpoint params
 //!   (`PERSIST (level=...)`: the engine's persist takes no options), LAZY
 //!   on strong and deterministic checkpoints.

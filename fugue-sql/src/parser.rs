@@ -54,7 +54,7 @@ pub(crate) const RESERVED: [&str; 41] = [
 const UNSUPPORTED: [&str; 1] = ["SUB"];
 
 /// Options of [`Parser::parse_with`] (FSQL-LEX-4).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ParseOptions {
     /// Match keywords in any letter case (`fugue.sql.compile.ignore_case`);
     /// names, strings and SQL text keep their case (FSQL-LEX-4, -13).
@@ -131,8 +131,10 @@ pub(crate) enum Body {
         params: Map<String, Json>,
         schema: Option<String>,
     },
-    /// `ZIP dfs [how] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..3).
+    /// `ZIP dfs [how] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..4);
+    /// `names` holds the keys of the dict form, empty for the list form.
     Zip {
+        names: Vec<String>,
         dfs: Vec<DfRef>,
         how: String,
         by: Vec<String>,
@@ -266,9 +268,9 @@ impl<'a> Parser<'a> {
     /// error of a mostly lower-case script, or at a word that is a keyword
     /// when upper-cased, starts with a sentence naming
     /// `fugue.sql.compile.ignore_case` (FSQL-RUST-ERR-3).
-    pub(crate) fn parse_with(src: &'a str, options: &ParseOptions) -> R<Vec<Stmt>> {
-        Self::parse_inner(src, options).map_err(|mut e| {
-            if !options.ignore_case && case_hint_applies(src, &e.token) {
+    pub(crate) fn parse_with(src: &'a str, opts: &ParseOptions) -> R<Vec<Stmt>> {
+        Self::parse_inner(src, opts).map_err(|mut e| {
+            if !opts.ignore_case && case_hint_applies(src, &e.token) {
                 e.message = format!(
                     "FugueSQL keywords are upper case: set `fugue.sql.compile.ignore_case` to true to accept lower-case keywords. {}",
                     e.message
@@ -1080,7 +1082,30 @@ impl<'a> Parser<'a> {
         if !self.peek().is_some_and(|t| Self::is_ident_tok(t) || t.is_p("(")) {
             return Err(self.err_here("ZIP needs at least one dataframe (FSQL-STMT-ZIP-1)", None));
         }
-        let dfs = self.df_list()?;
+        let (names, dfs) = if self.at_named_input() {
+            // FSQL-STMT-ZIP-4, FSQL-DFREF-5: `x=a, y:b`, not mixed.
+            let (mut names, mut dfs) = (Vec::new(), Vec::new());
+            loop {
+                names.push(self.ident("an input name")?);
+                self.pos += 1; // `=` or `:`
+                match self.opt_dfref()? {
+                    Some(r) => dfs.push(r),
+                    None => return Err(self.err_here("expected a dataframe name", None)),
+                }
+                if !self.eat_p(",") {
+                    break;
+                }
+                if !self.at_named_input() {
+                    return Err(self.err_here(
+                        "expected `name=dataframe`: the list and dict forms cannot be mixed (FSQL-DFREF-5)",
+                        None,
+                    ));
+                }
+            }
+            (names, dfs)
+        } else {
+            (Vec::new(), self.df_list()?)
+        };
         let how = if self.eat_kw("CROSS") {
             "cross"
         } else if self.eat_kw("INNER") {
@@ -1109,7 +1134,13 @@ impl<'a> Parser<'a> {
                 self.err_here("ZIP takes BY and PRESORT, not PREPARTITION (FSQL-STMT-ZIP-3)", None)
             );
         }
-        Ok(Body::Zip { dfs, how: how.to_string(), by, presort })
+        Ok(Body::Zip { names, dfs, how: how.to_string(), by, presort })
+    }
+
+    /// Whether a dict-form input `name=` / `name:` starts here (FSQL-DFREF).
+    fn at_named_input(&self) -> bool {
+        self.peek().is_some_and(Self::is_ident_tok)
+            && self.peek_at(1).is_some_and(|t| t.is_p("=") || t.is_p(":"))
     }
 
     /// `CONNECT engine [params] query` (FSQL-STMT-CONNECT-1..3): the

@@ -18,11 +18,16 @@ use fugue_sql::{WorkflowResult, check_syntax, compile, run};
 /// The `cb_sum` total (FSQL-EX §7.1).
 static CB_TOTAL: AtomicI64 = AtomicI64::new(0);
 
+/// The zip groups seen by the output cotransformer `oct_groups`.
+static OCT_GROUPS: AtomicI64 = AtomicI64::new(0);
+
 /// Serialises the tests that read [`CB_TOTAL`].
 static CB_LOCK: Mutex<()> = Mutex::new(());
 
 /// The fixtures of FSQL-EX §7.1 these tests use: `t_first`, `t_cb`,
-/// `ct_sizes`, `c_range`, `cb_sum`.
+/// `ct_sizes`, `c_range`, `cb_sum`; `oct_groups`, an output
+/// cotransformer counting its calls in [`OCT_GROUPS`]; `ct_names`, a
+/// cotransformer returning the zip member names (one row each).
 fn fixtures() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -55,6 +60,20 @@ fn fixtures() {
         .schema("n0:long,n1:long");
         fugue_api::registry::register_cotransformer("ct_sizes", ct, OnDup::Overwrite)
             .expect("register ct_sizes");
+        let names = cotransformer(|dfs: DataFrames| -> Vec<Vec<Value>> {
+            dfs.keys().map(|k| vec![Value::from(k)]).collect()
+        })
+        .schema("name:str");
+        fugue_api::registry::register_cotransformer("ct_names", names, OnDup::Overwrite)
+            .expect("register ct_names");
+        fugue_api::registry::register_output_cotransformer(
+            "oct_groups",
+            fugue_api::extension::closure::output_cotransformer(|_dfs: DataFrames| {
+                OCT_GROUPS.fetch_add(1, Ordering::SeqCst);
+            }),
+            OnDup::Overwrite,
+        )
+        .expect("register oct_groups");
         fugue_api::registry::register_creator(
             "c_range",
             || {
@@ -466,5 +485,45 @@ fn deterministic_checkpoint_prepartition_single() -> Result<()> {
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].is_file() && files[0].extension().is_some_and(|x| x == "parquet"));
+    Ok(())
+}
+
+/// FSQL-STMT-OUTTRANSFORM-2 on a ZIP result: an output cotransformer runs
+/// once per zip group; a cotransformer is accepted (output discarded);
+/// last stays the zip (FSQL-SCOPE-4); a transformer is refused.
+#[test]
+fn outtransform_with_cotransformers() -> Result<()> {
+    fixtures();
+    let s = format!(
+        "{AB}ZIP a, b FULL OUTER BY k\nOUTTRANSFORM USING oct_groups\n\
+         OUTTRANSFORM USING ct_sizes\nTRANSFORM USING ct_sizes YIELD DATAFRAME AS out"
+    );
+    let dag = compile(&s)?;
+    let before = OCT_GROUPS.load(Ordering::SeqCst);
+    let r = dag.run("native")?;
+    assert_eq!(OCT_GROUPS.load(Ordering::SeqCst) - before, 3);
+    assert_eq!(rows(&r, "out")?.len(), 3);
+    let e = compile(&format!("{AB}ZIP a, b\nOUTTRANSFORM USING t_frist")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Interfaceless, "{e}");
+    Ok(())
+}
+
+/// FSQL-STMT-ZIP-4, FSQL-DFREF-5: the dict form names the zip members
+/// (the list form gives `_0`, `_1`); the forms cannot be mixed.
+#[test]
+fn zip_dict_form() -> Result<()> {
+    fixtures();
+    let go = |zip: &str| -> Result<Vec<Vec<Value>>> {
+        let s = format!("{AB}{zip}\nTRANSFORM USING ct_names YIELD DATAFRAME AS out");
+        rows(&run(&s, "native")?, "out")
+    };
+    // one call for the single common key group `1`
+    assert_eq!(go("ZIP x=a, y:b BY k")?, vec![vec![Value::from("x")], vec![Value::from("y")]]);
+    assert_eq!(go("ZIP a, b BY k")?, vec![vec![Value::from("_0")], vec![Value::from("_1")]]);
+    let s = format!("{AB}ZIP x=a, y=b BY k\nTRANSFORM USING ct_sizes YIELD DATAFRAME AS out");
+    assert_eq!(rows(&run(&s, "native")?, "out")?, vec![vec![l(1), l(2)]]);
+    let e = check_syntax("ZIP x=a, b").unwrap_err();
+    assert_eq!((e.line, e.column, e.token.as_str()), (1, 10, "b"));
+    assert!(check_syntax("ZIP a, x=b").is_err());
     Ok(())
 }
