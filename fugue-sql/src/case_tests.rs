@@ -92,3 +92,16 @@ fn fsql_ex_11_reserved_words_under_ignore_case() -> Result<()> {
     assert_eq!((e.line, e.column, e.token.as_str()), (2, 8, "rand"));
     Ok(())
 }
+
+/// FSQL-LEX-4 with FSQL-STMT-SELECT-7: under ignore_case a lower-case
+/// FROM-less SELECT reads last, and lower-case FugueSQL statements and
+/// clauses end it (FSQL-RUST-SPLIT).
+#[test]
+fn ignore_case_statements_and_implicit_from() -> Result<()> {
+    let s = "create [[1],[2],[3]] schema a:int\n\
+             select * where a > 1\n\
+             take 1 row presort a desc yield dataframe as out";
+    let r = compile_ic(s)?.run("native")?;
+    assert_eq!(out(&r)?, vec![vec![Value::Int32(3)]]);
+    Ok(())
+}
