@@ -6,6 +6,7 @@ use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{LoadColumns, SaveMode};
 use fugue_core::partition::PartitionSpec;
 use fugue_core::{Error, LocalDataFrame, Result, Schema, Value};
+use fugue_workflow::module::{InputShape, ModuleInput, ModuleOutput, WorkflowFrames};
 use fugue_workflow::{FugueWorkflow, SqlPiece, TransformOptions, WorkflowDataFrame};
 use serde_json::{Map, Value as Json, json};
 
@@ -21,7 +22,8 @@ use fugue_core::partition::ValidationRule;
 use fugue_core::{DataFrameRef, DataFrames};
 
 use crate::parser::{
-    Body, Ckpt, DfRef, ExtKind, ParseOptions, Parser, Prepartition, Stmt, YieldKind,
+    Body, Ckpt, DfList, DfRef, ExtKind, Member, PLACEHOLDER, ParseOptions, Parser, Prepartition,
+    Stmt, YieldKind,
 };
 
 /// A registered processor as a builder argument (FSQL-RUST-REG).
@@ -125,10 +127,41 @@ impl OutputCoTransformer for ByNameOutCo {
 
 use crate::sql::{Piece, rewrite};
 
+/// A variable's value (FSQL-SCOPE-1): one frame or a collection of frames
+/// (a SUB result, FSQL-STMT-SUB-2).
+#[derive(Clone)]
+pub(crate) enum Var {
+    /// One frame.
+    Frame(WorkflowDataFrame),
+    /// A list or dict of frames.
+    Frames(WorkflowFrames),
+}
+
+/// Resolved statement inputs (FSQL-DFREF-5).
+pub(crate) enum Inputs {
+    /// List form (or the default `[last]`).
+    List(Vec<WorkflowDataFrame>),
+    /// Dict form.
+    Dict(Vec<(String, WorkflowDataFrame)>),
+}
+
+impl Inputs {
+    /// The frames, in order.
+    pub(crate) fn frames(&self) -> Vec<&WorkflowDataFrame> {
+        match self {
+            Inputs::List(v) => v.iter().collect(),
+            Inputs::Dict(v) => v.iter().map(|(_, d)| d).collect(),
+        }
+    }
+}
+
 /// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
+/// Cloning it gives a child scope (FSQL-SCOPE-6).
+#[derive(Clone)]
 struct Scope<'s> {
     src: &'s str,
-    vars: HashMap<String, WorkflowDataFrame>,
+    dag: &'s FugueWorkflow,
+    vars: HashMap<String, Var>,
     last: Option<WorkflowDataFrame>,
 }
 
@@ -154,7 +187,9 @@ impl Scope<'_> {
     fn with_context(&self, st: &Stmt, e: Error) -> Error {
         let ctx = format!("\n(statement at line {}):\n{}", st.first_line, self.context(st));
         match e {
-            Error::Interfaceless(m) => Error::interfaceless(format!("{m}{ctx}")),
+            Error::Interfaceless(m) if !m.contains("(statement at line") => {
+                Error::interfaceless(format!("{m}{ctx}"))
+            }
             Error::WorkflowCompile(m) if !m.contains("(statement at line") => {
                 Error::wf_compile(format!("{m}{ctx}"))
             }
@@ -163,21 +198,100 @@ impl Scope<'_> {
         }
     }
 
+    /// The variable `name` holding one frame (FSQL-DFREF-2/3).
+    fn frame_var(
+        &self,
+        st: &Stmt,
+        name: &str,
+        line: usize,
+        col: usize,
+    ) -> Result<WorkflowDataFrame> {
+        match self.vars.get(name) {
+            Some(Var::Frame(d)) => Ok(d.clone()),
+            Some(Var::Frames(_)) => Err(self.fsql(
+                st,
+                format!(
+                    "`{name}` (line {line}, column {col}) is a collection: select a member with `{name}[i]` or `{name}[key]` (FSQL-DFREF-3)"
+                ),
+            )),
+            None => Err(self.fsql(
+                st,
+                format!("`{name}` (line {line}, column {col}) is not defined (FSQL-DFREF-2)"),
+            )),
+        }
+    }
+
+    /// The member `name[member]` of a collection variable (FSQL-DFREF-3).
+    fn member(
+        &self,
+        st: &Stmt,
+        name: &str,
+        member: &Member,
+        line: usize,
+        col: usize,
+    ) -> Result<WorkflowDataFrame> {
+        let at = format!("`{name}[{member}]` (line {line}, column {col})");
+        match self.vars.get(name) {
+            Some(Var::Frames(fs)) => {
+                let found = match member {
+                    Member::Index(i) => fs.get_index(*i),
+                    Member::Key(k) => fs.get(k),
+                };
+                found.cloned().ok_or_else(|| {
+                    let keys: Vec<String> = fs.iter().into_iter().map(|(k, _)| k).collect();
+                    self.fsql(
+                        st,
+                        format!(
+                            "{at}: no such member; `{name}` has {} (FSQL-DFREF-3)",
+                            keys.join(", ")
+                        ),
+                    )
+                })
+            }
+            Some(Var::Frame(_)) => Err(self.fsql(
+                st,
+                format!("{at}: `{name}` is a single dataframe, not a collection (FSQL-DFREF-3)"),
+            )),
+            None => Err(self.fsql(
+                st,
+                format!("{at}: `{name}` is not defined; a member needs a collection variable (FSQL-DFREF-3, FSQL-STMT-SELECT-5)"),
+            )),
+        }
+    }
+
+    /// One input (FSQL-DFREF-1..4); `None` is last (FSQL-SCOPE-5).
     fn resolve(&self, st: &Stmt, r: &Option<DfRef>) -> Result<WorkflowDataFrame> {
         match r {
-            Some(r) => self.vars.get(&r.name).cloned().ok_or_else(|| {
-                self.fsql(
-                    st,
-                    format!(
-                        "`{}` (line {}, column {}) is not defined (FSQL-DFREF-2)",
-                        r.name, r.line, r.col
-                    ),
-                )
-            }),
+            Some(DfRef::Name { name, line, col }) => self.frame_var(st, name, *line, *col),
+            Some(DfRef::Member { name, member, line, col }) => {
+                self.member(st, name, member, *line, *col)
+            }
+            Some(DfRef::Task(task)) => {
+                // FSQL-SCOPE-6: a child scope; its assignments and last are dropped.
+                let mut child = self.clone();
+                run_stmt(&mut child, task)?.ok_or_else(|| {
+                    self.fsql(st, "a nested task must produce a dataframe (FSQL-DFREF-4)".into())
+                })
+            }
             None => self.last.clone().ok_or_else(|| {
                 self.fsql(st, "there is no previous dataframe to use (FSQL-SCOPE-5)".into())
             }),
         }
+    }
+
+    /// A list of inputs (FSQL-DFREF-5); empty gives `[last]`.
+    fn resolve_list(&self, st: &Stmt, dfs: &DfList) -> Result<Inputs> {
+        Ok(match dfs {
+            DfList::List(v) if v.is_empty() => Inputs::List(vec![self.resolve(st, &None)?]),
+            DfList::List(v) => Inputs::List(
+                v.iter().map(|d| self.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?,
+            ),
+            DfList::Dict(v) => Inputs::Dict(
+                v.iter()
+                    .map(|(k, d)| Ok((k.clone(), self.resolve(st, &Some(d.clone()))?)))
+                    .collect::<Result<_>>()?,
+            ),
+        })
     }
 }
 
@@ -193,69 +307,95 @@ pub(crate) fn compile_into_with(
     options: &ParseOptions,
 ) -> Result<()> {
     let stmts = Parser::parse_with(script, options)?;
-    let mut scope = Scope { src: script, vars: HashMap::new(), last: None };
+    let mut scope = Scope { src: script, dag, vars: HashMap::new(), last: None };
     for st in &stmts {
-        let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
-        if let Some(mut df) = res {
-            // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
-            match &st.ckpt {
-                Some(Ckpt::Weak { lazy }) => {
-                    df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
-                }
-                Some(Ckpt::Strong { partition: p, single }) => {
-                    df = df.strong_checkpoint(partition(p)?, *single)?;
-                }
-                Some(Ckpt::Deterministic { namespace, partition: p, single }) => {
-                    df = if p.is_none() && !*single {
-                        df.deterministic_checkpoint(namespace.as_deref())?
-                    } else {
-                        df.deterministic_checkpoint_with(
-                            namespace.as_deref(),
-                            partition(p)?,
-                            *single,
-                        )?
-                    };
-                }
-                None => {}
-            }
-            if st.broadcast {
-                df = df.broadcast();
-            }
-            if let Some((name, kind)) = &st.yield_df {
-                let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
-                    scope.fsql(
-                        st,
-                        "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into(),
-                    )
-                })?;
-                match kind {
-                    YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
-                    YieldKind::File => {
-                        df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?
-                    }
-                    YieldKind::Table => {
-                        return Err(scope.with_context(
-                            st,
-                            Error::not_supported(
-                                "YIELD TABLE is not supported yet by fugue-sql: the workflow has no table yield (WF-YIELD-4)",
-                            ),
-                        ));
-                    }
-                    YieldKind::View => {
-                        return Err(scope.with_context(
-                            st,
-                            Error::not_supported("YIELD VIEW is not supported (FSQL-STMT-YIELD-2)"),
-                        ));
-                    }
-                }
-            }
-            if let Some(a) = &st.assign {
-                scope.vars.insert(a.clone(), df.clone());
-            }
-            scope.last = Some(df);
-        }
+        run_stmt(&mut scope, st)?;
     }
     Ok(())
+}
+
+/// Compiles one statement with its suffixes and binds its result
+/// (FSQL-STMT-ORDER-1, FSQL-SCOPE-3/4); returns the produced frame.
+fn run_stmt(scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<WorkflowDataFrame>> {
+    let res = statement(scope.dag, scope, st).map_err(|e| scope.with_context(st, e))?;
+    let mut df = match res {
+        Some(Var::Frame(df)) => df,
+        Some(Var::Frames(fs)) => {
+            // FSQL-STMT-SUB-2: a collection binds the variable, last unchanged.
+            if let Some(a) = &st.assign {
+                scope.vars.insert(a.clone(), Var::Frames(fs));
+            }
+            return Ok(None);
+        }
+        None => return Ok(None),
+    };
+    // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
+    match &st.ckpt {
+        Some(Ckpt::Weak { lazy }) => {
+            df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
+        }
+        Some(Ckpt::Strong { partition: p, single }) => {
+            df = df.strong_checkpoint(partition(p)?, *single)?;
+        }
+        Some(Ckpt::Deterministic { namespace, partition: p, single }) => {
+            df = if p.is_none() && !*single {
+                df.deterministic_checkpoint(namespace.as_deref())?
+            } else {
+                df.deterministic_checkpoint_with(namespace.as_deref(), partition(p)?, *single)?
+            };
+        }
+        None => {}
+    }
+    if st.broadcast {
+        df = df.broadcast();
+    }
+    if let Some((name, kind)) = &st.yield_df {
+        let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
+            scope.fsql(st, "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into())
+        })?;
+        match kind {
+            YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
+            YieldKind::File => df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?,
+            YieldKind::Table => {
+                return Err(scope.with_context(
+                    st,
+                    Error::not_supported(
+                        "YIELD TABLE is not supported yet by fugue-sql: the workflow has no table yield (WF-YIELD-4)",
+                    ),
+                ));
+            }
+            YieldKind::View => {
+                return Err(scope.with_context(
+                    st,
+                    Error::not_supported("YIELD VIEW is not supported (FSQL-STMT-YIELD-2)"),
+                ));
+            }
+        }
+    }
+    if let Some(a) = &st.assign {
+        scope.vars.insert(a.clone(), Var::Frame(df.clone()));
+    }
+    scope.last = Some(df.clone());
+    Ok(Some(df))
+}
+
+/// The canonical text of a query (FSQL-RUST-TEXT-1/2): token texts joined
+/// by one space, except none after `(`, before `)` and around `.` (all
+/// spaces for top-level WITH statements).
+fn canonical_text(tokens: &[crate::lexer::Tok], spaced: bool) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&crate::lexer::Tok> = None;
+    for t in tokens {
+        if let Some(p) = prev {
+            let tight = !spaced && (p.is_p("(") || p.is_p(".") || t.is_p(")") || t.is_p("."));
+            if !tight {
+                out.push(' ');
+            }
+        }
+        out.push_str(&t.text);
+        prev = Some(t);
+    }
+    out
 }
 
 fn partition(p: &Option<Prepartition>) -> Result<Option<PartitionSpec>> {
@@ -310,12 +450,71 @@ fn to_value(j: &Json) -> Value {
     }
 }
 
-fn statement(
+fn statement(dag: &FugueWorkflow, scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<Var>> {
+    match &st.body {
+        Body::Sub { dfs, using, params } => sub(scope, st, dfs, using, params),
+        Body::Unsupported { what } => Err(scope.fsql(st, what.clone())),
+        _ => Ok(frame_statement(dag, scope, st)?.map(Var::Frame)),
+    }
+}
+
+/// SUB (FSQL-STMT-SUB-1..3): calls the registered module.
+fn sub(
+    scope: &Scope<'_>,
+    st: &Stmt,
+    dfs: &DfList,
+    using: &str,
+    params: &Map<String, Json>,
+) -> Result<Option<Var>> {
+    let m = fugue_workflow::module::module_by_name(using)?;
+    let frames = |inputs: Inputs| match inputs {
+        Inputs::List(v) => WorkflowFrames::List(v),
+        Inputs::Dict(v) => WorkflowFrames::Dict(v.into_iter().collect()),
+    };
+    let input = match m.input_shape() {
+        InputShape::None if !dfs.is_empty() => {
+            return Err(
+                scope.fsql(st, format!("module `{using}` takes no dataframes (FSQL-STMT-SUB-1)"))
+            );
+        }
+        InputShape::None => ModuleInput::None,
+        InputShape::One => match scope.resolve_list(st, dfs)? {
+            Inputs::List(mut v) if v.len() == 1 => ModuleInput::One(v.remove(0)),
+            Inputs::Dict(mut v) if v.len() == 1 => ModuleInput::One(v.remove(0).1),
+            _ => {
+                return Err(scope.fsql(
+                    st,
+                    format!("module `{using}` takes exactly one dataframe (FSQL-STMT-SUB-1)"),
+                ));
+            }
+        },
+        InputShape::Several => ModuleInput::Several(frames(scope.resolve_list(st, dfs)?)),
+        InputShape::Collection => ModuleInput::Collection(frames(scope.resolve_list(st, dfs)?)),
+    };
+    let params = fugue_api::like::ConfLike::into_conf(Json::Object(params.clone()))?;
+    match m.call(scope.dag, input, &params)? {
+        ModuleOutput::One(d) => Ok(Some(Var::Frame(d))),
+        ModuleOutput::Collection(fs) => {
+            if st.assign.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(Var::Frames(fs)))
+        }
+        ModuleOutput::None if st.assign.is_some() => Err(scope.fsql(
+            st,
+            format!("module `{using}` returns nothing and cannot be assigned (FSQL-STMT-SUB-2)"),
+        )),
+        ModuleOutput::None => Ok(None),
+    }
+}
+
+fn frame_statement(
     dag: &FugueWorkflow,
     scope: &mut Scope<'_>,
     st: &Stmt,
 ) -> Result<Option<WorkflowDataFrame>> {
     match &st.body {
+        Body::Sub { .. } | Body::Unsupported { .. } => Ok(None),
         Body::Create { rows, schema } => {
             let Json::Array(list) = rows else {
                 return Err(Error::arg(
@@ -404,9 +603,8 @@ fn statement(
             }
             Ok(Some(dag.create(c, Json::Object(params.clone()))?))
         }
-        Body::Zip { names, dfs, how, by, presort } => {
-            let inputs: Vec<WorkflowDataFrame> =
-                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?;
+        Body::Zip { dfs, how, by, presort } => {
+            let inputs = scope.resolve_list(st, dfs)?;
             let how = match how.as_str() {
                 "cross" => JoinType::Cross,
                 "left_outer" => JoinType::LeftOuter,
@@ -420,15 +618,19 @@ fn statement(
                 ..Prepartition::default()
             }))?
             .unwrap_or_default();
-            if !names.is_empty() {
-                // FSQL-STMT-ZIP-4: a dict-like zip (WF-DAG-7, ENG-ZIP-8).
-                let named: Vec<(&str, &WorkflowDataFrame)> =
-                    names.iter().map(String::as_str).zip(inputs.iter()).collect();
-                return Ok(Some(dag.zip_named(&named, how, Some(spec))?));
+            match &inputs {
+                Inputs::Dict(v) => {
+                    // FSQL-STMT-ZIP-4: a dict-like zip (WF-DAG-7, ENG-ZIP-8).
+                    let named: Vec<(&str, &WorkflowDataFrame)> =
+                        v.iter().map(|(k, d)| (k.as_str(), d)).collect();
+                    Ok(Some(dag.zip_named(&named, how, Some(spec))?))
+                }
+                Inputs::List(v) => {
+                    let first = v[0].partition(spec)?;
+                    let others: Vec<&WorkflowDataFrame> = v[1..].iter().collect();
+                    Ok(Some(first.zip(&others, how)?))
+                }
             }
-            let first = inputs[0].partition(spec)?;
-            let others: Vec<&WorkflowDataFrame> = inputs[1..].iter().collect();
-            Ok(Some(first.zip(&others, how)?))
         }
         Body::Connect { engine, line, col, inner } => {
             // FSQL-STMT-CONNECT-2: unknown names are ERR-PLUGIN at compile.
@@ -458,32 +660,35 @@ fn statement(
             )))
         }
         Body::Print { n, dfs, rowcount, title } => {
-            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
-                vec![scope.resolve(st, &None)?]
-            } else {
-                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
-            };
-            for (k, d) in inputs.iter().enumerate() {
+            let inputs = scope.resolve_list(st, dfs)?;
+            for (k, d) in inputs.frames().into_iter().enumerate() {
                 d.show_with_count(*n, *rowcount, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
         }
         Body::Ext { kind, dfs, partition: p, using, params, callback } => {
-            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
-                vec![scope.resolve(st, &None)?]
-            } else {
-                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
+            let resolved = scope.resolve_list(st, dfs)?;
+            let refs = resolved.frames();
+            let named: Option<Vec<(&str, &WorkflowDataFrame)>> = match &resolved {
+                Inputs::Dict(v) => Some(v.iter().map(|(k, d)| (k.as_str(), d)).collect()),
+                Inputs::List(_) => None,
             };
-            let refs: Vec<&WorkflowDataFrame> = inputs.iter().collect();
+            let inputs: Vec<WorkflowDataFrame> = refs.iter().map(|d| (*d).clone()).collect();
             let params = Json::Object(params.clone());
             match kind {
                 ExtKind::Process => {
                     let using = ByNameProcessor(fugue_api::registry::processor_by_name(using)?);
-                    Ok(Some(dag.process(&refs, using, params, partition(p)?)?))
+                    Ok(Some(match &named {
+                        Some(n) => dag.process_named(n, using, params, partition(p)?)?,
+                        None => dag.process(&refs, using, params, partition(p)?)?,
+                    }))
                 }
                 ExtKind::Output => {
                     let using = ByNameOutputter(fugue_api::registry::outputter_by_name(using)?);
-                    dag.output(&refs, using, params, partition(p)?)?;
+                    match &named {
+                        Some(n) => dag.output_named(n, using, params, partition(p)?)?,
+                        None => dag.output(&refs, using, params, partition(p)?)?,
+                    }
                     Ok(None)
                 }
                 ExtKind::OutTransform => {
@@ -566,11 +771,22 @@ fn statement(
                 on.as_ref().map(|v| v.iter().map(String::as_str).collect());
             Ok(Some(scope.resolve(st, df)?.dropna(how, None, subset.as_deref())?))
         }
-        Body::Select { tokens } => {
-            let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-            let vars: HashSet<String> = scope.vars.keys().cloned().collect();
-            let implicit = !tokens.first().is_some_and(|t| t.is_kw("WITH"));
-            let pieces = rewrite(&text, &vars, implicit).map_err(|m| {
+        Body::Select { tokens, terms } => {
+            // FSQL-GEN-6: the terms' nodes first, in textual order, each in a
+            // child scope seeing the same last (FSQL-SCOPE-6, -SETOP-2).
+            let mut frames: HashMap<String, WorkflowDataFrame> = HashMap::new();
+            for (k, t) in terms.iter().enumerate() {
+                let mut child = scope.clone();
+                let df = run_stmt(&mut child, t)?.ok_or_else(|| {
+                    scope.fsql(st, "a FugueSQL term inside SQL must produce a dataframe".into())
+                })?;
+                frames.insert(format!("{PLACEHOLDER}{k}"), df);
+            }
+            let with = tokens.first().is_some_and(|t| t.is_kw("WITH"));
+            let text = canonical_text(tokens, with);
+            let mut vars: HashSet<String> = scope.vars.keys().cloned().collect();
+            vars.extend(frames.keys().cloned());
+            let pieces = rewrite(&text, &vars, !with).map_err(|m| {
                 let t = &tokens[0];
                 Error::from(crate::error::SyntaxError::new(
                     scope.src,
@@ -585,9 +801,13 @@ fn statement(
             for p in pieces {
                 parts.push(match p {
                     Piece::Text(t) => SqlPiece::Text(t),
-                    Piece::Var(v) => SqlPiece::Frame(
-                        scope.resolve(st, &Some(DfRef { name: v, line: st.first_line, col: 1 }))?,
-                    ),
+                    Piece::Var(v) => match frames.get(&v) {
+                        Some(d) => SqlPiece::Frame(d.clone()),
+                        None => SqlPiece::Frame(scope.frame_var(st, &v, st.first_line, 1)?),
+                    },
+                    Piece::Member(v, m) => {
+                        SqlPiece::Frame(scope.member(st, &v, &m, st.first_line, 1)?)
+                    }
                     Piece::Last => SqlPiece::Frame(scope.last.clone().ok_or_else(|| {
                         scope.fsql(
                             st,

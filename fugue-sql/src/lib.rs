@@ -82,7 +82,27 @@
 //!   (FSQL-STMT-CKPT-1..6), `BROADCAST` (FSQL-STMT-BCAST-1).
 //! - `YIELD [LOCAL] DATAFRAME [AS name]` and `YIELD FILE [AS name]`
 //!   (FSQL-STMT-YIELD-1..4), `name = <statement>` and the last dataframe
-//!   (FSQL-SCOPE-1..5). `YIELD VIEW` parses and is ERR-NOT-SUPPORTED at
+//!   (FSQL-SCOPE-1..5).
+//! - Dataframe inputs (FSQL-DFREF-1..5): names, `name[i]` / `name[key]`
+//!   members of collection variables, parenthesised nestable tasks
+//!   compiled in a child scope (FSQL-SCOPE-6), and dict form `k=a, k:b`
+//!   (named inputs of PROCESS and OUTPUT, WF-DAG-7).
+//! - FugueSQL terms inside SQL (FSQL-RUST-SQL-1): set-operation operands
+//!   (`CREATE ... UNION ALL TAKE ...`, FSQL-STMT-SETOP-2), parenthesised
+//!   terms as relations (`FROM (TAKE 1 ROW FROM a) AS t`) and as
+//!   expression subqueries (`(SELECT * FROM <term>)`, FSQL-STMT-SELECT-8),
+//!   query-tail clauses after a term (FSQL-STMT-SELECT-13), `name[member]`
+//!   relations with the automatic alias `name` (FSQL-STMT-SELECT-6);
+//!   canonical SQL text (FSQL-RUST-TEXT-1); `FROM t SELECT ...`,
+//!   `TABLE t`, `VALUES ...` statements are ERR-FSQL
+//!   (FSQL-STMT-SELECT-12); a tail before a set operator is a syntax error
+//!   (FSQL-STMT-SELECT-10).
+//! - `[x =] SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3):
+//!   modules registered with `fugue_workflow::register_module!` or
+//!   `fugue_workflow::module::register_module` (input shape none / one /
+//!   several / collection, output none / one / collection); a collection
+//!   result binds the variable and leaves last unchanged.
+//! - `YIELD VIEW` parses and is ERR-NOT-SUPPORTED at
 //!   compile (FSQL-STMT-YIELD-2).
 //! - `CONNECT engine [params] query` parses; an unknown SQL engine is
 //!   ERR-PLUGIN at compile (FSQL-STMT-CONNECT-2), a FugueSQL term after it
@@ -110,18 +130,17 @@
 //!   arguments of the API (FSQL-API beyond `compile`/`run`).
 //! - A public `ignore_case` setting (the parser has the option; the API
 //!   does not pass it yet); the `dialect` setting (always Spark text).
-//! - Statements: SUB; running CONNECT with a registered SQL engine (the
-//!   workflow's select cannot choose one: ERR-NOT-SUPPORTED); YIELD TABLE
-//!   (the workflow has no table yield: ERR-NOT-SUPPORTED); `PROCESS ...
-//!   SCHEMA` (the builder's process takes no schema); SCHEMA of `CREATE
-//!   USING` (registered creators produce their own schema).
+//! - Running CONNECT with a registered SQL engine (the workflow's select
+//!   cannot choose one: ERR-NOT-SUPPORTED); YIELD TABLE (the workflow has
+//!   no table yield: ERR-NOT-SUPPORTED); `PROCESS ... SCHEMA` (the
+//!   builder's process takes no schema); SCHEMA of `CREATE USING`
+//!   (registered creators produce their own schema).
 //! - Clause options without a builder equivalent: checkpoint params
 //!   (`PERSIST (level=...)`: the engine's persist takes no options), LAZY
 //!   on strong and deterministic checkpoints.
-//! - FugueSQL terms inside SQL (set-operation operands, parenthesised terms
-//!   as relations), query-tail clauses after a FugueSQL term
-//!   (FSQL-STMT-SELECT-8/13), `name[member]` references, dict-form inputs,
-//!   parenthesised tasks as inputs.
+//! - `CONNECT` inside parentheses (FSQL-STMT-SELECT-9) is sent to the SQL
+//!   engine instead of being ERR-FSQL; modules registered with a namespace
+//!   (`USING ns:name`).
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.
 //! - Identity equality with hand-built workflows (FSQL-RUST-ID) is not
