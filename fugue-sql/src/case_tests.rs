@@ -105,3 +105,15 @@ fn ignore_case_statements_and_implicit_from() -> Result<()> {
     assert_eq!(out(&r)?, vec![vec![Value::Int32(3)]]);
     Ok(())
 }
+
+/// FSQL-LEX-4 with FSQL-STMT-SETOP-2: under ignore_case a lower-case
+/// FugueSQL term is a set-operation operand.
+#[test]
+fn ignore_case_term_as_set_operand() -> Result<()> {
+    let s = "x = create [[1],[2]] schema a:int\n\
+             select * from x union all take 1 row from x presort a desc yield dataframe as out";
+    let mut got = out(&compile_ic(s)?.run("native")?)?;
+    got.sort_by_key(|r| format!("{r:?}"));
+    assert_eq!(got, vec![vec![Value::Int32(1)], vec![Value::Int32(2)], vec![Value::Int32(2)]]);
+    Ok(())
+}
