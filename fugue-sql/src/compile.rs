@@ -489,7 +489,23 @@ fn sub(
             }
         },
         InputShape::Several => ModuleInput::Several(frames(scope.resolve_list(st, dfs)?)),
-        InputShape::Collection => ModuleInput::Collection(frames(scope.resolve_list(st, dfs)?)),
+        InputShape::Collection => {
+            // A collection variable is passed whole (FSQL-STMT-SUB-1).
+            let whole = match dfs {
+                DfList::List(v) if v.len() == 1 => match &v[0] {
+                    DfRef::Name { name, .. } => match scope.vars.get(name) {
+                        Some(Var::Frames(fs)) => Some(fs.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            match whole {
+                Some(fs) => ModuleInput::Collection(fs),
+                None => ModuleInput::Collection(frames(scope.resolve_list(st, dfs)?)),
+            }
+        }
     };
     let params = fugue_api::like::ConfLike::into_conf(Json::Object(params.clone()))?;
     match m.call(scope.dag, input, &params)? {

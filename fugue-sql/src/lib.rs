@@ -95,7 +95,8 @@
 //!   relations with the automatic alias `name` (FSQL-STMT-SELECT-6);
 //!   canonical SQL text (FSQL-RUST-TEXT-1); `FROM t SELECT ...`,
 //!   `TABLE t`, `VALUES ...` statements are ERR-FSQL
-//!   (FSQL-STMT-SELECT-12); a tail before a set operator is a syntax error
+//!   (FSQL-STMT-SELECT-12), and so is `CONNECT` inside parentheses
+//!   (FSQL-STMT-SELECT-9); a tail before a set operator is a syntax error
 //!   (FSQL-STMT-SELECT-10).
 //! - `[x =] SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3):
 //!   modules registered with `fugue_workflow::register_module!` or
@@ -138,9 +139,7 @@
 //! - Clause options without a builder equivalent: checkpoint params
 //!   (`PERSIST (level=...)`: the engine's persist takes no options), LAZY
 //!   on strong and deterministic checkpoints.
-//! - `CONNECT` inside parentheses (FSQL-STMT-SELECT-9) is sent to the SQL
-//!   engine instead of being ERR-FSQL; modules registered with a namespace
-//!   (`USING ns:name`).
+//! - Modules registered with a namespace (`SUB ... USING ns:name`).
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.
 //! - Identity equality with hand-built workflows (FSQL-RUST-ID) is not

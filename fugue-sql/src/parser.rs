@@ -1406,6 +1406,9 @@ impl<'a> Parser<'a> {
             if self.eat_kw("FROM") {
                 dfs = self.df_list()?;
             }
+        } else if self.at_p("(") {
+            // `PRINT (task), ...` (FSQL-DFREF-4).
+            dfs = self.df_list()?;
         } else if self.peek().is_some_and(Self::is_ident_tok) && !self.at_kw("FROM") {
             // `PRINT a, b` (a following statement's assignment is not a frame).
             if !self.peek_at(1).is_some_and(|t| t.is_p("=")) {
@@ -1492,6 +1495,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut depth = 0i64;
         let mut tail_at: Option<usize> = None;
+        let mut nested_connect = false;
         let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.kw.as_str());
         while self.pos < self.toks.len() {
             let i = self.pos;
@@ -1517,6 +1521,9 @@ impl<'a> Parser<'a> {
                     &format!("`{}` cannot be a set-operation operand (FSQL-STMT-SETOP-2)", t.text),
                     None,
                 ));
+            }
+            if t.is_p("(") && self.toks.get(i + 1).is_some_and(|n| n.is_kw("CONNECT")) {
+                nested_connect = true;
             }
             if t.is_p("(")
                 && self.toks.get(i + 1).is_some_and(Self::is_ident_tok)
@@ -1637,6 +1644,11 @@ impl<'a> Parser<'a> {
         }
         if depth > 0 {
             return Err(self.err_at(self.pos, "unbalanced brackets in the query", None));
+        }
+        if nested_connect {
+            return Ok(Body::Unsupported {
+                what: "CONNECT inside parentheses is not supported: use a CONNECT statement (FSQL-STMT-SELECT-9)".into(),
+            });
         }
         // FSQL-LEX-6/8: reserved FugueSQL words and the lower-case JSON
         // literals are not SQL.

@@ -27,6 +27,8 @@ pub(crate) enum Edit {
     Subquery { var: String },
     /// Insert `FROM <last>`.
     FromLast,
+    /// Insert `AS name` (after a TABLESAMPLE clause, FSQL-STMT-SELECT-4).
+    Alias(String),
 }
 
 /// A piece of the rewritten statement.
@@ -227,11 +229,37 @@ pub(crate) fn rewrite(
                     }
                     let is_fn = matches!(toks.get(j + 1), Some((Token::LParen, _, _)));
                     if !is_fn && vars.contains(&name) && !ctes.contains(&name) {
-                        let has_alias = has_alias_at(&toks, j + 1);
                         // Terms get no automatic alias (FSQL-STMT-SELECT-8).
                         let simple = simple_name(&parts, &name) && !name.starts_with(PLACEHOLDER);
-                        let alias = (!has_alias && simple).then(|| name.clone());
-                        edits.push((*s, toks[j].2, Edit::Frame { var: name, alias }));
+                        // FSQL-STMT-SELECT-4: a TABLESAMPLE clause stays
+                        // between the frame and the automatic alias.
+                        let sample_end = match (toks.get(j + 1), toks.get(j + 2)) {
+                            (Some((Token::Word(t), _, _)), Some((Token::LParen, _, _)))
+                                if t.keyword == Keyword::TABLESAMPLE =>
+                            {
+                                closing_paren(&toks, j + 2)
+                            }
+                            _ => None,
+                        };
+                        match sample_end {
+                            Some(r) => {
+                                let add = !has_alias_at(&toks, r + 1) && simple;
+                                edits.push((
+                                    *s,
+                                    toks[j].2,
+                                    Edit::Frame { var: name.clone(), alias: None },
+                                ));
+                                if add {
+                                    let at = toks[r].2;
+                                    edits.push((at, at, Edit::Alias(name)));
+                                }
+                            }
+                            None => {
+                                let has_alias = has_alias_at(&toks, j + 1);
+                                let alias = (!has_alias && simple).then(|| name.clone());
+                                edits.push((*s, toks[j].2, Edit::Frame { var: name, alias }));
+                            }
+                        }
                     }
                     k = j + 1;
                     continue;
@@ -312,6 +340,7 @@ pub(crate) fn rewrite(
                 pieces.push(Piece::Text("SELECT * FROM".into()));
                 pieces.push(Piece::Var(var));
             }
+            Edit::Alias(a) => pieces.push(Piece::Text(format!("AS {a}"))),
             Edit::FromLast => {
                 pieces.push(Piece::Text("FROM".into()));
                 pieces.push(Piece::Last);
@@ -320,7 +349,39 @@ pub(crate) fn rewrite(
         at = e;
     }
     push_text(&mut pieces, at, text_len);
-    Ok(pieces)
+    // Adjacent text pieces form one part (FSQL-RUST-TEXT-1), with no space
+    // after `(`.
+    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        match (merged.last_mut(), p) {
+            (Some(Piece::Text(prev)), Piece::Text(t)) => {
+                if !prev.ends_with('(') {
+                    prev.push(' ');
+                }
+                prev.push_str(&t);
+            }
+            (_, p) => merged.push(p),
+        }
+    }
+    Ok(merged)
+}
+
+/// The index of the `)` closing the `(` at `open`.
+fn closing_paren(toks: &[(Token, usize, usize)], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, (t, _, _)) in toks.iter().enumerate().skip(open) {
+        match t {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether the token at `j` starts an explicit alias (or TABLESAMPLE)
@@ -424,7 +485,7 @@ mod tests {
         let p = rewrite(&format!("SELECT * FROM a JOIN ({ph}) ON a.k = k"), &v, true).unwrap();
         assert_eq!(show(&p), format!("SELECT * FROM <a> AS a JOIN <{ph}> ON a.k = k"));
         let p = rewrite(&format!("SELECT * FROM a WHERE k IN ({ph})"), &v, true).unwrap();
-        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a WHERE k IN ( SELECT * FROM <{ph}> )"));
+        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a WHERE k IN (SELECT * FROM <{ph}> )"));
         let p = rewrite(&format!("SELECT * FROM {ph} UNION ALL SELECT 1"), &v, true).unwrap();
         assert_eq!(show(&p), format!("SELECT * FROM <{ph}> UNION ALL SELECT 1 FROM <last>"));
         let p = rewrite("SELECT * FROM p [hi] , p [0] AS z", &v, true).unwrap();
@@ -432,5 +493,21 @@ mod tests {
         // array indexing in expressions is not a member
         let p = rewrite("SELECT arr [0] FROM a", &v, true).unwrap();
         assert_eq!(show(&p), "SELECT arr [0] FROM <a> AS a");
+    }
+
+    #[test]
+    fn tablesample_stays_before_the_automatic_alias() {
+        // FSQL-RUST-TEXT-3 first example, FSQL-STMT-SELECT-4.
+        let p = rewrite("select * from a TABLESAMPLE (5 PERCENT)", &vars(&["a"]), true).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Piece::Text("select * from".into()),
+                Piece::Var("a".into()),
+                Piece::Text("TABLESAMPLE (5 PERCENT) AS a".into()),
+            ]
+        );
+        let p = rewrite("select * from a TABLESAMPLE (5 PERCENT) t", &vars(&["a"]), true).unwrap();
+        assert_eq!(show(&p), "select * from <a> TABLESAMPLE (5 PERCENT) t");
     }
 }

@@ -182,7 +182,7 @@ fn fsql_ex_35_nested_term_in_from() -> Result<()> {
     let s = "a = CREATE [[1],[3],[2]] SCHEMA k:int\n\
              SELECT k FROM a WHERE k IN (TAKE 1 ROW FROM a PRESORT k DESC) YIELD DATAFRAME AS out";
     let dag = compile(s)?;
-    assert!(dag.explain().contains("WHERE k IN ( SELECT * FROM <_1> )"), "{}", dag.explain());
+    assert!(dag.explain().contains("WHERE k IN (SELECT * FROM <_1> )"), "{}", dag.explain());
     assert_eq!(rows(&dag.run("native")?, "out")?, ints(&[3]));
     Ok(())
 }
@@ -242,7 +242,9 @@ fn fsql_ex_38_rejected_shapes() {
 }
 
 /// FSQL-EX-41: a term with a query tail becomes `SELECT * FROM <term> ...`
-/// (FSQL-STMT-SELECT-13); `FROM a SELECT x` is ERR-FSQL (FSQL-STMT-SELECT-12).
+/// (FSQL-STMT-SELECT-13); `FROM a SELECT x` is ERR-FSQL (FSQL-STMT-SELECT-12),
+/// so are `TABLE t`, `VALUES ...` and a parenthesised CONNECT
+/// (FSQL-STMT-SELECT-9).
 #[test]
 fn fsql_ex_41_fixed_and_rejected_forms() -> Result<()> {
     let r =
@@ -252,6 +254,11 @@ fn fsql_ex_41_fixed_and_rejected_forms() -> Result<()> {
     let e = compile("a = CREATE [[1]] SCHEMA x:int\nFROM a SELECT x").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
     assert!(e.to_string().contains("not supported"), "{e}");
+    // the other forms of FSQL-STMT-SELECT-12, and FSQL-STMT-SELECT-9
+    for bad in ["TABLE a", "VALUES (1), (2)", "SELECT * FROM (CONNECT duckdb SELECT 1 AS x)"] {
+        let e = compile(&format!("a = CREATE [[1]] SCHEMA x:int\n{bad}")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Fsql, "{bad}: {e}");
+    }
     Ok(())
 }
 
@@ -411,7 +418,43 @@ fn nested_tasks_as_inputs_and_join_operands() -> Result<()> {
     assert_eq!(rows(&r, "n")?, vec![vec![Value::from(2i64)]]);
     let e = compile(&format!("{s}\nPRINT t")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
+    let e = compile("a = CREATE [[1]] SCHEMA k:int\nPRINT (SELECT * FROM a), a[0]").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Fsql, "a[0] of a single frame: {e}");
+    compile("a = CREATE [[1]] SCHEMA k:int\nPRINT (SELECT * FROM a), a TITLE \"t\"")?;
     let e = check_syntax("TAKE 1 ROW FROM (PRINT a)").unwrap_err();
     assert_eq!(e.token, "PRINT");
+    Ok(())
+}
+
+/// `m_count` (link time, [`fugue_workflow::register_module!`]): a
+/// collection in, one frame out: one row per member with its key.
+fn m_count() -> fugue_workflow::module::FnModule {
+    module(InputShape::Collection, OutputShape::One, |dag, input, _params| {
+        let ModuleInput::Collection(fs) = input else {
+            return Err(fugue_core::Error::arg("m_count", "a collection expected"));
+        };
+        let rows = fs.iter().into_iter().map(|(k, _)| vec![Value::from(k)]).collect();
+        Ok(ModuleOutput::One(dag.df(LocalDataFrame::from_rows(rows, "key:str")?)?))
+    })
+}
+
+fugue_workflow::register_module!("m_count", m_count);
+
+/// FSQL-STMT-SUB-1 (collection input), FSQL-RUST-REG-1 (link-time module
+/// registration): a collection variable is passed whole, a list of frames
+/// as a list, a dict form as a dict.
+#[test]
+fn sub_collection_input_and_link_time_module() -> Result<()> {
+    fixtures();
+    let s = "a = CREATE [[1],[2],[3]] SCHEMA a:int\nparts = SUB a USING m_split\n\
+             w = SUB parts USING m_count\nSELECT * FROM w YIELD DATAFRAME AS w\n\
+             l = SUB a, parts[lo] USING m_count\nSELECT * FROM l YIELD DATAFRAME AS l\n\
+             SUB x=a, y:parts[hi] USING m_count\nSELECT * YIELD DATAFRAME AS d";
+    let r = run(s, "native")?;
+    let keys = |v: &[&str]| v.iter().map(|x| vec![Value::from(*x)]).collect::<Vec<_>>();
+    assert_eq!(rows(&r, "w")?, keys(&["hi", "lo"]));
+    assert_eq!(rows(&r, "l")?, keys(&["_0", "_1"]));
+    assert_eq!(rows(&r, "d")?, keys(&["x", "y"]));
+    assert!(fugue_workflow::module::registered_modules().contains(&"m_count".to_string()));
     Ok(())
 }
