@@ -537,3 +537,28 @@ fn zip_dict_form() -> Result<()> {
     assert!(e.message.contains("FSQL-DFREF-5"), "{e}");
     Ok(())
 }
+
+/// A registered creator as a builder argument (for FSQL-RUST-ID-1).
+struct Registered(Box<dyn fugue_api::extension::Creator>);
+
+impl fugue_api::extension::Creator for Registered {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn create(&self, ctx: &ExtensionContext) -> Result<DataFrameRef> {
+        self.0.create(ctx)
+    }
+}
+
+/// FSQL-STMT-CREATE-5, FSQL-RUST-ID-1: CREATE USING is the builder's
+/// `create(creator, params)`.
+#[test]
+fn create_using_identity_equals_the_builder() -> Result<()> {
+    fixtures();
+    let dag = fugue_sql::FugueWorkflow::new();
+    let c = Registered(fugue_api::registry::creator_by_name("c_range")?);
+    dag.create(c, serde_json::json!({ "n": 3 }))?;
+    assert_eq!(compile("CREATE USING c_range PARAMS n:3")?.spec_uuid(), dag.spec_uuid());
+    assert_ne!(compile("CREATE USING c_range")?.spec_uuid(), dag.spec_uuid());
+    Ok(())
+}
