@@ -107,6 +107,16 @@ fn fixtures() {
             Ok(ModuleOutput::None)
         });
         register_module("m_none", none, OnDup::Overwrite).expect("register m_none");
+        // several frames in (list: positional keys, dict: names), one out:
+        // the keys it received, in order, one row each
+        let keys = module(InputShape::Several, OutputShape::One, |dag, input, _params| {
+            let ModuleInput::Several(fs) = input else {
+                return Err(fugue_core::Error::arg("m_keys", "several frames expected"));
+            };
+            let rows = fs.iter().into_iter().map(|(k, _)| vec![Value::from(k)]).collect();
+            Ok(ModuleOutput::One(dag.df(LocalDataFrame::from_rows(rows, "key:str")?)?))
+        });
+        register_module("m_keys", keys, OnDup::Overwrite).expect("register m_keys");
     });
 }
 
@@ -351,7 +361,9 @@ fn fsql_ex_72_sub_collection() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-STMT-SUB-1..3: a one-frame module produces last and takes params;
+/// FSQL-STMT-SUB-1..3: a one-frame module produces last and takes params
+/// and rejects two frames; a several-frame module gets list keys or dict
+/// names;
 /// a module without inputs rejects given frames and cannot be assigned
 /// when it returns nothing; SUB cannot be nested or suffixed; unknown
 /// names are ERR-WF-INTERFACELESS with close names (FSQL-RUST-REG-5).
@@ -363,6 +375,15 @@ fn sub_shapes_and_errors() -> Result<()> {
     assert_eq!(rows(&run(s, "native")?, "out")?, ints(&[1, 2]));
     let e = compile("SUB USING m_split").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "no last to take: {e}");
+    let s = "a = CREATE [[1]] SCHEMA a:int\nb = CREATE [[2]] SCHEMA a:int\n\
+             SUB a, b USING m_keys\nSELECT * YIELD DATAFRAME AS l\n\
+             SUB p=a, q:b USING m_keys\nSELECT * YIELD DATAFRAME AS d";
+    let r = run(s, "native")?;
+    let keys = |v: &[&str]| v.iter().map(|x| vec![Value::from(*x)]).collect::<Vec<_>>();
+    assert_eq!(rows(&r, "l")?, keys(&["_0", "_1"]));
+    assert_eq!(rows(&r, "d")?, keys(&["p", "q"]));
+    let e = compile("a = CREATE [[1]] SCHEMA a:int\nSUB a, a USING m_first").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Fsql, "one frame only: {e}");
     compile("SUB USING m_none")?;
     let e = compile("a = CREATE [[1]] SCHEMA a:int\nSUB a USING m_none").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Fsql, "{e}");
