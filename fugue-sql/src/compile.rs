@@ -12,12 +12,18 @@ use serde_json::{Map, Value as Json, json};
 
 use fugue_core::engine::{FillValue, NaPosition, SampleSpec};
 
-use fugue_api::extension::{ExtensionContext, Outputter, Processor};
+use fugue_api::extension::{
+    CallbackUse, CoTransformer, Creator, ExtensionContext, OutputCoTransformer, Outputter,
+    Processor, TransformContext,
+};
+use fugue_api::registry;
+use fugue_core::engine::JoinType;
 use fugue_core::partition::ValidationRule;
 use fugue_core::{DataFrameRef, DataFrames};
 
 use crate::parser::{
-    Body, Ckpt, DfList, DfRef, ExtKind, Member, PLACEHOLDER, Parser, Prepartition, Stmt, YieldKind,
+    Body, Ckpt, DfList, DfRef, ExtKind, Member, PLACEHOLDER, ParseOptions, Parser, Prepartition,
+    Stmt, YieldKind,
 };
 
 /// A registered processor as a builder argument (FSQL-RUST-REG).
@@ -49,6 +55,76 @@ impl Outputter for ByNameOutputter {
         self.0.output(ctx, dfs)
     }
 }
+/// A registered creator as a builder argument (FSQL-STMT-CREATE-5).
+struct ByNameCreator(Box<dyn Creator>);
+
+impl Creator for ByNameCreator {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn create(&self, ctx: &ExtensionContext) -> Result<DataFrameRef> {
+        self.0.create(ctx)
+    }
+}
+
+/// A registered cotransformer as a builder argument (FSQL-STMT-ZIP-5).
+struct ByNameCo(Box<dyn CoTransformer>);
+
+impl Clone for ByNameCo {
+    fn clone(&self) -> Self {
+        ByNameCo(self.0.clone_box())
+    }
+}
+
+impl CoTransformer for ByNameCo {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn output_schema(&self, dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
+        self.0.output_schema(dfs, ctx)
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.0.callback_use()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, dfs: &DataFrames) -> Result<()> {
+        self.0.on_init(ctx, dfs)
+    }
+    fn transform(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<LocalDataFrame> {
+        self.0.transform(ctx, dfs)
+    }
+}
+
+/// A registered output cotransformer as a builder argument
+/// (FSQL-STMT-OUTTRANSFORM-2).
+struct ByNameOutCo(Box<dyn OutputCoTransformer>);
+
+impl Clone for ByNameOutCo {
+    fn clone(&self) -> Self {
+        ByNameOutCo(self.0.clone_box())
+    }
+}
+
+impl OutputCoTransformer for ByNameOutCo {
+    fn identity(&self) -> String {
+        self.0.identity()
+    }
+    fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
+        self.0.validation_rules()
+    }
+    fn callback_use(&self) -> CallbackUse {
+        self.0.callback_use()
+    }
+    fn on_init(&mut self, ctx: &TransformContext<'_>, dfs: &DataFrames) -> Result<()> {
+        self.0.on_init(ctx, dfs)
+    }
+    fn process(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<()> {
+        self.0.process(ctx, dfs)
+    }
+}
+
 use crate::sql::{Piece, rewrite};
 
 /// A variable's value (FSQL-SCOPE-1): one frame or a collection of frames
@@ -221,7 +297,16 @@ impl Scope<'_> {
 
 /// Parses and compiles `script` into a new workflow.
 pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
-    let stmts = Parser::parse(script)?;
+    compile_into_with(dag, script, &ParseOptions::default())
+}
+
+/// [`compile_into`] with parse options (FSQL-LEX-4 ignore_case).
+pub(crate) fn compile_into_with(
+    dag: &FugueWorkflow,
+    script: &str,
+    options: &ParseOptions,
+) -> Result<()> {
+    let stmts = Parser::parse_with(script, options)?;
     let mut scope = Scope { src: script, dag, vars: HashMap::new(), last: None };
     for st in &stmts {
         run_stmt(&mut scope, st)?;
@@ -252,8 +337,12 @@ fn run_stmt(scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<WorkflowDataFrame
         Some(Ckpt::Strong { partition: p, single }) => {
             df = df.strong_checkpoint(partition(p)?, *single)?;
         }
-        Some(Ckpt::Deterministic { namespace }) => {
-            df = df.deterministic_checkpoint(namespace.as_deref())?;
+        Some(Ckpt::Deterministic { namespace, partition: p, single }) => {
+            df = if p.is_none() && !*single {
+                df.deterministic_checkpoint(namespace.as_deref())?
+            } else {
+                df.deterministic_checkpoint_with(namespace.as_deref(), partition(p)?, *single)?
+            };
         }
         None => {}
     }
@@ -267,6 +356,20 @@ fn run_stmt(scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<WorkflowDataFrame
         match kind {
             YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
             YieldKind::File => df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?,
+            YieldKind::Table => {
+                return Err(scope.with_context(
+                    st,
+                    Error::not_supported(
+                        "YIELD TABLE is not supported yet by fugue-sql: the workflow has no table yield (WF-YIELD-4)",
+                    ),
+                ));
+            }
+            YieldKind::View => {
+                return Err(scope.with_context(
+                    st,
+                    Error::not_supported("YIELD VIEW is not supported (FSQL-STMT-YIELD-2)"),
+                ));
+            }
         }
     }
     if let Some(a) = &st.assign {
@@ -298,11 +401,39 @@ fn canonical_text(tokens: &[crate::lexer::Tok], spaced: bool) -> String {
 fn partition(p: &Option<Prepartition>) -> Result<Option<PartitionSpec>> {
     let Some(p) = p else { return Ok(None) };
     let mut m = Map::new();
+    if let Some(a) = &p.algo {
+        m.insert("algo".into(), Json::String(a.clone()));
+    }
+    if let Some(n) = &p.num {
+        m.insert("num".into(), Json::String(n.clone()));
+    }
     m.insert("by".into(), json!(p.by));
     if !p.presort.is_empty() {
         m.insert("presort".into(), Json::String(p.presort.clone()));
     }
     PartitionSpec::from_json_value(&Json::Object(m)).map(Some)
+}
+
+/// SAVE / SAVE AND USE options (FSQL-STMT-SAVE-2/3, FSQL-PARAMS-4).
+fn save_options(
+    p: &Option<Prepartition>,
+    mode: &str,
+    single: bool,
+    fmt: &Option<String>,
+    params: &Map<String, Json>,
+) -> Result<SaveOptions> {
+    let mode = match mode {
+        "overwrite" => SaveMode::Overwrite,
+        "append" => SaveMode::Append,
+        _ => SaveMode::Error,
+    };
+    Ok(SaveOptions {
+        format_hint: fmt.clone(),
+        mode,
+        partition_spec: partition(p)?.unwrap_or_default(),
+        force_single: single,
+        format_options: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+    })
 }
 
 fn to_value(j: &Json) -> Value {
@@ -423,7 +554,7 @@ fn frame_statement(
             let det = format!("{rows}|{schema}");
             Ok(Some(dag.df_with_determiner(df, &det)?))
         }
-        Body::Load { fmt, path, params, columns } => {
+        Body::Load { fmt, paths, params, columns } => {
             let columns = match columns {
                 None => LoadColumns::All,
                 Some(c) if c.contains(':') => LoadColumns::Schema(Schema::try_from(c.as_str())?),
@@ -434,30 +565,19 @@ fn frame_statement(
                 columns,
                 format_options: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             };
-            Ok(Some(dag.load_with(path.clone(), options)?))
+            Ok(Some(dag.load_paths_with(paths, options)?))
         }
         Body::Save { df, partition: p, mode, single, fmt, path, params } => {
             let input = scope.resolve(st, df)?;
-            let mode = match mode.as_str() {
-                "overwrite" => SaveMode::Overwrite,
-                "append" => SaveMode::Append,
-                _ => SaveMode::Error,
-            };
-            let options = SaveOptions {
-                format_hint: fmt.clone(),
-                mode,
-                partition_spec: partition(p)?.unwrap_or_default(),
-                force_single: *single,
-                format_options: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            };
-            input.save_with(path, options)?;
+            input.save_with(path, save_options(p, mode, *single, fmt, params)?)?;
             Ok(None)
         }
-        Body::Transform { df, partition: p, using, params, schema } => {
+        Body::Transform { df, partition: p, using, params, schema, callback } => {
             let input = scope.resolve(st, df)?;
-            // ERR-WF-INTERFACELESS with did-you-mean names (FSQL-RUST-REG).
-            let tf = fugue_api::registry::transformer_by_name(using)?;
             let mut o = TransformOptions::from(());
+            if let Some(c) = callback {
+                o = o.callback(registry::callback_by_name(c)?);
+            }
             if let Some(s) = schema {
                 o = o.with_schema(s.as_str());
             }
@@ -467,16 +587,102 @@ fn frame_statement(
             if let Some(spec) = partition(p)? {
                 o = o.partition(spec)?;
             }
-            Ok(Some(input.transform(tf, o)?))
+            // FSQL-STMT-TRANSFORM-3: a cotransformer exactly on a zip.
+            if input.is_zip() {
+                return match registry::cotransformer_by_name(using) {
+                    Ok(ct) => Ok(Some(input.cotransform(ByNameCo(ct), o)?)),
+                    Err(e) if registry::transformer_by_name(using).is_ok() => {
+                        Err(Error::wf_compile(format!(
+                            "`{using}` is a transformer, but its input is a ZIP result, which needs a cotransformer (FSQL-STMT-TRANSFORM-3, WF-COTR-1); {e}"
+                        )))
+                    }
+                    Err(e) => Err(e),
+                };
+            }
+            // ERR-WF-INTERFACELESS with did-you-mean names (FSQL-RUST-REG).
+            match registry::transformer_by_name(using) {
+                Ok(tf) => Ok(Some(input.transform(tf, o)?)),
+                Err(_) if registry::cotransformer_by_name(using).is_ok() => {
+                    Err(Error::wf_compile(format!(
+                        "`{using}` is a cotransformer and needs a zipped input: ZIP the frames first (FSQL-STMT-TRANSFORM-3, WF-COTR-1)"
+                    )))
+                }
+                Err(e) => Err(e),
+            }
         }
-        Body::Print { n, dfs, title } => {
+        Body::CreateUsing { using, params, schema } => {
+            let c = ByNameCreator(registry::creator_by_name(using)?);
+            if schema.is_some() {
+                return Err(Error::not_supported(
+                    "SCHEMA of CREATE USING is not supported yet by fugue-sql: registered creators produce their own schema (FSQL-STMT-CREATE-5)",
+                ));
+            }
+            Ok(Some(dag.create(c, Json::Object(params.clone()))?))
+        }
+        Body::Zip { dfs, how, by, presort } => {
+            let inputs = scope.resolve_list(st, dfs)?;
+            let how = match how.as_str() {
+                "cross" => JoinType::Cross,
+                "left_outer" => JoinType::LeftOuter,
+                "right_outer" => JoinType::RightOuter,
+                "full_outer" => JoinType::FullOuter,
+                _ => JoinType::Inner,
+            };
+            let spec = partition(&Some(Prepartition {
+                by: by.clone(),
+                presort: presort.clone(),
+                ..Prepartition::default()
+            }))?
+            .unwrap_or_default();
+            match &inputs {
+                Inputs::Dict(v) => {
+                    // FSQL-STMT-ZIP-4: a dict-like zip (WF-DAG-7, ENG-ZIP-8).
+                    let named: Vec<(&str, &WorkflowDataFrame)> =
+                        v.iter().map(|(k, d)| (k.as_str(), d)).collect();
+                    Ok(Some(dag.zip_named(&named, how, Some(spec))?))
+                }
+                Inputs::List(v) => {
+                    let first = v[0].partition(spec)?;
+                    let others: Vec<&WorkflowDataFrame> = v[1..].iter().collect();
+                    Ok(Some(first.zip(&others, how)?))
+                }
+            }
+        }
+        Body::Connect { engine, line, col, inner } => {
+            // FSQL-STMT-CONNECT-2: unknown names are ERR-PLUGIN at compile.
+            let engines = fugue_core::registry::registered_sql_engines();
+            let known = engines.iter().any(|e| {
+                e.name.eq_ignore_ascii_case(engine)
+                    || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(engine))
+            });
+            if !known {
+                let names: Vec<String> = engines.iter().map(|e| format!("`{}`", e.name)).collect();
+                return Err(Error::UnknownEngine {
+                    what: "SQL engine",
+                    name: engine.clone(),
+                    registered: if names.is_empty() { "none".into() } else { names.join(", ") },
+                    hint: format!("CONNECT at line {line}, column {col} (FSQL-STMT-CONNECT-2)"),
+                });
+            }
+            if !matches!(**inner, Body::Select { .. }) {
+                return Err(scope.fsql(
+                    st,
+                    "CONNECT must be followed by a SQL query, not a FugueSQL statement (FSQL-STMT-CONNECT-3)"
+                        .into(),
+                ));
+            }
+            Err(Error::not_supported(format!(
+                "CONNECT {engine} is not supported yet by fugue-sql: the workflow's select cannot choose a SQL engine (FSQL-STMT-CONNECT-1)"
+            )))
+        }
+        Body::Print { n, dfs, rowcount, title } => {
             let inputs = scope.resolve_list(st, dfs)?;
             for (k, d) in inputs.frames().into_iter().enumerate() {
-                d.show(*n, if k == 0 { title.as_deref() } else { None })?;
+                d.show_with_count(*n, *rowcount, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
         }
-        Body::Ext { kind, dfs, partition: p, using, params } => {
+        Body::Ext { kind, dfs, partition: p, using, params, callback } => {
             let resolved = scope.resolve_list(st, dfs)?;
             let refs = resolved.frames();
             let named: Option<Vec<(&str, &WorkflowDataFrame)>> = match &resolved {
@@ -509,6 +715,21 @@ fn frame_statement(
                     if let Some(spec) = partition(p)? {
                         o = o.partition(spec)?;
                     }
+                    if let Some(c) = callback {
+                        o = o.callback(registry::callback_by_name(c)?);
+                    }
+                    if inputs[0].is_zip() {
+                        // FSQL-STMT-OUTTRANSFORM-2 on a zip: an output
+                        // cotransformer, else a cotransformer (discarded).
+                        match registry::output_cotransformer_by_name(using) {
+                            Ok(t) => inputs[0].out_cotransform(ByNameOutCo(t), o)?,
+                            Err(e) => match registry::cotransformer_by_name(using) {
+                                Ok(t) => drop(inputs[0].cotransform(ByNameCo(t), o)?),
+                                Err(_) => return Err(e),
+                            },
+                        }
+                        return Ok(None);
+                    }
                     // FSQL-STMT-OUTTRANSFORM-2: an ordinary transformer is
                     // accepted too; its output is computed and discarded.
                     match fugue_api::registry::output_transformer_by_name(using) {
@@ -522,7 +743,15 @@ fn frame_statement(
                 }
             }
         }
-        Body::SaveUse { df, path } => Ok(Some(scope.resolve(st, df)?.save_and_use(path)?)),
+        Body::SaveUse { df, partition: p, mode, single, fmt, path, params } => {
+            let input = scope.resolve(st, df)?;
+            // The plain form is the builder's `save_and_use(path)` (FSQL-RUST-ID-1).
+            if p.is_none() && mode == "overwrite" && !*single && fmt.is_none() && params.is_empty()
+            {
+                return Ok(Some(input.save_and_use(path)?));
+            }
+            Ok(Some(input.save_and_use_with(path, save_options(p, mode, *single, fmt, params)?)?))
+        }
         Body::Take { df, n, by, presort, nulls_first } => {
             let mut input = scope.resolve(st, df)?;
             if !by.is_empty() {

@@ -24,31 +24,50 @@
 //!
 //! ## Supported
 //!
-//! - `CREATE [DATA] [[...], ...] SCHEMA schema` (FSQL-STMT-CREATE-1..4).
-//! - `LOAD [PARQUET|CSV|JSON] "path" [params] [COLUMNS schema|names]`
-//!   (FSQL-STMT-LOAD, one path).
+//! - `CREATE [DATA] [[...], ...] SCHEMA schema` (FSQL-STMT-CREATE-1..4);
+//!   `CREATE USING creator [params]` through
+//!   `fugue_api::registry::creator_by_name` (FSQL-STMT-CREATE-5).
+//! - `LOAD [PARQUET|CSV|JSON] ("path" | ["p1", "p2", ...]) [params]
+//!   [COLUMNS schema|names]` (FSQL-STMT-LOAD-1..5; a list is loaded in order
+//!   and concatenated).
 //! - `SAVE [name] [PREPARTITION BY ... [PRESORT ...]] TO|OVERWRITE|APPEND
 //!   [SINGLE] [format] "path" [params]` (FSQL-STMT-SAVE).
 //! - `SELECT ...` / `WITH ...`: script frames as tables with the automatic
 //!   alias, the anonymous previous result in FROM-less blocks at any depth,
 //!   CTE names shadowing variables (FSQL-STMT-SELECT-3/4/7, FSQL-RUST-SQL).
-//! - `TRANSFORM [name] [PREPARTITION BY keys [PRESORT cols]] USING
-//!   registered_name [params] [SCHEMA wildcard-schema]` (FSQL-STMT-TRANSFORM);
-//!   the name resolves through `fugue_api::registry::transformer_by_name`,
-//!   so unknown names are ERR-WF-INTERFACELESS with did-you-mean names.
-//! - `PRINT [n ROWS [FROM a, ...]] | PRINT [a, ...]` `[TITLE "t"]`
-//!   (FSQL-STMT-PRINT).
+//! - `TRANSFORM [name] [prepartition] USING registered_name [params]
+//!   [SCHEMA wildcard-schema] [CALLBACK name]` (FSQL-STMT-TRANSFORM); the
+//!   name resolves through `fugue_api::registry::transformer_by_name`, or
+//!   `cotransformer_by_name` when the input is a ZIP result
+//!   (FSQL-STMT-TRANSFORM-3: the other kind is ERR-WF-COMPILE); unknown
+//!   names are ERR-WF-INTERFACELESS with did-you-mean names. `CALLBACK`
+//!   names a handler registered with `fugue_api::registry::register_callback`
+//!   (FSQL-STMT-TRANSFORM-5).
+//! - `ZIP a, b, ... | ZIP x=a, y=b, ...` `[INNER|CROSS|LEFT OUTER|RIGHT
+//!   OUTER|FULL OUTER] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..6; the
+//!   dict form names the members a cotransformer sees), consumed by TRANSFORM or
+//!   OUTTRANSFORM with a cotransformer through last or a variable (the zip
+//!   stays a zip through checkpoint and BROADCAST suffixes).
+//! - PREPARTITION with an algorithm and a number expression:
+//!   `[HASH|RAND|EVEN|COARSE] PREPARTITION (n | ROWCOUNT/2 | ...) [BY keys]
+//!   [PRESORT cols]` (FSQL-PART-1/2), kept as PartitionSpec `num` text.
+//! - `PRINT [n ROWS [FROM a, ...]] | PRINT [a, ...]` `[ROWCOUNT] [TITLE "t"]`
+//!   (FSQL-STMT-PRINT-1..3).
 //! - `PROCESS [a, ...] [PREPARTITION BY ...] USING name [params]`,
 //!   `OUTPUT [a, ...] [PREPARTITION BY ...] USING name [params]` and
-//!   `OUTTRANSFORM [a] [PREPARTITION BY ...] USING name [params]`
-//!   (FSQL-STMT-PROCESS-1, FSQL-STMT-OUTPUT-1, FSQL-STMT-OUTTRANSFORM-1..3):
-//!   names resolve through the registry (processor, outputter, output
-//!   transformer, else transformer whose output is discarded).
-//! - `SAVE AND USE [name] OVERWRITE "path"` (FSQL-STMT-SAVEUSE-1, format
-//!   from the path).
+//!   `OUTTRANSFORM [a] [PREPARTITION BY ...] USING name [params] [CALLBACK
+//!   name]` (FSQL-STMT-PROCESS-1, FSQL-STMT-OUTPUT-1,
+//!   FSQL-STMT-OUTTRANSFORM-1..3): names resolve through the registry
+//!   (processor, outputter, output transformer, else transformer whose
+//!   output is discarded; on a ZIP result output cotransformer, else
+//!   cotransformer).
+//! - `SAVE AND USE [name] [prepartition] TO|OVERWRITE|APPEND [SINGLE]
+//!   [format] "path" [params]` (FSQL-STMT-SAVEUSE-1: the data is reloaded
+//!   with the same format and params).
 //! - `TAKE [n ROW|ROWS] [FROM a] [PREPARTITION BY keys [PRESORT cols] |
 //!   PRESORT cols] [NULLS FIRST|LAST]` (FSQL-STMT-TAKE-1..4, 20 rows by
-//!   default).
+//!   default; a PREPARTITION number or algorithm only shapes physical
+//!   partitions and is not passed on).
 //! - `SAMPLE [REPLACE] (p PERCENT | p % | [APPROX] k ROWS) [SEED s]
 //!   [FROM a] [PREPARTITION BY ...]` (FSQL-STMT-SAMPLE-1..3; APPROX and
 //!   PREPARTITION have no effect).
@@ -58,9 +77,9 @@
 //!   (FSQL-STMT-DROPCOLS-1, -RENAME-1, -ALTER-1, -FILL-1, -DROPROWS-1).
 //! - Suffixes in the order checkpoint, `BROADCAST`, `YIELD`
 //!   (FSQL-SCRIPT-4, FSQL-STMT-ORDER-1): `[LAZY] PERSIST`,
-//!   `[LAZY] WEAK CHECKPOINT`, `[STRONG] CHECKPOINT [PREPARTITION BY ...]
-//!   [SINGLE]`, `DETERMINISTIC CHECKPOINT ["ns"]` (FSQL-STMT-CKPT-1..6),
-//!   `BROADCAST` (FSQL-STMT-BCAST-1).
+//!   `[LAZY] WEAK CHECKPOINT`, `[STRONG] CHECKPOINT [prepartition]
+//!   [SINGLE]`, `DETERMINISTIC CHECKPOINT ["ns"] [prepartition] [SINGLE]`
+//!   (FSQL-STMT-CKPT-1..6), `BROADCAST` (FSQL-STMT-BCAST-1).
 //! - `YIELD [LOCAL] DATAFRAME [AS name]` and `YIELD FILE [AS name]`
 //!   (FSQL-STMT-YIELD-1..4), `name = <statement>` and the last dataframe
 //!   (FSQL-SCOPE-1..5).
@@ -84,6 +103,20 @@
 //!   `fugue_workflow::module::register_module` (input shape none / one /
 //!   several / collection, output none / one / collection); a collection
 //!   result binds the variable and leaves last unchanged.
+//! - `YIELD VIEW` parses and is ERR-NOT-SUPPORTED at
+//!   compile (FSQL-STMT-YIELD-2).
+//! - `CONNECT engine [params] query` parses; an unknown SQL engine is
+//!   ERR-PLUGIN at compile (FSQL-STMT-CONNECT-2), a FugueSQL term after it
+//!   ERR-FSQL (FSQL-STMT-CONNECT-3).
+//! - Keyword letter case: a crate-internal `ignore_case` parse option
+//!   (FSQL-LEX-4/5: folded per word token, positions unchanged; names,
+//!   strings and SQL text keep their case, FSQL-LEX-13; `True`/`False`/`NULL`
+//!   in any case as JSON values, FSQL-JSON-5). In case-sensitive mode a
+//!   syntax error of a mostly lower-case script, or at a word that is a
+//!   keyword in upper case, names `fugue.sql.compile.ignore_case`
+//!   (FSQL-RUST-ERR-3). Reserved FugueSQL words and lower-case
+//!   `true`/`false`/`null` inside SQL text are syntax errors
+//!   (FSQL-LEX-6/8).
 //! - Errors: syntax errors carry line, column, token and the source line with
 //!   a caret marker ([`SyntaxError`], FSQL-RUST-ERR-1/2); compile errors name
 //!   the statement's lines (FSQL-RUST-ERR-5). The parser never panics (a
@@ -96,26 +129,25 @@
 //!
 //! - Templating (FSQL-TPL), frames and params passed from Rust, `conf`
 //!   arguments of the API (FSQL-API beyond `compile`/`run`).
-//! - `ignore_case` (FSQL-LEX-4: keywords are upper case only) and the case
-//!   hint of FSQL-RUST-ERR-3; the `dialect` setting (always Spark text).
-//! - Statements: CREATE USING, ZIP and cotransform, CONNECT,
-//!   YIELD TABLE/VIEW; `PROCESS ... SCHEMA`, OUTTRANSFORM with a
-//!   cotransformer or `CALLBACK`.
+//! - A public `ignore_case` setting (the parser has the option; the API
+//!   does not pass it yet); the `dialect` setting (always Spark text).
+//! - Running CONNECT with a registered SQL engine (the workflow's select
+//!   cannot choose one: ERR-NOT-SUPPORTED); YIELD TABLE (the workflow has
+//!   no table yield: ERR-NOT-SUPPORTED); `PROCESS ... SCHEMA` (the
+//!   builder's process takes no schema); SCHEMA of `CREATE USING`
+//!   (registered creators produce their own schema).
 //! - Clause options without a builder equivalent: checkpoint params
-//!   (`PERSIST (level=...)`), LAZY on strong and deterministic checkpoints,
-//!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with
-//!   TO/APPEND, PREPARTITION, SINGLE, a format word or params (the builder's
-//!   `save_and_use` always overwrites and infers the format from the path).
+//!   (`PERSIST (level=...)`: the engine's persist takes no options), LAZY
+//!   on strong and deterministic checkpoints.
 //! - Modules registered with a namespace (`SUB ... USING ns:name`).
-//! - LOAD of a path list; PREPARTITION numbers and algorithms
-//!   (`HASH/RAND/EVEN/COARSE`, `PREPARTITION 4`); TRANSFORM CALLBACK;
-//!   PRINT ROWCOUNT.
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.
 //! - Identity equality with hand-built workflows (FSQL-RUST-ID) is not
 //!   tested yet; CREATE uses the rows' JSON text as data determiner.
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod case_tests;
 mod compile;
 mod error;
 mod lexer;

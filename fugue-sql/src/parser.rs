@@ -51,7 +51,13 @@ pub(crate) const RESERVED: [&str; 41] = [
 ];
 
 /// Statements recognised but not supported yet (see the crate docs).
-const UNSUPPORTED: [&str; 2] = ["ZIP", "CONNECT"];
+/// Options of [`Parser::parse_with`] (FSQL-LEX-4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ParseOptions {
+    /// Match keywords in any letter case (`fugue.sql.compile.ignore_case`);
+    /// names, strings and SQL text keep their case (FSQL-LEX-4, -13).
+    pub ignore_case: bool,
+}
 
 /// The prefix of the placeholder words that stand for FugueSQL terms and
 /// members inside SQL text (FSQL-RUST-SQL-1).
@@ -79,8 +85,8 @@ pub(crate) enum Ckpt {
     Weak { lazy: bool },
     /// `[STRONG] CHECKPOINT [prepartition] [SINGLE]`.
     Strong { partition: Option<Prepartition>, single: bool },
-    /// `DETERMINISTIC CHECKPOINT ["ns"]`.
-    Deterministic { namespace: Option<String> },
+    /// `DETERMINISTIC CHECKPOINT ["ns"] [prepartition] [SINGLE]`.
+    Deterministic { namespace: Option<String>, partition: Option<Prepartition>, single: bool },
 }
 
 /// A YIELD clause (FSQL-STMT-YIELD-2).
@@ -90,6 +96,10 @@ pub(crate) enum YieldKind {
     DataFrame(bool),
     /// `YIELD FILE`.
     File,
+    /// `YIELD TABLE` (WF-YIELD-4).
+    Table,
+    /// `YIELD VIEW` (parses; ERR-NOT-SUPPORTED at compile).
+    View,
 }
 
 /// A dataframe input of a statement (FSQL-DFREF-1..4).
@@ -154,9 +164,12 @@ impl Default for DfList {
     }
 }
 
-/// A PREPARTITION clause (FSQL-PART, `BY` and `PRESORT` only).
+/// A PREPARTITION clause (FSQL-PART-1): algorithm, number expression
+/// text (`"ROWCOUNT/2"`), keys and presort.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Prepartition {
+    pub algo: Option<String>,
+    pub num: Option<String>,
     pub by: Vec<String>,
     pub presort: String,
 }
@@ -168,9 +181,29 @@ pub(crate) enum Body {
         rows: Json,
         schema: String,
     },
+    /// `CREATE USING creator [params] [SCHEMA s]` (FSQL-STMT-CREATE-5).
+    CreateUsing {
+        using: String,
+        params: Map<String, Json>,
+        schema: Option<String>,
+    },
+    /// `ZIP dfs [how] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..4).
+    Zip {
+        dfs: DfList,
+        how: String,
+        by: Vec<String>,
+        presort: String,
+    },
+    /// `CONNECT engine [params] query` (FSQL-STMT-CONNECT-1..3).
+    Connect {
+        engine: String,
+        line: usize,
+        col: usize,
+        inner: Box<Body>,
+    },
     Load {
         fmt: Option<String>,
-        path: String,
+        paths: Vec<String>,
         params: Map<String, Json>,
         columns: Option<String>,
     },
@@ -206,15 +239,22 @@ pub(crate) enum Body {
         using: String,
         params: Map<String, Json>,
         schema: Option<String>,
+        callback: Option<String>,
     },
     Print {
         n: usize,
         dfs: DfList,
+        rowcount: bool,
         title: Option<String>,
     },
     SaveUse {
         df: Option<DfRef>,
+        partition: Option<Prepartition>,
+        mode: String,
+        single: bool,
+        fmt: Option<String>,
         path: String,
+        params: Map<String, Json>,
     },
     Ext {
         kind: ExtKind,
@@ -222,6 +262,7 @@ pub(crate) enum Body {
         partition: Option<Prepartition>,
         using: String,
         params: Map<String, Json>,
+        callback: Option<String>,
     },
     Take {
         df: Option<DfRef>,
@@ -280,6 +321,7 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     toks: Vec<Tok>,
     pos: usize,
+    ignore_case: bool,
     /// The depth of parenthesised tasks being parsed (FSQL-DFREF-4).
     nest: usize,
 }
@@ -287,9 +329,30 @@ pub(crate) struct Parser<'a> {
 type R<T> = Result<T, SyntaxError>;
 
 impl<'a> Parser<'a> {
+    /// Parses with the default options (case-sensitive keywords).
     pub(crate) fn parse(src: &'a str) -> R<Vec<Stmt>> {
-        let toks = lex(src)?;
-        let mut p = Parser { src, toks, pos: 0, nest: 0 };
+        Self::parse_with(src, &ParseOptions::default())
+    }
+
+    /// Parses with `options` (FSQL-LEX-4). In case-sensitive mode a syntax
+    /// error of a mostly lower-case script, or at a word that is a keyword
+    /// when upper-cased, starts with a sentence naming
+    /// `fugue.sql.compile.ignore_case` (FSQL-RUST-ERR-3).
+    pub(crate) fn parse_with(src: &'a str, opts: &ParseOptions) -> R<Vec<Stmt>> {
+        Self::parse_inner(src, opts).map_err(|mut e| {
+            if !opts.ignore_case && case_hint_applies(src, &e.token) {
+                e.message = format!(
+                    "FugueSQL keywords are upper case: set `fugue.sql.compile.ignore_case` to true to accept lower-case keywords. {}",
+                    e.message
+                );
+            }
+            e
+        })
+    }
+
+    fn parse_inner(src: &'a str, options: &ParseOptions) -> R<Vec<Stmt>> {
+        let toks = lex(src, options.ignore_case)?;
+        let mut p = Parser { src, toks, pos: 0, ignore_case: options.ignore_case, nest: 0 };
         if p.toks.is_empty() {
             return Err(p.err_here("the script is empty (FSQL-LEX-3)", None));
         }
@@ -364,7 +427,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Ok(v)
             }
-            Some(t) if t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()) => {
+            Some(t) if t.kind == Kind::Word && !RESERVED.contains(&t.kw.as_str()) => {
                 let v = t.value.clone();
                 self.pos += 1;
                 Ok(v)
@@ -378,7 +441,7 @@ impl<'a> Parser<'a> {
     }
 
     fn is_ident_tok(t: &Tok) -> bool {
-        t.kind == Kind::Quoted || (t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()))
+        t.kind == Kind::Quoted || (t.kind == Kind::Word && !RESERVED.contains(&t.kw.as_str()))
     }
 
     fn string(&mut self, what: &str) -> R<String> {
@@ -408,46 +471,9 @@ impl<'a> Parser<'a> {
         let Some(t) = self.peek().cloned() else {
             return Err(self.err_here("expected a statement", None));
         };
-        let word = if t.kind == Kind::Word { t.text.clone() } else { String::new() };
+        let word = if t.kind == Kind::Word { t.kw.clone() } else { String::new() };
         let word = word.as_str();
-        let (body, nestable) = match word {
-            "SELECT" | "WITH" => (self.select(Vec::new(), Vec::new())?, true),
-            "PRINT" => (self.print()?, false),
-            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
-            "OUTPUT" => (self.ext(ExtKind::Output)?, false),
-            "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
-            "SUB" => (self.sub()?, false),
-            "FROM" | "TABLE" | "VALUES" => (self.unsupported_query(word)?, true),
-            w if UNSUPPORTED.contains(&w) => {
-                return Err(self.err_here(
-                    &format!("`{w}` is not supported yet by fugue-sql"),
-                    Some("see the list of unsupported statements in the fugue-sql crate docs"),
-                ));
-            }
-            _ if self.at_term()
-                || ["CREATE", "LOAD", "TRANSFORM", "DROP", "RENAME", "ALTER"].contains(&word) =>
-            {
-                let first = self.pos;
-                let body = self.term()?;
-                // FSQL-RUST-SPLIT-6: a set operator or a query tail after a
-                // term continues the statement as a query.
-                if self.at_setop() || self.at_tail() {
-                    let term = self.term_stmt(first, body);
-                    let mut toks = Vec::new();
-                    let tok0 = self.toks[first].clone();
-                    Self::push_operand(&mut toks, &tok0, 0);
-                    (self.select(toks, vec![term])?, true)
-                } else {
-                    (body, true)
-                }
-            }
-            _ => {
-                return Err(self.err_here(
-                    "expected a statement (CREATE, LOAD, SAVE, SELECT, WITH, TRANSFORM, PRINT or `name =`)",
-                    None,
-                ));
-            }
-        };
+        let (body, nestable) = self.body(word)?;
         if self.nest > 0 && !nestable {
             return Err(self.err_at(
                 start + if assign.is_some() { 2 } else { 0 },
@@ -475,12 +501,65 @@ impl<'a> Parser<'a> {
                 last_line,
             });
         }
+        self.finish_statement(assign, body, nestable, first_line)
+    }
+
+    /// A statement body by its first word (keyword form); with whether it
+    /// is nestable.
+    fn body(&mut self, word: &str) -> R<(Body, bool)> {
+        Ok(match word {
+            "SELECT" | "WITH" => (self.select(Vec::new(), Vec::new())?, true),
+            "PRINT" => (self.print()?, false),
+            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
+            "OUTPUT" => (self.ext(ExtKind::Output)?, false),
+            "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
+            "SUB" => (self.sub()?, false),
+            "CONNECT" => (self.connect()?, true),
+            "FROM" | "TABLE" | "VALUES" => (self.unsupported_query(word)?, true),
+            _ if self.at_term()
+                || ["CREATE", "LOAD", "TRANSFORM", "DROP", "RENAME", "ALTER"].contains(&word) =>
+            {
+                let first = self.pos;
+                let body = self.term()?;
+                // FSQL-RUST-SPLIT-6: a set operator or a query tail after a
+                // term continues the statement as a query.
+                if self.at_setop() || self.at_tail() {
+                    let term = self.term_stmt(first, body);
+                    let mut toks = Vec::new();
+                    let tok0 = self.toks[first].clone();
+                    Self::push_operand(&mut toks, &tok0, 0);
+                    (self.select(toks, vec![term])?, true)
+                } else {
+                    (body, true)
+                }
+            }
+            _ => {
+                return Err(self.err_here(
+                    "expected a statement (CREATE, LOAD, SAVE, SELECT, WITH, TRANSFORM, PRINT or `name =`)",
+                    None,
+                ));
+            }
+        })
+    }
+
+    /// The suffix clauses of a statement (FSQL-SCRIPT-4).
+    fn finish_statement(
+        &mut self,
+        assign: Option<String>,
+        body: Body,
+        nestable: bool,
+        first_line: usize,
+    ) -> R<Stmt> {
         let (ckpt, broadcast) = if nestable { self.suffixes()? } else { (None, false) };
         let mut yield_df = None;
         if nestable && self.at_kw("YIELD") {
             self.pos += 1;
             let kind = if self.eat_kw("FILE") {
                 YieldKind::File
+            } else if self.eat_kw("TABLE") {
+                YieldKind::Table
+            } else if self.eat_kw("VIEW") {
+                YieldKind::View
             } else {
                 let local = self.eat_kw("LOCAL");
                 if !self.eat_kw("DATAFRAME") {
@@ -488,7 +567,7 @@ impl<'a> Parser<'a> {
                         if local {
                             "expected `DATAFRAME` after YIELD LOCAL (FSQL-STMT-YIELD-2)"
                         } else {
-                            "expected `DATAFRAME` or `FILE` after YIELD (YIELD TABLE/VIEW are not supported yet)"
+                            "expected `DATAFRAME`, `LOCAL DATAFRAME`, `FILE`, `TABLE` or `VIEW` after YIELD (FSQL-STMT-YIELD-2)"
                         },
                         None,
                     ));
@@ -500,11 +579,9 @@ impl<'a> Parser<'a> {
         }
         if self.peek().is_some_and(|t| {
             t.kind == Kind::Word
-                && SUFFIX_WORDS.contains(&t.text.as_str())
-                && (t.text != "LAZY"
-                    || self
-                        .peek_at(1)
-                        .is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str())))
+                && SUFFIX_WORDS.contains(&t.kw.as_str())
+                && (t.kw != "LAZY"
+                    || self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.kw.as_str())))
         }) {
             return Err(self.err_here(
                 "this clause is out of order: the suffixes are checkpoint, BROADCAST, YIELD, in that order (FSQL-SCRIPT-4)",
@@ -524,7 +601,7 @@ impl<'a> Parser<'a> {
         let next = self.toks.get(i + 1);
         let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
         let np = |s: &str| next.is_some_and(|n| n.is_p(s));
-        match t.text.as_str() {
+        match t.kw.as_str() {
             "TAKE" | "SAMPLE" | "PROCESS" | "ZIP" | "FILL" => true,
             "TRANSFORM" => !np("("),
             "CREATE" => np("[") || nw("DATA") || nw("USING"),
@@ -558,7 +635,7 @@ impl<'a> Parser<'a> {
 
     /// The body of a FugueSQL term, without assignment or suffixes.
     fn term(&mut self) -> R<Body> {
-        let word = self.peek().map(|t| t.text.clone()).unwrap_or_default();
+        let word = self.peek().map(|t| t.kw.clone()).unwrap_or_default();
         match word.as_str() {
             "CREATE" => self.create(),
             "LOAD" => self.load(),
@@ -567,6 +644,7 @@ impl<'a> Parser<'a> {
             "TAKE" => self.take(),
             "PROCESS" => self.ext(ExtKind::Process),
             "SAMPLE" => self.sample(),
+            "ZIP" => self.zip(),
             "DROP" | "RENAME" | "ALTER" | "FILL" => self.column_stmt(&word),
             w => Err(self.err_here(&format!("`{w}` is not supported yet by fugue-sql"), None)),
         }
@@ -593,6 +671,7 @@ impl<'a> Parser<'a> {
             kind: Kind::Word,
             text: text.to_string(),
             value: text.to_string(),
+            kw: text.to_string(),
             line: at.line,
             col: at.col,
         }
@@ -641,7 +720,7 @@ impl<'a> Parser<'a> {
     fn suffixes(&mut self) -> R<(Option<Ckpt>, bool)> {
         let lazy_at = self.pos;
         let lazy = self.at_kw("LAZY")
-            && self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str()));
+            && self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.kw.as_str()));
         if lazy {
             self.pos += 1;
         }
@@ -662,13 +741,9 @@ impl<'a> Parser<'a> {
                 Some(t) if t.kind == Kind::Str => Some(self.string("a namespace")?),
                 _ => None,
             };
-            if self.at_kw("PREPARTITION") || self.at_kw("SINGLE") {
-                return Err(self.err_here(
-                    "PREPARTITION and SINGLE of a deterministic checkpoint are not supported yet by fugue-sql",
-                    None,
-                ));
-            }
-            Some(Ckpt::Deterministic { namespace })
+            let partition = self.opt_prepartition()?;
+            let single = self.eat_kw("SINGLE");
+            Some(Ckpt::Deterministic { namespace, partition, single })
         } else {
             None
         };
@@ -723,36 +798,17 @@ impl<'a> Parser<'a> {
 
     // ------------------------------------------------------ SAVE AND USE
 
+    /// `SAVE AND USE` with the options of SAVE (FSQL-STMT-SAVEUSE-1).
     fn save_and_use(&mut self) -> R<Body> {
         self.expect_kw("SAVE")?;
         self.expect_kw("AND")?;
         self.expect_kw("USE")?;
-        let df = self.opt_dfref()?;
-        if self.at_kw("PREPARTITION")
-            || ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a))
-        {
-            return Err(self
-                .err_here("PREPARTITION of SAVE AND USE is not supported yet by fugue-sql", None));
+        match self.save_tail()? {
+            Body::Save { df, partition, mode, single, fmt, path, params } => {
+                Ok(Body::SaveUse { df, partition, mode, single, fmt, path, params })
+            }
+            _ => Err(self.err_here("expected a save mode", None)),
         }
-        if !self.eat_kw("OVERWRITE") {
-            return Err(self.err_here(
-                "expected `OVERWRITE` (SAVE AND USE with TO or APPEND is not supported yet by fugue-sql)",
-                None,
-            ));
-        }
-        if self.at_kw("SINGLE") || ["PARQUET", "CSV", "JSON"].iter().any(|f| self.at_kw(f)) {
-            return Err(self.err_here(
-                "SINGLE and format words of SAVE AND USE are not supported yet by fugue-sql (the format follows the path)",
-                None,
-            ));
-        }
-        let path = self.string("a path")?;
-        if self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS") {
-            return Err(
-                self.err_here("params of SAVE AND USE are not supported yet by fugue-sql", None)
-            );
-        }
-        Ok(Body::SaveUse { df, path })
     }
 
     // -------------------------------------------------------------- TAKE
@@ -928,7 +984,10 @@ impl<'a> Parser<'a> {
     fn create(&mut self) -> R<Body> {
         self.expect_kw("CREATE")?;
         if self.at_kw("USING") {
-            return Err(self.err_here("CREATE USING is not supported yet by fugue-sql", None));
+            let using = self.using()?;
+            let params = self.opt_params()?;
+            let schema = if self.eat_kw("SCHEMA") { Some(self.schema(false)?) } else { None };
+            return Ok(Body::CreateUsing { using, params, schema });
         }
         self.eat_kw("DATA");
         if !self.at_p("[") {
@@ -956,10 +1015,17 @@ impl<'a> Parser<'a> {
     fn load(&mut self) -> R<Body> {
         self.expect_kw("LOAD")?;
         let fmt = self.format();
-        if self.at_p("[") {
-            return Err(self.err_here("a list of paths is not supported yet by fugue-sql", None));
-        }
-        let path = self.string("a path")?;
+        let paths = if self.eat_p("[") {
+            // FSQL-STMT-LOAD-3: a non-empty list of strings.
+            let mut v = vec![self.string("a path")?];
+            while self.eat_p(",") {
+                v.push(self.string("a path")?);
+            }
+            self.expect_p("]")?;
+            v
+        } else {
+            vec![self.string("a path")?]
+        };
         let params = self.opt_params()?;
         let columns = if self.eat_kw("COLUMNS") {
             let typed = self.peek_at(1).is_some_and(|t| t.is_p(":"));
@@ -976,13 +1042,18 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Body::Load { fmt, path, params, columns })
+        Ok(Body::Load { fmt, paths, params, columns })
     }
 
     // -------------------------------------------------------------- SAVE
 
     fn save(&mut self) -> R<Body> {
         self.expect_kw("SAVE")?;
+        self.save_tail()
+    }
+
+    /// What follows `SAVE` / `SAVE AND USE` (FSQL-STMT-SAVE, -SAVEUSE).
+    fn save_tail(&mut self) -> R<Body> {
         let df = self.opt_dfref()?;
         if df.is_some() && self.at_p(",") {
             return Err(self.err_here("SAVE takes exactly one dataframe (FSQL-STMT-SAVE-4)", None));
@@ -1026,7 +1097,7 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(t)
                 if Self::is_ident_tok(t)
-                    && !(t.kind == Kind::Word && FOLLOW.contains(&t.text.as_str())) =>
+                    && !(t.kind == Kind::Word && FOLLOW.contains(&t.kw.as_str())) =>
             {
                 if self.peek_at(1).is_some_and(|n| n.is_p("=")) {
                     return Ok(None);
@@ -1073,27 +1144,73 @@ impl<'a> Parser<'a> {
 
     // -------------------------------------------------------- PREPARTITION
 
+    /// `[algo] PREPARTITION (num_expr [BY cols] | BY cols) [PRESORT ...]`
+    /// (FSQL-PART-1/2).
     fn opt_prepartition(&mut self) -> R<Option<Prepartition>> {
-        if ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a)) {
-            return Err(
-                self.err_here("partition algorithms are not supported yet by fugue-sql", None)
-            );
+        let algo = ["HASH", "RAND", "EVEN", "COARSE"]
+            .iter()
+            .find(|a| self.at_kw(a))
+            .map(|a| a.to_ascii_lowercase());
+        if algo.is_some() {
+            self.pos += 1;
+            if !self.at_kw("PREPARTITION") {
+                return Err(self
+                    .err_here("expected `PREPARTITION` after the algorithm (FSQL-PART-1)", None));
+            }
         }
         if !self.eat_kw("PREPARTITION") {
             return Ok(None);
         }
-        if !self.eat_kw("BY") {
-            return Err(self.err_here(
-                "expected `BY` after PREPARTITION (a partition number is not supported yet by fugue-sql)",
-                None,
-            ));
-        }
-        let mut by = vec![self.ident("a column name")?];
-        while self.eat_p(",") {
-            by.push(self.ident("a column name")?);
-        }
+        let num = if self.at_kw("BY") { None } else { Some(self.num_expr()?) };
+        let by = if self.eat_kw("BY") { self.cols()? } else { Vec::new() };
         let presort = if self.eat_kw("PRESORT") { self.sort_list()? } else { String::new() };
-        Ok(Some(Prepartition { by, presort }))
+        Ok(Some(Prepartition { algo, num, by, presort }))
+    }
+
+    /// A PREPARTITION number expression (FSQL-PART-1): numbers,
+    /// `ROWCOUNT`, `CONCURRENCY`, `+ - * /` and parentheses; returned as
+    /// its tokens without whitespace, keywords upper case (`"ROWCOUNT/2"`).
+    fn num_expr(&mut self) -> R<String> {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        loop {
+            // an operand: `(`*, then [-] number | ROWCOUNT | CONCURRENCY
+            while self.eat_p("(") {
+                out.push('(');
+                depth += 1;
+            }
+            if self.eat_p("-") {
+                out.push('-');
+            }
+            match self.peek() {
+                Some(t) if t.kind == Kind::Num => {
+                    out.push_str(&t.text);
+                    self.pos += 1;
+                }
+                Some(t) if t.is_kw("ROWCOUNT") || t.is_kw("CONCURRENCY") => {
+                    out.push_str(&t.kw);
+                    self.pos += 1;
+                }
+                _ => {
+                    return Err(self.err_here(
+                        "expected a partition number (a number, ROWCOUNT or CONCURRENCY) or `BY` after PREPARTITION (FSQL-PART-2)",
+                        None,
+                    ));
+                }
+            }
+            while depth > 0 && self.eat_p(")") {
+                out.push(')');
+                depth -= 1;
+            }
+            match self.peek() {
+                Some(t) if ["+", "-", "*", "/"].iter().any(|o| t.is_p(o)) => {
+                    out.push_str(&t.text);
+                    self.pos += 1;
+                }
+                _ if depth > 0 => return Err(self.err_here("expected `)`", None)),
+                _ => return Ok(out),
+            }
+        }
     }
 
     fn sort_list(&mut self) -> R<String> {
@@ -1135,20 +1252,28 @@ impl<'a> Parser<'a> {
         if self.at_kw("PARAMS") {
             return Err(self.err_here("unexpected PARAMS", Some("PARAMS must come before SCHEMA")));
         }
-        if self.at_kw("CALLBACK") {
-            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
-        }
+        let callback = self.opt_callback()?;
         if several {
             return Ok(Body::Unsupported {
                 what: "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)".into(),
             });
         }
-        Ok(Body::Transform { df, partition, using, params, schema })
+        Ok(Body::Transform { df, partition, using, params, schema, callback })
+    }
+
+    /// `CALLBACK name`, optional (FSQL-STMT-TRANSFORM-5).
+    fn opt_callback(&mut self) -> R<Option<String>> {
+        if self.eat_kw("CALLBACK") { Ok(Some(self.ext_name()?)) } else { Ok(None) }
     }
 
     /// `USING name[.part...]` (FSQL-EXT).
     fn using(&mut self) -> R<String> {
         self.expect_kw("USING")?;
+        self.ext_name()
+    }
+
+    /// An extension name `name[.part...]` (FSQL-EXT-1).
+    fn ext_name(&mut self) -> R<String> {
         let mut using = self.ident("an extension name")?;
         while self.at_p(".") {
             self.pos += 1;
@@ -1196,10 +1321,74 @@ impl<'a> Parser<'a> {
                 None,
             ));
         }
-        if kind == ExtKind::OutTransform && self.at_kw("CALLBACK") {
-            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        let callback = if kind == ExtKind::OutTransform { self.opt_callback()? } else { None };
+        Ok(Body::Ext { kind, dfs, partition, using, params, callback })
+    }
+
+    // ------------------------------------------------------ ZIP, CONNECT
+
+    /// `ZIP dfs [CROSS|INNER|LEFT OUTER|RIGHT OUTER|FULL OUTER] [BY cols]
+    /// [PRESORT cols]` (FSQL-STMT-ZIP-1..3).
+    fn zip(&mut self) -> R<Body> {
+        self.expect_kw("ZIP")?;
+        if !self.peek().is_some_and(|t| Self::is_ident_tok(t) || t.is_p("(")) {
+            return Err(self.err_here("ZIP needs at least one dataframe (FSQL-STMT-ZIP-1)", None));
         }
-        Ok(Body::Ext { kind, dfs, partition, using, params })
+        let dfs = self.df_list()?;
+        let how = if self.eat_kw("CROSS") {
+            "cross"
+        } else if self.eat_kw("INNER") {
+            "inner"
+        } else if ["LEFT", "RIGHT", "FULL"].iter().any(|w| self.at_kw(w)) {
+            let side = self.peek().map(|t| t.kw.clone()).unwrap_or_default();
+            self.pos += 1;
+            if !self.eat_kw("OUTER") {
+                return Err(self.err_here(
+                    &format!("expected `OUTER` after `{side}` (FSQL-STMT-ZIP-2)"),
+                    None,
+                ));
+            }
+            match side.as_str() {
+                "LEFT" => "left_outer",
+                "RIGHT" => "right_outer",
+                _ => "full_outer",
+            }
+        } else {
+            "inner"
+        };
+        let by = if self.eat_kw("BY") { self.cols()? } else { Vec::new() };
+        let presort = if self.eat_kw("PRESORT") { self.sort_list()? } else { String::new() };
+        if self.at_kw("PREPARTITION") {
+            return Err(
+                self.err_here("ZIP takes BY and PRESORT, not PREPARTITION (FSQL-STMT-ZIP-3)", None)
+            );
+        }
+        Ok(Body::Zip { dfs, how: how.to_string(), by, presort })
+    }
+
+    /// `CONNECT engine [params] query` (FSQL-STMT-CONNECT-1..3): the
+    /// engine params are parsed and dropped (the SQL engine is rejected at
+    /// compile before they matter).
+    fn connect(&mut self) -> R<Body> {
+        self.expect_kw("CONNECT")?;
+        let (line, col) = self.peek().map_or((0, 0), |t| (t.line, t.col));
+        let engine = self.ext_name()?;
+        self.opt_params()?;
+        let Some(t) = self.peek().filter(|t| t.kind == Kind::Word).cloned() else {
+            return Err(self.err_here("expected a query after the CONNECT engine", None));
+        };
+        if t.is_kw("CONNECT") {
+            return Err(self.err_here("CONNECT cannot follow CONNECT", None));
+        }
+        let (inner, nestable) = self.body(&t.kw)?;
+        if !nestable {
+            return Err(self.err_at(
+                self.pos.saturating_sub(1),
+                "CONNECT needs a query (FSQL-STMT-CONNECT-1)",
+                None,
+            ));
+        }
+        Ok(Body::Connect { engine, line, col, inner: Box::new(inner) })
     }
 
     // ------------------------------------------------------------- PRINT
@@ -1226,11 +1415,9 @@ impl<'a> Parser<'a> {
                 dfs = self.df_list()?;
             }
         }
-        if self.at_kw("ROWCOUNT") {
-            return Err(self.err_here("ROWCOUNT is not supported yet by fugue-sql", None));
-        }
+        let rowcount = self.eat_kw("ROWCOUNT");
         let title = if self.eat_kw("TITLE") { Some(self.string("a title")?) } else { None };
-        Ok(Body::Print { n, dfs, title })
+        Ok(Body::Print { n, dfs, rowcount, title })
     }
 
     /// `dataframes` (FSQL-DFREF-5): list form `a, b` or dict form
@@ -1309,7 +1496,7 @@ impl<'a> Parser<'a> {
         let mut depth = 0i64;
         let mut tail_at: Option<usize> = None;
         let mut nested_connect = false;
-        let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.text.as_str());
+        let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.kw.as_str());
         while self.pos < self.toks.len() {
             let i = self.pos;
             let t = &self.toks[i];
@@ -1326,7 +1513,7 @@ impl<'a> Parser<'a> {
                 Self::push_operand(&mut out, &at, terms.len() - 1);
                 continue;
             }
-            if after_setop && t.kind == Kind::Word && STARTERS.contains(&t.text.as_str()) {
+            if after_setop && t.kind == Kind::Word && STARTERS.contains(&t.kw.as_str()) {
                 // FSQL-STMT-SUB-3 and FSQL-SCRIPT-1: only queries and terms
                 // are operands.
                 return Err(self.err_at(
@@ -1388,7 +1575,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if depth == 0 && i > start && t.kind == Kind::Word {
-                let w = t.text.as_str();
+                let w = t.kw.as_str();
                 let next = self.toks.get(i + 1);
                 let prev = &self.toks[i - 1];
                 let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
@@ -1406,11 +1593,11 @@ impl<'a> Parser<'a> {
                     || (["RENAME", "ALTER", "DROP"].contains(&w) && nw("COLUMNS"))
                     || (w == "DROP" && nw("ROWS"))
                     || (w == "TRANSFORM"
-                        && !EXPR_PREV.contains(&prev.text.as_str())
+                        && !EXPR_PREV.contains(&prev.kw.as_str())
                         && !(prev.kind == Kind::Punct))
                     || (w == "SELECT"
                         && !["UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"]
-                            .contains(&prev.text.as_str()))
+                            .contains(&prev.kw.as_str()))
                     || (w == "WITH" && !(nw("ROLLUP") || nw("CUBE")));
                 if ends {
                     break;
@@ -1418,7 +1605,7 @@ impl<'a> Parser<'a> {
             }
             if depth == 0 && t.kind == Kind::Word {
                 // FSQL-STMT-SELECT-10: the query tail follows the last operand.
-                let w = t.text.as_str();
+                let w = t.kw.as_str();
                 let by = self.toks.get(i + 1).is_some_and(|n| n.is_kw("BY"));
                 if w == "LIMIT" || (["ORDER", "CLUSTER", "DISTRIBUTE", "SORT"].contains(&w) && by) {
                     tail_at.get_or_insert(i);
@@ -1446,8 +1633,8 @@ impl<'a> Parser<'a> {
                             "ALTER",
                             "DROP",
                         ]
-                        .contains(&n.text.as_str())
-                            || STARTERS.contains(&n.text.as_str()))
+                        .contains(&n.kw.as_str())
+                            || STARTERS.contains(&n.kw.as_str()))
                 })
             {
                 break;
@@ -1462,6 +1649,34 @@ impl<'a> Parser<'a> {
             return Ok(Body::Unsupported {
                 what: "CONNECT inside parentheses is not supported: use a CONNECT statement (FSQL-STMT-SELECT-9)".into(),
             });
+        }
+        // FSQL-LEX-6/8: reserved FugueSQL words and the lower-case JSON
+        // literals are not SQL.
+        for t in out.iter().filter(|t| t.kind == Kind::Word) {
+            let (msg, hint) = if RESERVED.contains(&t.kw.as_str()) {
+                (
+                    format!("`{}` is a reserved FugueSQL keyword (FSQL-LEX-6)", t.text),
+                    "quote it with backticks to use it as a name or function: `rand`()".to_string(),
+                )
+            } else if !self.ignore_case && ["true", "false", "null"].contains(&t.text.as_str()) {
+                (
+                    format!(
+                        "lower-case `{}` is a FugueSQL JSON literal, not SQL (FSQL-LEX-8)",
+                        t.text
+                    ),
+                    format!("write `{}`", t.text.to_ascii_uppercase()),
+                )
+            } else {
+                continue;
+            };
+            return Err(SyntaxError::new(
+                self.src,
+                t.line,
+                t.col,
+                t.text.clone(),
+                &msg,
+                Some(&hint),
+            ));
         }
         Ok(Body::Select { tokens: out, terms })
     }
@@ -1569,7 +1784,7 @@ impl<'a> Parser<'a> {
             }
             Kind::Punct if t.text == "{" || t.text == "(" => Ok(Json::Object(self.json_object()?)),
             Kind::Word => {
-                let v = match t.text.as_str() {
+                let v = match t.kw.as_str() {
                     "true" | "TRUE" => Json::Bool(true),
                     "false" | "FALSE" => Json::Bool(false),
                     "null" | "NULL" => Json::Null,
@@ -1665,6 +1880,33 @@ impl<'a> Parser<'a> {
             _ => Err(self.err_here("expected a type name", None)),
         }
     }
+}
+
+/// FSQL-RUST-ERR-3: whether a case-sensitive syntax error gets the
+/// ignore_case sentence: at least 80% of the script's ASCII letters are
+/// lower case, or the offending token upper-cased is a keyword.
+fn case_hint_applies(src: &str, token: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "CREATE",
+        "SELECT",
+        "LOAD",
+        "SCHEMA",
+        "USING",
+        "TRANSFORM",
+        "FROM",
+        "WITH",
+        "AS",
+        "BY",
+        "DATA",
+        "ROWS",
+    ];
+    let (lower, letters) = src
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .fold((0usize, 0usize), |(l, n), c| (l + usize::from(c.is_ascii_lowercase()), n + 1));
+    let up = token.to_ascii_uppercase();
+    (letters > 0 && lower * 5 >= letters * 4)
+        || (up != token && (RESERVED.contains(&up.as_str()) || WORDS.contains(&up.as_str())))
 }
 
 /// A schema field name in schema text: backquoted unless a plain name.

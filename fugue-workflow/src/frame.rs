@@ -133,6 +133,12 @@ impl WorkflowDataFrame {
         self.wf.node_uuid(self.node)
     }
 
+    /// Whether this node is a zip (WF-OPS-18), the input a cotransformer
+    /// needs (WF-COTR-1).
+    pub fn is_zip(&self) -> bool {
+        self.wf.state().nodes[self.node].op == "zip"
+    }
+
     /// The partition hint, if any.
     pub fn partition_hint(&self) -> Option<&PartitionSpec> {
         self.hint.as_ref()
@@ -375,16 +381,31 @@ impl WorkflowDataFrame {
     /// None at build time.
     #[track_caller]
     pub fn show(&self, n: usize, title: Option<&str>) -> Result<()> {
+        self.show_with_count(n, false, title)
+    }
+
+    /// [`show`](Self::show), also printing the total row count when
+    /// `with_count` (WF-OPS-3, DF-SHOW-4).
+    ///
+    /// # Errors
+    /// None at build time.
+    #[track_caller]
+    pub fn show_with_count(&self, n: usize, with_count: bool, title: Option<&str>) -> Result<()> {
         let title = title.map(str::to_string);
+        let ident = if with_count {
+            json!({ "n": n, "title": title, "with_count": true })
+        } else {
+            json!({ "n": n, "title": title })
+        };
         self.add(
             NodeKind::Output,
             "show",
             String::new(),
-            json!({ "n": n, "title": title }),
+            ident,
             &[],
             None,
             exec(move |_ctx, inputs| {
-                first(&inputs)?.show(n, false, title.as_deref())?;
+                first(&inputs)?.show(n, with_count, title.as_deref())?;
                 Ok(None)
             }),
             Location::caller(),
@@ -1005,6 +1026,44 @@ impl WorkflowDataFrame {
         })
     }
 
+    /// [`save_and_use`](Self::save_and_use) with save options (mode,
+    /// format, partition, single, format options; WF-OPS-20): the saved
+    /// data is loaded back with the same format and format options. The
+    /// partition defaults to the hint.
+    ///
+    /// # Errors
+    /// None at build time.
+    #[track_caller]
+    pub fn save_and_use_with(
+        &self,
+        path: &str,
+        mut options: SaveOptions,
+    ) -> Result<WorkflowDataFrame> {
+        if options.partition_spec.is_empty()
+            && let Some(h) = &self.hint
+        {
+            options.partition_spec = h.clone();
+        }
+        let path = path.to_string();
+        let ident = json!({
+            "path": path,
+            "format": options.format_hint,
+            "mode": format!("{:?}", options.mode),
+            "single": options.force_single,
+            "partition": options.partition_spec.to_json(),
+            "options": format!("{:?}", options.format_options),
+        });
+        self.unary("save_and_use", ident, Location::caller(), move |ctx, df| {
+            ctx.engine.save_df(&df, &path, &options)?;
+            let load = fugue_core::engine::LoadOptions {
+                format_hint: options.format_hint.clone(),
+                format_options: options.format_options.clone(),
+                ..fugue_core::engine::LoadOptions::default()
+            };
+            ctx.engine.load_df(&[path.as_str()], &load)
+        })
+    }
+
     // ---------------------------------------------------------- checkpoints
 
     fn set_checkpoint(&self, c: Checkpoint) -> Result<WorkflowDataFrame> {
@@ -1065,6 +1124,24 @@ impl WorkflowDataFrame {
             namespace: namespace.map(str::to_string),
             partition: None,
             single: false,
+        })
+    }
+
+    /// [`deterministic_checkpoint`](Self::deterministic_checkpoint) with the
+    /// file's partition layout and single-file flag (WF-CKPT-3).
+    ///
+    /// # Errors
+    /// `ERR-WF-COMPILE` on an output node.
+    pub fn deterministic_checkpoint_with(
+        &self,
+        namespace: Option<&str>,
+        partition: Option<PartitionSpec>,
+        single: bool,
+    ) -> Result<WorkflowDataFrame> {
+        self.set_checkpoint(Checkpoint::Deterministic {
+            namespace: namespace.map(str::to_string),
+            partition,
+            single,
         })
     }
 
