@@ -22,8 +22,44 @@
 //! # Ok::<(), fugue_core::Error>(())
 //! ```
 //!
+//! The builder API (FSQL-API-1..4) binds template values and dataframes:
+//!
+//! ```
+//! # use fugue_native as _;
+//! # use fugue_datafusion as _;
+//! use fugue_core::{LocalDataFrame, Value};
+//! let t = LocalDataFrame::from_rows(
+//!     vec![vec![Value::from(1i64)], vec![Value::from(5i64)]],
+//!     "a:long",
+//! )?;
+//! let big = fugue_sql::fsql("SELECT * FROM t WHERE a > {{min}}")
+//!     .param("min", 2)
+//!     .dataframe("t", t)
+//!     .run_last("native")?;
+//! assert_eq!(fugue_api::api::count(big)?, 1);
+//! # Ok::<(), fugue_core::Error>(())
+//! ```
+//!
 //! ## Supported
 //!
+//! - The API (FSQL-API-1..4): [`fsql`] → [`FugueSql`] with `.param`,
+//!   `.params`, `.dataframe` ([`Binding`]: a Fugue frame, a handle of the
+//!   same workflow, a [`fugue_workflow::Yield`] of another run),
+//!   `.ignore_case`, `.conf`; `.compile()` → [`FugueSqlWorkflow`] (derefs
+//!   to [`FugueWorkflow`], retains assigned variables for later
+//!   [`FugueSqlWorkflow::sql`] scripts, FSQL-SCOPE-10), `.run`,
+//!   `.run_with_conf`, `.run_last` (the final last yielded as `result`,
+//!   FSQL-API-3). [`compile`], [`run`] and [`check_syntax`] are shortcuts.
+//! - Templates (FSQL-TPL-1..8) with `minijinja`: `{{ x }}`, `{% if %}`,
+//!   `{% for %}`, filters, whitespace control, `{% raw %}`; strict undefined
+//!   (ERR-FSQL-TEMPLATE with line and column); floats keep a fraction,
+//!   booleans render `true`/`false`; quoted strings made only of `{`, `%`,
+//!   `}` stay literal; scripts without `{{`, `{%`, `{#` are not rendered.
+//!   Positions of later errors refer to the rendered text.
+//! - Dataframe bindings (FSQL-SCOPE-2/3/8/9): created at their first
+//!   reference (FugueSQL positions and SQL tables), reused afterwards,
+//!   shadowed by assignments; unreferenced ones add no node; a handle of
+//!   another workflow is ERR-FSQL.
 //! - `CREATE [DATA] [[...], ...] SCHEMA schema` (FSQL-STMT-CREATE-1..4).
 //! - `LOAD [PARQUET|CSV|JSON] "path" [params] [COLUMNS schema|names]`
 //!   (FSQL-STMT-LOAD, one path).
@@ -74,10 +110,13 @@
 //! Each of these is rejected with an error saying "not supported yet", never
 //! ignored:
 //!
-//! - Templating (FSQL-TPL), frames and params passed from Rust, `conf`
-//!   arguments of the API (FSQL-API beyond `compile`/`run`).
-//! - `ignore_case` (FSQL-LEX-4: keywords are upper case only) and the case
-//!   hint of FSQL-RUST-ERR-3; the `dialect` setting (always Spark text).
+//! - Call-local extensions and callbacks of the API (`.extension`,
+//!   `.callback` of FSQL-API-1: names resolve through the registry only);
+//!   private-use characters U+E000..U+E002 in templated scripts (they stand
+//!   in for protected braces, FSQL-TPL-5).
+//! - `ignore_case` (FSQL-LEX-4: keywords are upper case only; `.ignore_case(true)`
+//!   and the conf key are rejected) and the case hint of FSQL-RUST-ERR-3; the
+//!   `dialect` setting (always Spark text).
 //! - Statements: CREATE USING, ZIP and cotransform, SUB, CONNECT,
 //!   YIELD TABLE/VIEW; `PROCESS ... SCHEMA`, OUTTRANSFORM with a
 //!   cotransformer or `CALLBACK`.

@@ -81,22 +81,28 @@ pub(crate) fn render(src: &str, params: &Map<String, Json>) -> Result<String> {
     Ok(if protected { unprotect(&out) } else { out })
 }
 
-/// ERR-FSQL-TEMPLATE naming the position in the template source.
+/// ERR-FSQL-TEMPLATE naming the position in the template source and the
+/// text there (e.g. the undefined name).
 fn template_error(text: &str, e: &minijinja::Error) -> Error {
-    let detail = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
+    let mut msg = e.kind().to_string();
+    if let Some(d) = e.detail() {
+        msg = format!("{msg}: {d}");
+    }
     let pos = match (e.range(), e.line()) {
-        (Some(r), _) => {
-            let before = &text[..r.start.min(text.len())];
+        (Some(r), _) if r.start <= r.end && r.end <= text.len() => {
+            let before = text.get(..r.start).unwrap_or("");
             let line = before.matches('\n').count() + 1;
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            if let Some(at) = text.get(r).filter(|t| !t.trim().is_empty()) {
+                msg = format!("{msg} (at `{}`)", unprotect(at));
+            }
             format!(" at line {line}, column {col}")
         }
-        (None, Some(line)) => format!(" at line {line}"),
-        (None, None) => String::new(),
+        (_, Some(line)) => format!(" at line {line}"),
+        _ => String::new(),
     };
     Error::fsql_template(format!(
-        "the FugueSQL template cannot be rendered{pos}: {} ({detail}) (FSQL-TPL-6)",
-        e.kind()
+        "the FugueSQL template cannot be rendered{pos}: {msg} (FSQL-TPL-6)"
     ))
 }
 
