@@ -177,6 +177,27 @@ pub fn check_syntax(script: &str) -> std::result::Result<(), SyntaxError> {
     parser::Parser::parse(script).map(drop)
 }
 
+/// True when `script` parses as exactly one `SELECT`/`WITH` statement
+/// without an assignment or suffix clauses (checkpoint, `BROADCAST`,
+/// `YIELD`): text that a plain SQL engine could be given as well. Tools
+/// that accept both (the CLI's `fugue sql`) use it to prefer the plain-SQL
+/// path and its error messages for such text.
+pub fn is_single_select(script: &str) -> bool {
+    match parser::Parser::parse(script) {
+        Ok(stmts) => {
+            stmts.len() == 1
+                && stmts.iter().all(|s| {
+                    matches!(s.body, parser::Body::Select { .. })
+                        && s.assign.is_none()
+                        && s.ckpt.is_none()
+                        && !s.broadcast
+                        && s.yield_df.is_none()
+                })
+        }
+        Err(_) => false,
+    }
+}
+
 /// Compiles `script` and runs it on `engine` (a name such as `"native"` or
 /// an engine instance, ENG-CTX-1); returns the dataframe yields (WF-YIELD).
 /// The same as `fsql(script).run(engine)`.

@@ -274,3 +274,15 @@ fn compile_conf() -> Result<()> {
     assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
     Ok(())
 }
+
+/// `is_single_select`: one SELECT without FugueSQL clauses only.
+#[test]
+fn single_select_detection() {
+    assert!(fugue_sql::is_single_select("SELECT a FROM t WHERE a > 1"));
+    assert!(fugue_sql::is_single_select("SELECT a, COUNT(*) AS n FROM t GROUP BY a"));
+    assert!(!fugue_sql::is_single_select("x = SELECT a FROM t"));
+    assert!(!fugue_sql::is_single_select("SELECT a FROM t YIELD DATAFRAME AS y"));
+    assert!(!fugue_sql::is_single_select("SELECT a FROM t\nTAKE 1 ROW"));
+    assert!(!fugue_sql::is_single_select("TAKE 1 ROW FROM t"));
+    assert!(!fugue_sql::is_single_select("SELECT a FROM t;"));
+}
