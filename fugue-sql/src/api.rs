@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use fugue_api::context::EngineLike;
-use fugue_api::like::ConfLike;
+use fugue_api::like::{ConfLike, DataFrameLike};
 use fugue_core::conf::SQL_COMPILE_IGNORE_CASE;
 use fugue_core::{Conf, DataFrameRef, Error, LocalDataFrame, Result};
 use fugue_workflow::{FugueWorkflow, WorkflowDataFrame, WorkflowResult, Yield};
@@ -28,6 +28,24 @@ pub enum Binding {
     /// A yield of another workflow's run, loaded when this workflow runs
     /// (`dag.df_from_yield`, FSQL-SCOPE-9, WF-YIELD-2).
     Yield(Yield),
+    /// Any other dataframe-like input (Arrow record batches, engine-native
+    /// frames): a Create node (`dag.df(x)`). Made by [`Binding::data`].
+    Data(DataMaker),
+}
+
+/// Adds the Create node of a [`Binding::Data`] to a workflow.
+pub type DataMaker = Arc<dyn Fn(&FugueWorkflow) -> Result<WorkflowDataFrame> + Send + Sync>;
+
+impl Binding {
+    /// A binding for any dataframe-like input `x` (`DataFrameLike`: Arrow
+    /// record batches, Polars/DataFusion frames with their features, ...):
+    /// it becomes `dag.df(x)` at its first reference (FSQL-SCOPE-8).
+    pub fn data<D>(x: D) -> Binding
+    where
+        D: DataFrameLike + Clone + Send + Sync + 'static,
+    {
+        Binding::Data(Arc::new(move |dag: &FugueWorkflow| dag.df(x.clone())))
+    }
 }
 
 impl std::fmt::Debug for Binding {
@@ -36,6 +54,7 @@ impl std::fmt::Debug for Binding {
             Binding::Frame(df) => write!(f, "Frame({})", df.schema()),
             Binding::Handle(h) => write!(f, "Handle({})", h.name()),
             Binding::Yield(y) => write!(f, "Yield({})", y.name()),
+            Binding::Data(_) => f.write_str("Data"),
         }
     }
 }
@@ -234,8 +253,9 @@ impl FugueSql {
     }
 
     /// Binds a dataframe as `name` (FSQL-SCOPE-8): a Fugue frame
-    /// ([`DataFrameRef`], [`LocalDataFrame`]), a handle of the same workflow
-    /// or a [`Yield`] of another run.
+    /// ([`DataFrameRef`], [`LocalDataFrame`]), a handle of the same workflow,
+    /// a [`Yield`] of another run, or [`Binding::data`] for any other
+    /// dataframe-like input.
     pub fn dataframe(mut self, name: impl Into<String>, frame: impl Into<Binding>) -> Self {
         let name = name.into();
         self.frames.retain(|(k, _)| *k != name);

@@ -79,6 +79,7 @@ impl Externals {
         let made = match self.pending.get(name)? {
             Binding::Frame(df) => self.dag.df(df.clone()),
             Binding::Yield(y) => self.dag.df_from_yield(y),
+            Binding::Data(make) => make(&self.dag),
             // The same workflow (FSQL-API-2): `conf()` borrows from the
             // workflow's shared state, so equal addresses mean one workflow.
             Binding::Handle(h) if std::ptr::eq(h.workflow().conf(), self.dag.conf()) => {

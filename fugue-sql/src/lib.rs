@@ -44,7 +44,8 @@
 //!
 //! - The API (FSQL-API-1..4): [`fsql`] → [`FugueSql`] with `.param`,
 //!   `.params`, `.dataframe` ([`Binding`]: a Fugue frame, a handle of the
-//!   same workflow, a [`fugue_workflow::Yield`] of another run),
+//!   same workflow, a [`fugue_workflow::Yield`] of another run, any
+//!   dataframe-like input through [`Binding::data`]),
 //!   `.ignore_case`, `.conf`; `.compile()` → [`FugueSqlWorkflow`] (derefs
 //!   to [`FugueWorkflow`], retains assigned variables for later
 //!   [`FugueSqlWorkflow::sql`] scripts, FSQL-SCOPE-10), `.run`,
@@ -146,7 +147,7 @@ mod parser;
 mod sql;
 mod template;
 
-pub use api::{Binding, FugueSql, FugueSqlWorkflow, fsql};
+pub use api::{Binding, DataMaker, FugueSql, FugueSqlWorkflow, fsql};
 pub use error::SyntaxError;
 pub use fugue_workflow::{FugueWorkflow, WorkflowResult};
 

@@ -286,3 +286,22 @@ fn single_select_detection() {
     assert!(!fugue_sql::is_single_select("TAKE 1 ROW FROM t"));
     assert!(!fugue_sql::is_single_select("SELECT a FROM t;"));
 }
+
+/// FSQL-SCOPE-8: Arrow data binds through `Binding::data` (a Create node at
+/// its first reference).
+#[test]
+fn arrow_data_binding() -> Result<()> {
+    use fugue_core::arrow::array::Int64Array;
+    use fugue_core::arrow::datatypes::{DataType, Field, Schema};
+    use fugue_core::arrow::record_batch::RecordBatch;
+    use std::sync::Arc;
+    let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
+    let batch = RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from(vec![1, 2, 3]))])
+        .map_err(|e| fugue_core::Error::internal(e.to_string()))?;
+    let b = fugue_sql::Binding::data(batch);
+    let wf = fsql("SELECT * FROM t WHERE a >= 2").dataframe("t", b.clone()).compile()?;
+    assert_eq!(wf.len(), 2);
+    let out = fsql("SELECT * FROM t WHERE a >= 2").dataframe("t", b).run_last("native")?;
+    assert_eq!(rows(out)?, ints(&[2, 3], "long"));
+    Ok(())
+}
