@@ -53,16 +53,21 @@ fn has_markers(text: &str) -> bool {
 /// Scripts without `{{`, `{%` or `{#` outside protected strings are
 /// returned unchanged (FSQL-TPL-7).
 ///
-/// Script text holding the private-use characters U+E000..U+E002 is not
-/// supported in templates: they stand in for protected braces.
-///
 /// # Errors
 /// `ERR-FSQL-TEMPLATE` with line and column for template syntax errors and
-/// undefined values (strict, FSQL-TPL-6).
+/// undefined values (strict, FSQL-TPL-6); `ERR-NOT-SUPPORTED` for a
+/// rendered script with protected strings that also holds the private-use
+/// characters U+E000..U+E002 (they stand in for protected braces).
 pub(crate) fn render(src: &str, params: &Map<String, Json>) -> Result<String> {
     let (text, protected) = protect(src);
     if !has_markers(&text) {
         return Ok(src.to_string());
+    }
+    if protected && src.chars().any(|c| PROTECT.iter().any(|(_, b)| *b == c)) {
+        return Err(Error::not_supported(
+            "a templated script holding the private-use characters U+E000..U+E002 \
+             (they stand in for protected braces, FSQL-TPL-5)",
+        ));
     }
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -141,6 +146,15 @@ mod tests {
         assert_eq!(render("SELECT '}' {x}\n", &p).unwrap(), "SELECT '}' {x}\n");
         let p = params(json!({"x": 1}));
         assert_eq!(render("a {{x}}\n", &p).unwrap(), "a 1\n");
+    }
+
+    /// The stand-in characters are never silently turned into braces.
+    #[test]
+    fn stand_in_characters_are_rejected() {
+        let p = params(json!({"x": 1}));
+        let e = render("'{%' '\u{E000}' {{x}}", &p).unwrap_err();
+        assert_eq!(e.kind(), fugue_core::ErrorKind::NotSupported, "{e}");
+        assert_eq!(render("'\u{E000}' {{x}}", &p).unwrap(), "'\u{E000}' 1");
     }
 
     /// FSQL-TPL-6: undefined and syntax errors name their position.
