@@ -305,3 +305,19 @@ fn arrow_data_binding() -> Result<()> {
     assert_eq!(rows(out)?, ints(&[2, 3], "long"));
     Ok(())
 }
+
+/// FSQL-API-2, FSQL-SCOPE-10: builder calls and scripts mix on one
+/// workflow: a retained variable used by builder code, the result bound back
+/// into a later script as a handle of the same workflow.
+#[test]
+fn builder_calls_and_scripts_mix() -> Result<()> {
+    let dag = FugueSqlWorkflow::new();
+    dag.sql("b = CREATE [[1],[1],[2]] SCHEMA a:int").compile()?;
+    let b = dag.variable("b").ok_or_else(|| fugue_core::Error::internal("b is retained"))?;
+    let c = b.distinct()?;
+    let before = dag.len();
+    let out = dag.sql("SELECT * FROM c WHERE a > 1").dataframe("c", &c).run_last("native")?;
+    assert_eq!(dag.len(), before + 1, "the handle adds no node");
+    assert_eq!(rows(out)?, ints(&[2], "int"));
+    Ok(())
+}
