@@ -20,8 +20,13 @@ use fugue::core::{Conf, Error, LocalDataFrame, Result, Value, col};
 /// W1's per-group function as a transformer body: each line's share of its
 /// supplier's quantity (`qty_share`) and its rank by ship date (`rn`).
 ///
+/// Also registered by name (`share_and_rank`, output `*,qty_share:double,
+/// rn:long`), so FugueSQL scripts run by the `fugue` CLI reach it with
+/// `TRANSFORM ... USING share_and_rank` (`fugue-sql/examples/tpch.fsql`).
+///
 /// # Errors
 /// `ERR-USER` when `l_quantity` is not a double column.
+#[fugue::transformer(schema = "*,qty_share:double,rn:long")]
 pub fn share_and_rank(df: LocalDataFrame) -> Result<LocalDataFrame> {
     let qty = df.column("l_quantity")?;
     let qty = qty

@@ -273,8 +273,9 @@ fn register_runtime(
     Ok(())
 }
 
-/// Levenshtein distance for "did you mean" hints.
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance for "did you mean" hints (also used by the module
+/// registry of `fugue-workflow`).
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

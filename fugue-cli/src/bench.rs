@@ -29,6 +29,14 @@ pub enum Outcome {
         /// Process CPU seconds per wall second over the timed runs (how many
         /// cores were busy); `None` where it cannot be measured.
         cpu_per_wall: Option<f64>,
+        /// The process's peak resident set size during the timed runs and
+        /// its resident set size just before them, in bytes (`(peak,
+        /// before)`): the peak is reset before the runs (Linux `clear_refs`)
+        /// and read after (`VmHWM`). The peak includes what the process
+        /// already held (the data of an in-memory run, memory the allocator
+        /// kept from earlier rows), so `peak - before` is what the runs
+        /// added; `None` where it cannot be measured.
+        peak_rss: Option<(u64, u64)>,
     },
     /// The engine cannot run the workload (no SQL engine, ...).
     NotSupported(String),
@@ -134,8 +142,21 @@ fn measure(
     repeat: u32,
     pb: &ProgressBar,
 ) -> Outcome {
-    pb.set_message(format!("{} {} on {}: warm-up", wl.id(), wl.name(), engine.name()));
-    let checksum = match w::run(wl, engine, data).and_then(|out| w::checksum(wl, &out)) {
+    measure_with(wl, engine.name(), repeat, pb, || w::run(wl, engine, data))
+}
+
+/// The timing loop of every row: a warm-up, then `repeat` timed runs of
+/// `run` with CPU time and peak RSS; every run's checksum must equal the
+/// warm-up's.
+fn measure_with(
+    wl: Workload,
+    who: &str,
+    repeat: u32,
+    pb: &ProgressBar,
+    mut run: impl FnMut() -> fugue::core::Result<w::Output>,
+) -> Outcome {
+    pb.set_message(format!("{} {} on {who}: warm-up", wl.id(), wl.name()));
+    let checksum = match run().and_then(|out| w::checksum(wl, &out)) {
         Ok(c) => c,
         Err(e) if w::is_not_supported(&e) => {
             pb.inc(u64::from(repeat) + 1);
@@ -156,11 +177,12 @@ fn measure(
     pb.inc(1);
     let mut times = Vec::new();
     let mut cpu_total = Some(0.0);
+    let rss_before = if reset_peak_rss() { rss_bytes("VmRSS:") } else { None };
     for i in 1..=repeat {
-        pb.set_message(format!("{} {} on {}: run {i}/{repeat}", wl.id(), wl.name(), engine.name()));
+        pb.set_message(format!("{} {} on {who}: run {i}/{repeat}", wl.id(), wl.name()));
         let cpu0 = process_cpu_seconds();
         let start = Instant::now();
-        let result = w::run(wl, engine, data);
+        let result = run();
         let elapsed = start.elapsed().as_secs_f64();
         cpu_total = match (cpu_total, cpu0, process_cpu_seconds()) {
             (Some(t), Some(a), Some(b)) => Some(t + (b - a)),
@@ -181,11 +203,63 @@ fn measure(
             }
         }
     }
+    let peak_rss = rss_before.and_then(|b| Some((rss_bytes("VmHWM:")?, b)));
     let wall: f64 = times.iter().sum();
     let cpu_per_wall = cpu_total.filter(|_| wall > 0.0).map(|c| c / wall);
     times.sort_by(f64::total_cmp);
-    Outcome::Ok { times, checksum, cpu_per_wall }
+    Outcome::Ok { times, checksum, cpu_per_wall, peak_rss }
 }
+
+/// Resets the process's peak RSS to its current RSS (Linux: `5` written to
+/// `/proc/self/clear_refs`, kernel 4.0+); false where that is not possible.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// A size line of `/proc/self/status` in bytes: `VmHWM:` (the peak RSS
+/// since the last reset) or `VmRSS:` (the current RSS); `None` elsewhere.
+fn rss_bytes(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: u64 = line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The name of the hand-written row of `backend` (`--baselines`).
+pub fn hand_written(backend: &str) -> String {
+    format!("{backend} (hand-written)")
+}
+
+/// Times the hand-written Polars program of `wl` (issue 15): from the run's
+/// Arrow data or Parquet files, only the columns it reads, inside the
+/// timed span ([`fugue_benches::baselines::polars::run_from_arrow`]).
+fn measure_raw_polars(wl: Workload, data: &TpchData, repeat: u32, pb: &ProgressBar) -> Outcome {
+    use fugue_benches::baselines::polars as raw;
+    measure_with(wl, &hand_written("polars"), repeat, pb, || {
+        raw::output(&raw::run_from_arrow(wl, data)?)
+    })
+}
+
+/// Times the hand-written DataFusion program of `wl`: SQL over `MemTable`s
+/// of the run's Arrow data or views over its Parquet files (scanned inside
+/// the timed span).
+fn measure_raw_datafusion(wl: Workload, data: &TpchData, repeat: u32, pb: &ProgressBar) -> Outcome {
+    use fugue_benches::baselines::datafusion as raw;
+    let input = match raw::DataFusionInput::new(data) {
+        Ok(i) => i,
+        Err(e) => {
+            pb.inc(u64::from(repeat) + 1);
+            return Outcome::Failed(crate::util::error_chain(&e));
+        }
+    };
+    measure_with(wl, &hand_written("datafusion"), repeat, pb, || {
+        raw::output(&raw::run(wl, &input, data)?)
+    })
+}
+
+/// The hand-written backends run beside the engines of this name with
+/// `--baselines`.
+const HAND_WRITTEN: [&str; 2] = ["polars", "datafusion"];
 
 /// CPU seconds (user + system, all threads) this process has used so far,
 /// from `/proc/self/stat` (Linux; clock ticks of 1/100 s); `None` elsewhere.
@@ -224,7 +298,12 @@ fn measure_lexsort(data: &TpchData, repeat: u32, pb: &ProgressBar) -> Outcome {
     }
     times.remove(0); // the warm-up
     times.sort_by(f64::total_cmp);
-    Outcome::Ok { times, checksum: Checksum { rows, sums: vec![] }, cpu_per_wall: None }
+    Outcome::Ok {
+        times,
+        checksum: Checksum { rows, sums: vec![] },
+        cpu_per_wall: None,
+        peak_rss: None,
+    }
 }
 
 /// The table of one workload.
@@ -237,7 +316,7 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
     let mut rows = Vec::new();
     for r in records {
         let row = match &r.outcome {
-            Outcome::Ok { times, checksum, cpu_per_wall } => {
+            Outcome::Ok { times, checksum, cpu_per_wall, peak_rss } => {
                 let m = median(times);
                 let ratio = if fastest.is_finite() && fastest > 0.0 {
                     format!("{:.2}x", m / fastest)
@@ -252,7 +331,13 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
                     rate(r.rows_in as f64 / m),
                     ratio,
                     cpu_per_wall.map(|c| format!("{c:.2}")).unwrap_or_else(|| "-".into()),
-                    if r.baseline {
+                    peak_rss
+                        .map(|(peak, before)| {
+                            format!("{} (+{})", mib(peak), mib(peak.saturating_sub(before)))
+                        })
+                        .unwrap_or_else(|| "-".into()),
+                    overhead(r, records),
+                    if r.baseline && checksum.sums.is_empty() {
                         format!("rows={}", checksum.rows)
                     } else {
                         checksum.to_string()
@@ -261,13 +346,13 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
             }
             Outcome::NotSupported(reason) => {
                 let mut row = vec![r.engine.clone()];
-                row.extend(std::iter::repeat_n("-".to_string(), 6));
+                row.extend(std::iter::repeat_n("-".to_string(), 8));
                 row.push(format!("not supported by {}: {reason}", r.engine));
                 row
             }
             Outcome::Failed(reason) => {
                 let mut row = vec![r.engine.clone()];
-                row.extend(std::iter::repeat_n("-".to_string(), 6));
+                row.extend(std::iter::repeat_n("-".to_string(), 8));
                 row.push(format!("FAILED: {reason}"));
                 row
             }
@@ -283,16 +368,53 @@ fn render_workload(wl: Workload, records: &[&Record], data_label: &str) -> Strin
         thousands(records.first().map(|r| r.rows_in as u64).unwrap_or(0))
     );
     out.push_str(&table(
-        &["engine", "median_s", "min_s", "max_s", "rows/s", "vs fastest", "cpu/wall", "checksum"],
+        &[
+            "engine",
+            "median_s",
+            "min_s",
+            "max_s",
+            "rows/s",
+            "vs fastest",
+            "cpu/wall",
+            "peak_rss",
+            "vs hand-written",
+            "checksum",
+        ],
         &rows,
     ));
     out
 }
 
+/// Bytes as MiB text.
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// True for rows whose checksum is compared across the table: engines and
+/// the hand-written programs (full checksums), not the lexsort baseline
+/// (a row count only).
+fn compared(r: &Record) -> bool {
+    !r.baseline || r.engine != LEXSORT_BASELINE
+}
+
+/// An engine row's median over the median of its backend's hand-written row
+/// in the same table (`--baselines`): fugue's overhead over that backend;
+/// `-` where there is no such row.
+fn overhead(r: &Record, records: &[&Record]) -> String {
+    if r.baseline {
+        return "-".into();
+    }
+    let raw = records.iter().find(|b| b.baseline && b.engine == hand_written(&r.engine));
+    match (r.median(), raw.and_then(|b| b.median())) {
+        (Some(m), Some(b)) if b > 0.0 => format!("{:.2}x", m / b),
+        _ => "-".into(),
+    }
+}
+
 /// Engines that disagree on a workload's checksum: `(workload, [(engine, checksum)])`.
 fn disagreements(records: &[Record]) -> Vec<(Workload, Vec<(String, Checksum)>)> {
     let mut by_wl: BTreeMap<Workload, Vec<(String, Checksum)>> = BTreeMap::new();
-    for r in records.iter().filter(|r| !r.baseline) {
+    for r in records.iter().filter(|r| compared(r)) {
         if let Outcome::Ok { checksum, .. } = &r.outcome {
             by_wl.entry(r.workload).or_default().push((r.engine.clone(), checksum.clone()));
         }
@@ -315,9 +437,11 @@ pub fn json_records(records: &[Record], sf: Option<f64>, repeat: u32) -> Json {
                 "rows_in": r.rows_in,
             });
             let extra = match &r.outcome {
-                Outcome::Ok { times, checksum, cpu_per_wall } => json!({
+                Outcome::Ok { times, checksum, cpu_per_wall, peak_rss } => json!({
                     "status": "ok",
                     "cpu_per_wall": cpu_per_wall,
+                    "peak_rss_bytes": peak_rss.map(|p| p.0),
+                    "rss_before_bytes": peak_rss.map(|p| p.1),
                     "median_s": median(times),
                     "min_s": times.first(),
                     "max_s": times.last(),
@@ -392,7 +516,13 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     ))?;
 
-    let baseline_runs = if args.baselines && workloads.contains(&Workload::W1) { 1 } else { 0 };
+    let hand: Vec<&str> = if args.baselines {
+        HAND_WRITTEN.iter().copied().filter(|b| names.contains(b)).collect()
+    } else {
+        Vec::new()
+    };
+    let baseline_runs = if args.baselines && workloads.contains(&Workload::W1) { 1 } else { 0 }
+        + workloads.iter().filter(|wl| w::baselines::has_baseline(**wl)).count() * hand.len();
     let total =
         (workloads.len() * engines.len() + baseline_runs) as u64 * (u64::from(args.repeat) + 1);
     let pb = ProgressBar::new(total);
@@ -411,6 +541,19 @@ pub fn run(args: &BenchArgs, conf: &Conf) -> Result<(), CliError> {
                 engine: e.name().to_string(),
                 workload: wl,
                 baseline: false,
+                rows_in: wl.rows_in(&data),
+                outcome,
+            });
+        }
+        for backend in hand.iter().filter(|_| w::baselines::has_baseline(wl)) {
+            let outcome = match *backend {
+                "polars" => measure_raw_polars(wl, &data, args.repeat, &pb),
+                _ => measure_raw_datafusion(wl, &data, args.repeat, &pb),
+            };
+            records.push(Record {
+                engine: hand_written(backend),
+                workload: wl,
+                baseline: true,
                 rows_in: wl.rows_in(&data),
                 outcome,
             });
@@ -517,6 +660,7 @@ mod tests {
                 times: vec![1.0, 2.0, 4.0],
                 checksum: Checksum { rows, sums: vec![] },
                 cpu_per_wall: Some(1.5),
+                peak_rss: Some((3 << 20, 1 << 20)),
             },
         }
     }
@@ -542,6 +686,35 @@ mod tests {
         assert_eq!(j[0]["engine"], "a");
         assert_eq!(j[0]["median_s"], 2.0);
         assert_eq!(j[0]["checksum"]["rows"], 1);
+        assert_eq!(j[0]["peak_rss_bytes"], 3 << 20);
+        assert_eq!(j[0]["rss_before_bytes"], 1 << 20);
+    }
+
+    #[test]
+    fn overhead_is_the_engine_over_its_hand_written_backend() {
+        let engine = Record { engine: "polars".into(), ..rec("polars", 1) };
+        let mut raw = rec(&hand_written("polars"), 1);
+        raw.baseline = true;
+        raw.outcome = Outcome::Ok {
+            times: vec![1.0],
+            checksum: Checksum { rows: 1, sums: vec![] },
+            cpu_per_wall: None,
+            peak_rss: None,
+        };
+        assert_eq!(overhead(&engine, &[&engine, &raw]), "2.00x");
+        assert_eq!(overhead(&raw, &[&engine, &raw]), "-");
+        assert_eq!(overhead(&rec("native", 1), &[&engine, &raw]), "-");
+    }
+
+    #[test]
+    fn peak_rss_is_read_after_a_reset() {
+        // Linux CI: the reset works and the peak covers a fresh allocation.
+        if reset_peak_rss() {
+            let before = rss_bytes("VmHWM:").unwrap_or(0);
+            let big = vec![1u8; 64 << 20];
+            std::hint::black_box(&big);
+            assert!(rss_bytes("VmHWM:").unwrap_or(0) >= before + (32 << 20));
+        }
     }
 
     #[test]

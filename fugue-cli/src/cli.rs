@@ -119,7 +119,7 @@ Examples:
   fugue bench
   fugue bench --sf 1 --engines native --workloads W1,W2 --repeat 5
   fugue bench --data data/sf1 --json bench.json --chart bench.svg
-  fugue bench --workloads W1 --baselines       # add the plain-Arrow lexsort row to W1";
+  fugue bench --workloads W1 --baselines       # add the hand-written Polars/DataFusion rows";
 
 const SQL_HELP: &str = "\
 Each --table NAME=PATH registers a file as a table (format from the
@@ -192,8 +192,11 @@ pub struct BenchArgs {
     /// Draw a grouped bar chart of the median seconds to this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
-    /// Also time the raw-backend baselines (W1: plain Arrow lexsort of the
-    /// four columns), shown as extra rows; needs generated data.
+    /// Also time the hand-written programs of the backends for the same work
+    /// (Polars and DataFusion, beside those engines, W1-W7; from the
+    /// same files with --data) and W1's plain Arrow lexsort, as extra rows;
+    /// the `vs hand-written` column is each engine's overhead over its
+    /// backend.
     #[arg(long)]
     pub baselines: bool,
 }

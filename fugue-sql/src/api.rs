@@ -12,7 +12,7 @@ use fugue_core::{Conf, DataFrameRef, Error, LocalDataFrame, Result};
 use fugue_workflow::{FugueWorkflow, WorkflowDataFrame, WorkflowResult, Yield};
 use serde_json::{Map, Value as Json};
 
-use crate::compile::{Compiled, compile_with};
+use crate::compile::{Compiled, Var, compile_with};
 use crate::parser::ParseOptions;
 
 /// A dataframe bound by name to a script (FSQL-SCOPE-8, FSQL-API-4). It
@@ -116,10 +116,19 @@ impl From<&Yield> for Binding {
 /// assert_eq!(fugue_api::api::count(result.get("out")?.clone())?, 1);
 /// # Ok::<(), fugue_core::Error>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct FugueSqlWorkflow {
     dag: FugueWorkflow,
-    vars: Arc<Mutex<HashMap<String, WorkflowDataFrame>>>,
+    vars: Arc<Mutex<HashMap<String, Var>>>,
+}
+
+impl std::fmt::Debug for FugueSqlWorkflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FugueSqlWorkflow")
+            .field("dag", &self.dag)
+            .field("variables", &self.variable_names())
+            .finish()
+    }
 }
 
 impl Deref for FugueSqlWorkflow {
@@ -169,19 +178,24 @@ impl FugueSqlWorkflow {
         b
     }
 
-    /// The frame retained as `name` by an earlier script (FSQL-SCOPE-10).
+    /// The frame retained as `name` by an earlier script (FSQL-SCOPE-10);
+    /// `None` also for a retained collection (a SUB result, which later
+    /// scripts see as well).
     pub fn variable(&self, name: &str) -> Option<WorkflowDataFrame> {
-        self.lock().get(name).cloned()
+        match self.lock().get(name) {
+            Some(Var::Frame(d)) => Some(d.clone()),
+            _ => None,
+        }
     }
 
-    /// Names of the retained variables, sorted.
+    /// Names of the retained variables (frames and collections), sorted.
     pub fn variable_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.lock().keys().cloned().collect();
         v.sort();
         v
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, WorkflowDataFrame>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Var>> {
         self.vars.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

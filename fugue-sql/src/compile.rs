@@ -8,6 +8,7 @@ use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{LoadColumns, SaveMode};
 use fugue_core::partition::PartitionSpec;
 use fugue_core::{Error, LocalDataFrame, Result, Schema, Value};
+use fugue_workflow::module::{InputShape, ModuleInput, ModuleOutput, WorkflowFrames};
 use fugue_workflow::{FugueWorkflow, SqlPiece, TransformOptions, WorkflowDataFrame};
 use serde_json::{Map, Value as Json, json};
 
@@ -19,7 +20,8 @@ use fugue_core::{DataFrameRef, DataFrames};
 
 use crate::api::Binding;
 use crate::parser::{
-    Body, Ckpt, DfRef, ExtKind, ParseOptions, Parser, Prepartition, Stmt, YieldKind,
+    Body, Ckpt, DfList, DfRef, ExtKind, Member, PLACEHOLDER, ParseOptions, Parser, Prepartition,
+    Stmt, YieldKind,
 };
 
 /// A registered processor as a builder argument (FSQL-RUST-REG).
@@ -97,11 +99,42 @@ impl Externals {
     }
 }
 
+/// A variable's value (FSQL-SCOPE-1): one frame or a collection of frames
+/// (a SUB result, FSQL-STMT-SUB-2).
+#[derive(Clone)]
+pub(crate) enum Var {
+    /// One frame.
+    Frame(WorkflowDataFrame),
+    /// A list or dict of frames.
+    Frames(WorkflowFrames),
+}
+
+/// Resolved statement inputs (FSQL-DFREF-5).
+pub(crate) enum Inputs {
+    /// List form (or the default `[last]`).
+    List(Vec<WorkflowDataFrame>),
+    /// Dict form.
+    Dict(Vec<(String, WorkflowDataFrame)>),
+}
+
+impl Inputs {
+    /// The frames, in order.
+    pub(crate) fn frames(&self) -> Vec<&WorkflowDataFrame> {
+        match self {
+            Inputs::List(v) => v.iter().collect(),
+            Inputs::Dict(v) => v.iter().map(|(_, d)| d).collect(),
+        }
+    }
+}
+
 /// The compiler state: variables, the caller's bindings and the last
-/// dataframe (FSQL-SCOPE-1).
+/// dataframe (FSQL-SCOPE-1). Cloning it gives a child scope (FSQL-SCOPE-6)
+/// sharing the bindings, so a binding's node is made once.
+#[derive(Clone)]
 struct Scope<'s> {
     src: &'s str,
-    vars: HashMap<String, WorkflowDataFrame>,
+    dag: &'s FugueWorkflow,
+    vars: HashMap<String, Var>,
     ext: Rc<Externals>,
     last: Option<WorkflowDataFrame>,
 }
@@ -128,7 +161,9 @@ impl Scope<'_> {
     fn with_context(&self, st: &Stmt, e: Error) -> Error {
         let ctx = format!("\n(statement at line {}):\n{}", st.first_line, self.context(st));
         match e {
-            Error::Interfaceless(m) => Error::interfaceless(format!("{m}{ctx}")),
+            Error::Interfaceless(m) if !m.contains("(statement at line") => {
+                Error::interfaceless(format!("{m}{ctx}"))
+            }
             Error::WorkflowCompile(m) if !m.contains("(statement at line") => {
                 Error::wf_compile(format!("{m}{ctx}"))
             }
@@ -137,42 +172,110 @@ impl Scope<'_> {
         }
     }
 
-    /// A variable, else a caller binding (FSQL-SCOPE-3/8: assignments
-    /// shadow bindings).
-    fn lookup(&self, name: &str) -> Option<Result<WorkflowDataFrame>> {
+    /// The variable `name` holding one frame (FSQL-DFREF-2/3).
+    fn frame_var(
+        &self,
+        st: &Stmt,
+        name: &str,
+        line: usize,
+        col: usize,
+    ) -> Result<WorkflowDataFrame> {
         match self.vars.get(name) {
-            Some(df) => Some(Ok(df.clone())),
-            None => self.ext.get(name),
+            Some(Var::Frame(d)) => Ok(d.clone()),
+            Some(Var::Frames(_)) => Err(self.fsql(
+                st,
+                format!(
+                    "`{name}` (line {line}, column {col}) is a collection: select a member with `{name}[i]` or `{name}[key]` (FSQL-DFREF-3)"
+                ),
+            )),
+            // FSQL-SCOPE-3/8: a caller binding unless an assignment shadows it.
+            None => self.ext.get(name).unwrap_or_else(|| {
+                Err(self.fsql(
+                    st,
+                    format!("`{name}` (line {line}, column {col}) is not defined (FSQL-DFREF-2)"),
+                ))
+            }),
         }
     }
 
-    /// Names visible as tables in SQL: variables and bindings.
-    fn table_names(&self) -> HashSet<String> {
-        self.vars.keys().chain(self.ext.pending.keys()).cloned().collect()
+    /// The member `name[member]` of a collection variable (FSQL-DFREF-3).
+    fn member(
+        &self,
+        st: &Stmt,
+        name: &str,
+        member: &Member,
+        line: usize,
+        col: usize,
+    ) -> Result<WorkflowDataFrame> {
+        let at = format!("`{name}[{member}]` (line {line}, column {col})");
+        match self.vars.get(name) {
+            Some(Var::Frames(fs)) => {
+                let found = match member {
+                    Member::Index(i) => fs.get_index(*i),
+                    Member::Key(k) => fs.get(k),
+                };
+                found.cloned().ok_or_else(|| {
+                    let keys: Vec<String> = fs.iter().into_iter().map(|(k, _)| k).collect();
+                    self.fsql(
+                        st,
+                        format!(
+                            "{at}: no such member; `{name}` has {} (FSQL-DFREF-3)",
+                            keys.join(", ")
+                        ),
+                    )
+                })
+            }
+            Some(Var::Frame(_)) => Err(self.fsql(
+                st,
+                format!("{at}: `{name}` is a single dataframe, not a collection (FSQL-DFREF-3)"),
+            )),
+            None => Err(self.fsql(
+                st,
+                format!("{at}: `{name}` is not defined; a member needs a collection variable (FSQL-DFREF-3, FSQL-STMT-SELECT-5)"),
+            )),
+        }
     }
 
+    /// One input (FSQL-DFREF-1..4); `None` is last (FSQL-SCOPE-5).
     fn resolve(&self, st: &Stmt, r: &Option<DfRef>) -> Result<WorkflowDataFrame> {
         match r {
-            Some(r) => self.lookup(&r.name).unwrap_or_else(|| {
-                Err(self.fsql(
-                    st,
-                    format!(
-                        "`{}` (line {}, column {}) is not defined (FSQL-DFREF-2)",
-                        r.name, r.line, r.col
-                    ),
-                ))
-            }),
+            Some(DfRef::Name { name, line, col }) => self.frame_var(st, name, *line, *col),
+            Some(DfRef::Member { name, member, line, col }) => {
+                self.member(st, name, member, *line, *col)
+            }
+            Some(DfRef::Task(task)) => {
+                // FSQL-SCOPE-6: a child scope; its assignments and last are dropped.
+                let mut child = self.clone();
+                run_stmt(&mut child, task)?.ok_or_else(|| {
+                    self.fsql(st, "a nested task must produce a dataframe (FSQL-DFREF-4)".into())
+                })
+            }
             None => self.last.clone().ok_or_else(|| {
                 self.fsql(st, "there is no previous dataframe to use (FSQL-SCOPE-5)".into())
             }),
         }
+    }
+
+    /// A list of inputs (FSQL-DFREF-5); empty gives `[last]`.
+    fn resolve_list(&self, st: &Stmt, dfs: &DfList) -> Result<Inputs> {
+        Ok(match dfs {
+            DfList::List(v) if v.is_empty() => Inputs::List(vec![self.resolve(st, &None)?]),
+            DfList::List(v) => Inputs::List(
+                v.iter().map(|d| self.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?,
+            ),
+            DfList::Dict(v) => Inputs::Dict(
+                v.iter()
+                    .map(|(k, d)| Ok((k.clone(), self.resolve(st, &Some(d.clone()))?)))
+                    .collect::<Result<_>>()?,
+            ),
+        })
     }
 }
 
 /// What a compile call leaves: the variables (FSQL-SCOPE-10) and the final
 /// last (FSQL-API-3).
 pub(crate) struct Compiled {
-    pub vars: HashMap<String, WorkflowDataFrame>,
+    pub vars: HashMap<String, Var>,
     pub last: Option<WorkflowDataFrame>,
 }
 
@@ -183,53 +286,83 @@ pub(crate) fn compile_with(
     dag: &FugueWorkflow,
     script: &str,
     opts: &ParseOptions,
-    mut vars: HashMap<String, WorkflowDataFrame>,
+    mut vars: HashMap<String, Var>,
     bindings: Vec<(String, Binding)>,
 ) -> Result<Compiled> {
     let stmts = Parser::parse_with(script, opts)?;
     let ext = Externals::new(dag, bindings);
     vars.retain(|k, _| !ext.pending.contains_key(k));
-    let mut scope = Scope { src: script, vars, ext: Rc::new(ext), last: None };
+    let mut scope = Scope { src: script, dag, vars, ext: Rc::new(ext), last: None };
     for st in &stmts {
-        let res = statement(dag, &mut scope, st).map_err(|e| scope.with_context(st, e))?;
-        if let Some(mut df) = res {
-            // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
-            match &st.ckpt {
-                Some(Ckpt::Weak { lazy }) => {
-                    df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
-                }
-                Some(Ckpt::Strong { partition: p, single }) => {
-                    df = df.strong_checkpoint(partition(p)?, *single)?;
-                }
-                Some(Ckpt::Deterministic { namespace }) => {
-                    df = df.deterministic_checkpoint(namespace.as_deref())?;
-                }
-                None => {}
-            }
-            if st.broadcast {
-                df = df.broadcast();
-            }
-            if let Some((name, kind)) = &st.yield_df {
-                let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
-                    scope.fsql(
-                        st,
-                        "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into(),
-                    )
-                })?;
-                match kind {
-                    YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
-                    YieldKind::File => {
-                        df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?
-                    }
-                }
-            }
-            if let Some(a) = &st.assign {
-                scope.vars.insert(a.clone(), df.clone());
-            }
-            scope.last = Some(df);
-        }
+        run_stmt(&mut scope, st)?;
     }
     Ok(Compiled { vars: scope.vars, last: scope.last })
+}
+
+/// Compiles one statement with its suffixes and binds its result
+/// (FSQL-STMT-ORDER-1, FSQL-SCOPE-3/4); returns the produced frame.
+fn run_stmt(scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<WorkflowDataFrame>> {
+    let res = statement(scope.dag, scope, st).map_err(|e| scope.with_context(st, e))?;
+    let mut df = match res {
+        Some(Var::Frame(df)) => df,
+        Some(Var::Frames(fs)) => {
+            // FSQL-STMT-SUB-2: a collection binds the variable, last unchanged.
+            if let Some(a) = &st.assign {
+                scope.vars.insert(a.clone(), Var::Frames(fs));
+            }
+            return Ok(None);
+        }
+        None => return Ok(None),
+    };
+    // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
+    match &st.ckpt {
+        Some(Ckpt::Weak { lazy }) => {
+            df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
+        }
+        Some(Ckpt::Strong { partition: p, single }) => {
+            df = df.strong_checkpoint(partition(p)?, *single)?;
+        }
+        Some(Ckpt::Deterministic { namespace }) => {
+            df = df.deterministic_checkpoint(namespace.as_deref())?;
+        }
+        None => {}
+    }
+    if st.broadcast {
+        df = df.broadcast();
+    }
+    if let Some((name, kind)) = &st.yield_df {
+        let name = name.clone().or_else(|| st.assign.clone()).ok_or_else(|| {
+            scope.fsql(st, "YIELD needs `AS name` or an assignment (FSQL-STMT-YIELD-1)".into())
+        })?;
+        match kind {
+            YieldKind::DataFrame(local) => df.yield_dataframe_as(&name, *local)?,
+            YieldKind::File => df.yield_file_as(&name).map_err(|e| scope.with_context(st, e))?,
+        }
+    }
+    if let Some(a) = &st.assign {
+        scope.vars.insert(a.clone(), Var::Frame(df.clone()));
+    }
+    scope.last = Some(df.clone());
+    Ok(Some(df))
+}
+
+/// The canonical text of a query (FSQL-RUST-TEXT-1/2): token texts joined
+/// by one space, except none after `(`, before `)` and around `.` (all
+/// spaces for top-level WITH statements).
+fn canonical_text(tokens: &[crate::lexer::Tok], spaced: bool) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&crate::lexer::Tok> = None;
+    for t in tokens {
+        if let Some(p) = prev {
+            let tight = !spaced && (p.is_p("(") || p.is_p(".") || t.is_p(")") || t.is_p("."));
+            if !tight {
+                out.push(' ');
+            }
+        }
+        out.push_str(&t.text);
+        prev = Some(t);
+    }
+    out
 }
 
 fn partition(p: &Option<Prepartition>) -> Result<Option<PartitionSpec>> {
@@ -256,12 +389,87 @@ fn to_value(j: &Json) -> Value {
     }
 }
 
-fn statement(
+fn statement(dag: &FugueWorkflow, scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<Var>> {
+    match &st.body {
+        Body::Sub { dfs, using, params } => sub(scope, st, dfs, using, params),
+        Body::Unsupported { what } => Err(scope.fsql(st, what.clone())),
+        _ => Ok(frame_statement(dag, scope, st)?.map(Var::Frame)),
+    }
+}
+
+/// SUB (FSQL-STMT-SUB-1..3): calls the registered module.
+fn sub(
+    scope: &Scope<'_>,
+    st: &Stmt,
+    dfs: &DfList,
+    using: &str,
+    params: &Map<String, Json>,
+) -> Result<Option<Var>> {
+    let m = fugue_workflow::module::module_by_name(using)?;
+    let frames = |inputs: Inputs| match inputs {
+        Inputs::List(v) => WorkflowFrames::List(v),
+        Inputs::Dict(v) => WorkflowFrames::Dict(v.into_iter().collect()),
+    };
+    let input = match m.input_shape() {
+        InputShape::None if !dfs.is_empty() => {
+            return Err(
+                scope.fsql(st, format!("module `{using}` takes no dataframes (FSQL-STMT-SUB-1)"))
+            );
+        }
+        InputShape::None => ModuleInput::None,
+        InputShape::One => match scope.resolve_list(st, dfs)? {
+            Inputs::List(mut v) if v.len() == 1 => ModuleInput::One(v.remove(0)),
+            Inputs::Dict(mut v) if v.len() == 1 => ModuleInput::One(v.remove(0).1),
+            _ => {
+                return Err(scope.fsql(
+                    st,
+                    format!("module `{using}` takes exactly one dataframe (FSQL-STMT-SUB-1)"),
+                ));
+            }
+        },
+        InputShape::Several => ModuleInput::Several(frames(scope.resolve_list(st, dfs)?)),
+        InputShape::Collection => {
+            // A collection variable is passed whole (FSQL-STMT-SUB-1).
+            let whole = match dfs {
+                DfList::List(v) if v.len() == 1 => match &v[0] {
+                    DfRef::Name { name, .. } => match scope.vars.get(name) {
+                        Some(Var::Frames(fs)) => Some(fs.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            match whole {
+                Some(fs) => ModuleInput::Collection(fs),
+                None => ModuleInput::Collection(frames(scope.resolve_list(st, dfs)?)),
+            }
+        }
+    };
+    let params = fugue_api::like::ConfLike::into_conf(Json::Object(params.clone()))?;
+    match m.call(scope.dag, input, &params)? {
+        ModuleOutput::One(d) => Ok(Some(Var::Frame(d))),
+        ModuleOutput::Collection(fs) => {
+            if st.assign.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(Var::Frames(fs)))
+        }
+        ModuleOutput::None if st.assign.is_some() => Err(scope.fsql(
+            st,
+            format!("module `{using}` returns nothing and cannot be assigned (FSQL-STMT-SUB-2)"),
+        )),
+        ModuleOutput::None => Ok(None),
+    }
+}
+
+fn frame_statement(
     dag: &FugueWorkflow,
     scope: &mut Scope<'_>,
     st: &Stmt,
 ) -> Result<Option<WorkflowDataFrame>> {
     match &st.body {
+        Body::Sub { .. } | Body::Unsupported { .. } => Ok(None),
         Body::Create { rows, schema } => {
             let Json::Array(list) = rows else {
                 return Err(Error::arg(
@@ -332,32 +540,35 @@ fn statement(
             Ok(Some(input.transform(tf, o)?))
         }
         Body::Print { n, dfs, title } => {
-            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
-                vec![scope.resolve(st, &None)?]
-            } else {
-                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
-            };
-            for (k, d) in inputs.iter().enumerate() {
+            let inputs = scope.resolve_list(st, dfs)?;
+            for (k, d) in inputs.frames().into_iter().enumerate() {
                 d.show(*n, if k == 0 { title.as_deref() } else { None })?;
             }
             Ok(None)
         }
         Body::Ext { kind, dfs, partition: p, using, params } => {
-            let inputs: Vec<WorkflowDataFrame> = if dfs.is_empty() {
-                vec![scope.resolve(st, &None)?]
-            } else {
-                dfs.iter().map(|d| scope.resolve(st, &Some(d.clone()))).collect::<Result<_>>()?
+            let resolved = scope.resolve_list(st, dfs)?;
+            let refs = resolved.frames();
+            let named: Option<Vec<(&str, &WorkflowDataFrame)>> = match &resolved {
+                Inputs::Dict(v) => Some(v.iter().map(|(k, d)| (k.as_str(), d)).collect()),
+                Inputs::List(_) => None,
             };
-            let refs: Vec<&WorkflowDataFrame> = inputs.iter().collect();
+            let inputs: Vec<WorkflowDataFrame> = refs.iter().map(|d| (*d).clone()).collect();
             let params = Json::Object(params.clone());
             match kind {
                 ExtKind::Process => {
                     let using = ByNameProcessor(fugue_api::registry::processor_by_name(using)?);
-                    Ok(Some(dag.process(&refs, using, params, partition(p)?)?))
+                    Ok(Some(match &named {
+                        Some(n) => dag.process_named(n, using, params, partition(p)?)?,
+                        None => dag.process(&refs, using, params, partition(p)?)?,
+                    }))
                 }
                 ExtKind::Output => {
                     let using = ByNameOutputter(fugue_api::registry::outputter_by_name(using)?);
-                    dag.output(&refs, using, params, partition(p)?)?;
+                    match &named {
+                        Some(n) => dag.output_named(n, using, params, partition(p)?)?,
+                        None => dag.output(&refs, using, params, partition(p)?)?,
+                    }
                     Ok(None)
                 }
                 ExtKind::OutTransform => {
@@ -417,11 +628,24 @@ fn statement(
                 on.as_ref().map(|v| v.iter().map(String::as_str).collect());
             Ok(Some(scope.resolve(st, df)?.dropna(how, None, subset.as_deref())?))
         }
-        Body::Select { tokens } => {
-            let text = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-            let vars = scope.table_names();
-            let implicit = !tokens.first().is_some_and(|t| t.is_kw("WITH"));
-            let pieces = rewrite(&text, &vars, implicit).map_err(|m| {
+        Body::Select { tokens, terms } => {
+            // FSQL-GEN-6: the terms' nodes first, in textual order, each in a
+            // child scope seeing the same last (FSQL-SCOPE-6, -SETOP-2).
+            let mut frames: HashMap<String, WorkflowDataFrame> = HashMap::new();
+            for (k, t) in terms.iter().enumerate() {
+                let mut child = scope.clone();
+                let df = run_stmt(&mut child, t)?.ok_or_else(|| {
+                    scope.fsql(st, "a FugueSQL term inside SQL must produce a dataframe".into())
+                })?;
+                frames.insert(format!("{PLACEHOLDER}{k}"), df);
+            }
+            let with = tokens.first().is_some_and(|t| t.is_kw("WITH"));
+            let text = canonical_text(tokens, with);
+            // Variables and caller bindings are tables (FSQL-SCOPE-7/8).
+            let mut vars: HashSet<String> =
+                scope.vars.keys().chain(scope.ext.pending.keys()).cloned().collect();
+            vars.extend(frames.keys().cloned());
+            let pieces = rewrite(&text, &vars, !with).map_err(|m| {
                 let t = &tokens[0];
                 Error::from(crate::error::SyntaxError::new(
                     scope.src,
@@ -436,9 +660,13 @@ fn statement(
             for p in pieces {
                 parts.push(match p {
                     Piece::Text(t) => SqlPiece::Text(t),
-                    Piece::Var(v) => SqlPiece::Frame(
-                        scope.resolve(st, &Some(DfRef { name: v, line: st.first_line, col: 1 }))?,
-                    ),
+                    Piece::Var(v) => match frames.get(&v) {
+                        Some(d) => SqlPiece::Frame(d.clone()),
+                        None => SqlPiece::Frame(scope.frame_var(st, &v, st.first_line, 1)?),
+                    },
+                    Piece::Member(v, m) => {
+                        SqlPiece::Frame(scope.member(st, &v, &m, st.first_line, 1)?)
+                    }
                     Piece::Last => SqlPiece::Frame(scope.last.clone().ok_or_else(|| {
                         scope.fsql(
                             st,

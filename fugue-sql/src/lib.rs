@@ -101,6 +101,26 @@
 //! - `YIELD [LOCAL] DATAFRAME [AS name]` and `YIELD FILE [AS name]`
 //!   (FSQL-STMT-YIELD-1..4), `name = <statement>` and the last dataframe
 //!   (FSQL-SCOPE-1..5).
+//! - Dataframe inputs (FSQL-DFREF-1..5): names, `name[i]` / `name[key]`
+//!   members of collection variables, parenthesised nestable tasks
+//!   compiled in a child scope (FSQL-SCOPE-6), and dict form `k=a, k:b`
+//!   (named inputs of PROCESS and OUTPUT, WF-DAG-7).
+//! - FugueSQL terms inside SQL (FSQL-RUST-SQL-1): set-operation operands
+//!   (`CREATE ... UNION ALL TAKE ...`, FSQL-STMT-SETOP-2), parenthesised
+//!   terms as relations (`FROM (TAKE 1 ROW FROM a) AS t`) and as
+//!   expression subqueries (`(SELECT * FROM <term>)`, FSQL-STMT-SELECT-8),
+//!   query-tail clauses after a term (FSQL-STMT-SELECT-13), `name[member]`
+//!   relations with the automatic alias `name` (FSQL-STMT-SELECT-6);
+//!   canonical SQL text (FSQL-RUST-TEXT-1); `FROM t SELECT ...`,
+//!   `TABLE t`, `VALUES ...` statements are ERR-FSQL
+//!   (FSQL-STMT-SELECT-12), and so is `CONNECT` inside parentheses
+//!   (FSQL-STMT-SELECT-9); a tail before a set operator is a syntax error
+//!   (FSQL-STMT-SELECT-10).
+//! - `[x =] SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3):
+//!   modules registered with `fugue_workflow::register_module!` or
+//!   `fugue_workflow::module::register_module` (input shape none / one /
+//!   several / collection, output none / one / collection); a collection
+//!   result binds the variable and leaves last unchanged.
 //! - Errors: syntax errors carry line, column, token and the source line with
 //!   a caret marker ([`SyntaxError`], FSQL-RUST-ERR-1/2); compile errors name
 //!   the statement's lines (FSQL-RUST-ERR-5). The parser never panics (a
@@ -118,7 +138,7 @@
 //! - `ignore_case` (FSQL-LEX-4: keywords are upper case only; `.ignore_case(true)`
 //!   and the conf key are rejected) and the case hint of FSQL-RUST-ERR-3; the
 //!   `dialect` setting (always Spark text).
-//! - Statements: CREATE USING, ZIP and cotransform, SUB, CONNECT,
+//! - Statements: CREATE USING, ZIP and cotransform, CONNECT,
 //!   YIELD TABLE/VIEW; `PROCESS ... SCHEMA`, OUTTRANSFORM with a
 //!   cotransformer or `CALLBACK`.
 //! - Clause options without a builder equivalent: checkpoint params
@@ -126,10 +146,7 @@
 //!   PREPARTITION/SINGLE of a deterministic checkpoint; SAVE AND USE with
 //!   TO/APPEND, PREPARTITION, SINGLE, a format word or params (the builder's
 //!   `save_and_use` always overwrites and infers the format from the path).
-//! - FugueSQL terms inside SQL (set-operation operands, parenthesised terms
-//!   as relations), query-tail clauses after a FugueSQL term
-//!   (FSQL-STMT-SELECT-8/13), `name[member]` references, dict-form inputs,
-//!   parenthesised tasks as inputs.
+//! - Modules registered with a namespace (`SUB ... USING ns:name`).
 //! - LOAD of a path list; PREPARTITION numbers and algorithms
 //!   (`HASH/RAND/EVEN/COARSE`, `PREPARTITION 4`); TRANSFORM CALLBACK;
 //!   PRINT ROWCOUNT.

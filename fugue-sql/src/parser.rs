@@ -51,7 +51,11 @@ pub(crate) const RESERVED: [&str; 41] = [
 ];
 
 /// Statements recognised but not supported yet (see the crate docs).
-const UNSUPPORTED: [&str; 3] = ["ZIP", "SUB", "CONNECT"];
+const UNSUPPORTED: [&str; 2] = ["ZIP", "CONNECT"];
+
+/// The prefix of the placeholder words that stand for FugueSQL terms and
+/// members inside SQL text (FSQL-RUST-SQL-1).
+pub(crate) const PLACEHOLDER: &str = "__fsql_ref_";
 
 /// The extension statements compiled through the registry (FSQL-RUST-REG).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,12 +92,66 @@ pub(crate) enum YieldKind {
     File,
 }
 
-/// A reference to a dataframe variable (FSQL-DFREF, names only).
+/// A dataframe input of a statement (FSQL-DFREF-1..4).
 #[derive(Debug, Clone)]
-pub(crate) struct DfRef {
-    pub name: String,
-    pub line: usize,
-    pub col: usize,
+pub(crate) enum DfRef {
+    /// A variable (FSQL-DFREF-2).
+    Name { name: String, line: usize, col: usize },
+    /// `name[i]` / `name[key]`: a member of a collection variable
+    /// (FSQL-DFREF-3).
+    Member { name: String, member: Member, line: usize, col: usize },
+    /// `( task )`: a nestable task compiled in a child scope (FSQL-DFREF-4,
+    /// FSQL-SCOPE-6).
+    Task(Box<Stmt>),
+}
+
+/// The member selector of `name[member]` (FSQL-DFREF-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// By position.
+    Index(usize),
+    /// By key.
+    Key(String),
+}
+
+impl std::fmt::Display for Member {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Member::Index(i) => write!(f, "{i}"),
+            Member::Key(k) => write!(f, "{k}"),
+        }
+    }
+}
+
+/// A list of dataframe inputs (FSQL-DFREF-5): list form (keys `_0`, `_1`,
+/// ...) or dict form (`k=a, k:b`); empty when the input is omitted.
+#[derive(Debug, Clone)]
+pub(crate) enum DfList {
+    /// `a, b, ...`.
+    List(Vec<DfRef>),
+    /// `k=a, k:b, ...`.
+    Dict(Vec<(String, DfRef)>),
+}
+
+impl DfList {
+    /// The number of inputs.
+    pub fn len(&self) -> usize {
+        match self {
+            DfList::List(v) => v.len(),
+            DfList::Dict(v) => v.len(),
+        }
+    }
+
+    /// Whether no input was given.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for DfList {
+    fn default() -> Self {
+        DfList::List(Vec::new())
+    }
 }
 
 /// A PREPARTITION clause (FSQL-PART, `BY` and `PRESORT` only).
@@ -125,8 +183,22 @@ pub(crate) enum Body {
         path: String,
         params: Map<String, Json>,
     },
+    /// A query: its tokens, in which every FugueSQL term is replaced by a
+    /// placeholder word `__fsql_ref_N` naming `terms[N]` (FSQL-RUST-SQL-1).
     Select {
         tokens: Vec<Tok>,
+        terms: Vec<Stmt>,
+    },
+    /// A statement form the grammar accepts but fugue-sql rejects at compile
+    /// time with ERR-FSQL (FSQL-STMT-SELECT-12).
+    Unsupported {
+        what: String,
+    },
+    /// `SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3).
+    Sub {
+        dfs: DfList,
+        using: String,
+        params: Map<String, Json>,
     },
     Transform {
         df: Option<DfRef>,
@@ -137,7 +209,7 @@ pub(crate) enum Body {
     },
     Print {
         n: usize,
-        dfs: Vec<DfRef>,
+        dfs: DfList,
         title: Option<String>,
     },
     SaveUse {
@@ -146,7 +218,7 @@ pub(crate) enum Body {
     },
     Ext {
         kind: ExtKind,
-        dfs: Vec<DfRef>,
+        dfs: DfList,
         partition: Option<Prepartition>,
         using: String,
         params: Map<String, Json>,
@@ -208,6 +280,8 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     toks: Vec<Tok>,
     pos: usize,
+    /// The depth of parenthesised tasks being parsed (FSQL-DFREF-4).
+    nest: usize,
 }
 
 type R<T> = Result<T, SyntaxError>;
@@ -236,7 +310,7 @@ impl<'a> Parser<'a> {
             ));
         }
         let toks = lex(src)?;
-        let mut p = Parser { src, toks, pos: 0 };
+        let mut p = Parser { src, toks, pos: 0, nest: 0 };
         if p.toks.is_empty() {
             return Err(p.err_here("the script is empty (FSQL-LEX-3)", None));
         }
@@ -355,28 +429,38 @@ impl<'a> Parser<'a> {
         let Some(t) = self.peek().cloned() else {
             return Err(self.err_here("expected a statement", None));
         };
-        let word = if t.kind == Kind::Word { t.text.as_str() } else { "" };
+        let word = if t.kind == Kind::Word { t.text.clone() } else { String::new() };
+        let word = word.as_str();
         let (body, nestable) = match word {
-            "CREATE" => (self.create()?, true),
-            "LOAD" => (self.load()?, true),
-            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
-            "TRANSFORM" => (self.transform()?, true),
+            "SELECT" | "WITH" => (self.select(Vec::new(), Vec::new())?, true),
             "PRINT" => (self.print()?, false),
-            "SELECT" | "WITH" => (self.select()?, true),
-            "SAVE" if self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => {
-                (self.save_and_use()?, true)
-            }
-            "TAKE" => (self.take()?, true),
-            "PROCESS" => (self.ext(ExtKind::Process)?, true),
+            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
             "OUTPUT" => (self.ext(ExtKind::Output)?, false),
             "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
-            "SAMPLE" => (self.sample()?, true),
-            "DROP" | "RENAME" | "ALTER" | "FILL" => (self.column_stmt(word)?, true),
+            "SUB" => (self.sub()?, false),
+            "FROM" | "TABLE" | "VALUES" => (self.unsupported_query(word)?, true),
             w if UNSUPPORTED.contains(&w) => {
                 return Err(self.err_here(
                     &format!("`{w}` is not supported yet by fugue-sql"),
                     Some("see the list of unsupported statements in the fugue-sql crate docs"),
                 ));
+            }
+            _ if self.at_term()
+                || ["CREATE", "LOAD", "TRANSFORM", "DROP", "RENAME", "ALTER"].contains(&word) =>
+            {
+                let first = self.pos;
+                let body = self.term()?;
+                // FSQL-RUST-SPLIT-6: a set operator or a query tail after a
+                // term continues the statement as a query.
+                if self.at_setop() || self.at_tail() {
+                    let term = self.term_stmt(first, body);
+                    let mut toks = Vec::new();
+                    let tok0 = self.toks[first].clone();
+                    Self::push_operand(&mut toks, &tok0, 0);
+                    (self.select(toks, vec![term])?, true)
+                } else {
+                    (body, true)
+                }
             }
             _ => {
                 return Err(self.err_here(
@@ -385,12 +469,32 @@ impl<'a> Parser<'a> {
                 ));
             }
         };
-        if !nestable && assign.is_some() {
+        if self.nest > 0 && !nestable {
+            return Err(self.err_at(
+                start + if assign.is_some() { 2 } else { 0 },
+                &format!("`{word}` produces no dataframe and cannot be nested (FSQL-DFREF-4)"),
+                None,
+            ));
+        }
+        if !nestable && word != "SUB" && assign.is_some() {
             return Err(self.err_at(
                 start + 2,
                 &format!("`{word}` produces no dataframe and cannot be assigned (FSQL-SCRIPT-1)"),
                 None,
             ));
+        }
+        if word == "SUB" {
+            let last_line =
+                self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
+            return Ok(Stmt {
+                assign,
+                body,
+                ckpt: None,
+                broadcast: false,
+                yield_df: None,
+                first_line,
+                last_line,
+            });
         }
         let (ckpt, broadcast) = if nestable { self.suffixes()? } else { (None, false) };
         let mut yield_df = None;
@@ -430,6 +534,126 @@ impl<'a> Parser<'a> {
         }
         let last_line = self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
         Ok(Stmt { assign, body, ckpt, broadcast, yield_df, first_line, last_line })
+    }
+
+    // ------------------------------------------------------ FugueSQL terms
+
+    /// Whether the token at `i` starts a FugueSQL term (FSQL-SCRIPT-2, the
+    /// starters of FSQL-RUST-SPLIT-2 with their followers).
+    fn term_at(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i).filter(|t| t.kind == Kind::Word) else { return false };
+        let next = self.toks.get(i + 1);
+        let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
+        let np = |s: &str| next.is_some_and(|n| n.is_p(s));
+        match t.text.as_str() {
+            "TAKE" | "SAMPLE" | "PROCESS" | "ZIP" | "FILL" => true,
+            "TRANSFORM" => !np("("),
+            "CREATE" => np("[") || nw("DATA") || nw("USING"),
+            "LOAD" => {
+                nw("PARQUET")
+                    || nw("CSV")
+                    || nw("JSON")
+                    || np("[")
+                    || next.is_some_and(|n| n.kind == Kind::Str)
+            }
+            "RENAME" | "ALTER" => nw("COLUMNS"),
+            "DROP" => nw("COLUMNS") || nw("ROWS"),
+            "SAVE" => nw("AND"),
+            _ => false,
+        }
+    }
+
+    fn at_term(&self) -> bool {
+        self.term_at(self.pos)
+    }
+
+    /// A set operator at the current position (FSQL-STMT-SETOP-1).
+    fn at_setop(&self) -> bool {
+        ["UNION", "INTERSECT", "EXCEPT", "MINUS"].iter().any(|w| self.at_kw(w))
+    }
+
+    /// A query-tail keyword at the current position (FSQL-RUST-SPLIT-6).
+    fn at_tail(&self) -> bool {
+        ["ORDER", "CLUSTER", "DISTRIBUTE", "SORT", "WINDOW", "LIMIT"].iter().any(|w| self.at_kw(w))
+    }
+
+    /// The body of a FugueSQL term, without assignment or suffixes.
+    fn term(&mut self) -> R<Body> {
+        let word = self.peek().map(|t| t.text.clone()).unwrap_or_default();
+        match word.as_str() {
+            "CREATE" => self.create(),
+            "LOAD" => self.load(),
+            "TRANSFORM" => self.transform(),
+            "SAVE" => self.save_and_use(),
+            "TAKE" => self.take(),
+            "PROCESS" => self.ext(ExtKind::Process),
+            "SAMPLE" => self.sample(),
+            "DROP" | "RENAME" | "ALTER" | "FILL" => self.column_stmt(&word),
+            w => Err(self.err_here(&format!("`{w}` is not supported yet by fugue-sql"), None)),
+        }
+    }
+
+    /// A term body as a statement of its own (compiled in a child scope).
+    fn term_stmt(&self, first: usize, body: Body) -> Stmt {
+        let first_line = self.toks.get(first).map_or(1, |t| t.line);
+        let last_line = self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
+        Stmt {
+            assign: None,
+            body,
+            ckpt: None,
+            broadcast: false,
+            yield_df: None,
+            first_line,
+            last_line,
+        }
+    }
+
+    /// A synthetic word token at `at`'s position.
+    fn synth(at: &Tok, text: &str) -> Tok {
+        Tok {
+            kind: Kind::Word,
+            text: text.to_string(),
+            value: text.to_string(),
+            line: at.line,
+            col: at.col,
+        }
+    }
+
+    /// `SELECT * FROM <placeholder>`: a term as a set-operation operand
+    /// (FSQL-STMT-SETOP-2, FSQL-STMT-SELECT-13).
+    fn push_operand(out: &mut Vec<Tok>, at: &Tok, index: usize) {
+        out.push(Self::synth(at, "SELECT"));
+        let mut star = Self::synth(at, "*");
+        star.kind = Kind::Punct;
+        out.push(star);
+        out.push(Self::synth(at, "FROM"));
+        out.push(Self::synth(at, &format!("{PLACEHOLDER}{index}")));
+    }
+
+    /// `FROM t SELECT ...`, `TABLE t`, `VALUES ...` as whole statements:
+    /// parsed to their end, rejected at compile time (FSQL-STMT-SELECT-12).
+    fn unsupported_query(&mut self, word: &str) -> R<Body> {
+        self.pos += 1;
+        self.select(Vec::new(), Vec::new())?;
+        if word == "FROM" && self.at_kw("SELECT") {
+            self.select(Vec::new(), Vec::new())?;
+        }
+        Ok(Body::Unsupported {
+            what: format!(
+                "a statement starting with `{word}` is not supported by fugue-sql (FSQL-STMT-SELECT-12)"
+            ),
+        })
+    }
+
+    // -------------------------------------------------------------- SUB
+
+    /// `SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3).
+    fn sub(&mut self) -> R<Body> {
+        self.expect_kw("SUB")?;
+        let dfs = if self.at_kw("USING") { DfList::default() } else { self.df_list()? };
+        let using = self.using()?;
+        let params = self.opt_params()?;
+        Ok(Body::Sub { dfs, using, params })
     }
 
     // ---------------------------------------------- checkpoint, BROADCAST
@@ -804,8 +1028,10 @@ impl<'a> Parser<'a> {
         Ok(Body::Save { df, partition, mode: mode.to_string(), single, fmt, path, params })
     }
 
-    /// An optional dataframe name (FSQL-DFREF): an identifier that is not a
-    /// keyword of the clause that may follow.
+    /// An optional dataframe input (FSQL-DFREF): a name that is not a
+    /// keyword of the clause that may follow, `name[i]` / `name[key]`, or a
+    /// parenthesised nestable task. A name followed by `=` is not an input
+    /// (a dict-form key or the next statement's assignment).
     fn opt_dfref(&mut self) -> R<Option<DfRef>> {
         const FOLLOW: [&str; 9] = [
             "TO",
@@ -823,22 +1049,45 @@ impl<'a> Parser<'a> {
                 if Self::is_ident_tok(t)
                     && !(t.kind == Kind::Word && FOLLOW.contains(&t.text.as_str())) =>
             {
-                if self.peek_at(1).is_some_and(|n| n.is_p("[") || n.is_p("="))
-                    && t.kind == Kind::Word
-                {
-                    // `name[...]` members and `x=a` dict form are not supported.
-                    return Err(self.err_at(
-                        self.pos + 1,
-                        "collection members and named inputs are not supported yet by fugue-sql",
-                        None,
-                    ));
+                if self.peek_at(1).is_some_and(|n| n.is_p("=")) {
+                    return Ok(None);
                 }
-                let r = DfRef { name: t.value.clone(), line: t.line, col: t.col };
+                let (name, line, col) = (t.value.clone(), t.line, t.col);
                 self.pos += 1;
-                Ok(Some(r))
+                if !self.eat_p("[") {
+                    return Ok(Some(DfRef::Name { name, line, col }));
+                }
+                let member = match self.peek() {
+                    Some(m) if m.kind == Kind::Num && !m.text.contains('.') => {
+                        let i =
+                            m.text.parse().map_err(|_| self.err_here("index too large", None))?;
+                        self.pos += 1;
+                        Member::Index(i)
+                    }
+                    Some(m) if m.kind == Kind::Word || m.kind == Kind::Quoted => {
+                        let k = m.value.clone();
+                        self.pos += 1;
+                        Member::Key(k)
+                    }
+                    _ => {
+                        return Err(self.err_here(
+                            "expected a member: an index or a key (FSQL-DFREF-3)",
+                            None,
+                        ));
+                    }
+                };
+                self.expect_p("]")?;
+                Ok(Some(DfRef::Member { name, member, line, col }))
             }
-            Some(t) if t.is_p("(") => Err(self
-                .err_here("a parenthesised task as input is not supported yet by fugue-sql", None)),
+            Some(t) if t.is_p("(") => {
+                self.pos += 1;
+                self.nest += 1;
+                let st = self.statement();
+                self.nest -= 1;
+                let st = st?;
+                self.expect_p(")")?;
+                Ok(Some(DfRef::Task(Box::new(st))))
+            }
             _ => Ok(None),
         }
     }
@@ -892,11 +1141,10 @@ impl<'a> Parser<'a> {
     fn transform(&mut self) -> R<Body> {
         self.expect_kw("TRANSFORM")?;
         let df = self.opt_dfref()?;
-        if df.is_some() && self.at_p(",") {
-            return Err(self.err_here(
-                "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)",
-                None,
-            ));
+        // FSQL-STMT-TRANSFORM-2: several inputs parse, then fail to compile.
+        let several = df.is_some() && self.eat_p(",");
+        if several {
+            self.df_list()?;
         }
         let partition = self.opt_prepartition()?;
         if self.at_kw("PRESORT") {
@@ -910,6 +1158,11 @@ impl<'a> Parser<'a> {
         }
         if self.at_kw("CALLBACK") {
             return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        }
+        if several {
+            return Ok(Body::Unsupported {
+                what: "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)".into(),
+            });
         }
         Ok(Body::Transform { df, partition, using, params, schema })
     }
@@ -931,7 +1184,7 @@ impl<'a> Parser<'a> {
     fn ext(&mut self, kind: ExtKind) -> R<Body> {
         self.pos += 1;
         let dfs = if self.peek().is_some_and(|t| t.is_kw("USING") || t.is_kw("PREPARTITION")) {
-            Vec::new()
+            DfList::default()
         } else {
             self.df_list()?
         };
@@ -946,6 +1199,13 @@ impl<'a> Parser<'a> {
         let using = self.using()?;
         let params = self.opt_params()?;
         if kind == ExtKind::Process && self.at_kw("SCHEMA") {
+            if self.peek_at(1).is_some_and(|t| t.is_p("*")) {
+                return Err(self.err_at(
+                    self.pos + 1,
+                    "the SCHEMA of PROCESS is a plain schema, without `*` (FSQL-STMT-PROCESS-1)",
+                    None,
+                ));
+            }
             return Err(self.err_here("PROCESS ... SCHEMA is not supported yet by fugue-sql", None));
         }
         if kind != ExtKind::Process && self.at_kw("SCHEMA") {
@@ -968,7 +1228,7 @@ impl<'a> Parser<'a> {
     fn print(&mut self) -> R<Body> {
         self.expect_kw("PRINT")?;
         let mut n = 10usize;
-        let mut dfs = Vec::new();
+        let mut dfs = DfList::default();
         if let Some(t) = self.peek().filter(|t| t.kind == Kind::Num).cloned() {
             n = t.text.parse().map_err(|_| self.err_here("expected a row count", None))?;
             self.pos += 1;
@@ -978,6 +1238,9 @@ impl<'a> Parser<'a> {
             if self.eat_kw("FROM") {
                 dfs = self.df_list()?;
             }
+        } else if self.at_p("(") {
+            // `PRINT (task), ...` (FSQL-DFREF-4).
+            dfs = self.df_list()?;
         } else if self.peek().is_some_and(Self::is_ident_tok) && !self.at_kw("FROM") {
             // `PRINT a, b` (a following statement's assignment is not a frame).
             if !self.peek_at(1).is_some_and(|t| t.is_p("=")) {
@@ -991,15 +1254,45 @@ impl<'a> Parser<'a> {
         Ok(Body::Print { n, dfs, title })
     }
 
-    fn df_list(&mut self) -> R<Vec<DfRef>> {
+    /// `dataframes` (FSQL-DFREF-5): list form `a, b` or dict form
+    /// `k=a, k:b`; mixing the forms is a syntax error.
+    fn df_list(&mut self) -> R<DfList> {
+        let dict = self.peek().is_some_and(Self::is_ident_tok)
+            && self.peek_at(1).is_some_and(|t| t.is_p("=") || t.is_p(":"));
+        if dict {
+            let mut out = Vec::new();
+            loop {
+                let key = self.ident("an input name")?;
+                if !(self.eat_p("=") || self.eat_p(":")) {
+                    return Err(self.err_here(
+                        "expected `=` or `:`: list and dict forms of inputs cannot be mixed (FSQL-DFREF-5)",
+                        None,
+                    ));
+                }
+                match self.opt_dfref()? {
+                    Some(r) => out.push((key, r)),
+                    None => return Err(self.err_here("expected a dataframe", None)),
+                }
+                if !self.eat_p(",") {
+                    return Ok(DfList::Dict(out));
+                }
+            }
+        }
         let mut out = Vec::new();
         loop {
             match self.opt_dfref()? {
                 Some(r) => out.push(r),
+                None if self.peek_at(1).is_some_and(|t| t.is_p("=") || t.is_p(":")) => {
+                    return Err(self.err_at(
+                        self.pos + 1,
+                        "list and dict forms of inputs cannot be mixed (FSQL-DFREF-5)",
+                        None,
+                    ));
+                }
                 None => return Err(self.err_here("expected a dataframe name", None)),
             }
             if !self.eat_p(",") {
-                return Ok(out);
+                return Ok(DfList::List(out));
             }
         }
     }
@@ -1007,8 +1300,12 @@ impl<'a> Parser<'a> {
     // ------------------------------------------------------------ SELECT
 
     /// Takes the tokens of a query up to the statement boundary
-    /// (FSQL-RUST-SPLIT-1..5, the cases of the supported statements).
-    fn select(&mut self) -> R<Body> {
+    /// (FSQL-RUST-SPLIT-1..6), appending them to `out`. FugueSQL terms after
+    /// a set operator and parenthesised terms are parsed by their own
+    /// grammar, stored in `terms` and replaced by placeholders
+    /// (FSQL-RUST-SQL-1): an operand by `SELECT * FROM <placeholder>`, a
+    /// parenthesised term by `( <placeholder> )`.
+    fn select(&mut self, mut out: Vec<Tok>, mut terms: Vec<Stmt>) -> R<Body> {
         const STARTERS: [&str; 11] = [
             "OUTTRANSFORM",
             "OUTPUT",
@@ -1028,23 +1325,87 @@ impl<'a> Parser<'a> {
             "SELECT", "DISTINCT", "ALL", "AND", "OR", "NOT", "CASE", "WHEN", "THEN", "ELSE",
             "BETWEEN", "LIKE", "IN", "IS", "ON", "WHERE", "HAVING", "BY", ",", "(",
         ];
+        const SETOPS: [&str; 4] = ["UNION", "INTERSECT", "EXCEPT", "MINUS"];
         let start = self.pos;
         let mut depth = 0i64;
-        let mut i = self.pos;
-        while i < self.toks.len() {
+        let mut tail_at: Option<usize> = None;
+        let mut nested_connect = false;
+        let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.text.as_str());
+        while self.pos < self.toks.len() {
+            let i = self.pos;
             let t = &self.toks[i];
+            // FSQL-RUST-SPLIT-2 exception: a term right after a set operator.
+            let after_setop = i > 0
+                && (is_setop(&self.toks[i - 1])
+                    || (i > 1
+                        && (self.toks[i - 1].is_kw("ALL") || self.toks[i - 1].is_kw("DISTINCT"))
+                        && is_setop(&self.toks[i - 2])));
+            if after_setop && self.term_at(i) {
+                let at = t.clone();
+                let body = self.term()?;
+                terms.push(self.term_stmt(i, body));
+                Self::push_operand(&mut out, &at, terms.len() - 1);
+                continue;
+            }
+            if after_setop && t.kind == Kind::Word && STARTERS.contains(&t.text.as_str()) {
+                // FSQL-STMT-SUB-3 and FSQL-SCRIPT-1: only queries and terms
+                // are operands.
+                return Err(self.err_at(
+                    i,
+                    &format!("`{}` cannot be a set-operation operand (FSQL-STMT-SETOP-2)", t.text),
+                    None,
+                ));
+            }
+            if t.is_p("(") && self.toks.get(i + 1).is_some_and(|n| n.is_kw("CONNECT")) {
+                nested_connect = true;
+            }
+            if t.is_p("(")
+                && self.toks.get(i + 1).is_some_and(Self::is_ident_tok)
+                && self.toks.get(i + 2).is_some_and(|n| n.is_p("="))
+                && self.term_at(i + 3)
+            {
+                return Err(self.err_at(
+                    i + 2,
+                    "a FugueSQL term inside SQL cannot be assigned (FSQL-STMT-SELECT-8)",
+                    None,
+                ));
+            }
             if t.kind == Kind::Punct {
                 match t.text.as_str() {
+                    "(" if self.term_at(i + 1) => {
+                        // FSQL-STMT-SELECT-8: a parenthesised term.
+                        let open = t.clone();
+                        self.pos += 1;
+                        let first = self.pos;
+                        let body = self.term()?;
+                        terms.push(self.term_stmt(first, body));
+                        if !self.at_p(")") {
+                            return Err(self.err_here(
+                                "expected `)`: a FugueSQL term inside SQL takes no assignment or suffix clauses (FSQL-STMT-SELECT-8)",
+                                None,
+                            ));
+                        }
+                        let close = self.toks[self.pos].clone();
+                        self.pos += 1;
+                        out.push(open.clone());
+                        out.push(Self::synth(&open, &format!("{PLACEHOLDER}{}", terms.len() - 1)));
+                        out.push(close);
+                        continue;
+                    }
                     "(" | "[" | "{" => depth += 1,
                     ")" | "]" | "}" => {
                         depth -= 1;
                         if depth < 0 {
+                            if self.nest > 0 && t.text == ")" {
+                                break;
+                            }
                             return Err(self.err_at(i, "unbalanced closing bracket", None));
                         }
                     }
                     _ => {}
                 }
-                i += 1;
+                out.push(t.clone());
+                self.pos += 1;
                 continue;
             }
             if depth == 0 && i > start && t.kind == Kind::Word {
@@ -1076,6 +1437,20 @@ impl<'a> Parser<'a> {
                     break;
                 }
             }
+            if depth == 0 && t.kind == Kind::Word {
+                // FSQL-STMT-SELECT-10: the query tail follows the last operand.
+                let w = t.text.as_str();
+                let by = self.toks.get(i + 1).is_some_and(|n| n.is_kw("BY"));
+                if w == "LIMIT" || (["ORDER", "CLUSTER", "DISTRIBUTE", "SORT"].contains(&w) && by) {
+                    tail_at.get_or_insert(i);
+                } else if SETOPS.contains(&w) && tail_at.is_some() {
+                    return Err(self.err_at(
+                        i,
+                        "a set operator cannot follow ORDER BY / LIMIT: query-tail clauses come after the last operand (FSQL-STMT-SELECT-10)",
+                        None,
+                    ));
+                }
+            }
             if depth == 0
                 && i > start
                 && Self::is_ident_tok(t)
@@ -1098,14 +1473,18 @@ impl<'a> Parser<'a> {
             {
                 break;
             }
-            i += 1;
+            out.push(t.clone());
+            self.pos += 1;
         }
-        if depth != 0 {
-            return Err(self.err_at(i, "unbalanced brackets in the query", None));
+        if depth > 0 {
+            return Err(self.err_at(self.pos, "unbalanced brackets in the query", None));
         }
-        let tokens = self.toks[start..i].to_vec();
-        self.pos = i;
-        Ok(Body::Select { tokens })
+        if nested_connect {
+            return Ok(Body::Unsupported {
+                what: "CONNECT inside parentheses is not supported: use a CONNECT statement (FSQL-STMT-SELECT-9)".into(),
+            });
+        }
+        Ok(Body::Select { tokens: out, terms })
     }
 
     // ---------------------------------------------------- JSON and PARAMS

@@ -321,3 +321,17 @@ fn builder_calls_and_scripts_mix() -> Result<()> {
     assert_eq!(rows(out)?, ints(&[2], "int"));
     Ok(())
 }
+
+/// FSQL-SCOPE-8 with child scopes (FSQL-SCOPE-6): a binding first
+/// referenced inside a term in SQL gets one node, which the outer query
+/// reuses.
+#[test]
+fn bindings_in_child_scopes_are_created_once() -> Result<()> {
+    let s = "SELECT a FROM (TAKE 1 ROW FROM t PRESORT a DESC) UNION ALL SELECT a FROM t";
+    let wf = fsql(s).dataframe("t", frame(&[1, 2], "a:long")).compile()?;
+    // t, the TAKE, the select.
+    assert_eq!(wf.len(), 3);
+    let out = fsql(s).dataframe("t", frame(&[1, 2], "a:long")).run_last("native")?;
+    assert_eq!(rows(out)?, ints(&[1, 2, 2], "long"));
+    Ok(())
+}

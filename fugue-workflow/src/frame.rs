@@ -1193,28 +1193,47 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
         site: &'static Location<'static>,
     ) -> Result<WorkflowDataFrame> {
+        self.process_named_inner(dfs, None, using, params, partition, site)
+    }
+
+    /// [`process_inner`](Self::process_inner) with optional input names
+    /// (dict-like inputs, WF-DAG-7).
+    pub(crate) fn process_named_inner(
+        &self,
+        dfs: &[&WorkflowDataFrame],
+        names: Option<Vec<String>>,
+        using: Arc<dyn Processor>,
+        params: Params,
+        partition: Option<PartitionSpec>,
+        site: &'static Location<'static>,
+    ) -> Result<WorkflowDataFrame> {
         let spec = partition.unwrap_or_default();
         fugue_api::extension::validate_partition(&using.validation_rules()?, &spec)?;
         let ident = json!({ "using": using.identity(), "params": params.to_json() });
         let label = using.identity();
         let spec2 = spec.clone();
+        let names2 = names.clone();
         self.add(
             NodeKind::Process,
             "process",
             label,
             ident,
             dfs,
-            None,
+            names,
             Some(spec),
             Arc::new(move |ctx, inputs| {
-                let out = fugue_api::api::process(
+                let mut call = fugue_api::api::process(
                     inputs.into_iter().map(fugue_api::api::as_fugue),
                     ArcProcessor(using.clone()),
-                )
-                .params(params.clone())
-                .partition(spec2.clone())
-                .engine(ctx.engine.clone())
-                .run()?;
+                );
+                if let Some(n) = &names2 {
+                    call = call.names(n.clone());
+                }
+                let out = call
+                    .params(params.clone())
+                    .partition(spec2.clone())
+                    .engine(ctx.engine.clone())
+                    .run()?;
                 Ok(Some(out))
             }),
             site,
@@ -1229,6 +1248,20 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
         site: &'static Location<'static>,
     ) -> Result<()> {
+        self.output_named_inner(dfs, None, using, params, partition, site)
+    }
+
+    /// [`output_inner`](Self::output_inner) with optional input names
+    /// (dict-like inputs, WF-DAG-7).
+    pub(crate) fn output_named_inner(
+        &self,
+        dfs: &[&WorkflowDataFrame],
+        names: Option<Vec<String>>,
+        using: Arc<dyn Outputter>,
+        params: Params,
+        partition: Option<PartitionSpec>,
+        site: &'static Location<'static>,
+    ) -> Result<()> {
         if dfs.is_empty() {
             return Err(Error::wf_compile("an output needs at least one input (WF-DAG-2)"));
         }
@@ -1236,16 +1269,20 @@ impl FugueWorkflow {
         fugue_api::extension::validate_partition(&using.validation_rules()?, &spec)?;
         let ident = json!({ "using": using.identity(), "params": params.to_json() });
         let label = using.identity();
+        let names2 = names.clone();
         self.add(
             NodeKind::Output,
             "output",
             label,
             ident,
             dfs,
-            None,
+            names,
             Some(spec),
             Arc::new(move |ctx, inputs| {
-                let dfs = DataFrames::list(inputs);
+                let dfs = match &names2 {
+                    Some(n) => DataFrames::named(n.iter().cloned().zip(inputs))?,
+                    None => DataFrames::list(inputs),
+                };
                 for d in dfs.values() {
                     fugue_api::extension::validate_input(&using.validation_rules()?, d.schema())?;
                 }
@@ -1322,6 +1359,56 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
     ) -> Result<()> {
         self.output_inner(dfs, Arc::new(using), params.into_conf()?, partition, Location::caller())
+    }
+
+    /// [`process`](Self::process) with named inputs (dict-like, WF-DAG-7):
+    /// the processor sees each frame under its name.
+    ///
+    /// # Errors
+    /// As [`process`](Self::process); `ERR-ARG` for duplicate names (at run).
+    #[track_caller]
+    pub fn process_named(
+        &self,
+        dfs: &[(&str, &WorkflowDataFrame)],
+        using: impl Processor,
+        params: impl ConfLike,
+        partition: Option<PartitionSpec>,
+    ) -> Result<WorkflowDataFrame> {
+        let names = dfs.iter().map(|(n, _)| n.to_string()).collect();
+        let refs: Vec<&WorkflowDataFrame> = dfs.iter().map(|(_, d)| *d).collect();
+        self.process_named_inner(
+            &refs,
+            Some(names),
+            Arc::new(using),
+            params.into_conf()?,
+            partition,
+            Location::caller(),
+        )
+    }
+
+    /// [`output`](Self::output) with named inputs (dict-like, WF-DAG-7):
+    /// the outputter sees each frame under its name.
+    ///
+    /// # Errors
+    /// As [`output`](Self::output).
+    #[track_caller]
+    pub fn output_named(
+        &self,
+        dfs: &[(&str, &WorkflowDataFrame)],
+        using: impl Outputter,
+        params: impl ConfLike,
+        partition: Option<PartitionSpec>,
+    ) -> Result<()> {
+        let names = dfs.iter().map(|(n, _)| n.to_string()).collect();
+        let refs: Vec<&WorkflowDataFrame> = dfs.iter().map(|(_, d)| *d).collect();
+        self.output_named_inner(
+            &refs,
+            Some(names),
+            Arc::new(using),
+            params.into_conf()?,
+            partition,
+            Location::caller(),
+        )
     }
 
     /// Zips named frames (dict-like, WF-DAG-7, WF-OPS-18, ENG-ZIP-8): a

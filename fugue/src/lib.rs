@@ -104,6 +104,8 @@
 //!   creators as traits or closures; [`extensions`]: the registry by name;
 //! - [`context`] / [`like`]: engine resolution and x-like inputs;
 //! - [`rpc`]: callbacks from partitions to the driver;
+//! - [`workflow`]: the lazy DAG ([`FugueWorkflow`]); [`sql`]: FugueSQL
+//!   scripts compiled into workflows (`fugue-sql`);
 //! - [`core`]: the data model and the engine contract (`fugue-core`).
 #![deny(missing_docs)]
 
@@ -128,6 +130,9 @@ pub use fugue_macros::{
     facade_output_transformer as output_transformer, facade_outputter as outputter,
     facade_processor as processor, facade_transformer as transformer,
 };
+/// FugueSQL (`fugue-sql`): scripts parsed and compiled into a
+/// [`FugueWorkflow`], run on any engine (spec/FUGUESQL.md).
+pub use fugue_sql as sql;
 pub use fugue_workflow as workflow;
 pub use fugue_workflow::{FugueWorkflow, WorkflowDataFrame};
 

@@ -1,4 +1,4 @@
-//! Hand-written baselines: the workloads W1, W2, W3, W5 and W7 written
+//! Hand-written baselines: the workloads W1-W7 written
 //! directly against Polars ([`polars`]) and DataFusion ([`datafusion`]),
 //! without fugue, so the criterion benches can put each fugue engine beside
 //! the best plain code for its own backend and report the overhead ratio
@@ -35,13 +35,12 @@ use std::sync::Arc;
 
 use fugue::core::arrow::array::{ArrayRef, Int64Array};
 use fugue::core::arrow::record_batch::RecordBatch;
-use fugue::core::{LocalDataFrame, Result, Schema};
+use fugue::core::{DataFrame, LocalDataFrame, Result, Schema};
 
 use crate::{Output, Workload};
 
 /// The workloads that have hand-written baselines.
-pub const WORKLOADS: [Workload; 5] =
-    [Workload::W1, Workload::W2, Workload::W3, Workload::W5, Workload::W7];
+pub const WORKLOADS: [Workload; 7] = Workload::ALL;
 
 /// True when `workload` has hand-written baselines.
 pub fn has_baseline(workload: Workload) -> bool {
@@ -94,6 +93,63 @@ fn count_frame(n: usize) -> Result<LocalDataFrame> {
     LocalDataFrame::new(schema, vec![batch])
 }
 
+/// Reads the Parquet file `path` with arrow-rs: only `columns` when given
+/// (a projection pushed into the reader), then the `casts`
+/// (`name:double,...`) of the columns read, as the workloads' `load` does
+/// after an engine's `load_df`. The baselines' counterpart of reading the
+/// run's files inside the timed span.
+///
+/// # Errors
+/// IO and Parquet errors; `ERR-NOT-FOUND` for a column missing from the
+/// file; cast errors.
+pub fn read_parquet_cast(
+    path: &std::path::Path,
+    columns: Option<&[&str]>,
+    casts: &str,
+) -> Result<LocalDataFrame> {
+    use fugue::core::arrow::record_batch::RecordBatchReader;
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let pq = |e: parquet::errors::ParquetError| {
+        fugue::core::Error::backend("parquet", format!("read `{}`", path.display()), e)
+    };
+    let file = std::fs::File::open(path).map_err(|e| fugue::core::Error::io(path.display(), e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?;
+    let builder = match columns {
+        Some(cols) => {
+            let arrow = builder.schema().clone();
+            let mut roots = Vec::with_capacity(cols.len());
+            for c in cols {
+                roots.push(arrow.index_of(c).map_err(|_| {
+                    fugue::core::Error::not_found(
+                        "column",
+                        *c,
+                        arrow.fields().iter().map(|f| f.name().clone()),
+                    )
+                })?);
+            }
+            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+            builder.with_projection(mask)
+        }
+        None => builder,
+    };
+    let reader = builder.build().map_err(pq)?;
+    let schema = Schema::from_arrow(reader.schema().as_ref())?;
+    let batches = reader.collect::<std::result::Result<Vec<RecordBatch>, _>>().map_err(|e| {
+        fugue::core::Error::backend("parquet", format!("read `{}`", path.display()), e)
+    })?;
+    let frame = LocalDataFrame::new(schema, batches)?;
+    let read: Vec<String> = frame.schema().names().into_iter().map(str::to_string).collect();
+    let casts: Vec<&str> = casts
+        .split(',')
+        .filter(|c| c.split(':').next().is_some_and(|n| read.iter().any(|r| r == n.trim())))
+        .collect();
+    if casts.is_empty() {
+        return Ok(frame);
+    }
+    frame.alter_columns(&casts.join(",").parse()?)?.as_local_bounded()
+}
+
 /// The SQL text of `q` (`[head, tail]` of [`crate::Q1`] / [`crate::Q6`])
 /// over the table `table`.
 fn sql_over(q: [&str; 2], table: &str) -> String {
@@ -134,7 +190,6 @@ mod tests {
             let on_frames = crate::run_on_frames(w, &engine, &data, &frames).expect("on frames");
             assert_eq!(checksum(w, &on_frames).expect("sum"), got, "{} on polars input", w.id());
         }
-        assert!(polars::run(Workload::W4, &input, &data).is_err(), "W4 has no baseline");
     }
 
     /// Every DataFusion baseline agrees with the DataFusion engine's workload.
@@ -149,7 +204,6 @@ mod tests {
             assert_eq!(got, fugue_checksum(&engine, w, &data), "{} on raw datafusion", w.id());
             assert!(got.rows > 0, "{}", w.id());
         }
-        assert!(datafusion::run(Workload::W6, &input, &data).is_err(), "W6 has no baseline");
     }
 
     /// The baselines also agree with the native engine (the reference).
@@ -159,9 +213,34 @@ mod tests {
         let pl = polars::PolarsInput::new(&data).expect("polars input");
         let df = datafusion::DataFusionInput::new(&data).expect("datafusion input");
         let native = engine("native");
-        for w in [Workload::W1, Workload::W2, Workload::W3, Workload::W5] {
+        for w in WORKLOADS {
             let want = fugue_checksum(&native, w, &data);
             let p = polars::output(&polars::run(w, &pl, &data).expect("polars")).expect("out");
+            let d = datafusion::output(&datafusion::run(w, &df, &data).expect("df")).expect("out");
+            assert_eq!(checksum(w, &p).expect("checksum"), want, "{} polars vs native", w.id());
+            assert_eq!(checksum(w, &d).expect("checksum"), want, "{} datafusion vs native", w.id());
+        }
+    }
+
+    /// From Parquet files (`fugue bench --data DIR --baselines`): both
+    /// backends' hand-written programs read the files (casts applied) and
+    /// agree with the native engine on the same files.
+    #[test]
+    fn raw_baselines_from_files_agree_with_the_native_engine() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (t, f) in [
+            (crate::TpchTable::LineItem, "lineitem.parquet"),
+            (crate::TpchTable::Orders, "orders.parquet"),
+        ] {
+            crate::write_tpch_parquet(t, 0.001, &dir.path().join(f), |_| {}).expect("write");
+        }
+        let data = TpchData::from_dir(dir.path()).expect("files");
+        let df = datafusion::DataFusionInput::new(&data).expect("datafusion input");
+        let native = engine("native");
+        for w in WORKLOADS {
+            let want = fugue_checksum(&native, w, &data);
+            let p =
+                polars::output(&polars::run_from_arrow(w, &data).expect("polars")).expect("out");
             let d = datafusion::output(&datafusion::run(w, &df, &data).expect("df")).expect("out");
             assert_eq!(checksum(w, &p).expect("checksum"), want, "{} polars vs native", w.id());
             assert_eq!(checksum(w, &d).expect("checksum"), want, "{} datafusion vs native", w.id());

@@ -1,12 +1,14 @@
 //! Hand-written Polars (0.55, the features `fugue-polars` compiles) for
-//! W1, W2, W3, W5 and W7: the baselines of the Polars engine.
+//! W1-W7: the baselines of the Polars engine.
 //!
 //! | id | hand-written Polars |
 //! |---|---|
 //! | W1 | lazy: project the 4 columns, then window expressions `l_quantity / sum(l_quantity).over(l_suppkey)` and `int_range(0, len()).over(l_suppkey, order_by = [l_shipdate, l_orderkey]) + 1` (row number in presort order); faster than a global sort followed by plain windows (see [`w1_transform`]) |
 //! | W2 | lazy inner `join` on `orderkey` (Polars' defaults: null keys never match, key coalesced) |
 //! | W3 | lazy `group_by(l_returnflag, l_linestatus).agg(sum, sum, mean, len)` |
+//! | W4 | lazy sort by `l_suppkey, l_extendedprice desc` (nulls last), `group_by_stable(l_suppkey).head(2)` |
 //! | W5 | arrow-rs' Parquet reader → Polars `DataFrame` through the zero-copy bridge; Polars' columns exported as they are (string views kept) to arrow-rs' `ArrowWriter`; read back the same way and take the height: what a Polars user without `polars-io/parquet` (not compiled in this workspace: it needs the zstd and lz4 C libraries) writes. The engine reads with the same arrow-rs reader but keeps the batches Arrow until a Polars plan reads them, so its W5 never crosses the bridge |
+//! | W6 | lazy `unique` of the pairs `concat`-ed with the pairs of `l_quantity > 25`, anti `join` with the pairs of even `l_suppkey` |
 //! | W7 | polars-sql's `SQLContext` over the lazy `lineitem`, Q1 and Q6 collected |
 //!
 //! The input frames are converted from the in-memory Arrow data once
@@ -18,8 +20,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ::polars::prelude::{
-    DataFrame as PlDataFrame, IntoLazy, JoinArgs, JoinType, LazyFrame, PolarsError, SortOptions,
-    WindowMapping, col, int_range, len, lit,
+    DataFrame as PlDataFrame, IntoLazy, JoinArgs, JoinType, LazyFrame, PolarsError,
+    SortMultipleOptions, SortOptions, UnionArgs, UniqueKeepStrategy, WindowMapping, col, concat,
+    int_range, len, lit,
 };
 use ::polars::sql::SQLContext;
 use fugue::core::arrow::datatypes::{Field, Schema as ArrowSchema};
@@ -62,11 +65,11 @@ impl PolarsInput {
     /// and computes them, so nothing of the conversion is left for a run.
     ///
     /// # Errors
-    /// `ERR-NOT-SUPPORTED` for data read from a folder (the baselines take
-    /// generated data); bridge errors.
+    /// Parquet errors for data read from a folder (read whole here); bridge
+    /// errors.
     pub fn new(data: &TpchData) -> Result<PolarsInput> {
-        let li = polars_frame(&data.lineitem, None)?;
-        let ord = polars_frame(&data.orders, None)?;
+        let li = polars_frame(&data.lineitem, None, crate::LINEITEM_CASTS)?;
+        let ord = polars_frame(&data.orders, None, crate::ORDERS_CASTS)?;
         Ok(PolarsInput { lineitem: compute(li)?, orders: compute(ord)? })
     }
 
@@ -91,10 +94,13 @@ fn compute(df: PlDataFrame) -> Result<PlDataFrame> {
     df.lazy().collect().map_err(pl("convert input"))
 }
 
-/// The in-memory table `source` (only `columns` when given) as a Polars
-/// frame through the zero-copy bridge: one Polars chunk per Arrow batch,
-/// `str` columns as string views over the Arrow bytes.
-fn polars_frame(source: &Source, columns: Option<&[&str]>) -> Result<PlDataFrame> {
+/// The table `source` (only `columns` when given) as a Polars frame
+/// through the zero-copy bridge: one Polars chunk per Arrow batch, `str`
+/// columns as string views over the Arrow bytes. A Parquet file is read
+/// with arrow-rs (only `columns`, row groups as the reader gives them) and
+/// `casts` (`name:double,...`, [`crate::LINEITEM_CASTS`]) applied, what the
+/// workloads see after the engines' `load_df` + `alter_columns`.
+fn polars_frame(source: &Source, columns: Option<&[&str]>, casts: &str) -> Result<PlDataFrame> {
     match source {
         Source::Memory(df) => {
             let df = match columns {
@@ -103,10 +109,7 @@ fn polars_frame(source: &Source, columns: Option<&[&str]>) -> Result<PlDataFrame
             };
             to_polars_df(&df.as_local_bounded()?)
         }
-        Source::Parquet(p) => Err(Error::not_supported(format!(
-            "the raw polars baselines take generated data, not `{}`",
-            p.display()
-        ))),
+        Source::Parquet(p) => to_polars_df(&super::read_parquet_cast(p, columns, casts)?),
     }
 }
 
@@ -133,10 +136,8 @@ pub fn run(
             let (q1, q6) = w7_sql(&input.lineitem)?;
             Ok(RawOutput::Queries { q1, q6 })
         }
-        Workload::W4 | Workload::W6 => Err(Error::not_supported(format!(
-            "{} has no hand-written polars baseline",
-            workload.id()
-        ))),
+        Workload::W4 => Ok(RawOutput::Frame(w4_take(&input.lineitem)?)),
+        Workload::W6 => Ok(RawOutput::Frame(w6_set_ops(&input.lineitem)?)),
     }
 }
 
@@ -148,6 +149,8 @@ fn lineitem_columns(workload: Workload) -> &'static [&'static str] {
         Workload::W3 => {
             &["l_returnflag", "l_linestatus", "l_quantity", "l_extendedprice", "l_discount"]
         }
+        Workload::W4 => &["l_suppkey", "l_orderkey", "l_extendedprice"],
+        Workload::W6 => &["l_orderkey", "l_suppkey", "l_quantity"],
         _ => &[
             "l_returnflag",
             "l_linestatus",
@@ -160,11 +163,12 @@ fn lineitem_columns(workload: Workload) -> &'static [&'static str] {
     }
 }
 
-/// Runs the Polars baseline of `workload` starting from the in-memory Arrow
-/// data instead of ready Polars frames: inside the timed span, the columns
-/// the workload reads (and only those) cross the zero-copy bridge, the
-/// work a hand-writer starting from Arrow does and the counterpart of the
-/// engine's `to_df`. W5 reads files and is the same as [`run`].
+/// Runs the Polars baseline of `workload` starting from the run's Arrow
+/// data or Parquet files instead of ready Polars frames: inside the timed
+/// span, the columns the workload reads (and only those) are read from the
+/// files (arrow-rs, casts applied) and cross the zero-copy bridge, the work
+/// a hand-writer starting from Arrow does and the counterpart of the
+/// engine's `to_df` / `load_df`. W5 reads files and is the same as [`run`].
 ///
 /// # Errors
 /// As [`run`] and [`PolarsInput::new`].
@@ -174,9 +178,17 @@ pub fn run_from_arrow(workload: Workload, data: &TpchData) -> Result<RawOutput<P
             PolarsInput { lineitem: PlDataFrame::empty(), orders: PlDataFrame::empty() }
         }
         _ => PolarsInput {
-            lineitem: polars_frame(&data.lineitem, Some(lineitem_columns(workload)))?,
+            lineitem: polars_frame(
+                &data.lineitem,
+                Some(lineitem_columns(workload)),
+                crate::LINEITEM_CASTS,
+            )?,
             orders: if workload == Workload::W2 {
-                polars_frame(&data.orders, Some(&["o_orderkey", "o_totalprice"]))?
+                polars_frame(
+                    &data.orders,
+                    Some(&["o_orderkey", "o_totalprice"]),
+                    crate::ORDERS_CASTS,
+                )?
             } else {
                 PlDataFrame::empty()
             },
@@ -270,6 +282,50 @@ pub fn w3_aggregate(lineitem: &PlDataFrame) -> Result<PlDataFrame> {
         ])
         .collect()
         .map_err(pl("W3 collect"))
+}
+
+/// W4: the 2 rows of highest `l_extendedprice` per `l_suppkey` (nulls
+/// last): a sort by supplier and price, then the first 2 rows of each group.
+///
+/// # Errors
+/// Polars errors.
+pub fn w4_take(lineitem: &PlDataFrame) -> Result<PlDataFrame> {
+    lineitem
+        .clone()
+        .lazy()
+        .select([col("l_suppkey"), col("l_orderkey"), col("l_extendedprice")])
+        .sort_by_exprs(
+            [col("l_suppkey"), col("l_extendedprice")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true])
+                .with_nulls_last(true)
+                .with_multithreaded(true),
+        )
+        .group_by_stable([col("l_suppkey")])
+        .head(Some(2))
+        .collect()
+        .map_err(pl("W4 collect"))
+}
+
+/// W6: the distinct `(l_orderkey, l_suppkey)` pairs, union (distinct) the
+/// pairs of rows with `l_quantity > 25`, minus (an anti join) the pairs
+/// whose `l_suppkey` is even.
+///
+/// # Errors
+/// Polars errors.
+pub fn w6_set_ops(lineitem: &PlDataFrame) -> Result<PlDataFrame> {
+    let keys = || [col("l_orderkey"), col("l_suppkey")];
+    let li = lineitem.clone().lazy();
+    let pairs = li.clone().select(keys());
+    let big = li.filter(col("l_quantity").gt(lit(25.0))).select(keys());
+    let union = concat([pairs.clone(), big], UnionArgs::default())
+        .map_err(pl("W6 concat"))?
+        .unique(None, UniqueKeepStrategy::Any);
+    let even = pairs.filter((col("l_suppkey") % lit(2i64)).eq(lit(0i64)));
+    union
+        .join(even, keys(), keys(), JoinArgs::new(JoinType::Anti))
+        .collect()
+        .map_err(pl("W6 collect"))
 }
 
 /// Reads a Parquet file with arrow-rs (all columns) into a Polars frame

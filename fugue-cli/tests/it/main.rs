@@ -351,6 +351,48 @@ fn bench_selects_engines_and_workloads_and_adds_baselines() {
     assert!(!out.lines().any(|l| l.starts_with("W2")), "{out}");
 }
 
+/// Issue 15 item 1: `--baselines` from files puts the hand-written Polars and
+/// DataFusion programs beside those engines (checksums compared with the
+/// engines'), with each engine's overhead over its backend and the peak RSS
+/// in the table and the JSON.
+#[test]
+fn bench_baselines_from_files_add_hand_written_rows_and_peak_rss() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let o = fugue_cmd(&["datagen", "tpch", "--sf", "0.001", "--out", &data.to_string_lossy()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = dir.path().join("b.json");
+    let o = fugue_cmd(&[
+        "bench",
+        "--data",
+        &data.to_string_lossy(),
+        "--engines",
+        "polars,datafusion",
+        "--workloads",
+        "W4,W6",
+        "--repeat",
+        "1",
+        "--baselines",
+        "--json",
+        &json.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for row in ["polars (hand-written)", "datafusion (hand-written)"] {
+        assert_eq!(out.lines().filter(|l| l.starts_with(row)).count(), 2, "{out}");
+    }
+    assert!(out.contains("vs hand-written") && out.contains("peak_rss"), "{out}");
+    assert!(out.contains("checksums of W4, W6: all engines that ran agree"), "{out}");
+    let records: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parse");
+    let rows = records.as_array().expect("array");
+    assert_eq!(rows.len(), 8, "{records}");
+    assert!(rows.iter().filter(|r| r["baseline"] == true).count() == 4, "{records}");
+    if cfg!(target_os = "linux") {
+        assert!(rows.iter().all(|r| r["peak_rss_bytes"].as_u64().is_some_and(|b| b > 0)));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // sql
 // ---------------------------------------------------------------------------

@@ -498,7 +498,7 @@ mod tests {
     }
 
     #[test]
-    fn eng_take_1_6_default_take_over_map() {
+    fn eng_take_1_6_default_take_kernel() {
         let engine = ToyEngine::default();
         let df: crate::dataframe::DataFrameRef = Arc::new(data());
         let top = engine

@@ -366,7 +366,13 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         na_position: NaPosition,
         partition_spec: &PartitionSpec,
     ) -> Result<DataFrameRef> {
-        take::take_over_map(self, df, n, presort, na_position, partition_spec)
+        self.wrap_local(kernels::take(
+            &df.as_local_bounded()?,
+            n,
+            presort,
+            na_position,
+            partition_spec,
+        )?)
     }
 
     /// Projection, aggregation and filtering by column expressions

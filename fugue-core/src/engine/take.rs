@@ -1,10 +1,6 @@
-//! The engine-neutral `take` (ENG-TAKE-1..6) over `map_dataframe`.
+//! The engine-neutral plan of `take` (ENG-TAKE-1..6); the default
+//! operation is the kernel `spi::kernels::take`.
 
-use std::sync::Arc;
-
-use super::map::sort_batch;
-use super::{ExecutionEngine, NaPosition};
-use crate::dataframe::{DataFrame, DataFrameRef, LocalDataFrame};
 use crate::error::Result;
 use crate::partition::{PartitionSpec, parse_presort};
 use crate::schema::Schema;
@@ -44,32 +40,4 @@ pub fn plan_take(
         schema.index_of(k)?;
     }
     Ok(TakePlan { sorts, keys: partition_spec.partition_by().to_vec() })
-}
-
-pub(super) fn take_over_map<E: ExecutionEngine + ?Sized>(
-    engine: &E,
-    df: &DataFrameRef,
-    n: usize,
-    presort: &str,
-    na_position: NaPosition,
-    partition_spec: &PartitionSpec,
-) -> Result<DataFrameRef> {
-    let df = engine.to_df(df)?;
-    let schema = df.schema().clone();
-    let TakePlan { sorts, keys } = plan_take(&schema, presort, partition_spec)?;
-    // ENG-TAKE-6: num/algo ignored; group by keys only (no presort in the
-    // map spec: the take presort may name keys, which PS-VAL-2 forbids).
-    let map_spec = if keys.is_empty() {
-        PartitionSpec::num(1)
-    } else {
-        PartitionSpec::by(keys.iter().cloned())?
-    };
-    let nulls_first = na_position == NaPosition::First;
-    let out_schema = schema.clone();
-    let f = move |_: &crate::partition::PartitionCursor, part: LocalDataFrame| {
-        let sorted = sort_batch(&part.to_batch()?, part.schema(), &sorts, nulls_first)?;
-        let keep = n.min(sorted.num_rows());
-        LocalDataFrame::new(part.schema().clone(), vec![sorted.slice(0, keep)])
-    };
-    engine.map_dataframe(&df, Arc::new(f), &out_schema, &map_spec, None)
 }

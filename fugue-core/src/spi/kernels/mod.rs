@@ -16,6 +16,7 @@
 //! | [`union`], [`subtract`], [`intersect`], [`distinct`] | ENG-SET-1..6, ENG-DISTINCT-1 |
 //! | [`dropna`], [`fillna`] | ENG-DROPNA-1..4, ENG-FILLNA-1..6 |
 //! | [`sample`], [`fresh_seed`] | ENG-SAMPLE-1..7 |
+//! | [`take`] | ENG-TAKE-1..6 |
 //! | [`select`], [`filter`], [`assign`], [`aggregate`] | ENG-SEL-1..8, ENG-FILTER-1, ENG-ASSIGN-1..3, ENG-AGG-1..3 |
 //! | [`load`], [`save`], [`save_df`] | ENG-IO-1..10, ENG-PQ, ENG-CSV, ENG-JSON |
 
@@ -28,6 +29,7 @@ mod rowkeys;
 mod sample;
 mod select;
 mod setops;
+mod take;
 #[cfg(test)]
 mod testutil;
 
@@ -37,3 +39,4 @@ pub use join::join;
 pub use sample::{fresh_seed, sample};
 pub use select::{aggregate, assign, filter, select};
 pub use setops::{distinct, intersect, subtract, union};
+pub use take::take;
