@@ -1,19 +1,19 @@
 //! `ignore_case` (FSQL-LEX-4/5/8/13, FSQL-JSON-5, FSQL-RUST-ERR-3) through
-//! the crate-internal entry [`compile_into_with`]: FSQL-EX-2, 3, 8, 9, 11.
+//! the crate-internal entry [`compile_with`]: FSQL-EX-2, 3, 8, 9, 11.
 
 use fugue_core::{ErrorKind, Result, Value};
 use fugue_datafusion as _;
 use fugue_native as _;
 use fugue_workflow::{FugueWorkflow, WorkflowResult};
 
-use crate::compile::compile_into_with;
+use crate::compile::compile_with;
 use crate::parser::{ParseOptions, Parser};
 
 const IC: ParseOptions = ParseOptions { ignore_case: true };
 
 fn compile_ic(script: &str) -> Result<FugueWorkflow> {
     let dag = FugueWorkflow::new();
-    compile_into_with(&dag, script, &IC)?;
+    compile_with(&dag, script, &IC, Default::default(), Vec::new())?;
     Ok(dag)
 }
 

@@ -1,6 +1,8 @@
 //! Compiles parsed statements into workflow nodes (§5, FSQL-RUST-COMPILE).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{LoadColumns, SaveMode};
@@ -21,6 +23,7 @@ use fugue_core::engine::JoinType;
 use fugue_core::partition::ValidationRule;
 use fugue_core::{DataFrameRef, DataFrames};
 
+use crate::api::Binding;
 use crate::parser::{
     Body, Ckpt, DfList, DfRef, ExtKind, Member, PLACEHOLDER, ParseOptions, Parser, Prepartition,
     Stmt, YieldKind,
@@ -127,6 +130,50 @@ impl OutputCoTransformer for ByNameOutCo {
 
 use crate::sql::{Piece, rewrite};
 
+/// Dataframes bound by the caller (FSQL-SCOPE-8): each becomes a node at
+/// its first reference, in textual order, and that node is reused by later
+/// references, also from child scopes (share the `Rc`).
+pub(crate) struct Externals {
+    dag: FugueWorkflow,
+    pending: HashMap<String, Binding>,
+    made: RefCell<HashMap<String, WorkflowDataFrame>>,
+}
+
+impl Externals {
+    pub(crate) fn new(dag: &FugueWorkflow, bindings: Vec<(String, Binding)>) -> Self {
+        Externals {
+            dag: dag.clone(),
+            pending: bindings.into_iter().collect(),
+            made: RefCell::default(),
+        }
+    }
+
+    /// The frame bound as `name`, created now at its first reference.
+    fn get(&self, name: &str) -> Option<Result<WorkflowDataFrame>> {
+        if let Some(df) = self.made.borrow().get(name) {
+            return Some(Ok(df.clone()));
+        }
+        let made = match self.pending.get(name)? {
+            Binding::Frame(df) => self.dag.df(df.clone()),
+            Binding::Yield(y) => self.dag.df_from_yield(y),
+            Binding::Data(make) => make(&self.dag),
+            // The same workflow (FSQL-API-2): `conf()` borrows from the
+            // workflow's shared state, so equal addresses mean one workflow.
+            Binding::Handle(h) if std::ptr::eq(h.workflow().conf(), self.dag.conf()) => {
+                Ok(h.clone())
+            }
+            Binding::Handle(_) => Err(Error::fsql(format!(
+                "the dataframe bound as `{name}` belongs to another workflow; bind a yield \
+                 of it instead (FSQL-SCOPE-8, WF-YIELD-2)"
+            ))),
+        };
+        if let Ok(df) = &made {
+            self.made.borrow_mut().insert(name.to_string(), df.clone());
+        }
+        Some(made)
+    }
+}
+
 /// A variable's value (FSQL-SCOPE-1): one frame or a collection of frames
 /// (a SUB result, FSQL-STMT-SUB-2).
 #[derive(Clone)]
@@ -155,13 +202,15 @@ impl Inputs {
     }
 }
 
-/// The compiler state: variables and the last dataframe (FSQL-SCOPE-1).
-/// Cloning it gives a child scope (FSQL-SCOPE-6).
+/// The compiler state: variables, the caller's bindings and the last
+/// dataframe (FSQL-SCOPE-1). Cloning it gives a child scope (FSQL-SCOPE-6)
+/// sharing the bindings, so a binding's node is made once.
 #[derive(Clone)]
 struct Scope<'s> {
     src: &'s str,
     dag: &'s FugueWorkflow,
     vars: HashMap<String, Var>,
+    ext: Rc<Externals>,
     last: Option<WorkflowDataFrame>,
 }
 
@@ -214,10 +263,13 @@ impl Scope<'_> {
                     "`{name}` (line {line}, column {col}) is a collection: select a member with `{name}[i]` or `{name}[key]` (FSQL-DFREF-3)"
                 ),
             )),
-            None => Err(self.fsql(
-                st,
-                format!("`{name}` (line {line}, column {col}) is not defined (FSQL-DFREF-2)"),
-            )),
+            // FSQL-SCOPE-3/8: a caller binding unless an assignment shadows it.
+            None => self.ext.get(name).unwrap_or_else(|| {
+                Err(self.fsql(
+                    st,
+                    format!("`{name}` (line {line}, column {col}) is not defined (FSQL-DFREF-2)"),
+                ))
+            }),
         }
     }
 
@@ -295,23 +347,31 @@ impl Scope<'_> {
     }
 }
 
-/// Parses and compiles `script` into a new workflow.
-pub(crate) fn compile_into(dag: &FugueWorkflow, script: &str) -> Result<()> {
-    compile_into_with(dag, script, &ParseOptions::default())
+/// What a compile call leaves: the variables (FSQL-SCOPE-10) and the final
+/// last (FSQL-API-3).
+pub(crate) struct Compiled {
+    pub vars: HashMap<String, Var>,
+    pub last: Option<WorkflowDataFrame>,
 }
 
-/// [`compile_into`] with parse options (FSQL-LEX-4 ignore_case).
-pub(crate) fn compile_into_with(
+/// Parses and compiles `script` into `dag` with the variables retained by
+/// earlier calls and the caller's dataframe bindings, which override
+/// retained variables of the same name (FSQL-SCOPE-2).
+pub(crate) fn compile_with(
     dag: &FugueWorkflow,
     script: &str,
-    options: &ParseOptions,
-) -> Result<()> {
-    let stmts = Parser::parse_with(script, options)?;
-    let mut scope = Scope { src: script, dag, vars: HashMap::new(), last: None };
+    opts: &ParseOptions,
+    mut vars: HashMap<String, Var>,
+    bindings: Vec<(String, Binding)>,
+) -> Result<Compiled> {
+    let stmts = Parser::parse_with(script, opts)?;
+    let ext = Externals::new(dag, bindings);
+    vars.retain(|k, _| !ext.pending.contains_key(k));
+    let mut scope = Scope { src: script, dag, vars, ext: Rc::new(ext), last: None };
     for st in &stmts {
         run_stmt(&mut scope, st)?;
     }
-    Ok(())
+    Ok(Compiled { vars: scope.vars, last: scope.last })
 }
 
 /// Compiles one statement with its suffixes and binds its result
@@ -800,7 +860,9 @@ fn frame_statement(
             }
             let with = tokens.first().is_some_and(|t| t.is_kw("WITH"));
             let text = canonical_text(tokens, with);
-            let mut vars: HashSet<String> = scope.vars.keys().cloned().collect();
+            // Variables and caller bindings are tables (FSQL-SCOPE-7/8).
+            let mut vars: HashSet<String> =
+                scope.vars.keys().chain(scope.ext.pending.keys()).cloned().collect();
             vars.extend(frames.keys().cloned());
             let pieces = rewrite(&text, &vars, !with).map_err(|m| {
                 let t = &tokens[0];

@@ -22,8 +22,45 @@
 //! # Ok::<(), fugue_core::Error>(())
 //! ```
 //!
+//! The builder API (FSQL-API-1..4) binds template values and dataframes:
+//!
+//! ```
+//! # use fugue_native as _;
+//! # use fugue_datafusion as _;
+//! use fugue_core::{LocalDataFrame, Value};
+//! let t = LocalDataFrame::from_rows(
+//!     vec![vec![Value::from(1i64)], vec![Value::from(5i64)]],
+//!     "a:long",
+//! )?;
+//! let big = fugue_sql::fsql("SELECT * FROM t WHERE a > {{min}}")
+//!     .param("min", 2)
+//!     .dataframe("t", t)
+//!     .run_last("native")?;
+//! assert_eq!(fugue_api::api::count(big)?, 1);
+//! # Ok::<(), fugue_core::Error>(())
+//! ```
+//!
 //! ## Supported
 //!
+//! - The API (FSQL-API-1..4): [`fsql`] → [`FugueSql`] with `.param`,
+//!   `.params`, `.dataframe` ([`Binding`]: a Fugue frame, a handle of the
+//!   same workflow, a [`fugue_workflow::Yield`] of another run, any
+//!   dataframe-like input through [`Binding::data`]),
+//!   `.ignore_case`, `.conf`; `.compile()` → [`FugueSqlWorkflow`] (derefs
+//!   to [`FugueWorkflow`], retains assigned variables for later
+//!   [`FugueSqlWorkflow::sql`] scripts, FSQL-SCOPE-10), `.run`,
+//!   `.run_with_conf`, `.run_last` (the final last yielded as `result`,
+//!   FSQL-API-3). [`compile`], [`run`] and [`check_syntax`] are shortcuts.
+//! - Templates (FSQL-TPL-1..8) with `minijinja`: `{{ x }}`, `{% if %}`,
+//!   `{% for %}`, filters, whitespace control, `{% raw %}`; strict undefined
+//!   (ERR-FSQL-TEMPLATE with line and column); floats keep a fraction,
+//!   booleans render `true`/`false`; quoted strings made only of `{`, `%`,
+//!   `}` stay literal; scripts without `{{`, `{%`, `{#` are not rendered.
+//!   Positions of later errors refer to the rendered text.
+//! - Dataframe bindings (FSQL-SCOPE-2/3/8/9): created at their first
+//!   reference (FugueSQL positions and SQL tables), reused afterwards,
+//!   shadowed by assignments; unreferenced ones add no node; a handle of
+//!   another workflow is ERR-FSQL.
 //! - `CREATE [DATA] [[...], ...] SCHEMA schema` (FSQL-STMT-CREATE-1..4);
 //!   `CREATE USING creator [params]` through
 //!   `fugue_api::registry::creator_by_name` (FSQL-STMT-CREATE-5).
@@ -127,10 +164,11 @@
 //! Each of these is rejected with an error saying "not supported yet", never
 //! ignored:
 //!
-//! - Templating (FSQL-TPL), frames and params passed from Rust, `conf`
-//!   arguments of the API (FSQL-API beyond `compile`/`run`).
-//! - A public `ignore_case` setting (the parser has the option; the API
-//!   does not pass it yet); the `dialect` setting (always Spark text).
+//! - Call-local extensions and callbacks of the API (`.extension`,
+//!   `.callback` of FSQL-API-1: names resolve through the registry only);
+//!   private-use characters U+E000..U+E002 in templated scripts (they stand
+//!   in for protected braces, FSQL-TPL-5); the `dialect` setting (always
+//!   Spark text).
 //! - Running CONNECT with a registered SQL engine (the workflow's select
 //!   cannot choose one: ERR-NOT-SUPPORTED); YIELD TABLE (the workflow has
 //!   no table yield: ERR-NOT-SUPPORTED); `PROCESS ... SCHEMA` (the
@@ -146,6 +184,7 @@
 //!   tested yet; CREATE uses the rows' JSON text as data determiner.
 #![deny(missing_docs)]
 
+mod api;
 #[cfg(test)]
 mod case_tests;
 mod compile;
@@ -153,27 +192,28 @@ mod error;
 mod lexer;
 mod parser;
 mod sql;
+mod template;
 
+pub use api::{Binding, DataMaker, FugueSql, FugueSqlWorkflow, fsql};
 pub use error::SyntaxError;
 pub use fugue_workflow::{FugueWorkflow, WorkflowResult};
 
 use fugue_api::context::EngineLike;
 use fugue_core::Result;
 
-/// Parses `script` and compiles it into a new [`FugueWorkflow`] (FSQL-API,
-/// FSQL-GEN-1 phases 3-4); nothing runs.
+/// Renders, parses and compiles `script` into a new [`FugueWorkflow`]
+/// (FSQL-GEN-1 phases 2-4) without params or bindings; nothing runs. The
+/// same as `fsql(script).compile()` (see [`fsql`]).
 ///
 /// # Errors
-/// `ERR-FSQL-SYNTAX` carrying a [`SyntaxError`] display (line, column,
+/// `ERR-FSQL-TEMPLATE` for template syntax (FSQL-TPL-6); `ERR-FSQL-SYNTAX` carrying a [`SyntaxError`] display (line, column,
 /// caret) for scripts that do not parse; `ERR-FSQL` (parent
 /// `ERR-WF-COMPILE`, see [`fugue_core::ErrorKind::is_a`]) for unknown names
 /// or a missing previous dataframe; `ERR-WF-INTERFACELESS` for an unknown extension name, with
 /// close registered names; the builder calls' own errors (bad schemas,
 /// inline data that does not fit its schema).
 pub fn compile(script: &str) -> Result<FugueWorkflow> {
-    let dag = FugueWorkflow::new();
-    compile::compile_into(&dag, script)?;
-    Ok(dag)
+    fsql(script).compile().map(FugueSqlWorkflow::into_workflow)
 }
 
 /// Parses `script` and reports a syntax error without compiling
@@ -185,11 +225,33 @@ pub fn check_syntax(script: &str) -> std::result::Result<(), SyntaxError> {
     parser::Parser::parse(script).map(drop)
 }
 
+/// True when `script` parses as exactly one `SELECT`/`WITH` statement
+/// without an assignment or suffix clauses (checkpoint, `BROADCAST`,
+/// `YIELD`): text that a plain SQL engine could be given as well. Tools
+/// that accept both (the CLI's `fugue sql`) use it to prefer the plain-SQL
+/// path and its error messages for such text.
+pub fn is_single_select(script: &str) -> bool {
+    match parser::Parser::parse(script) {
+        Ok(stmts) => {
+            stmts.len() == 1
+                && stmts.iter().all(|s| {
+                    matches!(s.body, parser::Body::Select { .. })
+                        && s.assign.is_none()
+                        && s.ckpt.is_none()
+                        && !s.broadcast
+                        && s.yield_df.is_none()
+                })
+        }
+        Err(_) => false,
+    }
+}
+
 /// Compiles `script` and runs it on `engine` (a name such as `"native"` or
 /// an engine instance, ENG-CTX-1); returns the dataframe yields (WF-YIELD).
+/// The same as `fsql(script).run(engine)`.
 ///
 /// # Errors
 /// As [`compile`], then the run's errors (WF-EXC-1).
 pub fn run<E: EngineLike>(script: &str, engine: E) -> Result<WorkflowResult> {
-    compile(script)?.run(engine)
+    fsql(script).run(engine)
 }

@@ -50,7 +50,6 @@ pub(crate) const RESERVED: [&str; 41] = [
     "ZIP",
 ];
 
-/// Statements recognised but not supported yet (see the crate docs).
 /// Options of [`Parser::parse_with`] (FSQL-LEX-4).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ParseOptions {
