@@ -1495,6 +1495,9 @@ impl<'a> Parser<'a> {
         let mut depth = 0i64;
         let mut tail_at: Option<usize> = None;
         let mut nested_connect = false;
+        // FSQL-STMT-WITH-1: after `WITH name AS (...), ...` the first
+        // top-level SELECT is the query's own, not a new statement.
+        let mut with_query_pending = self.toks.get(start).is_some_and(|t| t.is_kw("WITH"));
         let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.kw.as_str());
         while self.pos < self.toks.len() {
             let i = self.pos;
@@ -1595,6 +1598,7 @@ impl<'a> Parser<'a> {
                         && !EXPR_PREV.contains(&prev.kw.as_str())
                         && !(prev.kind == Kind::Punct))
                     || (w == "SELECT"
+                        && !std::mem::replace(&mut with_query_pending, false)
                         && !["UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"]
                             .contains(&prev.kw.as_str()))
                     || (w == "WITH" && !(nw("ROLLUP") || nw("CUBE")));

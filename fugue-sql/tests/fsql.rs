@@ -608,3 +608,20 @@ fn fsql_ex_49_outtransform() -> Result<()> {
     assert!(e.message.contains("exactly one"), "{e}");
     Ok(())
 }
+
+/// FSQL-EX-39 (FSQL-STMT-WITH-1): a top-level WITH is one statement, the
+/// query after the CTE list included; as a whole script it needs no
+/// previous dataframe.
+#[test]
+fn fsql_ex_39_top_level_with() -> Result<()> {
+    let s = "a = CREATE [[1],[2]] SCHEMA x:int\n\
+             WITH t AS (SELECT x FROM a WHERE x > 1), u AS (SELECT * FROM t) SELECT * FROM u \
+             YIELD DATAFRAME AS out";
+    assert_eq!(rows(&run(s, "native")?, "out")?, vec![vec![v(2)]]);
+    let r = run("WITH t AS (SELECT 1 AS x) SELECT * FROM t YIELD DATAFRAME AS out", "native")?;
+    assert_eq!(rows(&r, "out")?.len(), 1);
+    // the next statement still starts at its own SELECT
+    let s = "WITH t AS (SELECT 1 AS x) SELECT * FROM t\nSELECT x + 1 AS y YIELD DATAFRAME AS out";
+    assert_eq!(schema(&run(s, "native")?, "out")?, "y:long");
+    Ok(())
+}
