@@ -787,3 +787,39 @@ fn sql_runs_fugue_sql_scripts() {
         &["SQL error", "as FugueSQL", "line 1, column 6"],
     );
 }
+
+/// Issue 13: the repository's TPC-H FugueSQL script (load, transform by key
+/// with the registered `share_and_rank`, join, aggregate, save, print) runs
+/// on every engine with the same output and writes the same result file.
+#[test]
+fn tpch_fsql_example_prints_the_same_table_on_every_engine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let o = fugue_cmd(&["datagen", "tpch", "--sf", "0.001", "--out", &data.to_string_lossy()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../fugue-sql/examples/tpch.fsql");
+    let mut printed = Vec::new();
+    for engine in ["native", "polars", "datafusion"] {
+        let out = dir.path().join(engine);
+        std::fs::create_dir(&out).expect("mkdir");
+        let o = fugue_cmd(&[
+            "run",
+            script,
+            "--engine",
+            engine,
+            "--param",
+            &format!("data={}", data.display()),
+            "--param",
+            &format!("out={}", out.display()),
+        ]);
+        assert!(o.status.success(), "{engine}: {}", stderr(&o));
+        assert!(out.join("by_priority.parquet").exists(), "{engine} saved its result");
+        printed.push((engine, stdout(&o)));
+    }
+    let (_, first) = &printed[0];
+    assert!(first.contains("top-10 lines per supplier, by order priority"), "{first}");
+    assert!(first.contains("1-URGENT") && first.contains("5-LOW"), "{first}");
+    for (engine, text) in &printed[1..] {
+        assert_eq!(text, first, "{engine} prints another table than native");
+    }
+}
