@@ -129,8 +129,14 @@ const SCRIPTS: &[&str] = &[
     "a = CREATE [[1,10]] SCHEMA k:int,v:int\nz = ZIP a, x=a LEFT OUTER BY k PRESORT v\nTRANSFORM (ZIP a, a) HASH PREPARTITION (ROWCOUNT + 1) / 2 USING ct_sizes CALLBACK cb\nCREATE USING c_range(n=3) YIELD TABLE AS t\nCONNECT e SELECT 1 PRINT a ROWCOUNT\nLOAD [\"/x\", \"/y\"]",
 ];
 
+/// Cases per property: `FUGUE_FSQL_FUZZ_CASES` (`.ci/run` runs a longer,
+/// time-bounded round with it), 2,000 by default.
+fn cases() -> u32 {
+    std::env::var("FUGUE_FSQL_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn random_token_sequences_never_panic(idx in proptest::collection::vec(0..TOKENS.len(), 0..40)) {
