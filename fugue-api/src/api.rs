@@ -541,6 +541,7 @@ pub fn process<D: DataFrameLike>(
         params: Ok(Params::empty()),
         partition: None,
         schema: None,
+        names: None,
         common: Common::default(),
     }
 }
@@ -548,6 +549,7 @@ pub fn process<D: DataFrameLike>(
 /// The builder of [`process`].
 pub struct Process<D> {
     dfs: Vec<D>,
+    names: Option<Vec<String>>,
     using: Box<dyn Processor>,
     params: Result<Params>,
     partition: Option<Result<PartitionSpec>>,
@@ -576,6 +578,13 @@ impl<D: DataFrameLike> Process<D> {
         self
     }
 
+    /// Names of the inputs, one per frame: the processor sees dict-like
+    /// inputs under these keys (WF-DAG-7) instead of `_0`, `_1`, ...
+    pub fn names(mut self, names: Vec<String>) -> Self {
+        self.names = Some(names);
+        self
+    }
+
     /// Runs the processor; its output converted to the first input's kind.
     ///
     /// # Errors
@@ -590,7 +599,10 @@ impl<D: DataFrameLike> Process<D> {
             .into_iter()
             .map(|d| d.into_fugue(engine.as_ref()))
             .collect::<Result<Vec<_>>>()?;
-        let dfs = DataFrames::list(frames);
+        let dfs = match self.names {
+            Some(names) => DataFrames::named(names.into_iter().zip(frames))?,
+            None => DataFrames::list(frames),
+        };
         check_driver_rules(&self.using.validation_rules()?, &spec, &dfs)?;
         let ctx = driver_context(&engine, self.params?, spec, schema);
         let out = self.using.process(&ctx, dfs)?;
@@ -610,6 +622,7 @@ pub fn output<D: DataFrameLike>(
         using: Box::new(outputter),
         params: Ok(Params::empty()),
         partition: None,
+        names: None,
         common: Common::default(),
     }
 }
@@ -617,6 +630,7 @@ pub fn output<D: DataFrameLike>(
 /// The builder of [`output`].
 pub struct Output<D> {
     dfs: Vec<D>,
+    names: Option<Vec<String>>,
     using: Box<dyn Outputter>,
     params: Result<Params>,
     partition: Option<Result<PartitionSpec>>,
@@ -638,6 +652,13 @@ impl<D: DataFrameLike> Output<D> {
         self
     }
 
+    /// Names of the inputs, one per frame: the outputter sees dict-like
+    /// inputs under these keys (WF-DAG-7) instead of `_0`, `_1`, ...
+    pub fn names(mut self, names: Vec<String>) -> Self {
+        self.names = Some(names);
+        self
+    }
+
     /// Runs the outputter.
     ///
     /// # Errors
@@ -652,7 +673,10 @@ impl<D: DataFrameLike> Output<D> {
             .into_iter()
             .map(|d| d.into_fugue(engine.as_ref()))
             .collect::<Result<Vec<_>>>()?;
-        let dfs = DataFrames::list(frames);
+        let dfs = match self.names {
+            Some(names) => DataFrames::named(names.into_iter().zip(frames))?,
+            None => DataFrames::list(frames),
+        };
         check_driver_rules(&self.using.validation_rules()?, &spec, &dfs)?;
         let ctx = driver_context(&engine, self.params?, spec, None);
         self.using.output(&ctx, dfs)

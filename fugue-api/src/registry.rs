@@ -273,8 +273,9 @@ fn register_runtime(
     Ok(())
 }
 
-/// Levenshtein distance for "did you mean" hints.
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance for "did you mean" hints (also used by the module
+/// registry of `fugue-workflow`).
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -693,4 +694,74 @@ impl OutputCoTransformer for Named<dyn OutputCoTransformer> {
     fn process(&mut self, ctx: &TransformContext<'_>, dfs: DataFrames) -> Result<()> {
         self.inner.process(ctx, dfs)
     }
+}
+
+// ------------------------------------------------------------- callbacks
+
+type CallbackMap = BTreeMap<String, Arc<dyn crate::rpc::RpcHandler>>;
+
+fn callbacks() -> &'static RwLock<CallbackMap> {
+    static CB: OnceLock<RwLock<CallbackMap>> = OnceLock::new();
+    CB.get_or_init(Default::default)
+}
+
+/// Registers a callback handler at run time under `name` (WF-REG-1,
+/// WF-RPC-1): FugueSQL's `CALLBACK name` (FSQL-STMT-TRANSFORM-5) finds it
+/// with [`callback_by_name`]. Every use shares the one handler.
+///
+/// ```
+/// use fugue_api::rpc::handler;
+/// use fugue_core::conf::OnDup;
+/// fugue_api::registry::register_callback("doc_add", handler(|(a, b): (i64, i64)| Ok(a + b)), OnDup::Overwrite)?;
+/// let h = fugue_api::registry::callback_by_name("doc_add")?;
+/// assert_eq!(h.call(serde_json::json!([2, 3]))?, serde_json::json!(5));
+/// # Ok::<(), fugue_core::Error>(())
+/// ```
+///
+/// # Errors
+/// `ERR-ARG` for an empty name; `ERR-EXISTS` with [`OnDup::Throw`] when the
+/// name exists.
+pub fn register_callback(
+    name: &str,
+    handler: Arc<dyn crate::rpc::RpcHandler>,
+    on_dup: OnDup,
+) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::arg("name", "a callback name cannot be empty (WF-REG-1)"));
+    }
+    let mut map = callbacks().write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let exists = map.contains_key(name);
+    match on_dup {
+        OnDup::Ignore if exists => return Ok(()),
+        OnDup::Throw if exists => {
+            return Err(Error::AlreadyExists(format!(
+                "callback `{name}` is already registered (WF-REG-1)"
+            )));
+        }
+        _ => {}
+    }
+    map.insert(name.to_string(), handler);
+    Ok(())
+}
+
+/// The callback handler registered as `name` with [`register_callback`].
+///
+/// # Errors
+/// `ERR-WF-INTERFACELESS` when no callback has that name; the message names
+/// close registered names (edit distance ≤ 2).
+pub fn callback_by_name(name: &str) -> Result<Arc<dyn crate::rpc::RpcHandler>> {
+    let name = name.trim();
+    let map = callbacks().read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(h) = map.get(name) {
+        return Ok(Arc::clone(h));
+    }
+    let close: Vec<String> =
+        map.keys().filter(|k| distance(k, name) <= 2).map(|k| format!("`{k}`")).collect();
+    let mut msg = format!("no callback is registered as `{name}`");
+    if !close.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", close.join(" or ")));
+    }
+    msg.push_str(" (register it with `fugue_api::registry::register_callback`; WF-REG-1)");
+    Err(Error::interfaceless(msg))
 }

@@ -65,9 +65,13 @@ pub enum Command {
 }
 
 const RUN_HELP: &str = "\
-Example:
+Examples:
   fugue run script.fsql --engine native
-A syntax error shows the offending line with a caret and exits with 1.";
+  fugue run script.fsql --param min=2 --param city=paris --conf fugue.workflow.concurrency=2
+--param KEY=VALUE binds a template value ({{ KEY }} in the script; JSON
+when VALUE parses as JSON, else a string); --conf entries are the
+workflow's compile conf and the engine's conf. A syntax error shows the
+offending line with a caret and exits with 1.";
 
 /// Arguments of `fugue run`.
 #[derive(Debug, Args)]
@@ -79,8 +83,9 @@ pub struct RunArgs {
     /// else the first linked engine.
     #[arg(long, value_name = "NAME")]
     pub engine: Option<String>,
-    /// A template parameter of the script (repeatable; FSQL-TPL). Not
-    /// supported yet: giving one is an error.
+    /// A template parameter of the script (repeatable; FSQL-TPL): `{{ KEY }}`
+    /// in the script renders VALUE. Values that parse as JSON (numbers,
+    /// `true`, lists, ...) are JSON, anything else is a string.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_conf)]
     pub params: Vec<(String, String)>,
 }
@@ -124,12 +129,16 @@ first --limit rows and the row count are printed, with --output the whole
 result is saved (format from the extension). Relation names (FROM, JOIN)
 equal to a --table NAME refer to that file (the exact case first; quote
 keyword names, e.g. `by`); the query is parsed in the dialect of
---conf fugue.sql.compile.dialect (default spark).
+--conf fugue.sql.compile.dialect (default spark). A text that is not plain
+SQL but FugueSQL (spec/FUGUESQL.md) runs as a FugueSQL script: the tables
+are bound as dataframes by NAME and the script's last dataframe is the
+result (PRINT statements write to stdout as well).
 
 Examples:
   fugue sql --table t=data/sf1/orders.parquet \"SELECT COUNT(*) AS n FROM t\"
   fugue sql --engine datafusion --table a=a.csv --table b=b.json --file query.sql --limit 5
-  fugue sql --table t=in.parquet --output out.csv \"SELECT * FROM t WHERE x > 1\"";
+  fugue sql --table t=in.parquet --output out.csv \"SELECT * FROM t WHERE x > 1\"
+  fugue sql --table t=in.parquet \"TAKE 3 ROWS FROM t PREPARTITION BY k PRESORT x DESC\"";
 
 /// The data sets of `fugue datagen`.
 #[derive(Debug, Subcommand)]

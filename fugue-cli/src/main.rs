@@ -6,8 +6,8 @@
 //! | `fugue engines` | the execution and SQL engines linked into this binary, from the registry |
 //! | `fugue datagen tpch` | TPC-H tables as Parquet files, streamed with constant memory |
 //! | `fugue bench` | the standard workloads W1–W7 on every linked engine, with checksums |
-//! | `fugue sql` | a SQL query over files, through an engine's SQL engine |
-//! | `fugue run` | a FugueSQL script as a workflow on one engine |
+//! | `fugue sql` | a SQL (or FugueSQL) query over files, through an engine's SQL engine |
+//! | `fugue run` | a FugueSQL script (with `--param` template values) as a workflow on one engine |
 //!
 //! Every command takes `--conf key=value` (repeatable), passed into the
 //! engine's `Conf`. Errors are one line on stderr (`error: ...`) and a

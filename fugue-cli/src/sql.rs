@@ -11,7 +11,9 @@ use fugue::core::{Conf, DataFrames, ErrorKind, make_engine, registered_sql_engin
 use serde_json::Value as Json;
 
 use crate::cli::SqlArgs;
-use crate::util::{CliError, error_chain, print, thousands};
+use fugue::DataFrameRef;
+
+use crate::util::{CliError, error_chain, one_line, print, thousands};
 
 /// The message when no SQL engine is linked into the binary.
 pub const NO_SQL_ENGINE: &str = "no SQL engine is linked into this binary; the features \
@@ -43,11 +45,15 @@ fn engine_for(name: Option<&str>, conf: &Conf) -> Result<EngineRef, CliError> {
     Ok(make_engine(name.unwrap_or(""), conf.clone())?)
 }
 
-/// Runs `fugue sql`.
+/// Runs `fugue sql`: plain SQL through the engine's SQL engine; a text that
+/// does not parse as plain SQL but parses as FugueSQL runs as a FugueSQL
+/// script with the tables bound as dataframes (FSQL-SCOPE-8), and its final
+/// dataframe (FSQL-API-3) is the result.
 ///
 /// # Errors
 /// A bad table argument or missing file, an unknown engine, no SQL engine,
-/// the SQL engine's errors, a failed save.
+/// the SQL engine's errors, the FugueSQL compile and run errors, a failed
+/// save.
 pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
     let query = match (&args.query, &args.file) {
         (_, Some(file)) => std::fs::read_to_string(file).map_err(|e| {
@@ -89,15 +95,50 @@ pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
         })?;
         tables.push((name.clone(), df));
     }
-    let dfs = DataFrames::named(tables)?;
-    // table names in the query text refer to the registered files (ENG-SQL-1)
-    let names: Vec<&str> = dfs.keys().collect();
+    let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
     let dialect = conf.get_or_none::<String>(SQL_COMPILE_DIALECT)?.unwrap_or_default();
-    let statement = StructuredSql::with_tables_in(&query, &names, &dialect)
-        .map_err(|e| CliError::new(format!("SQL error: {}", error_chain(&e))))?;
-    let result = sql
-        .select(&dfs, &statement)
-        .map_err(|e| CliError::new(format!("SQL error ({}): {}", sql.name(), error_chain(&e))))?;
+    // table names in the query text refer to the registered files (ENG-SQL-1)
+    let result = match StructuredSql::with_tables_in(&query, &names, &dialect) {
+        Ok(statement) => {
+            let dfs = DataFrames::named(tables)?;
+            sql.select(&dfs, &statement).map_err(|e| {
+                CliError::new(format!("SQL error ({}): {}", sql.name(), error_chain(&e)))
+            })?
+        }
+        // Not plain SQL, but FugueSQL (issue 13): run it as a script. A
+        // single SELECT keeps the plain SQL error.
+        Err(_)
+            if !fugue_sql::is_single_select(&query) && fugue_sql::check_syntax(&query).is_ok() =>
+        {
+            let mut b = crate::run::builder(query, conf);
+            for (name, df) in tables {
+                b = b.dataframe(name, df);
+            }
+            b.run_last_with(&engine, conf.clone(), false).map_err(|e| {
+                CliError::new(format!("FugueSQL error: {}", one_line(&error_chain(&e))))
+            })?
+        }
+        Err(e) => {
+            let also = match fugue_sql::check_syntax(&query) {
+                Err(f) if !looks_like_sql(&query) => {
+                    format!("; as FugueSQL: {}", f.to_string().lines().next().unwrap_or_default())
+                }
+                _ => String::new(),
+            };
+            return Err(CliError::new(format!("SQL error: {}{also}", error_chain(&e))));
+        }
+    };
+    output(args, &engine, &result)
+}
+
+/// True when the first word is `SELECT` or `WITH` (any case).
+fn looks_like_sql(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+    first == "SELECT" || first == "WITH" || first.starts_with('(')
+}
+
+/// Prints or saves the result.
+fn output(args: &SqlArgs, engine: &EngineRef, result: &DataFrameRef) -> Result<(), CliError> {
     match &args.output {
         Some(path) => {
             let text = path.to_string_lossy();
@@ -107,7 +148,7 @@ pub fn run(args: &SqlArgs, conf: &Conf) -> Result<(), CliError> {
                 format_options: format_options(format, false),
                 ..SaveOptions::default()
             };
-            let local: fugue::DataFrameRef = std::sync::Arc::new(result.as_local_bounded()?);
+            let local: DataFrameRef = std::sync::Arc::new(result.as_local_bounded()?);
             engine.save_df(&local, &text, &options)?;
             print(&format!("wrote {} rows to {text}\n", thousands(local.count()? as u64)))
         }

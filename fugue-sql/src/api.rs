@@ -6,13 +6,13 @@ use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use fugue_api::context::EngineLike;
-use fugue_api::like::ConfLike;
+use fugue_api::like::{ConfLike, DataFrameLike};
 use fugue_core::conf::SQL_COMPILE_IGNORE_CASE;
 use fugue_core::{Conf, DataFrameRef, Error, LocalDataFrame, Result};
 use fugue_workflow::{FugueWorkflow, WorkflowDataFrame, WorkflowResult, Yield};
 use serde_json::{Map, Value as Json};
 
-use crate::compile::{Compiled, compile_with};
+use crate::compile::{Compiled, Var, compile_with};
 use crate::parser::ParseOptions;
 
 /// A dataframe bound by name to a script (FSQL-SCOPE-8, FSQL-API-4). It
@@ -28,6 +28,24 @@ pub enum Binding {
     /// A yield of another workflow's run, loaded when this workflow runs
     /// (`dag.df_from_yield`, FSQL-SCOPE-9, WF-YIELD-2).
     Yield(Yield),
+    /// Any other dataframe-like input (Arrow record batches, engine-native
+    /// frames): a Create node (`dag.df(x)`). Made by [`Binding::data`].
+    Data(DataMaker),
+}
+
+/// Adds the Create node of a [`Binding::Data`] to a workflow.
+pub type DataMaker = Arc<dyn Fn(&FugueWorkflow) -> Result<WorkflowDataFrame> + Send + Sync>;
+
+impl Binding {
+    /// A binding for any dataframe-like input `x` (`DataFrameLike`: Arrow
+    /// record batches, Polars/DataFusion frames with their features, ...):
+    /// it becomes `dag.df(x)` at its first reference (FSQL-SCOPE-8).
+    pub fn data<D>(x: D) -> Binding
+    where
+        D: DataFrameLike + Clone + Send + Sync + 'static,
+    {
+        Binding::Data(Arc::new(move |dag: &FugueWorkflow| dag.df(x.clone())))
+    }
 }
 
 impl std::fmt::Debug for Binding {
@@ -36,6 +54,7 @@ impl std::fmt::Debug for Binding {
             Binding::Frame(df) => write!(f, "Frame({})", df.schema()),
             Binding::Handle(h) => write!(f, "Handle({})", h.name()),
             Binding::Yield(y) => write!(f, "Yield({})", y.name()),
+            Binding::Data(_) => f.write_str("Data"),
         }
     }
 }
@@ -97,10 +116,19 @@ impl From<&Yield> for Binding {
 /// assert_eq!(fugue_api::api::count(result.get("out")?.clone())?, 1);
 /// # Ok::<(), fugue_core::Error>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct FugueSqlWorkflow {
     dag: FugueWorkflow,
-    vars: Arc<Mutex<HashMap<String, WorkflowDataFrame>>>,
+    vars: Arc<Mutex<HashMap<String, Var>>>,
+}
+
+impl std::fmt::Debug for FugueSqlWorkflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FugueSqlWorkflow")
+            .field("dag", &self.dag)
+            .field("variables", &self.variable_names())
+            .finish()
+    }
 }
 
 impl Deref for FugueSqlWorkflow {
@@ -150,19 +178,24 @@ impl FugueSqlWorkflow {
         b
     }
 
-    /// The frame retained as `name` by an earlier script (FSQL-SCOPE-10).
+    /// The frame retained as `name` by an earlier script (FSQL-SCOPE-10);
+    /// `None` also for a retained collection (a SUB result, which later
+    /// scripts see as well).
     pub fn variable(&self, name: &str) -> Option<WorkflowDataFrame> {
-        self.lock().get(name).cloned()
+        match self.lock().get(name) {
+            Some(Var::Frame(d)) => Some(d.clone()),
+            _ => None,
+        }
     }
 
-    /// Names of the retained variables, sorted.
+    /// Names of the retained variables (frames and collections), sorted.
     pub fn variable_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.lock().keys().cloned().collect();
         v.sort();
         v
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, WorkflowDataFrame>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Var>> {
         self.vars.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -234,8 +267,9 @@ impl FugueSql {
     }
 
     /// Binds a dataframe as `name` (FSQL-SCOPE-8): a Fugue frame
-    /// ([`DataFrameRef`], [`LocalDataFrame`]), a handle of the same workflow
-    /// or a [`Yield`] of another run.
+    /// ([`DataFrameRef`], [`LocalDataFrame`]), a handle of the same workflow,
+    /// a [`Yield`] of another run, or [`Binding::data`] for any other
+    /// dataframe-like input.
     pub fn dataframe(mut self, name: impl Into<String>, frame: impl Into<Binding>) -> Self {
         let name = name.into();
         self.frames.retain(|(k, _)| *k != name);

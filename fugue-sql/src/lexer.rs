@@ -26,14 +26,18 @@ pub(crate) struct Tok {
     pub text: String,
     /// Decoded value: string contents, unquoted identifier, else the text.
     pub value: String,
+    /// The form keywords are matched against: the text, upper-cased for
+    /// words under ignore_case (FSQL-LEX-4/5: per token, positions unchanged).
+    pub kw: String,
     pub line: usize,
     pub col: usize,
 }
 
 impl Tok {
-    /// Whether this is the keyword `kw` (upper case, case-sensitive, FSQL-LEX-4).
+    /// Whether this is the keyword `kw` (upper case; case-sensitive unless
+    /// the script is lexed with ignore_case, FSQL-LEX-4).
     pub fn is_kw(&self, kw: &str) -> bool {
-        self.kind == Kind::Word && self.text == kw
+        self.kind == Kind::Word && self.kw == kw
     }
 
     /// Whether this is the punctuation `p`.
@@ -45,8 +49,9 @@ impl Tok {
 const PUNCT2: [&str; 10] = ["==", "<>", "!=", "<=", ">=", "!<", "!>", "||", "->", "::"];
 const PUNCT1: &str = "()[]{},.:=<>+-*/%~&|^!";
 
-/// Tokenises the whole script.
-pub(crate) fn lex(src: &str) -> Result<Vec<Tok>, SyntaxError> {
+/// Tokenises the whole script; with `ignore_case` every word token's
+/// keyword form is its ASCII upper case (FSQL-LEX-4/5).
+pub(crate) fn lex(src: &str, ignore_case: bool) -> Result<Vec<Tok>, SyntaxError> {
     let chars: Vec<char> = src.chars().collect();
     let mut toks = Vec::new();
     let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
@@ -227,7 +232,12 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Tok>, SyntaxError> {
         };
         let text: String = chars[start..end].iter().collect();
         adv(&mut i, end, &mut line, &mut col);
-        toks.push(Tok { kind, text, value, line: l0, col: c0 });
+        let kw = if ignore_case && kind == Kind::Word {
+            text.to_ascii_uppercase()
+        } else {
+            text.clone()
+        };
+        toks.push(Tok { kind, text, value, kw, line: l0, col: c0 });
     }
     Ok(toks)
 }

@@ -50,8 +50,17 @@ pub(crate) const RESERVED: [&str; 41] = [
     "ZIP",
 ];
 
-/// Statements recognised but not supported yet (see the crate docs).
-const UNSUPPORTED: [&str; 3] = ["ZIP", "SUB", "CONNECT"];
+/// Options of [`Parser::parse_with`] (FSQL-LEX-4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ParseOptions {
+    /// Match keywords in any letter case (`fugue.sql.compile.ignore_case`);
+    /// names, strings and SQL text keep their case (FSQL-LEX-4, -13).
+    pub ignore_case: bool,
+}
+
+/// The prefix of the placeholder words that stand for FugueSQL terms and
+/// members inside SQL text (FSQL-RUST-SQL-1).
+pub(crate) const PLACEHOLDER: &str = "__fsql_ref_";
 
 /// The extension statements compiled through the registry (FSQL-RUST-REG).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +84,8 @@ pub(crate) enum Ckpt {
     Weak { lazy: bool },
     /// `[STRONG] CHECKPOINT [prepartition] [SINGLE]`.
     Strong { partition: Option<Prepartition>, single: bool },
-    /// `DETERMINISTIC CHECKPOINT ["ns"]`.
-    Deterministic { namespace: Option<String> },
+    /// `DETERMINISTIC CHECKPOINT ["ns"] [prepartition] [SINGLE]`.
+    Deterministic { namespace: Option<String>, partition: Option<Prepartition>, single: bool },
 }
 
 /// A YIELD clause (FSQL-STMT-YIELD-2).
@@ -86,19 +95,80 @@ pub(crate) enum YieldKind {
     DataFrame(bool),
     /// `YIELD FILE`.
     File,
+    /// `YIELD TABLE` (WF-YIELD-4).
+    Table,
+    /// `YIELD VIEW` (parses; ERR-NOT-SUPPORTED at compile).
+    View,
 }
 
-/// A reference to a dataframe variable (FSQL-DFREF, names only).
+/// A dataframe input of a statement (FSQL-DFREF-1..4).
 #[derive(Debug, Clone)]
-pub(crate) struct DfRef {
-    pub name: String,
-    pub line: usize,
-    pub col: usize,
+pub(crate) enum DfRef {
+    /// A variable (FSQL-DFREF-2).
+    Name { name: String, line: usize, col: usize },
+    /// `name[i]` / `name[key]`: a member of a collection variable
+    /// (FSQL-DFREF-3).
+    Member { name: String, member: Member, line: usize, col: usize },
+    /// `( task )`: a nestable task compiled in a child scope (FSQL-DFREF-4,
+    /// FSQL-SCOPE-6).
+    Task(Box<Stmt>),
 }
 
-/// A PREPARTITION clause (FSQL-PART, `BY` and `PRESORT` only).
+/// The member selector of `name[member]` (FSQL-DFREF-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// By position.
+    Index(usize),
+    /// By key.
+    Key(String),
+}
+
+impl std::fmt::Display for Member {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Member::Index(i) => write!(f, "{i}"),
+            Member::Key(k) => write!(f, "{k}"),
+        }
+    }
+}
+
+/// A list of dataframe inputs (FSQL-DFREF-5): list form (keys `_0`, `_1`,
+/// ...) or dict form (`k=a, k:b`); empty when the input is omitted.
+#[derive(Debug, Clone)]
+pub(crate) enum DfList {
+    /// `a, b, ...`.
+    List(Vec<DfRef>),
+    /// `k=a, k:b, ...`.
+    Dict(Vec<(String, DfRef)>),
+}
+
+impl DfList {
+    /// The number of inputs.
+    pub fn len(&self) -> usize {
+        match self {
+            DfList::List(v) => v.len(),
+            DfList::Dict(v) => v.len(),
+        }
+    }
+
+    /// Whether no input was given.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for DfList {
+    fn default() -> Self {
+        DfList::List(Vec::new())
+    }
+}
+
+/// A PREPARTITION clause (FSQL-PART-1): algorithm, number expression
+/// text (`"ROWCOUNT/2"`), keys and presort.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Prepartition {
+    pub algo: Option<String>,
+    pub num: Option<String>,
     pub by: Vec<String>,
     pub presort: String,
 }
@@ -110,9 +180,29 @@ pub(crate) enum Body {
         rows: Json,
         schema: String,
     },
+    /// `CREATE USING creator [params] [SCHEMA s]` (FSQL-STMT-CREATE-5).
+    CreateUsing {
+        using: String,
+        params: Map<String, Json>,
+        schema: Option<String>,
+    },
+    /// `ZIP dfs [how] [BY keys] [PRESORT cols]` (FSQL-STMT-ZIP-1..4).
+    Zip {
+        dfs: DfList,
+        how: String,
+        by: Vec<String>,
+        presort: String,
+    },
+    /// `CONNECT engine [params] query` (FSQL-STMT-CONNECT-1..3).
+    Connect {
+        engine: String,
+        line: usize,
+        col: usize,
+        inner: Box<Body>,
+    },
     Load {
         fmt: Option<String>,
-        path: String,
+        paths: Vec<String>,
         params: Map<String, Json>,
         columns: Option<String>,
     },
@@ -125,8 +215,22 @@ pub(crate) enum Body {
         path: String,
         params: Map<String, Json>,
     },
+    /// A query: its tokens, in which every FugueSQL term is replaced by a
+    /// placeholder word `__fsql_ref_N` naming `terms[N]` (FSQL-RUST-SQL-1).
     Select {
         tokens: Vec<Tok>,
+        terms: Vec<Stmt>,
+    },
+    /// A statement form the grammar accepts but fugue-sql rejects at compile
+    /// time with ERR-FSQL (FSQL-STMT-SELECT-12).
+    Unsupported {
+        what: String,
+    },
+    /// `SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3).
+    Sub {
+        dfs: DfList,
+        using: String,
+        params: Map<String, Json>,
     },
     Transform {
         df: Option<DfRef>,
@@ -134,22 +238,30 @@ pub(crate) enum Body {
         using: String,
         params: Map<String, Json>,
         schema: Option<String>,
+        callback: Option<String>,
     },
     Print {
         n: usize,
-        dfs: Vec<DfRef>,
+        dfs: DfList,
+        rowcount: bool,
         title: Option<String>,
     },
     SaveUse {
         df: Option<DfRef>,
+        partition: Option<Prepartition>,
+        mode: String,
+        single: bool,
+        fmt: Option<String>,
         path: String,
+        params: Map<String, Json>,
     },
     Ext {
         kind: ExtKind,
-        dfs: Vec<DfRef>,
+        dfs: DfList,
         partition: Option<Prepartition>,
         using: String,
         params: Map<String, Json>,
+        callback: Option<String>,
     },
     Take {
         df: Option<DfRef>,
@@ -208,35 +320,38 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     toks: Vec<Tok>,
     pos: usize,
+    ignore_case: bool,
+    /// The depth of parenthesised tasks being parsed (FSQL-DFREF-4).
+    nest: usize,
 }
 
 type R<T> = Result<T, SyntaxError>;
 
-/// Options of one parse (FSQL-API-1).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct ParseOptions {
-    /// `fugue.sql.compile.ignore_case` (FSQL-LEX-4).
-    pub ignore_case: bool,
-}
-
 impl<'a> Parser<'a> {
+    /// Parses with the default options (case-sensitive keywords).
     pub(crate) fn parse(src: &'a str) -> R<Vec<Stmt>> {
         Self::parse_with(src, &ParseOptions::default())
     }
 
+    /// Parses with `options` (FSQL-LEX-4). In case-sensitive mode a syntax
+    /// error of a mostly lower-case script, or at a word that is a keyword
+    /// when upper-cased, starts with a sentence naming
+    /// `fugue.sql.compile.ignore_case` (FSQL-RUST-ERR-3).
     pub(crate) fn parse_with(src: &'a str, opts: &ParseOptions) -> R<Vec<Stmt>> {
-        if opts.ignore_case {
-            return Err(SyntaxError::new(
-                src,
-                1,
-                1,
-                String::new(),
-                "ignore_case is not supported yet (FSQL-LEX-4): keywords must be upper case",
-                None,
-            ));
-        }
-        let toks = lex(src)?;
-        let mut p = Parser { src, toks, pos: 0 };
+        Self::parse_inner(src, opts).map_err(|mut e| {
+            if !opts.ignore_case && case_hint_applies(src, &e.token) {
+                e.message = format!(
+                    "FugueSQL keywords are upper case: set `fugue.sql.compile.ignore_case` to true to accept lower-case keywords. {}",
+                    e.message
+                );
+            }
+            e
+        })
+    }
+
+    fn parse_inner(src: &'a str, options: &ParseOptions) -> R<Vec<Stmt>> {
+        let toks = lex(src, options.ignore_case)?;
+        let mut p = Parser { src, toks, pos: 0, ignore_case: options.ignore_case, nest: 0 };
         if p.toks.is_empty() {
             return Err(p.err_here("the script is empty (FSQL-LEX-3)", None));
         }
@@ -311,7 +426,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Ok(v)
             }
-            Some(t) if t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()) => {
+            Some(t) if t.kind == Kind::Word && !RESERVED.contains(&t.kw.as_str()) => {
                 let v = t.value.clone();
                 self.pos += 1;
                 Ok(v)
@@ -325,7 +440,7 @@ impl<'a> Parser<'a> {
     }
 
     fn is_ident_tok(t: &Tok) -> bool {
-        t.kind == Kind::Quoted || (t.kind == Kind::Word && !RESERVED.contains(&t.text.as_str()))
+        t.kind == Kind::Quoted || (t.kind == Kind::Word && !RESERVED.contains(&t.kw.as_str()))
     }
 
     fn string(&mut self, what: &str) -> R<String> {
@@ -355,28 +470,67 @@ impl<'a> Parser<'a> {
         let Some(t) = self.peek().cloned() else {
             return Err(self.err_here("expected a statement", None));
         };
-        let word = if t.kind == Kind::Word { t.text.as_str() } else { "" };
-        let (body, nestable) = match word {
-            "CREATE" => (self.create()?, true),
-            "LOAD" => (self.load()?, true),
-            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
-            "TRANSFORM" => (self.transform()?, true),
+        let word = if t.kind == Kind::Word { t.kw.clone() } else { String::new() };
+        let word = word.as_str();
+        let (body, nestable) = self.body(word)?;
+        if self.nest > 0 && !nestable {
+            return Err(self.err_at(
+                start + if assign.is_some() { 2 } else { 0 },
+                &format!("`{word}` produces no dataframe and cannot be nested (FSQL-DFREF-4)"),
+                None,
+            ));
+        }
+        if !nestable && word != "SUB" && assign.is_some() {
+            return Err(self.err_at(
+                start + 2,
+                &format!("`{word}` produces no dataframe and cannot be assigned (FSQL-SCRIPT-1)"),
+                None,
+            ));
+        }
+        if word == "SUB" {
+            let last_line =
+                self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
+            return Ok(Stmt {
+                assign,
+                body,
+                ckpt: None,
+                broadcast: false,
+                yield_df: None,
+                first_line,
+                last_line,
+            });
+        }
+        self.finish_statement(assign, body, nestable, first_line)
+    }
+
+    /// A statement body by its first word (keyword form); with whether it
+    /// is nestable.
+    fn body(&mut self, word: &str) -> R<(Body, bool)> {
+        Ok(match word {
+            "SELECT" | "WITH" => (self.select(Vec::new(), Vec::new())?, true),
             "PRINT" => (self.print()?, false),
-            "SELECT" | "WITH" => (self.select()?, true),
-            "SAVE" if self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => {
-                (self.save_and_use()?, true)
-            }
-            "TAKE" => (self.take()?, true),
-            "PROCESS" => (self.ext(ExtKind::Process)?, true),
+            "SAVE" if !self.peek_at(1).is_some_and(|t| t.is_kw("AND")) => (self.save()?, false),
             "OUTPUT" => (self.ext(ExtKind::Output)?, false),
             "OUTTRANSFORM" => (self.ext(ExtKind::OutTransform)?, false),
-            "SAMPLE" => (self.sample()?, true),
-            "DROP" | "RENAME" | "ALTER" | "FILL" => (self.column_stmt(word)?, true),
-            w if UNSUPPORTED.contains(&w) => {
-                return Err(self.err_here(
-                    &format!("`{w}` is not supported yet by fugue-sql"),
-                    Some("see the list of unsupported statements in the fugue-sql crate docs"),
-                ));
+            "SUB" => (self.sub()?, false),
+            "CONNECT" => (self.connect()?, true),
+            "FROM" | "TABLE" | "VALUES" => (self.unsupported_query(word)?, true),
+            _ if self.at_term()
+                || ["CREATE", "LOAD", "TRANSFORM", "DROP", "RENAME", "ALTER"].contains(&word) =>
+            {
+                let first = self.pos;
+                let body = self.term()?;
+                // FSQL-RUST-SPLIT-6: a set operator or a query tail after a
+                // term continues the statement as a query.
+                if self.at_setop() || self.at_tail() {
+                    let term = self.term_stmt(first, body);
+                    let mut toks = Vec::new();
+                    let tok0 = self.toks[first].clone();
+                    Self::push_operand(&mut toks, &tok0, 0);
+                    (self.select(toks, vec![term])?, true)
+                } else {
+                    (body, true)
+                }
             }
             _ => {
                 return Err(self.err_here(
@@ -384,20 +538,27 @@ impl<'a> Parser<'a> {
                     None,
                 ));
             }
-        };
-        if !nestable && assign.is_some() {
-            return Err(self.err_at(
-                start + 2,
-                &format!("`{word}` produces no dataframe and cannot be assigned (FSQL-SCRIPT-1)"),
-                None,
-            ));
-        }
+        })
+    }
+
+    /// The suffix clauses of a statement (FSQL-SCRIPT-4).
+    fn finish_statement(
+        &mut self,
+        assign: Option<String>,
+        body: Body,
+        nestable: bool,
+        first_line: usize,
+    ) -> R<Stmt> {
         let (ckpt, broadcast) = if nestable { self.suffixes()? } else { (None, false) };
         let mut yield_df = None;
         if nestable && self.at_kw("YIELD") {
             self.pos += 1;
             let kind = if self.eat_kw("FILE") {
                 YieldKind::File
+            } else if self.eat_kw("TABLE") {
+                YieldKind::Table
+            } else if self.eat_kw("VIEW") {
+                YieldKind::View
             } else {
                 let local = self.eat_kw("LOCAL");
                 if !self.eat_kw("DATAFRAME") {
@@ -405,7 +566,7 @@ impl<'a> Parser<'a> {
                         if local {
                             "expected `DATAFRAME` after YIELD LOCAL (FSQL-STMT-YIELD-2)"
                         } else {
-                            "expected `DATAFRAME` or `FILE` after YIELD (YIELD TABLE/VIEW are not supported yet)"
+                            "expected `DATAFRAME`, `LOCAL DATAFRAME`, `FILE`, `TABLE` or `VIEW` after YIELD (FSQL-STMT-YIELD-2)"
                         },
                         None,
                     ));
@@ -417,11 +578,9 @@ impl<'a> Parser<'a> {
         }
         if self.peek().is_some_and(|t| {
             t.kind == Kind::Word
-                && SUFFIX_WORDS.contains(&t.text.as_str())
-                && (t.text != "LAZY"
-                    || self
-                        .peek_at(1)
-                        .is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str())))
+                && SUFFIX_WORDS.contains(&t.kw.as_str())
+                && (t.kw != "LAZY"
+                    || self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.kw.as_str())))
         }) {
             return Err(self.err_here(
                 "this clause is out of order: the suffixes are checkpoint, BROADCAST, YIELD, in that order (FSQL-SCRIPT-4)",
@@ -432,13 +591,135 @@ impl<'a> Parser<'a> {
         Ok(Stmt { assign, body, ckpt, broadcast, yield_df, first_line, last_line })
     }
 
+    // ------------------------------------------------------ FugueSQL terms
+
+    /// Whether the token at `i` starts a FugueSQL term (FSQL-SCRIPT-2, the
+    /// starters of FSQL-RUST-SPLIT-2 with their followers).
+    fn term_at(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i).filter(|t| t.kind == Kind::Word) else { return false };
+        let next = self.toks.get(i + 1);
+        let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
+        let np = |s: &str| next.is_some_and(|n| n.is_p(s));
+        match t.kw.as_str() {
+            "TAKE" | "SAMPLE" | "PROCESS" | "ZIP" | "FILL" => true,
+            "TRANSFORM" => !np("("),
+            "CREATE" => np("[") || nw("DATA") || nw("USING"),
+            "LOAD" => {
+                nw("PARQUET")
+                    || nw("CSV")
+                    || nw("JSON")
+                    || np("[")
+                    || next.is_some_and(|n| n.kind == Kind::Str)
+            }
+            "RENAME" | "ALTER" => nw("COLUMNS"),
+            "DROP" => nw("COLUMNS") || nw("ROWS"),
+            "SAVE" => nw("AND"),
+            _ => false,
+        }
+    }
+
+    fn at_term(&self) -> bool {
+        self.term_at(self.pos)
+    }
+
+    /// A set operator at the current position (FSQL-STMT-SETOP-1).
+    fn at_setop(&self) -> bool {
+        ["UNION", "INTERSECT", "EXCEPT", "MINUS"].iter().any(|w| self.at_kw(w))
+    }
+
+    /// A query-tail keyword at the current position (FSQL-RUST-SPLIT-6).
+    fn at_tail(&self) -> bool {
+        ["ORDER", "CLUSTER", "DISTRIBUTE", "SORT", "WINDOW", "LIMIT"].iter().any(|w| self.at_kw(w))
+    }
+
+    /// The body of a FugueSQL term, without assignment or suffixes.
+    fn term(&mut self) -> R<Body> {
+        let word = self.peek().map(|t| t.kw.clone()).unwrap_or_default();
+        match word.as_str() {
+            "CREATE" => self.create(),
+            "LOAD" => self.load(),
+            "TRANSFORM" => self.transform(),
+            "SAVE" => self.save_and_use(),
+            "TAKE" => self.take(),
+            "PROCESS" => self.ext(ExtKind::Process),
+            "SAMPLE" => self.sample(),
+            "ZIP" => self.zip(),
+            "DROP" | "RENAME" | "ALTER" | "FILL" => self.column_stmt(&word),
+            w => Err(self.err_here(&format!("`{w}` is not supported yet by fugue-sql"), None)),
+        }
+    }
+
+    /// A term body as a statement of its own (compiled in a child scope).
+    fn term_stmt(&self, first: usize, body: Body) -> Stmt {
+        let first_line = self.toks.get(first).map_or(1, |t| t.line);
+        let last_line = self.toks.get(self.pos.saturating_sub(1)).map_or(first_line, |t| t.line);
+        Stmt {
+            assign: None,
+            body,
+            ckpt: None,
+            broadcast: false,
+            yield_df: None,
+            first_line,
+            last_line,
+        }
+    }
+
+    /// A synthetic word token at `at`'s position.
+    fn synth(at: &Tok, text: &str) -> Tok {
+        Tok {
+            kind: Kind::Word,
+            text: text.to_string(),
+            value: text.to_string(),
+            kw: text.to_string(),
+            line: at.line,
+            col: at.col,
+        }
+    }
+
+    /// `SELECT * FROM <placeholder>`: a term as a set-operation operand
+    /// (FSQL-STMT-SETOP-2, FSQL-STMT-SELECT-13).
+    fn push_operand(out: &mut Vec<Tok>, at: &Tok, index: usize) {
+        out.push(Self::synth(at, "SELECT"));
+        let mut star = Self::synth(at, "*");
+        star.kind = Kind::Punct;
+        out.push(star);
+        out.push(Self::synth(at, "FROM"));
+        out.push(Self::synth(at, &format!("{PLACEHOLDER}{index}")));
+    }
+
+    /// `FROM t SELECT ...`, `TABLE t`, `VALUES ...` as whole statements:
+    /// parsed to their end, rejected at compile time (FSQL-STMT-SELECT-12).
+    fn unsupported_query(&mut self, word: &str) -> R<Body> {
+        self.pos += 1;
+        self.select(Vec::new(), Vec::new())?;
+        if word == "FROM" && self.at_kw("SELECT") {
+            self.select(Vec::new(), Vec::new())?;
+        }
+        Ok(Body::Unsupported {
+            what: format!(
+                "a statement starting with `{word}` is not supported by fugue-sql (FSQL-STMT-SELECT-12)"
+            ),
+        })
+    }
+
+    // -------------------------------------------------------------- SUB
+
+    /// `SUB [dataframes] USING module [params]` (FSQL-STMT-SUB-1..3).
+    fn sub(&mut self) -> R<Body> {
+        self.expect_kw("SUB")?;
+        let dfs = if self.at_kw("USING") { DfList::default() } else { self.df_list()? };
+        let using = self.using()?;
+        let params = self.opt_params()?;
+        Ok(Body::Sub { dfs, using, params })
+    }
+
     // ---------------------------------------------- checkpoint, BROADCAST
 
     /// `[checkpoint] [BROADCAST]` (FSQL-STMT-CKPT, FSQL-STMT-BCAST-1).
     fn suffixes(&mut self) -> R<(Option<Ckpt>, bool)> {
         let lazy_at = self.pos;
         let lazy = self.at_kw("LAZY")
-            && self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.text.as_str()));
+            && self.peek_at(1).is_some_and(|n| SUFFIX_WORDS[..5].contains(&n.kw.as_str()));
         if lazy {
             self.pos += 1;
         }
@@ -459,13 +740,9 @@ impl<'a> Parser<'a> {
                 Some(t) if t.kind == Kind::Str => Some(self.string("a namespace")?),
                 _ => None,
             };
-            if self.at_kw("PREPARTITION") || self.at_kw("SINGLE") {
-                return Err(self.err_here(
-                    "PREPARTITION and SINGLE of a deterministic checkpoint are not supported yet by fugue-sql",
-                    None,
-                ));
-            }
-            Some(Ckpt::Deterministic { namespace })
+            let partition = self.opt_prepartition()?;
+            let single = self.eat_kw("SINGLE");
+            Some(Ckpt::Deterministic { namespace, partition, single })
         } else {
             None
         };
@@ -520,36 +797,17 @@ impl<'a> Parser<'a> {
 
     // ------------------------------------------------------ SAVE AND USE
 
+    /// `SAVE AND USE` with the options of SAVE (FSQL-STMT-SAVEUSE-1).
     fn save_and_use(&mut self) -> R<Body> {
         self.expect_kw("SAVE")?;
         self.expect_kw("AND")?;
         self.expect_kw("USE")?;
-        let df = self.opt_dfref()?;
-        if self.at_kw("PREPARTITION")
-            || ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a))
-        {
-            return Err(self
-                .err_here("PREPARTITION of SAVE AND USE is not supported yet by fugue-sql", None));
+        match self.save_tail()? {
+            Body::Save { df, partition, mode, single, fmt, path, params } => {
+                Ok(Body::SaveUse { df, partition, mode, single, fmt, path, params })
+            }
+            _ => Err(self.err_here("expected a save mode", None)),
         }
-        if !self.eat_kw("OVERWRITE") {
-            return Err(self.err_here(
-                "expected `OVERWRITE` (SAVE AND USE with TO or APPEND is not supported yet by fugue-sql)",
-                None,
-            ));
-        }
-        if self.at_kw("SINGLE") || ["PARQUET", "CSV", "JSON"].iter().any(|f| self.at_kw(f)) {
-            return Err(self.err_here(
-                "SINGLE and format words of SAVE AND USE are not supported yet by fugue-sql (the format follows the path)",
-                None,
-            ));
-        }
-        let path = self.string("a path")?;
-        if self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS") {
-            return Err(
-                self.err_here("params of SAVE AND USE are not supported yet by fugue-sql", None)
-            );
-        }
-        Ok(Body::SaveUse { df, path })
     }
 
     // -------------------------------------------------------------- TAKE
@@ -725,7 +983,10 @@ impl<'a> Parser<'a> {
     fn create(&mut self) -> R<Body> {
         self.expect_kw("CREATE")?;
         if self.at_kw("USING") {
-            return Err(self.err_here("CREATE USING is not supported yet by fugue-sql", None));
+            let using = self.using()?;
+            let params = self.opt_params()?;
+            let schema = if self.eat_kw("SCHEMA") { Some(self.schema(false)?) } else { None };
+            return Ok(Body::CreateUsing { using, params, schema });
         }
         self.eat_kw("DATA");
         if !self.at_p("[") {
@@ -753,10 +1014,17 @@ impl<'a> Parser<'a> {
     fn load(&mut self) -> R<Body> {
         self.expect_kw("LOAD")?;
         let fmt = self.format();
-        if self.at_p("[") {
-            return Err(self.err_here("a list of paths is not supported yet by fugue-sql", None));
-        }
-        let path = self.string("a path")?;
+        let paths = if self.eat_p("[") {
+            // FSQL-STMT-LOAD-3: a non-empty list of strings.
+            let mut v = vec![self.string("a path")?];
+            while self.eat_p(",") {
+                v.push(self.string("a path")?);
+            }
+            self.expect_p("]")?;
+            v
+        } else {
+            vec![self.string("a path")?]
+        };
         let params = self.opt_params()?;
         let columns = if self.eat_kw("COLUMNS") {
             let typed = self.peek_at(1).is_some_and(|t| t.is_p(":"));
@@ -773,13 +1041,18 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Body::Load { fmt, path, params, columns })
+        Ok(Body::Load { fmt, paths, params, columns })
     }
 
     // -------------------------------------------------------------- SAVE
 
     fn save(&mut self) -> R<Body> {
         self.expect_kw("SAVE")?;
+        self.save_tail()
+    }
+
+    /// What follows `SAVE` / `SAVE AND USE` (FSQL-STMT-SAVE, -SAVEUSE).
+    fn save_tail(&mut self) -> R<Body> {
         let df = self.opt_dfref()?;
         if df.is_some() && self.at_p(",") {
             return Err(self.err_here("SAVE takes exactly one dataframe (FSQL-STMT-SAVE-4)", None));
@@ -804,8 +1077,10 @@ impl<'a> Parser<'a> {
         Ok(Body::Save { df, partition, mode: mode.to_string(), single, fmt, path, params })
     }
 
-    /// An optional dataframe name (FSQL-DFREF): an identifier that is not a
-    /// keyword of the clause that may follow.
+    /// An optional dataframe input (FSQL-DFREF): a name that is not a
+    /// keyword of the clause that may follow, `name[i]` / `name[key]`, or a
+    /// parenthesised nestable task. A name followed by `=` is not an input
+    /// (a dict-form key or the next statement's assignment).
     fn opt_dfref(&mut self) -> R<Option<DfRef>> {
         const FOLLOW: [&str; 9] = [
             "TO",
@@ -821,51 +1096,120 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(t)
                 if Self::is_ident_tok(t)
-                    && !(t.kind == Kind::Word && FOLLOW.contains(&t.text.as_str())) =>
+                    && !(t.kind == Kind::Word && FOLLOW.contains(&t.kw.as_str())) =>
             {
-                if self.peek_at(1).is_some_and(|n| n.is_p("[") || n.is_p("="))
-                    && t.kind == Kind::Word
-                {
-                    // `name[...]` members and `x=a` dict form are not supported.
-                    return Err(self.err_at(
-                        self.pos + 1,
-                        "collection members and named inputs are not supported yet by fugue-sql",
-                        None,
-                    ));
+                if self.peek_at(1).is_some_and(|n| n.is_p("=")) {
+                    return Ok(None);
                 }
-                let r = DfRef { name: t.value.clone(), line: t.line, col: t.col };
+                let (name, line, col) = (t.value.clone(), t.line, t.col);
                 self.pos += 1;
-                Ok(Some(r))
+                if !self.eat_p("[") {
+                    return Ok(Some(DfRef::Name { name, line, col }));
+                }
+                let member = match self.peek() {
+                    Some(m) if m.kind == Kind::Num && !m.text.contains('.') => {
+                        let i =
+                            m.text.parse().map_err(|_| self.err_here("index too large", None))?;
+                        self.pos += 1;
+                        Member::Index(i)
+                    }
+                    Some(m) if m.kind == Kind::Word || m.kind == Kind::Quoted => {
+                        let k = m.value.clone();
+                        self.pos += 1;
+                        Member::Key(k)
+                    }
+                    _ => {
+                        return Err(self.err_here(
+                            "expected a member: an index or a key (FSQL-DFREF-3)",
+                            None,
+                        ));
+                    }
+                };
+                self.expect_p("]")?;
+                Ok(Some(DfRef::Member { name, member, line, col }))
             }
-            Some(t) if t.is_p("(") => Err(self
-                .err_here("a parenthesised task as input is not supported yet by fugue-sql", None)),
+            Some(t) if t.is_p("(") => {
+                self.pos += 1;
+                self.nest += 1;
+                let st = self.statement();
+                self.nest -= 1;
+                let st = st?;
+                self.expect_p(")")?;
+                Ok(Some(DfRef::Task(Box::new(st))))
+            }
             _ => Ok(None),
         }
     }
 
     // -------------------------------------------------------- PREPARTITION
 
+    /// `[algo] PREPARTITION (num_expr [BY cols] | BY cols) [PRESORT ...]`
+    /// (FSQL-PART-1/2).
     fn opt_prepartition(&mut self) -> R<Option<Prepartition>> {
-        if ["HASH", "RAND", "EVEN", "COARSE"].iter().any(|a| self.at_kw(a)) {
-            return Err(
-                self.err_here("partition algorithms are not supported yet by fugue-sql", None)
-            );
+        let algo = ["HASH", "RAND", "EVEN", "COARSE"]
+            .iter()
+            .find(|a| self.at_kw(a))
+            .map(|a| a.to_ascii_lowercase());
+        if algo.is_some() {
+            self.pos += 1;
+            if !self.at_kw("PREPARTITION") {
+                return Err(self
+                    .err_here("expected `PREPARTITION` after the algorithm (FSQL-PART-1)", None));
+            }
         }
         if !self.eat_kw("PREPARTITION") {
             return Ok(None);
         }
-        if !self.eat_kw("BY") {
-            return Err(self.err_here(
-                "expected `BY` after PREPARTITION (a partition number is not supported yet by fugue-sql)",
-                None,
-            ));
-        }
-        let mut by = vec![self.ident("a column name")?];
-        while self.eat_p(",") {
-            by.push(self.ident("a column name")?);
-        }
+        let num = if self.at_kw("BY") { None } else { Some(self.num_expr()?) };
+        let by = if self.eat_kw("BY") { self.cols()? } else { Vec::new() };
         let presort = if self.eat_kw("PRESORT") { self.sort_list()? } else { String::new() };
-        Ok(Some(Prepartition { by, presort }))
+        Ok(Some(Prepartition { algo, num, by, presort }))
+    }
+
+    /// A PREPARTITION number expression (FSQL-PART-1): numbers,
+    /// `ROWCOUNT`, `CONCURRENCY`, `+ - * /` and parentheses; returned as
+    /// its tokens without whitespace, keywords upper case (`"ROWCOUNT/2"`).
+    fn num_expr(&mut self) -> R<String> {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        loop {
+            // an operand: `(`*, then [-] number | ROWCOUNT | CONCURRENCY
+            while self.eat_p("(") {
+                out.push('(');
+                depth += 1;
+            }
+            if self.eat_p("-") {
+                out.push('-');
+            }
+            match self.peek() {
+                Some(t) if t.kind == Kind::Num => {
+                    out.push_str(&t.text);
+                    self.pos += 1;
+                }
+                Some(t) if t.is_kw("ROWCOUNT") || t.is_kw("CONCURRENCY") => {
+                    out.push_str(&t.kw);
+                    self.pos += 1;
+                }
+                _ => {
+                    return Err(self.err_here(
+                        "expected a partition number (a number, ROWCOUNT or CONCURRENCY) or `BY` after PREPARTITION (FSQL-PART-2)",
+                        None,
+                    ));
+                }
+            }
+            while depth > 0 && self.eat_p(")") {
+                out.push(')');
+                depth -= 1;
+            }
+            match self.peek() {
+                Some(t) if ["+", "-", "*", "/"].iter().any(|o| t.is_p(o)) => {
+                    out.push_str(&t.text);
+                    self.pos += 1;
+                }
+                _ if depth > 0 => return Err(self.err_here("expected `)`", None)),
+                _ => return Ok(out),
+            }
+        }
     }
 
     fn sort_list(&mut self) -> R<String> {
@@ -892,11 +1236,10 @@ impl<'a> Parser<'a> {
     fn transform(&mut self) -> R<Body> {
         self.expect_kw("TRANSFORM")?;
         let df = self.opt_dfref()?;
-        if df.is_some() && self.at_p(",") {
-            return Err(self.err_here(
-                "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)",
-                None,
-            ));
+        // FSQL-STMT-TRANSFORM-2: several inputs parse, then fail to compile.
+        let several = df.is_some() && self.eat_p(",");
+        if several {
+            self.df_list()?;
         }
         let partition = self.opt_prepartition()?;
         if self.at_kw("PRESORT") {
@@ -908,15 +1251,28 @@ impl<'a> Parser<'a> {
         if self.at_kw("PARAMS") {
             return Err(self.err_here("unexpected PARAMS", Some("PARAMS must come before SCHEMA")));
         }
-        if self.at_kw("CALLBACK") {
-            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        let callback = self.opt_callback()?;
+        if several {
+            return Ok(Body::Unsupported {
+                what: "TRANSFORM takes exactly one dataframe: ZIP several for a cotransformer (FSQL-STMT-TRANSFORM-2)".into(),
+            });
         }
-        Ok(Body::Transform { df, partition, using, params, schema })
+        Ok(Body::Transform { df, partition, using, params, schema, callback })
+    }
+
+    /// `CALLBACK name`, optional (FSQL-STMT-TRANSFORM-5).
+    fn opt_callback(&mut self) -> R<Option<String>> {
+        if self.eat_kw("CALLBACK") { Ok(Some(self.ext_name()?)) } else { Ok(None) }
     }
 
     /// `USING name[.part...]` (FSQL-EXT).
     fn using(&mut self) -> R<String> {
         self.expect_kw("USING")?;
+        self.ext_name()
+    }
+
+    /// An extension name `name[.part...]` (FSQL-EXT-1).
+    fn ext_name(&mut self) -> R<String> {
         let mut using = self.ident("an extension name")?;
         while self.at_p(".") {
             self.pos += 1;
@@ -931,7 +1287,7 @@ impl<'a> Parser<'a> {
     fn ext(&mut self, kind: ExtKind) -> R<Body> {
         self.pos += 1;
         let dfs = if self.peek().is_some_and(|t| t.is_kw("USING") || t.is_kw("PREPARTITION")) {
-            Vec::new()
+            DfList::default()
         } else {
             self.df_list()?
         };
@@ -946,6 +1302,13 @@ impl<'a> Parser<'a> {
         let using = self.using()?;
         let params = self.opt_params()?;
         if kind == ExtKind::Process && self.at_kw("SCHEMA") {
+            if self.peek_at(1).is_some_and(|t| t.is_p("*")) {
+                return Err(self.err_at(
+                    self.pos + 1,
+                    "the SCHEMA of PROCESS is a plain schema, without `*` (FSQL-STMT-PROCESS-1)",
+                    None,
+                ));
+            }
             return Err(self.err_here("PROCESS ... SCHEMA is not supported yet by fugue-sql", None));
         }
         if kind != ExtKind::Process && self.at_kw("SCHEMA") {
@@ -957,10 +1320,74 @@ impl<'a> Parser<'a> {
                 None,
             ));
         }
-        if kind == ExtKind::OutTransform && self.at_kw("CALLBACK") {
-            return Err(self.err_here("CALLBACK is not supported yet by fugue-sql", None));
+        let callback = if kind == ExtKind::OutTransform { self.opt_callback()? } else { None };
+        Ok(Body::Ext { kind, dfs, partition, using, params, callback })
+    }
+
+    // ------------------------------------------------------ ZIP, CONNECT
+
+    /// `ZIP dfs [CROSS|INNER|LEFT OUTER|RIGHT OUTER|FULL OUTER] [BY cols]
+    /// [PRESORT cols]` (FSQL-STMT-ZIP-1..3).
+    fn zip(&mut self) -> R<Body> {
+        self.expect_kw("ZIP")?;
+        if !self.peek().is_some_and(|t| Self::is_ident_tok(t) || t.is_p("(")) {
+            return Err(self.err_here("ZIP needs at least one dataframe (FSQL-STMT-ZIP-1)", None));
         }
-        Ok(Body::Ext { kind, dfs, partition, using, params })
+        let dfs = self.df_list()?;
+        let how = if self.eat_kw("CROSS") {
+            "cross"
+        } else if self.eat_kw("INNER") {
+            "inner"
+        } else if ["LEFT", "RIGHT", "FULL"].iter().any(|w| self.at_kw(w)) {
+            let side = self.peek().map(|t| t.kw.clone()).unwrap_or_default();
+            self.pos += 1;
+            if !self.eat_kw("OUTER") {
+                return Err(self.err_here(
+                    &format!("expected `OUTER` after `{side}` (FSQL-STMT-ZIP-2)"),
+                    None,
+                ));
+            }
+            match side.as_str() {
+                "LEFT" => "left_outer",
+                "RIGHT" => "right_outer",
+                _ => "full_outer",
+            }
+        } else {
+            "inner"
+        };
+        let by = if self.eat_kw("BY") { self.cols()? } else { Vec::new() };
+        let presort = if self.eat_kw("PRESORT") { self.sort_list()? } else { String::new() };
+        if self.at_kw("PREPARTITION") {
+            return Err(
+                self.err_here("ZIP takes BY and PRESORT, not PREPARTITION (FSQL-STMT-ZIP-3)", None)
+            );
+        }
+        Ok(Body::Zip { dfs, how: how.to_string(), by, presort })
+    }
+
+    /// `CONNECT engine [params] query` (FSQL-STMT-CONNECT-1..3): the
+    /// engine params are parsed and dropped (the SQL engine is rejected at
+    /// compile before they matter).
+    fn connect(&mut self) -> R<Body> {
+        self.expect_kw("CONNECT")?;
+        let (line, col) = self.peek().map_or((0, 0), |t| (t.line, t.col));
+        let engine = self.ext_name()?;
+        self.opt_params()?;
+        let Some(t) = self.peek().filter(|t| t.kind == Kind::Word).cloned() else {
+            return Err(self.err_here("expected a query after the CONNECT engine", None));
+        };
+        if t.is_kw("CONNECT") {
+            return Err(self.err_here("CONNECT cannot follow CONNECT", None));
+        }
+        let (inner, nestable) = self.body(&t.kw)?;
+        if !nestable {
+            return Err(self.err_at(
+                self.pos.saturating_sub(1),
+                "CONNECT needs a query (FSQL-STMT-CONNECT-1)",
+                None,
+            ));
+        }
+        Ok(Body::Connect { engine, line, col, inner: Box::new(inner) })
     }
 
     // ------------------------------------------------------------- PRINT
@@ -968,7 +1395,7 @@ impl<'a> Parser<'a> {
     fn print(&mut self) -> R<Body> {
         self.expect_kw("PRINT")?;
         let mut n = 10usize;
-        let mut dfs = Vec::new();
+        let mut dfs = DfList::default();
         if let Some(t) = self.peek().filter(|t| t.kind == Kind::Num).cloned() {
             n = t.text.parse().map_err(|_| self.err_here("expected a row count", None))?;
             self.pos += 1;
@@ -978,28 +1405,59 @@ impl<'a> Parser<'a> {
             if self.eat_kw("FROM") {
                 dfs = self.df_list()?;
             }
+        } else if self.at_p("(") {
+            // `PRINT (task), ...` (FSQL-DFREF-4).
+            dfs = self.df_list()?;
         } else if self.peek().is_some_and(Self::is_ident_tok) && !self.at_kw("FROM") {
             // `PRINT a, b` (a following statement's assignment is not a frame).
             if !self.peek_at(1).is_some_and(|t| t.is_p("=")) {
                 dfs = self.df_list()?;
             }
         }
-        if self.at_kw("ROWCOUNT") {
-            return Err(self.err_here("ROWCOUNT is not supported yet by fugue-sql", None));
-        }
+        let rowcount = self.eat_kw("ROWCOUNT");
         let title = if self.eat_kw("TITLE") { Some(self.string("a title")?) } else { None };
-        Ok(Body::Print { n, dfs, title })
+        Ok(Body::Print { n, dfs, rowcount, title })
     }
 
-    fn df_list(&mut self) -> R<Vec<DfRef>> {
+    /// `dataframes` (FSQL-DFREF-5): list form `a, b` or dict form
+    /// `k=a, k:b`; mixing the forms is a syntax error.
+    fn df_list(&mut self) -> R<DfList> {
+        let dict = self.peek().is_some_and(Self::is_ident_tok)
+            && self.peek_at(1).is_some_and(|t| t.is_p("=") || t.is_p(":"));
+        if dict {
+            let mut out = Vec::new();
+            loop {
+                let key = self.ident("an input name")?;
+                if !(self.eat_p("=") || self.eat_p(":")) {
+                    return Err(self.err_here(
+                        "expected `=` or `:`: list and dict forms of inputs cannot be mixed (FSQL-DFREF-5)",
+                        None,
+                    ));
+                }
+                match self.opt_dfref()? {
+                    Some(r) => out.push((key, r)),
+                    None => return Err(self.err_here("expected a dataframe", None)),
+                }
+                if !self.eat_p(",") {
+                    return Ok(DfList::Dict(out));
+                }
+            }
+        }
         let mut out = Vec::new();
         loop {
             match self.opt_dfref()? {
                 Some(r) => out.push(r),
+                None if self.peek_at(1).is_some_and(|t| t.is_p("=") || t.is_p(":")) => {
+                    return Err(self.err_at(
+                        self.pos + 1,
+                        "list and dict forms of inputs cannot be mixed (FSQL-DFREF-5)",
+                        None,
+                    ));
+                }
                 None => return Err(self.err_here("expected a dataframe name", None)),
             }
             if !self.eat_p(",") {
-                return Ok(out);
+                return Ok(DfList::List(out));
             }
         }
     }
@@ -1007,8 +1465,12 @@ impl<'a> Parser<'a> {
     // ------------------------------------------------------------ SELECT
 
     /// Takes the tokens of a query up to the statement boundary
-    /// (FSQL-RUST-SPLIT-1..5, the cases of the supported statements).
-    fn select(&mut self) -> R<Body> {
+    /// (FSQL-RUST-SPLIT-1..6), appending them to `out`. FugueSQL terms after
+    /// a set operator and parenthesised terms are parsed by their own
+    /// grammar, stored in `terms` and replaced by placeholders
+    /// (FSQL-RUST-SQL-1): an operand by `SELECT * FROM <placeholder>`, a
+    /// parenthesised term by `( <placeholder> )`.
+    fn select(&mut self, mut out: Vec<Tok>, mut terms: Vec<Stmt>) -> R<Body> {
         const STARTERS: [&str; 11] = [
             "OUTTRANSFORM",
             "OUTPUT",
@@ -1028,27 +1490,94 @@ impl<'a> Parser<'a> {
             "SELECT", "DISTINCT", "ALL", "AND", "OR", "NOT", "CASE", "WHEN", "THEN", "ELSE",
             "BETWEEN", "LIKE", "IN", "IS", "ON", "WHERE", "HAVING", "BY", ",", "(",
         ];
+        const SETOPS: [&str; 4] = ["UNION", "INTERSECT", "EXCEPT", "MINUS"];
         let start = self.pos;
         let mut depth = 0i64;
-        let mut i = self.pos;
-        while i < self.toks.len() {
+        let mut tail_at: Option<usize> = None;
+        let mut nested_connect = false;
+        // FSQL-STMT-WITH-1: after `WITH name AS (...), ...` the first
+        // top-level SELECT is the query's own, not a new statement.
+        let mut with_query_pending = self.toks.get(start).is_some_and(|t| t.is_kw("WITH"));
+        let is_setop = |t: &Tok| t.kind == Kind::Word && SETOPS.contains(&t.kw.as_str());
+        while self.pos < self.toks.len() {
+            let i = self.pos;
             let t = &self.toks[i];
+            // FSQL-RUST-SPLIT-2 exception: a term right after a set operator.
+            let after_setop = i > 0
+                && (is_setop(&self.toks[i - 1])
+                    || (i > 1
+                        && (self.toks[i - 1].is_kw("ALL") || self.toks[i - 1].is_kw("DISTINCT"))
+                        && is_setop(&self.toks[i - 2])));
+            if after_setop && self.term_at(i) {
+                let at = t.clone();
+                let body = self.term()?;
+                terms.push(self.term_stmt(i, body));
+                Self::push_operand(&mut out, &at, terms.len() - 1);
+                continue;
+            }
+            if after_setop && t.kind == Kind::Word && STARTERS.contains(&t.kw.as_str()) {
+                // FSQL-STMT-SUB-3 and FSQL-SCRIPT-1: only queries and terms
+                // are operands.
+                return Err(self.err_at(
+                    i,
+                    &format!("`{}` cannot be a set-operation operand (FSQL-STMT-SETOP-2)", t.text),
+                    None,
+                ));
+            }
+            if t.is_p("(") && self.toks.get(i + 1).is_some_and(|n| n.is_kw("CONNECT")) {
+                nested_connect = true;
+            }
+            if t.is_p("(")
+                && self.toks.get(i + 1).is_some_and(Self::is_ident_tok)
+                && self.toks.get(i + 2).is_some_and(|n| n.is_p("="))
+                && self.term_at(i + 3)
+            {
+                return Err(self.err_at(
+                    i + 2,
+                    "a FugueSQL term inside SQL cannot be assigned (FSQL-STMT-SELECT-8)",
+                    None,
+                ));
+            }
             if t.kind == Kind::Punct {
                 match t.text.as_str() {
+                    "(" if self.term_at(i + 1) => {
+                        // FSQL-STMT-SELECT-8: a parenthesised term.
+                        let open = t.clone();
+                        self.pos += 1;
+                        let first = self.pos;
+                        let body = self.term()?;
+                        terms.push(self.term_stmt(first, body));
+                        if !self.at_p(")") {
+                            return Err(self.err_here(
+                                "expected `)`: a FugueSQL term inside SQL takes no assignment or suffix clauses (FSQL-STMT-SELECT-8)",
+                                None,
+                            ));
+                        }
+                        let close = self.toks[self.pos].clone();
+                        self.pos += 1;
+                        out.push(open.clone());
+                        out.push(Self::synth(&open, &format!("{PLACEHOLDER}{}", terms.len() - 1)));
+                        out.push(close);
+                        continue;
+                    }
                     "(" | "[" | "{" => depth += 1,
                     ")" | "]" | "}" => {
                         depth -= 1;
                         if depth < 0 {
+                            if self.nest > 0 && t.text == ")" {
+                                break;
+                            }
                             return Err(self.err_at(i, "unbalanced closing bracket", None));
                         }
                     }
                     _ => {}
                 }
-                i += 1;
+                out.push(t.clone());
+                self.pos += 1;
                 continue;
             }
             if depth == 0 && i > start && t.kind == Kind::Word {
-                let w = t.text.as_str();
+                let w = t.kw.as_str();
                 let next = self.toks.get(i + 1);
                 let prev = &self.toks[i - 1];
                 let nw = |s: &str| next.is_some_and(|n| n.is_kw(s));
@@ -1066,14 +1595,29 @@ impl<'a> Parser<'a> {
                     || (["RENAME", "ALTER", "DROP"].contains(&w) && nw("COLUMNS"))
                     || (w == "DROP" && nw("ROWS"))
                     || (w == "TRANSFORM"
-                        && !EXPR_PREV.contains(&prev.text.as_str())
+                        && !EXPR_PREV.contains(&prev.kw.as_str())
                         && !(prev.kind == Kind::Punct))
                     || (w == "SELECT"
+                        && !std::mem::replace(&mut with_query_pending, false)
                         && !["UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"]
-                            .contains(&prev.text.as_str()))
+                            .contains(&prev.kw.as_str()))
                     || (w == "WITH" && !(nw("ROLLUP") || nw("CUBE")));
                 if ends {
                     break;
+                }
+            }
+            if depth == 0 && t.kind == Kind::Word {
+                // FSQL-STMT-SELECT-10: the query tail follows the last operand.
+                let w = t.kw.as_str();
+                let by = self.toks.get(i + 1).is_some_and(|n| n.is_kw("BY"));
+                if w == "LIMIT" || (["ORDER", "CLUSTER", "DISTRIBUTE", "SORT"].contains(&w) && by) {
+                    tail_at.get_or_insert(i);
+                } else if SETOPS.contains(&w) && tail_at.is_some() {
+                    return Err(self.err_at(
+                        i,
+                        "a set operator cannot follow ORDER BY / LIMIT: query-tail clauses come after the last operand (FSQL-STMT-SELECT-10)",
+                        None,
+                    ));
                 }
             }
             if depth == 0
@@ -1092,20 +1636,52 @@ impl<'a> Parser<'a> {
                             "ALTER",
                             "DROP",
                         ]
-                        .contains(&n.text.as_str())
-                            || STARTERS.contains(&n.text.as_str()))
+                        .contains(&n.kw.as_str())
+                            || STARTERS.contains(&n.kw.as_str()))
                 })
             {
                 break;
             }
-            i += 1;
+            out.push(t.clone());
+            self.pos += 1;
         }
-        if depth != 0 {
-            return Err(self.err_at(i, "unbalanced brackets in the query", None));
+        if depth > 0 {
+            return Err(self.err_at(self.pos, "unbalanced brackets in the query", None));
         }
-        let tokens = self.toks[start..i].to_vec();
-        self.pos = i;
-        Ok(Body::Select { tokens })
+        if nested_connect {
+            return Ok(Body::Unsupported {
+                what: "CONNECT inside parentheses is not supported: use a CONNECT statement (FSQL-STMT-SELECT-9)".into(),
+            });
+        }
+        // FSQL-LEX-6/8: reserved FugueSQL words and the lower-case JSON
+        // literals are not SQL.
+        for t in out.iter().filter(|t| t.kind == Kind::Word) {
+            let (msg, hint) = if RESERVED.contains(&t.kw.as_str()) {
+                (
+                    format!("`{}` is a reserved FugueSQL keyword (FSQL-LEX-6)", t.text),
+                    "quote it with backticks to use it as a name or function: `rand`()".to_string(),
+                )
+            } else if !self.ignore_case && ["true", "false", "null"].contains(&t.text.as_str()) {
+                (
+                    format!(
+                        "lower-case `{}` is a FugueSQL JSON literal, not SQL (FSQL-LEX-8)",
+                        t.text
+                    ),
+                    format!("write `{}`", t.text.to_ascii_uppercase()),
+                )
+            } else {
+                continue;
+            };
+            return Err(SyntaxError::new(
+                self.src,
+                t.line,
+                t.col,
+                t.text.clone(),
+                &msg,
+                Some(&hint),
+            ));
+        }
+        Ok(Body::Select { tokens: out, terms })
     }
 
     // ---------------------------------------------------- JSON and PARAMS
@@ -1211,7 +1787,7 @@ impl<'a> Parser<'a> {
             }
             Kind::Punct if t.text == "{" || t.text == "(" => Ok(Json::Object(self.json_object()?)),
             Kind::Word => {
-                let v = match t.text.as_str() {
+                let v = match t.kw.as_str() {
                     "true" | "TRUE" => Json::Bool(true),
                     "false" | "FALSE" => Json::Bool(false),
                     "null" | "NULL" => Json::Null,
@@ -1307,6 +1883,33 @@ impl<'a> Parser<'a> {
             _ => Err(self.err_here("expected a type name", None)),
         }
     }
+}
+
+/// FSQL-RUST-ERR-3: whether a case-sensitive syntax error gets the
+/// ignore_case sentence: at least 80% of the script's ASCII letters are
+/// lower case, or the offending token upper-cased is a keyword.
+fn case_hint_applies(src: &str, token: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "CREATE",
+        "SELECT",
+        "LOAD",
+        "SCHEMA",
+        "USING",
+        "TRANSFORM",
+        "FROM",
+        "WITH",
+        "AS",
+        "BY",
+        "DATA",
+        "ROWS",
+    ];
+    let (lower, letters) = src
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .fold((0usize, 0usize), |(l, n), c| (l + usize::from(c.is_ascii_lowercase()), n + 1));
+    let up = token.to_ascii_uppercase();
+    (letters > 0 && lower * 5 >= letters * 4)
+        || (up != token && (RESERVED.contains(&up.as_str()) || WORDS.contains(&up.as_str())))
 }
 
 /// A schema field name in schema text: backquoted unless a plain name.

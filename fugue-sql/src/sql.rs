@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use crate::parser::{Member, PLACEHOLDER};
+
 use sqlparser::dialect::DatabricksDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -17,15 +19,26 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 pub(crate) enum Edit {
     /// Replace the table name with the variable's frame, plus `AS alias`.
     Frame { var: String, alias: Option<String> },
+    /// Replace `name[member]` with the member's frame, plus `AS alias`
+    /// (FSQL-STMT-SELECT-6).
+    Member { var: String, member: Member, alias: Option<String> },
+    /// A term placeholder in an expression subquery: `SELECT * FROM
+    /// <frame>` (FSQL-STMT-SELECT-8).
+    Subquery { var: String },
     /// Insert `FROM <last>`.
     FromLast,
+    /// Insert `AS name` (after a TABLESAMPLE clause, FSQL-STMT-SELECT-4).
+    Alias(String),
 }
 
 /// A piece of the rewritten statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
     Text(String),
+    /// A variable or a term placeholder.
     Var(String),
+    /// `name[member]`.
+    Member(String, Member),
     Last,
 }
 
@@ -149,6 +162,25 @@ pub(crate) fn rewrite(
         let (tok, s, _) = &toks[k];
         let was_relation = std::mem::take(&mut relation_next);
         match tok {
+            Token::LParen
+                if matches!(
+                    (toks.get(k + 1), toks.get(k + 2)),
+                    (Some((Token::Word(w), _, _)), Some((Token::RParen, _, _)))
+                        if w.value.starts_with(PLACEHOLDER) && vars.contains(&w.value)
+                ) =>
+            {
+                // `( term )`: in a relation position the frame replaces the
+                // parentheses (FSQL-STMT-SELECT-8), else a subquery.
+                let Some((Token::Word(w), ws, we)) = toks.get(k + 1) else { break };
+                let end = toks[k + 2].2;
+                if was_relation {
+                    edits.push((*s, end, Edit::Frame { var: w.value.clone(), alias: None }));
+                } else {
+                    edits.push((*ws, *we, Edit::Subquery { var: w.value.clone() }));
+                }
+                k += 3;
+                continue;
+            }
             Token::LParen => stack.push(Level::default()),
             Token::RParen => {
                 if stack.len() > 1
@@ -174,25 +206,67 @@ pub(crate) fn rewrite(
                         j += 2;
                     }
                     let name = parts.join(".");
+                    // `name[member]` (FSQL-STMT-SELECT-5/6).
+                    let member = match (toks.get(j + 1), toks.get(j + 2), toks.get(j + 3)) {
+                        (
+                            Some((Token::LBracket, _, _)),
+                            Some((m, _, _)),
+                            Some((Token::RBracket, _, _)),
+                        ) => match m {
+                            Token::Word(m) => Some(Member::Key(m.value.clone())),
+                            Token::Number(n, _) => n.parse().ok().map(Member::Index),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(member) = member {
+                        let j = j + 3;
+                        let alias = (!has_alias_at(&toks, j + 1) && simple_name(&parts, &name))
+                            .then(|| name.clone());
+                        edits.push((*s, toks[j].2, Edit::Member { var: name, member, alias }));
+                        k = j + 1;
+                        continue;
+                    }
                     let is_fn = matches!(toks.get(j + 1), Some((Token::LParen, _, _)));
                     if !is_fn && vars.contains(&name) && !ctes.contains(&name) {
-                        let has_alias = match toks.get(j + 1) {
-                            Some((Token::Word(a), _, _)) => {
-                                a.keyword == Keyword::AS
-                                    || a.keyword == Keyword::TABLESAMPLE
-                                    || a.quote_style.is_some()
-                                    || !NOT_ALIAS.contains(&a.keyword)
+                        // Terms get no automatic alias (FSQL-STMT-SELECT-8).
+                        let simple = simple_name(&parts, &name) && !name.starts_with(PLACEHOLDER);
+                        // FSQL-STMT-SELECT-4: a TABLESAMPLE clause stays
+                        // between the frame and the automatic alias.
+                        let sample_end = match (toks.get(j + 1), toks.get(j + 2)) {
+                            (Some((Token::Word(t), _, _)), Some((Token::LParen, _, _)))
+                                if t.keyword == Keyword::TABLESAMPLE =>
+                            {
+                                closing_paren(&toks, j + 2)
                             }
-                            _ => false,
+                            _ => None,
                         };
-                        let simple = parts.len() == 1
-                            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                            && !name.chars().all(|c| c == '_');
-                        let alias = (!has_alias && simple).then(|| name.clone());
-                        edits.push((*s, toks[j].2, Edit::Frame { var: name, alias }));
+                        match sample_end {
+                            Some(r) => {
+                                let add = !has_alias_at(&toks, r + 1) && simple;
+                                edits.push((
+                                    *s,
+                                    toks[j].2,
+                                    Edit::Frame { var: name.clone(), alias: None },
+                                ));
+                                if add {
+                                    let at = toks[r].2;
+                                    edits.push((at, at, Edit::Alias(name)));
+                                }
+                            }
+                            None => {
+                                let has_alias = has_alias_at(&toks, j + 1);
+                                let alias = (!has_alias && simple).then(|| name.clone());
+                                edits.push((*s, toks[j].2, Edit::Frame { var: name, alias }));
+                            }
+                        }
                     }
                     k = j + 1;
+                    continue;
+                }
+                if w.value.starts_with(PLACEHOLDER) && vars.contains(&w.value) {
+                    edits.push((*s, toks[k].2, Edit::Subquery { var: w.value.clone() }));
+                    k += 1;
                     continue;
                 }
                 match w.keyword {
@@ -256,6 +330,17 @@ pub(crate) fn rewrite(
                     pieces.push(Piece::Text(format!("AS {a}")));
                 }
             }
+            Edit::Member { var, member, alias } => {
+                pieces.push(Piece::Member(var, member));
+                if let Some(a) = alias {
+                    pieces.push(Piece::Text(format!("AS {a}")));
+                }
+            }
+            Edit::Subquery { var } => {
+                pieces.push(Piece::Text("SELECT * FROM".into()));
+                pieces.push(Piece::Var(var));
+            }
+            Edit::Alias(a) => pieces.push(Piece::Text(format!("AS {a}"))),
             Edit::FromLast => {
                 pieces.push(Piece::Text("FROM".into()));
                 pieces.push(Piece::Last);
@@ -264,7 +349,61 @@ pub(crate) fn rewrite(
         at = e;
     }
     push_text(&mut pieces, at, text_len);
-    Ok(pieces)
+    // Adjacent text pieces form one part (FSQL-RUST-TEXT-1), with no space
+    // after `(`.
+    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        match (merged.last_mut(), p) {
+            (Some(Piece::Text(prev)), Piece::Text(t)) => {
+                if !prev.ends_with('(') {
+                    prev.push(' ');
+                }
+                prev.push_str(&t);
+            }
+            (_, p) => merged.push(p),
+        }
+    }
+    Ok(merged)
+}
+
+/// The index of the `)` closing the `(` at `open`.
+fn closing_paren(toks: &[(Token, usize, usize)], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, (t, _, _)) in toks.iter().enumerate().skip(open) {
+        match t {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the token at `j` starts an explicit alias (or TABLESAMPLE)
+/// after a relation (FSQL-STMT-SELECT-4).
+fn has_alias_at(toks: &[(Token, usize, usize)], j: usize) -> bool {
+    match toks.get(j) {
+        Some((Token::Word(a), _, _)) => {
+            a.keyword == Keyword::AS
+                || a.keyword == Keyword::TABLESAMPLE
+                || a.quote_style.is_some()
+                || !NOT_ALIAS.contains(&a.keyword)
+        }
+        _ => false,
+    }
+}
+
+/// A simple identifier (SCH-PRINT-2) gets the automatic alias.
+fn simple_name(parts: &[String], name: &str) -> bool {
+    parts.len() == 1
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.chars().all(|c| c == '_')
 }
 
 /// Merges adjacent text pieces (for stable comparisons in tests).
@@ -275,6 +414,7 @@ pub(crate) fn show(pieces: &[Piece]) -> String {
         .map(|p| match p {
             Piece::Text(t) => t.clone(),
             Piece::Var(v) => format!("<{v}>"),
+            Piece::Member(v, m) => format!("<{v}[{m}]>"),
             Piece::Last => "<last>".into(),
         })
         .collect::<Vec<_>>()
@@ -331,5 +471,43 @@ mod tests {
         let p = rewrite("WITH a AS ( SELECT * FROM b ) SELECT * FROM a", &vars(&["a", "b"]), false)
             .unwrap();
         assert_eq!(show(&p), "WITH a AS ( SELECT * FROM <b> AS b ) SELECT * FROM a");
+    }
+
+    #[test]
+    fn term_placeholders_and_members() {
+        // FSQL-RUST-SQL-1/3, FSQL-STMT-SELECT-6/8: a term in a relation
+        // position replaces its parentheses (alias kept, none added); in an
+        // expression it becomes a subquery; members get the automatic alias.
+        let ph = format!("{PLACEHOLDER}0");
+        let v = vars(&["a", &ph]);
+        let p = rewrite(&format!("SELECT * FROM ({ph}) AS t , a"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <{ph}> AS t , <a> AS a"));
+        let p = rewrite(&format!("SELECT * FROM a JOIN ({ph}) ON a.k = k"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a JOIN <{ph}> ON a.k = k"));
+        let p = rewrite(&format!("SELECT * FROM a WHERE k IN ({ph})"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <a> AS a WHERE k IN (SELECT * FROM <{ph}> )"));
+        let p = rewrite(&format!("SELECT * FROM {ph} UNION ALL SELECT 1"), &v, true).unwrap();
+        assert_eq!(show(&p), format!("SELECT * FROM <{ph}> UNION ALL SELECT 1 FROM <last>"));
+        let p = rewrite("SELECT * FROM p [hi] , p [0] AS z", &v, true).unwrap();
+        assert_eq!(show(&p), "SELECT * FROM <p[hi]> AS p , <p[0]> AS z");
+        // array indexing in expressions is not a member
+        let p = rewrite("SELECT arr [0] FROM a", &v, true).unwrap();
+        assert_eq!(show(&p), "SELECT arr [0] FROM <a> AS a");
+    }
+
+    #[test]
+    fn tablesample_stays_before_the_automatic_alias() {
+        // FSQL-RUST-TEXT-3 first example, FSQL-STMT-SELECT-4.
+        let p = rewrite("select * from a TABLESAMPLE (5 PERCENT)", &vars(&["a"]), true).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Piece::Text("select * from".into()),
+                Piece::Var("a".into()),
+                Piece::Text("TABLESAMPLE (5 PERCENT) AS a".into()),
+            ]
+        );
+        let p = rewrite("select * from a TABLESAMPLE (5 PERCENT) t", &vars(&["a"]), true).unwrap();
+        assert_eq!(show(&p), "select * from <a> TABLESAMPLE (5 PERCENT) t");
     }
 }

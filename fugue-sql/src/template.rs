@@ -53,16 +53,21 @@ fn has_markers(text: &str) -> bool {
 /// Scripts without `{{`, `{%` or `{#` outside protected strings are
 /// returned unchanged (FSQL-TPL-7).
 ///
-/// Script text holding the private-use characters U+E000..U+E002 is not
-/// supported in templates: they stand in for protected braces.
-///
 /// # Errors
 /// `ERR-FSQL-TEMPLATE` with line and column for template syntax errors and
-/// undefined values (strict, FSQL-TPL-6).
+/// undefined values (strict, FSQL-TPL-6); `ERR-NOT-SUPPORTED` for a
+/// rendered script with protected strings that also holds the private-use
+/// characters U+E000..U+E002 (they stand in for protected braces).
 pub(crate) fn render(src: &str, params: &Map<String, Json>) -> Result<String> {
     let (text, protected) = protect(src);
     if !has_markers(&text) {
         return Ok(src.to_string());
+    }
+    if protected && src.chars().any(|c| PROTECT.iter().any(|(_, b)| *b == c)) {
+        return Err(Error::not_supported(
+            "a templated script holding the private-use characters U+E000..U+E002 \
+             (they stand in for protected braces, FSQL-TPL-5)",
+        ));
     }
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -81,22 +86,28 @@ pub(crate) fn render(src: &str, params: &Map<String, Json>) -> Result<String> {
     Ok(if protected { unprotect(&out) } else { out })
 }
 
-/// ERR-FSQL-TEMPLATE naming the position in the template source.
+/// ERR-FSQL-TEMPLATE naming the position in the template source and the
+/// text there (e.g. the undefined name).
 fn template_error(text: &str, e: &minijinja::Error) -> Error {
-    let detail = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
+    let mut msg = e.kind().to_string();
+    if let Some(d) = e.detail() {
+        msg = format!("{msg}: {d}");
+    }
     let pos = match (e.range(), e.line()) {
-        (Some(r), _) => {
-            let before = &text[..r.start.min(text.len())];
+        (Some(r), _) if r.start <= r.end && r.end <= text.len() => {
+            let before = text.get(..r.start).unwrap_or("");
             let line = before.matches('\n').count() + 1;
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            if let Some(at) = text.get(r).filter(|t| !t.trim().is_empty()) {
+                msg = format!("{msg} (at `{}`)", unprotect(at));
+            }
             format!(" at line {line}, column {col}")
         }
-        (None, Some(line)) => format!(" at line {line}"),
-        (None, None) => String::new(),
+        (_, Some(line)) => format!(" at line {line}"),
+        _ => String::new(),
     };
     Error::fsql_template(format!(
-        "the FugueSQL template cannot be rendered{pos}: {} ({detail}) (FSQL-TPL-6)",
-        e.kind()
+        "the FugueSQL template cannot be rendered{pos}: {msg} (FSQL-TPL-6)"
     ))
 }
 
@@ -135,6 +146,15 @@ mod tests {
         assert_eq!(render("SELECT '}' {x}\n", &p).unwrap(), "SELECT '}' {x}\n");
         let p = params(json!({"x": 1}));
         assert_eq!(render("a {{x}}\n", &p).unwrap(), "a 1\n");
+    }
+
+    /// The stand-in characters are never silently turned into braces.
+    #[test]
+    fn stand_in_characters_are_rejected() {
+        let p = params(json!({"x": 1}));
+        let e = render("'{%' '\u{E000}' {{x}}", &p).unwrap_err();
+        assert_eq!(e.kind(), fugue_core::ErrorKind::NotSupported, "{e}");
+        assert_eq!(render("'\u{E000}' {{x}}", &p).unwrap(), "'\u{E000}' 1");
     }
 
     /// FSQL-TPL-6: undefined and syntax errors name their position.

@@ -104,6 +104,18 @@ const TOKENS: &[&str] = &[
     ";",
     "é",
     "\\",
+    "ZIP",
+    "CROSS",
+    "LEFT",
+    "OUTER",
+    "CALLBACK",
+    "ROWCOUNT",
+    "HASH",
+    "COARSE",
+    "CONNECT",
+    "TABLE",
+    "VIEW",
+    "ct_sizes",
 ];
 
 const SCRIPTS: &[&str] = &[
@@ -114,10 +126,17 @@ const SCRIPTS: &[&str] = &[
     "d = CREATE [[NULL,1]] SCHEMA a:int,b:int\nTAKE 1 ROW FROM d PREPARTITION BY a PRESORT b DESC NULLS FIRST\nSAMPLE REPLACE 30 PERCENT SEED 7 FROM d\nDROP COLUMNS b IF EXISTS FROM d\nRENAME COLUMNS a:x\nALTER COLUMNS x:str\nFILL NULLS (a:0) FROM d\nDROP ROWS IF ANY NULLS ON a FROM d LAZY PERSIST BROADCAST YIELD FILE AS f",
     "x = SAVE AND USE d OVERWRITE \"/tmp/y.parquet\" DETERMINISTIC CHECKPOINT \"v\"\nPROCESS a, x USING p_union\nOUTPUT x PREPARTITION BY a USING o_count (n=1)\nOUTTRANSFORM USING t_first",
     "-- c\n/* a /* b */ */ WITH q AS (SELECT 1 AS x) SELECT * FROM q UNION ALL SELECT 2 AS x",
+    "a = CREATE [[1,10]] SCHEMA k:int,v:int\nz = ZIP a, x=a LEFT OUTER BY k PRESORT v\nTRANSFORM (ZIP a, a) HASH PREPARTITION (ROWCOUNT + 1) / 2 USING ct_sizes CALLBACK cb\nCREATE USING c_range(n=3) YIELD TABLE AS t\nCONNECT e SELECT 1 PRINT a ROWCOUNT\nLOAD [\"/x\", \"/y\"]",
 ];
 
+/// Cases per property: `FUGUE_FSQL_FUZZ_CASES` (`.ci/run` runs a longer,
+/// time-bounded round with it), 2,000 by default.
+fn cases() -> u32 {
+    std::env::var("FUGUE_FSQL_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn random_token_sequences_never_panic(idx in proptest::collection::vec(0..TOKENS.len(), 0..40)) {

@@ -133,6 +133,12 @@ impl WorkflowDataFrame {
         self.wf.node_uuid(self.node)
     }
 
+    /// Whether this node is a zip (WF-OPS-18), the input a cotransformer
+    /// needs (WF-COTR-1).
+    pub fn is_zip(&self) -> bool {
+        self.wf.state().nodes[self.node].op == "zip"
+    }
+
     /// The partition hint, if any.
     pub fn partition_hint(&self) -> Option<&PartitionSpec> {
         self.hint.as_ref()
@@ -375,16 +381,31 @@ impl WorkflowDataFrame {
     /// None at build time.
     #[track_caller]
     pub fn show(&self, n: usize, title: Option<&str>) -> Result<()> {
+        self.show_with_count(n, false, title)
+    }
+
+    /// [`show`](Self::show), also printing the total row count when
+    /// `with_count` (WF-OPS-3, DF-SHOW-4).
+    ///
+    /// # Errors
+    /// None at build time.
+    #[track_caller]
+    pub fn show_with_count(&self, n: usize, with_count: bool, title: Option<&str>) -> Result<()> {
         let title = title.map(str::to_string);
+        let ident = if with_count {
+            json!({ "n": n, "title": title, "with_count": true })
+        } else {
+            json!({ "n": n, "title": title })
+        };
         self.add(
             NodeKind::Output,
             "show",
             String::new(),
-            json!({ "n": n, "title": title }),
+            ident,
             &[],
             None,
             exec(move |_ctx, inputs| {
-                first(&inputs)?.show(n, false, title.as_deref())?;
+                first(&inputs)?.show(n, with_count, title.as_deref())?;
                 Ok(None)
             }),
             Location::caller(),
@@ -1005,6 +1026,44 @@ impl WorkflowDataFrame {
         })
     }
 
+    /// [`save_and_use`](Self::save_and_use) with save options (mode,
+    /// format, partition, single, format options; WF-OPS-20): the saved
+    /// data is loaded back with the same format and format options. The
+    /// partition defaults to the hint.
+    ///
+    /// # Errors
+    /// None at build time.
+    #[track_caller]
+    pub fn save_and_use_with(
+        &self,
+        path: &str,
+        mut options: SaveOptions,
+    ) -> Result<WorkflowDataFrame> {
+        if options.partition_spec.is_empty()
+            && let Some(h) = &self.hint
+        {
+            options.partition_spec = h.clone();
+        }
+        let path = path.to_string();
+        let ident = json!({
+            "path": path,
+            "format": options.format_hint,
+            "mode": format!("{:?}", options.mode),
+            "single": options.force_single,
+            "partition": options.partition_spec.to_json(),
+            "options": format!("{:?}", options.format_options),
+        });
+        self.unary("save_and_use", ident, Location::caller(), move |ctx, df| {
+            ctx.engine.save_df(&df, &path, &options)?;
+            let load = fugue_core::engine::LoadOptions {
+                format_hint: options.format_hint.clone(),
+                format_options: options.format_options.clone(),
+                ..fugue_core::engine::LoadOptions::default()
+            };
+            ctx.engine.load_df(&[path.as_str()], &load)
+        })
+    }
+
     // ---------------------------------------------------------- checkpoints
 
     fn set_checkpoint(&self, c: Checkpoint) -> Result<WorkflowDataFrame> {
@@ -1065,6 +1124,24 @@ impl WorkflowDataFrame {
             namespace: namespace.map(str::to_string),
             partition: None,
             single: false,
+        })
+    }
+
+    /// [`deterministic_checkpoint`](Self::deterministic_checkpoint) with the
+    /// file's partition layout and single-file flag (WF-CKPT-3).
+    ///
+    /// # Errors
+    /// `ERR-WF-COMPILE` on an output node.
+    pub fn deterministic_checkpoint_with(
+        &self,
+        namespace: Option<&str>,
+        partition: Option<PartitionSpec>,
+        single: bool,
+    ) -> Result<WorkflowDataFrame> {
+        self.set_checkpoint(Checkpoint::Deterministic {
+            namespace: namespace.map(str::to_string),
+            partition,
+            single,
         })
     }
 
@@ -1193,28 +1270,47 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
         site: &'static Location<'static>,
     ) -> Result<WorkflowDataFrame> {
+        self.process_named_inner(dfs, None, using, params, partition, site)
+    }
+
+    /// [`process_inner`](Self::process_inner) with optional input names
+    /// (dict-like inputs, WF-DAG-7).
+    pub(crate) fn process_named_inner(
+        &self,
+        dfs: &[&WorkflowDataFrame],
+        names: Option<Vec<String>>,
+        using: Arc<dyn Processor>,
+        params: Params,
+        partition: Option<PartitionSpec>,
+        site: &'static Location<'static>,
+    ) -> Result<WorkflowDataFrame> {
         let spec = partition.unwrap_or_default();
         fugue_api::extension::validate_partition(&using.validation_rules()?, &spec)?;
         let ident = json!({ "using": using.identity(), "params": params.to_json() });
         let label = using.identity();
         let spec2 = spec.clone();
+        let names2 = names.clone();
         self.add(
             NodeKind::Process,
             "process",
             label,
             ident,
             dfs,
-            None,
+            names,
             Some(spec),
             Arc::new(move |ctx, inputs| {
-                let out = fugue_api::api::process(
+                let mut call = fugue_api::api::process(
                     inputs.into_iter().map(fugue_api::api::as_fugue),
                     ArcProcessor(using.clone()),
-                )
-                .params(params.clone())
-                .partition(spec2.clone())
-                .engine(ctx.engine.clone())
-                .run()?;
+                );
+                if let Some(n) = &names2 {
+                    call = call.names(n.clone());
+                }
+                let out = call
+                    .params(params.clone())
+                    .partition(spec2.clone())
+                    .engine(ctx.engine.clone())
+                    .run()?;
                 Ok(Some(out))
             }),
             site,
@@ -1229,6 +1325,20 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
         site: &'static Location<'static>,
     ) -> Result<()> {
+        self.output_named_inner(dfs, None, using, params, partition, site)
+    }
+
+    /// [`output_inner`](Self::output_inner) with optional input names
+    /// (dict-like inputs, WF-DAG-7).
+    pub(crate) fn output_named_inner(
+        &self,
+        dfs: &[&WorkflowDataFrame],
+        names: Option<Vec<String>>,
+        using: Arc<dyn Outputter>,
+        params: Params,
+        partition: Option<PartitionSpec>,
+        site: &'static Location<'static>,
+    ) -> Result<()> {
         if dfs.is_empty() {
             return Err(Error::wf_compile("an output needs at least one input (WF-DAG-2)"));
         }
@@ -1236,16 +1346,20 @@ impl FugueWorkflow {
         fugue_api::extension::validate_partition(&using.validation_rules()?, &spec)?;
         let ident = json!({ "using": using.identity(), "params": params.to_json() });
         let label = using.identity();
+        let names2 = names.clone();
         self.add(
             NodeKind::Output,
             "output",
             label,
             ident,
             dfs,
-            None,
+            names,
             Some(spec),
             Arc::new(move |ctx, inputs| {
-                let dfs = DataFrames::list(inputs);
+                let dfs = match &names2 {
+                    Some(n) => DataFrames::named(n.iter().cloned().zip(inputs))?,
+                    None => DataFrames::list(inputs),
+                };
                 for d in dfs.values() {
                     fugue_api::extension::validate_input(&using.validation_rules()?, d.schema())?;
                 }
@@ -1322,6 +1436,56 @@ impl FugueWorkflow {
         partition: Option<PartitionSpec>,
     ) -> Result<()> {
         self.output_inner(dfs, Arc::new(using), params.into_conf()?, partition, Location::caller())
+    }
+
+    /// [`process`](Self::process) with named inputs (dict-like, WF-DAG-7):
+    /// the processor sees each frame under its name.
+    ///
+    /// # Errors
+    /// As [`process`](Self::process); `ERR-ARG` for duplicate names (at run).
+    #[track_caller]
+    pub fn process_named(
+        &self,
+        dfs: &[(&str, &WorkflowDataFrame)],
+        using: impl Processor,
+        params: impl ConfLike,
+        partition: Option<PartitionSpec>,
+    ) -> Result<WorkflowDataFrame> {
+        let names = dfs.iter().map(|(n, _)| n.to_string()).collect();
+        let refs: Vec<&WorkflowDataFrame> = dfs.iter().map(|(_, d)| *d).collect();
+        self.process_named_inner(
+            &refs,
+            Some(names),
+            Arc::new(using),
+            params.into_conf()?,
+            partition,
+            Location::caller(),
+        )
+    }
+
+    /// [`output`](Self::output) with named inputs (dict-like, WF-DAG-7):
+    /// the outputter sees each frame under its name.
+    ///
+    /// # Errors
+    /// As [`output`](Self::output).
+    #[track_caller]
+    pub fn output_named(
+        &self,
+        dfs: &[(&str, &WorkflowDataFrame)],
+        using: impl Outputter,
+        params: impl ConfLike,
+        partition: Option<PartitionSpec>,
+    ) -> Result<()> {
+        let names = dfs.iter().map(|(n, _)| n.to_string()).collect();
+        let refs: Vec<&WorkflowDataFrame> = dfs.iter().map(|(_, d)| *d).collect();
+        self.output_named_inner(
+            &refs,
+            Some(names),
+            Arc::new(using),
+            params.into_conf()?,
+            partition,
+            Location::caller(),
+        )
     }
 
     /// Zips named frames (dict-like, WF-DAG-7, WF-OPS-18, ENG-ZIP-8): a

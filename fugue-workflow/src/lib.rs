@@ -12,6 +12,8 @@
 //! - Node identity is a deterministic hash (`spec_uuid`, WF-ID), the key of
 //!   deterministic checkpoints, which later runs and other processes reuse
 //!   without re-running the nodes that only feed them (WF-CKPT-3).
+//! - [`module`]: registered functions that add nodes (FugueSQL `SUB`),
+//!   by name at link time ([`register_module!`]) or run time.
 //! - [`FugueWorkflow::explain`], [`to_mermaid`](FugueWorkflow::to_mermaid)
 //!   and [`to_dot`](FugueWorkflow::to_dot) show the DAG before it runs.
 //!
@@ -38,8 +40,12 @@
 
 mod explain;
 pub mod frame;
+pub mod module;
 mod node;
 pub mod workflow;
+
+#[doc(hidden)]
+pub use inventory;
 
 pub use frame::{SqlPiece, TransformOptions, WorkflowDataFrame};
 pub use node::Checkpoint;

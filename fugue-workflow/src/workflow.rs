@@ -533,6 +533,47 @@ impl FugueWorkflow {
             Arc::new(move |ctx, _| Ok(Some(ctx.engine.load_df(&[p.as_str()], &options)?)));
         self.add(NodeKind::Create, "load", path, ident, &[], None, None, exec, Location::caller())
     }
+
+    /// Loads several paths in order and concatenates them (WF-OPS-24,
+    /// ENG-IO-3); one path is the same node as [`load_with`](Self::load_with).
+    ///
+    /// # Errors
+    /// `ERR-ARG` for an empty path list.
+    #[track_caller]
+    pub fn load_paths_with(
+        &self,
+        paths: &[String],
+        options: LoadOptions,
+    ) -> Result<WorkflowDataFrame> {
+        match paths {
+            [] => Err(Error::arg("paths", "load needs at least one path (ENG-IO-3)")),
+            [one] => self.load_with(one.clone(), options),
+            _ => {
+                let ident = json!({
+                    "paths": paths,
+                    "format": options.format_hint,
+                    "columns": format!("{:?}", options.columns),
+                });
+                let ps = paths.to_vec();
+                let exec: Exec = Arc::new(move |ctx, _| {
+                    let refs: Vec<&str> = ps.iter().map(String::as_str).collect();
+                    Ok(Some(ctx.engine.load_df(&refs, &options)?))
+                });
+                let label = paths.join(",");
+                self.add(
+                    NodeKind::Create,
+                    "load",
+                    label,
+                    ident,
+                    &[],
+                    None,
+                    None,
+                    exec,
+                    Location::caller(),
+                )
+            }
+        }
+    }
 }
 
 fn random_id() -> String {

@@ -701,7 +701,125 @@ fn run_fugue_sql_script() {
 
     std::fs::write(&script, "CREATE [[0]] SCHEMA a:int").expect("write script");
     assert_error(&fugue_cmd(&["run", s, "--engine", "nope"]), 1, &["nope"]);
-    assert_error(&fugue_cmd(&["run", s, "--param", "x=1"]), 1, &["not supported yet"]);
     let missing = dir.path().join("missing.fsql");
     assert_error(&fugue_cmd(&["run", missing.to_str().unwrap_or("")]), 1, &["cannot read"]);
+}
+
+/// `fugue run --param KEY=VALUE` binds template values (FSQL-TPL-1/2/4:
+/// JSON values, strings otherwise); a missing one is a one-line template
+/// error (FSQL-TPL-6); `--conf` reaches the run
+/// (`fugue.workflow.checkpoint.path` for a deterministic checkpoint).
+#[test]
+fn run_with_params_and_conf() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("p.fsql");
+    std::fs::write(
+        &script,
+        "CREATE [[1,\"a\"],[2,\"b\"],[3,\"c\"]] SCHEMA k:int,v:str\n\
+         SELECT * WHERE k >= {{min}} AND v <> '{{skip}}' YIELD DATAFRAME AS out\n\
+         {% if show %}PRINT TITLE \"shown\"{% endif %}\n",
+    )
+    .expect("write script");
+    let s = script.to_str().expect("utf-8 path");
+    let o = fugue_cmd(&["run", s, "--param", "min=2", "--param", "skip=c", "--param", "show=true"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("yield out: k:int,v:str (1 row)"), "{out}");
+    assert!(out.contains("shown"), "{out}");
+    let o =
+        fugue_cmd(&["run", s, "--param", "min=1", "--param", "skip=x", "--param", "show=false"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("yield out: k:int,v:str (3 rows)") && !out.contains("shown"), "{out}");
+    assert_error(
+        &fugue_cmd(&["run", s, "--param", "skip=c", "--param", "show=true"]),
+        1,
+        &["template", "`min`", "line 2"],
+    );
+
+    std::fs::write(&script, "CREATE [[1]] SCHEMA a:int DETERMINISTIC CHECKPOINT \"v1\"\n")
+        .expect("write script");
+    let o = fugue_cmd(&["run", s]);
+    assert_eq!(o.status.code(), Some(1), "no checkpoint path: {}", stderr(&o));
+    let ckpt = dir.path().join("ckpt");
+    std::fs::create_dir(&ckpt).expect("mkdir");
+    let conf = format!("fugue.workflow.checkpoint.path={}", ckpt.display());
+    let o = fugue_cmd(&["--conf", &conf, "run", s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_dir(&ckpt).expect("read ckpt").count() > 0, "a checkpoint file");
+}
+
+/// `fugue sql` runs FugueSQL too (issue 13): the tables are bound as
+/// dataframes (FSQL-SCOPE-8) and the script's last dataframe is printed
+/// (FSQL-API-3); FugueSQL errors are one line.
+#[test]
+fn sql_runs_fugue_sql_scripts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = format!("people={}", write_csv(dir.path()));
+    let o = fugue_cmd(&[
+        "sql",
+        "--table",
+        &table,
+        "TAKE 1 ROW FROM people PREPARTITION BY city PRESORT age DESC",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("cid") && out.contains("bob") && !out.contains("ann"), "{out}");
+    assert!(out.trim_end().ends_with("2 rows"), "{out}");
+    let o = fugue_cmd(&[
+        "sql",
+        "--table",
+        &table,
+        "SELECT name, age FROM people WHERE age > 26\nTAKE 1 ROW PRESORT age",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ann") && !out.contains("cid") && !out.contains("bob"), "{out}");
+    assert_error(
+        &fugue_cmd(&["sql", "--table", &table, "TAKE 1 ROW FROM nope"]),
+        1,
+        &["FugueSQL error", "nope"],
+    );
+    // Neither plain SQL nor FugueSQL: both errors on one line.
+    assert_error(
+        &fugue_cmd(&["sql", "--table", &table, "TAKE x ROWS FROM people"]),
+        1,
+        &["SQL error", "as FugueSQL", "line 1, column 6"],
+    );
+}
+
+/// Issue 13: the repository's TPC-H FugueSQL script (load, transform by key
+/// with the registered `share_and_rank`, join, aggregate, save, print) runs
+/// on every engine with the same output and writes the same result file.
+#[test]
+fn tpch_fsql_example_prints_the_same_table_on_every_engine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let o = fugue_cmd(&["datagen", "tpch", "--sf", "0.001", "--out", &data.to_string_lossy()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../fugue-sql/examples/tpch.fsql");
+    let mut printed = Vec::new();
+    for engine in ["native", "polars", "datafusion"] {
+        let out = dir.path().join(engine);
+        std::fs::create_dir(&out).expect("mkdir");
+        let o = fugue_cmd(&[
+            "run",
+            script,
+            "--engine",
+            engine,
+            "--param",
+            &format!("data={}", data.display()),
+            "--param",
+            &format!("out={}", out.display()),
+        ]);
+        assert!(o.status.success(), "{engine}: {}", stderr(&o));
+        assert!(out.join("by_priority.parquet").exists(), "{engine} saved its result");
+        printed.push((engine, stdout(&o)));
+    }
+    let (_, first) = &printed[0];
+    assert!(first.contains("top-10 lines per supplier, by order priority"), "{first}");
+    assert!(first.contains("1-URGENT") && first.contains("5-LOW"), "{first}");
+    for (engine, text) in &printed[1..] {
+        assert_eq!(text, first, "{engine} prints another table than native");
+    }
 }
