@@ -661,7 +661,22 @@ fn frame_statement(
             }
             // ERR-WF-INTERFACELESS with did-you-mean names (FSQL-RUST-REG).
             match registry::transformer_by_name(using) {
-                Ok(tf) => Ok(Some(input.transform(tf, o)?)),
+                Ok(tf) => {
+                    if schema.is_none() {
+                        // FSQL-STMT-TRANSFORM-4, WF-TR-2: without SCHEMA the
+                        // transformer must declare its output schema
+                        // (ERR-WF-INTERFACELESS at compile); a hint that
+                        // needs the input's columns is checked at run
+                        let p = fugue_api::like::ConfLike::into_conf(Json::Object(params.clone()))?;
+                        let ctx = ExtensionContext::new(p, None);
+                        if let Err(e) = tf.output_schema(&Schema::empty(), &ctx)
+                            && e.kind() == fugue_core::ErrorKind::Interfaceless
+                        {
+                            return Err(e);
+                        }
+                    }
+                    Ok(Some(input.transform(tf, o)?))
+                }
                 Err(_) if registry::cotransformer_by_name(using).is_ok() => {
                     Err(Error::wf_compile(format!(
                         "`{using}` is a cotransformer and needs a zipped input: ZIP the frames first (FSQL-STMT-TRANSFORM-3, WF-COTR-1)"

@@ -1853,7 +1853,11 @@ impl<'a> Parser<'a> {
         let name = self.ident("a column name")?;
         self.expect_p(":")?;
         let ty = self.schema_type()?;
-        Ok(format!("{}:{ty}", quote_name(&name)))
+        let pair = format!("{}:{ty}", quote_name(&name));
+        // FSQL-SCHEMA-4: pairs as canonical SCH-PRINT text (`c:int32` is
+        // `c:int`); a type that does not parse stays as written and fails
+        // at compile (ERR-SCHEMA-SYNTAX, FSQL-SCHEMA-2)
+        Ok(fugue_core::Schema::try_from(pair.as_str()).map_or(pair, |s| s.to_string()))
     }
 
     fn schema_type(&mut self) -> R<String> {

@@ -77,4 +77,11 @@ fn for_tests() -> Result<EngineRef> {
 
 fugue_core::register_engine!("minimal", [], build);
 
-fugue_test_suite::main!("minimal", for_tests);
+fugue_test_suite::main!(
+    "minimal",
+    for_tests,
+    not_implemented = [(
+        "fsql/ex_67_checkpoint_mapping_and_suffix_order",
+        "checkpoint params (`PERSIST (level=...)`, FSQL-STMT-CKPT-3): the workflow's weak checkpoint and the engine's persist take no options yet"
+    )]
+);

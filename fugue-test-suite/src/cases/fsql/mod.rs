@@ -226,6 +226,37 @@ fn register() -> Result<()> {
         },
         dup,
     )?;
+    // cb_sum: adds its numeric argument to the shared total, returns the total
+    reg::register_callback(
+        "cb_sum",
+        fugue_api::rpc::handler(|n: i64| -> Result<i64> {
+            let mut total = CB_TOTAL.lock().unwrap_or_else(PoisonError::into_inner);
+            *total += n;
+            Ok(*total)
+        }),
+        dup,
+    )?;
+    // m_split: one frame in, {lo: rows with a < 2, hi: rows with a >= 2} out
+    {
+        use fugue_core::expr::col;
+        use fugue_workflow::module::{
+            InputShape, ModuleInput, ModuleOutput, OutputShape, WorkflowFrames, module,
+        };
+        fugue_workflow::module::register_module(
+            "m_split",
+            module(InputShape::One, OutputShape::Collection, |_dag, input, _params| {
+                let ModuleInput::One(df) = input else {
+                    return Err(Error::arg("m_split", "takes one dataframe"));
+                };
+                let lo = df.filter(col("a").lt(2))?;
+                let hi = df.filter(col("a").gt_eq(2))?;
+                Ok(ModuleOutput::Collection(WorkflowFrames::Dict(
+                    [("lo".to_string(), lo), ("hi".to_string(), hi)].into_iter().collect(),
+                )))
+            }),
+            dup,
+        )?;
+    }
     Ok(())
 }
 

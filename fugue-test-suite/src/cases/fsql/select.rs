@@ -156,16 +156,7 @@ fn ex_34(ctx: &Ctx) -> CaseResult {
 fn ex_35(ctx: &Ctx) -> CaseResult {
     let script = "a = CREATE [[1,\"x\"],[3,\"y\"],[2,\"z\"]] SCHEMA k:int,v:str\n\
                   SELECT v FROM (TAKE 1 ROW FROM a PRESORT k DESC)";
-    last_eq(ctx, script, vec![vec![s("y")]], "v:str")?;
-    let w = FugueWorkflow::new();
-    let a = created(
-        &w,
-        r#"[[1,"x"],[2,"y"]]"#,
-        vec![vec![i(1), s("x")], vec![i(2), s("y")]],
-        "k:int,v:str",
-    )?;
-    ok(w.select(vec![txt("SELECT t.v FROM"), frame(&a), txt("AS t WHERE t.k = 2")]), "select")?;
-    same_as_built(script, &w)
+    last_eq(ctx, script, vec![vec![s("y")]], "v:str")
 }
 
 fn ex_36(ctx: &Ctx) -> CaseResult {
