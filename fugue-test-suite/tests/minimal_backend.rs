@@ -1,7 +1,8 @@
 //! The smallest complete backend: it implements only what makes it a
 //! backend — a name, a conf, `to_df` into its frame type and
-//! `map_dataframe` — and passes the whole conformance suite with an empty
-//! not-implemented list. Every other operation (join, set operations,
+//! `map_dataframe` — and passes the whole conformance suite; its
+//! not-implemented list holds only a FugueSQL feature no engine has yet
+//! (the same entry as every backend's). Every other operation (join, set operations,
 //! select, load/save, take, zip, ...) comes from the defaults of
 //! [`ExecutionEngine`], which run fugue-core's kernels
 //! (`fugue_core::spi::kernels`) over local Arrow data.
