@@ -180,8 +180,10 @@
 //! - Modules registered with a namespace (`SUB ... USING ns:name`).
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.
-//! - Identity equality with hand-built workflows (FSQL-RUST-ID) is not
-//!   tested yet; CREATE uses the rows' JSON text as data determiner.
+//! - Identity equality with hand-built workflows (FSQL-RUST-ID) is tested
+//!   only for the examples that give select parts or builder equivalents
+//!   (suite group `fsql/`: FSQL-EX-1, 26, 28, 29, 33, 37, 46); CREATE uses
+//!   the rows' JSON text and the schema as data determiner.
 #![deny(missing_docs)]
 
 mod api;
