@@ -145,8 +145,8 @@
 //! - `CONNECT engine [params] query` parses; an unknown SQL engine is
 //!   ERR-PLUGIN at compile (FSQL-STMT-CONNECT-2), a FugueSQL term after it
 //!   ERR-FSQL (FSQL-STMT-CONNECT-3).
-//! - Keyword letter case: a crate-internal `ignore_case` parse option
-//!   (FSQL-LEX-4/5: folded per word token, positions unchanged; names,
+//! - Keyword letter case: `.ignore_case(true)` or the conf key
+//!   `fugue.sql.compile.ignore_case` (FSQL-LEX-4/5: folded per word token, positions unchanged; names,
 //!   strings and SQL text keep their case, FSQL-LEX-13; `True`/`False`/`NULL`
 //!   in any case as JSON values, FSQL-JSON-5). In case-sensitive mode a
 //!   syntax error of a mostly lower-case script, or at a word that is a
