@@ -1,6 +1,7 @@
 //! The FugueSQL builder API (spec/FUGUESQL.md §6.1 FSQL-API), templates
 //! (§2.7 FSQL-TPL) and dataframe bindings (§5 FSQL-SCOPE-2/3/8/9/10) on the
-//! native engine.
+//! native engine: what the conformance examples (the suite group `fsql/`
+//! of `fugue-test-suite`) do not check.
 
 use fugue_api::api;
 use fugue_core::{DataFrame, DataFrameRef, ErrorKind, LocalDataFrame, Result, Value};
@@ -41,10 +42,12 @@ fn schema(df: &DataFrameRef) -> Result<String> {
     Ok(api::as_local(df.clone())?.schema().to_string())
 }
 
-/// FSQL-EX-12 (FSQL-TPL-1/3, FSQL-API-3): a template value and a dataframe
-/// binding; without the value → ERR-FSQL-TEMPLATE (strict, FSQL-TPL-6).
+/// A template value and a dataframe binding; without the value
+/// ERR-FSQL-TEMPLATE (strict, FSQL-TPL-6), a kind of ERR-FSQL, naming the
+/// value and its position (FSQL-TPL-1/3, FSQL-API-3; beyond the suite case
+/// of FSQL-EX-12: the schema, `is_a`, the message).
 #[test]
-fn fsql_ex_12_template_value() -> Result<()> {
+fn template_value_and_missing_value_error() -> Result<()> {
     let out = fsql("SELECT * FROM t WHERE a > {{x}}")
         .param("x", 0)
         .dataframe("t", frame(&[0, 1, 2], "a:long"))
@@ -62,10 +65,11 @@ fn fsql_ex_12_template_value() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-13 (FSQL-TPL-5): brace-only strings are literal, also when the
-/// script is rendered for other reasons; other strings substitute.
+/// Brace-only strings are literal, also when the script is rendered for
+/// other reasons; other strings substitute (FSQL-TPL-5; beyond the suite
+/// case of FSQL-EX-13: the rendered script).
 #[test]
-fn fsql_ex_13_template_like_strings_survive() -> Result<()> {
+fn template_like_strings_survive_rendering() -> Result<()> {
     let s = "CREATE [[\"{%\"],[\"x\"]] SCHEMA a:str\nSELECT * WHERE a LIKE '{%'";
     let out = fsql(s).run_last("native")?;
     assert_eq!(rows(out)?, vec![format!("{:?}", Value::from("{%"))]);
@@ -75,16 +79,6 @@ fn fsql_ex_13_template_like_strings_survive() -> Result<()> {
     let mut want = vec![format!("{:?}", Value::from("{%")), format!("{:?}", Value::from("y}"))];
     want.sort();
     assert_eq!(rows(out)?, want);
-    Ok(())
-}
-
-/// FSQL-EX-14 (FSQL-TPL-2): a loop over a list param.
-#[test]
-fn fsql_ex_14_template_loop() -> Result<()> {
-    let s = "CREATE [[1],[2],[3]] SCHEMA a:int\n\
-             SELECT * WHERE a IN ({% for k in ks %}{{k}}{% if not loop.last %},{% endif %}{% endfor %})";
-    let out = fsql(s).param("ks", json!([1, 2])).run_last("native")?;
-    assert_eq!(rows(out)?, ints(&[1, 2], "int"));
     Ok(())
 }
 
@@ -128,26 +122,6 @@ fn fsql_tpl_8_positions_in_rendered_text() {
     assert!(e.to_string().contains("line 1, column 31"), "{e}");
 }
 
-/// FSQL-EX-30 (FSQL-SCOPE-8): an unreferenced binding adds no node and
-/// keeps `spec_uuid`.
-#[test]
-fn fsql_ex_30_external_bindings_are_lazy() -> Result<()> {
-    let script = "SELECT * FROM df WHERE a = 1";
-    let with = fsql(script)
-        .dataframe("df", frame(&[0, 1], "a:long"))
-        .dataframe("unused", frame(&[9], "a:long"))
-        .compile()?;
-    let without = fsql(script).dataframe("df", frame(&[0, 1], "a:long")).compile()?;
-    assert_eq!(with.len(), 2);
-    assert_eq!(with.spec_uuid(), without.spec_uuid());
-    let out = fsql(script)
-        .dataframe("df", frame(&[0, 1], "a:long"))
-        .dataframe("unused", frame(&[9], "a:long"))
-        .run_last("native")?;
-    assert_eq!(rows(out)?, ints(&[1], "long"));
-    Ok(())
-}
-
 /// FSQL-SCOPE-8: a binding is created once, at its first reference, and
 /// reused by later references in SQL and FugueSQL positions.
 #[test]
@@ -169,10 +143,11 @@ fn bindings_are_created_once_and_reused() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-70(c), FSQL-SCOPE-9: a file yield of one run bound into a new
-/// script; a dataframe yield too.
+/// A file yield of one run bound into a new script; a dataframe yield too
+/// (FSQL-STMT-YIELD-3, FSQL-SCOPE-9; beyond the suite case of FSQL-EX-70:
+/// the dataframe yield).
 #[test]
-fn fsql_ex_70c_yields_bound_into_new_scripts() -> Result<()> {
+fn file_and_dataframe_yields_bound_into_new_scripts() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| fugue_core::Error::io("tempdir", e))?;
     let conf = json!({"fugue.workflow.checkpoint.path": dir.path().to_string_lossy()});
     let first = fsql(
@@ -192,10 +167,12 @@ fn fsql_ex_70c_yields_bound_into_new_scripts() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-74 (FSQL-SCOPE-2/10, FSQL-API-1): variables are retained across
-/// scripts on one workflow, last is not.
+/// Variables are retained across scripts on one workflow (listed by
+/// `variable_names`), last is not: exactly ERR-FSQL (FSQL-SCOPE-2/10,
+/// FSQL-API-1; beyond the suite case of FSQL-EX-74: the variable names, the
+/// schema, the exact kind).
 #[test]
-fn fsql_ex_74_several_scripts_on_one_workflow() -> Result<()> {
+fn variables_retained_across_scripts_last_is_not() -> Result<()> {
     let dag = FugueSqlWorkflow::new();
     dag.sql("b = CREATE [[0]] SCHEMA a:int").compile()?;
     assert_eq!(dag.variable_names(), vec!["b".to_string()]);
@@ -218,22 +195,12 @@ fn binding_overrides_retained_variable() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-75 (FSQL-SCOPE-3/8): an assignment shadows a binding, which then
-/// adds no node.
+/// A handle of another workflow is ERR-FSQL naming "another workflow"; a
+/// handle of the same workflow is used as is, adding no node (FSQL-SCOPE-8,
+/// FSQL-API-2; beyond the suite case of FSQL-EX-76: the message, the same
+/// workflow).
 #[test]
-fn fsql_ex_75_assignment_shadows_binding() -> Result<()> {
-    let s = "df = CREATE [[1]] SCHEMA a:int\nSELECT * FROM df";
-    let wf = fsql(s).dataframe("df", frame(&[5], "a:int")).compile()?;
-    assert_eq!(wf.len(), 2);
-    let out = fsql(s).dataframe("df", frame(&[5], "a:int")).run_last("native")?;
-    assert_eq!(rows(out)?, ints(&[1], "int"));
-    Ok(())
-}
-
-/// FSQL-EX-76 (FSQL-SCOPE-8): a handle of another workflow is ERR-FSQL; a
-/// handle of the same workflow is used as is (FSQL-API-2).
-#[test]
-fn fsql_ex_76_handles() -> Result<()> {
+fn handles_of_another_or_the_same_workflow() -> Result<()> {
     let other = FugueWorkflow::new();
     let h = other.df(frame(&[1], "a:long"))?;
     let e = fsql("PRINT h").dataframe("h", &h).compile().unwrap_err();

@@ -3,40 +3,16 @@
 //! themselves are the suite group `fsql/` of `fugue-test-suite`, run on
 //! every engine.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, Once, PoisonError};
+mod common;
 
-use fugue_api::api;
-use fugue_core::{DataFrame, ErrorKind, LocalDataFrame, Result, Value};
+use std::sync::PoisonError;
+use std::sync::atomic::Ordering;
+
+use common::{O_COUNT_LOG, OT_ROWS, fixtures, rows, schema};
+use fugue_core::{ErrorKind, Result, Value};
 use fugue_datafusion as _;
 use fugue_native as _;
-use fugue_sql::{WorkflowResult, check_syntax, compile, run};
-
-/// The fixtures of FSQL-EX §7.1 this crate can express: `t_first`
-/// (declared schema `*`, first row of each partition).
-fn fixtures() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let t = fugue_api::extension::closure::transformer(|d: LocalDataFrame| d.slice(0, 1))
-            .schema("*");
-        fugue_api::registry::register_transformer("t_first", t, fugue_core::conf::OnDup::Overwrite)
-            .expect("register t_first");
-        let id = fugue_api::extension::closure::transformer(|d: LocalDataFrame| Ok(d));
-        fugue_api::registry::register_transformer("t_same", id, fugue_core::conf::OnDup::Overwrite)
-            .expect("register t_same");
-        register_process_fixtures();
-    });
-}
-
-fn rows(r: &WorkflowResult, name: &str) -> Result<Vec<Vec<Value>>> {
-    let mut rows = api::as_local(r.get(name)?.clone())?.rows()?;
-    rows.sort_by_key(|r| format!("{r:?}"));
-    Ok(rows)
-}
-
-fn schema(r: &WorkflowResult, name: &str) -> Result<String> {
-    Ok(api::as_local(r.get(name)?.clone())?.schema().to_string())
-}
+use fugue_sql::{check_syntax, compile, run};
 
 fn v<T: Into<Value>>(x: T) -> Value {
     x.into()
@@ -145,73 +121,6 @@ fn save_and_use() -> Result<()> {
     assert_eq!(rows(&r, "o")?, vec![vec![v(2i64)]]);
     assert!(std::path::Path::new(&p).exists());
     Ok(())
-}
-
-/// The per-input row counts seen by `o_count` (FSQL-EX §7.1).
-static O_COUNT_LOG: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
-/// The rows seen by the output transformer `ot_count`.
-static OT_ROWS: AtomicUsize = AtomicUsize::new(0);
-
-/// `p_union`, `p_names`, `o_count` of FSQL-EX §7.1, and `ot_count`, an
-/// output transformer adding its partition sizes to [`OT_ROWS`].
-fn register_process_fixtures() {
-    use fugue_api::extension::ExtensionContext;
-    use fugue_core::conf::OnDup;
-    use fugue_core::{DataFrameRef, DataFrames};
-    fugue_api::registry::register_processor(
-        "p_union",
-        || {
-            |_c: &ExtensionContext, dfs: DataFrames| -> Result<DataFrameRef> {
-                let mut all = Vec::new();
-                let mut schema = None;
-                for d in dfs.values() {
-                    let l = api::as_local(d.clone())?;
-                    schema.get_or_insert_with(|| l.schema().clone());
-                    all.extend(l.rows()?);
-                }
-                let schema = schema.ok_or_else(|| fugue_core::Error::arg("p_union", "no input"))?;
-                Ok(std::sync::Arc::new(LocalDataFrame::from_rows(all, schema)?))
-            }
-        },
-        OnDup::Overwrite,
-    )
-    .expect("register p_union");
-    fugue_api::registry::register_processor(
-        "p_names",
-        || {
-            |_c: &ExtensionContext, dfs: DataFrames| -> Result<DataFrameRef> {
-                let rows = dfs.keys().map(|k| vec![Value::from(k)]).collect();
-                Ok(std::sync::Arc::new(LocalDataFrame::from_rows(rows, "name:str")?))
-            }
-        },
-        OnDup::Overwrite,
-    )
-    .expect("register p_names");
-    fugue_api::registry::register_outputter(
-        "o_count",
-        || {
-            |_c: &ExtensionContext, dfs: DataFrames| -> Result<()> {
-                for (k, d) in dfs.iter() {
-                    let n = api::count(d.clone())?;
-                    O_COUNT_LOG
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push((k.to_string(), n));
-                }
-                Ok(())
-            }
-        },
-        OnDup::Overwrite,
-    )
-    .expect("register o_count");
-    fugue_api::registry::register_output_transformer(
-        "ot_count",
-        fugue_api::extension::closure::output_transformer(|rows: Vec<fugue_core::Row>| {
-            OT_ROWS.fetch_add(rows.len(), Ordering::SeqCst);
-        }),
-        OnDup::Overwrite,
-    )
-    .expect("register ot_count");
 }
 
 /// Beyond the suite case of FSQL-EX-50: PROCESS with several inputs and the registered

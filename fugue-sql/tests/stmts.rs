@@ -1,109 +1,21 @@
 //! FugueSQL statements beyond the first set: ZIP and cotransformers,
 //! CREATE USING, CALLBACK, CONNECT, YIELD TABLE/VIEW, PRINT ROWCOUNT, LOAD
 //! of a path list, PREPARTITION algorithms and numbers, SAVE AND USE
-//! options (spec/FUGUESQL.md §4, §7) on the native engine.
+//! options (spec/FUGUESQL.md §4) on the native engine: what the
+//! conformance examples (the suite group `fsql/` of `fugue-test-suite`) do
+//! not check.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, Once, PoisonError};
+mod common;
 
-use fugue_api::api;
-use fugue_api::extension::closure::{cotransformer, transformer};
-use fugue_api::extension::{ExtensionContext, TransformContext};
-use fugue_core::conf::OnDup;
-use fugue_core::{DataFrame, DataFrameRef, DataFrames, ErrorKind, LocalDataFrame, Result, Value};
+use std::sync::PoisonError;
+use std::sync::atomic::Ordering;
+
+use common::{CB_LOCK, CB_TOTAL, OCT_GROUPS, fixtures, rows, schema};
+use fugue_api::extension::ExtensionContext;
+use fugue_core::{DataFrameRef, ErrorKind, LocalDataFrame, Result, Value};
 use fugue_datafusion as _;
 use fugue_native as _;
-use fugue_sql::{WorkflowResult, check_syntax, compile, run};
-
-/// The `cb_sum` total (FSQL-EX §7.1).
-static CB_TOTAL: AtomicI64 = AtomicI64::new(0);
-
-/// The zip groups seen by the output cotransformer `oct_groups`.
-static OCT_GROUPS: AtomicI64 = AtomicI64::new(0);
-
-/// Serialises the tests that read [`CB_TOTAL`].
-static CB_LOCK: Mutex<()> = Mutex::new(());
-
-/// The fixtures of FSQL-EX §7.1 these tests use: `t_first`, `t_cb`,
-/// `ct_sizes`, `c_range`, `cb_sum`; `oct_groups`, an output
-/// cotransformer counting its calls in [`OCT_GROUPS`]; `ct_names`, a
-/// cotransformer returning the zip member names (one row each).
-fn fixtures() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let reg = fugue_api::registry::register_transformer;
-        reg(
-            "t_first",
-            transformer(|d: LocalDataFrame| d.slice(0, 1)).schema("*"),
-            OnDup::Overwrite,
-        )
-        .expect("register t_first");
-        let t_cb =
-            transformer(|c: &TransformContext<'_>, d: LocalDataFrame| -> Result<LocalDataFrame> {
-                if c.has_callback() {
-                    let n = i64::try_from(d.count()?).unwrap_or(i64::MAX);
-                    c.callback::<_, i64>(n)?;
-                }
-                Ok(d)
-            })
-            .schema("*")
-            .optional_callback();
-        reg("t_cb", t_cb, OnDup::Overwrite).expect("register t_cb");
-        let ct = cotransformer(|dfs: DataFrames| -> Result<Vec<Vec<Value>>> {
-            let n = |k: usize| -> Result<Value> {
-                let d =
-                    dfs.get_index(k).ok_or_else(|| fugue_core::Error::arg("ct_sizes", "member"))?;
-                Ok(Value::Int64(i64::try_from(d.count()?).unwrap_or(i64::MAX)))
-            };
-            Ok(vec![vec![n(0)?, n(1)?]])
-        })
-        .schema("n0:long,n1:long");
-        fugue_api::registry::register_cotransformer("ct_sizes", ct, OnDup::Overwrite)
-            .expect("register ct_sizes");
-        let names = cotransformer(|dfs: DataFrames| -> Vec<Vec<Value>> {
-            dfs.keys().map(|k| vec![Value::from(k)]).collect()
-        })
-        .schema("name:str");
-        fugue_api::registry::register_cotransformer("ct_names", names, OnDup::Overwrite)
-            .expect("register ct_names");
-        fugue_api::registry::register_output_cotransformer(
-            "oct_groups",
-            fugue_api::extension::closure::output_cotransformer(|_dfs: DataFrames| {
-                OCT_GROUPS.fetch_add(1, Ordering::SeqCst);
-            }),
-            OnDup::Overwrite,
-        )
-        .expect("register oct_groups");
-        fugue_api::registry::register_creator(
-            "c_range",
-            || {
-                |ctx: &ExtensionContext| -> Result<DataFrameRef> {
-                    let n: i64 = ctx.params().get("n", 2i64)?;
-                    let rows = (0..n).map(|i| vec![Value::Int64(i)]).collect();
-                    Ok(Arc::new(LocalDataFrame::from_rows(rows, "a:long")?))
-                }
-            },
-            OnDup::Overwrite,
-        )
-        .expect("register c_range");
-        fugue_api::registry::register_callback(
-            "cb_sum",
-            fugue_api::rpc::handler(|n: i64| Ok(CB_TOTAL.fetch_add(n, Ordering::SeqCst) + n)),
-            OnDup::Overwrite,
-        )
-        .expect("register cb_sum");
-    });
-}
-
-fn rows(r: &WorkflowResult, name: &str) -> Result<Vec<Vec<Value>>> {
-    let mut rows = api::as_local(r.get(name)?.clone())?.rows()?;
-    rows.sort_by_key(|r| format!("{r:?}"));
-    Ok(rows)
-}
-
-fn schema(r: &WorkflowResult, name: &str) -> Result<String> {
-    Ok(api::as_local(r.get(name)?.clone())?.schema().to_string())
-}
+use fugue_sql::{check_syntax, compile, run};
 
 fn l(x: i64) -> Value {
     Value::Int64(x)
@@ -112,11 +24,13 @@ fn l(x: i64) -> Value {
 const AB: &str = "a = CREATE [[1,10],[2,20]] SCHEMA k:int,v:int\n\
                   b = CREATE [[1,5],[1,6],[3,7]] SCHEMA k:int,w:int\n";
 
-/// FSQL-EX-56 (FSQL-STMT-ZIP-1/2/5): a zip by key feeds a cotransformer,
-/// nested in TRANSFORM or through a variable; the join type picks the
-/// groups.
+/// A zip by key feeds a cotransformer, nested in TRANSFORM or through a
+/// variable; every join type picks its groups (INNER, LEFT, RIGHT, FULL
+/// OUTER); without BY the common column (ENG-ZIP-2) with PRESORT
+/// (FSQL-STMT-ZIP-1/2/5; beyond the suite case of FSQL-EX-56: the variable
+/// form, INNER, RIGHT OUTER, no BY, the schema).
 #[test]
-fn fsql_ex_56_zip_and_cotransformer() -> Result<()> {
+fn zip_join_types_and_cotransformer() -> Result<()> {
     fixtures();
     let go = |zip: &str| -> Result<Vec<Vec<Value>>> {
         let s = format!("{AB}z = {zip}\nTRANSFORM z USING ct_sizes YIELD DATAFRAME AS out");
@@ -145,11 +59,12 @@ fn fsql_ex_56_zip_and_cotransformer() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-57 (FSQL-STMT-ZIP-5/6): the zip reaches the cotransformer through
-/// a variable with PREPARTITION, and through last; a checkpoint suffix
-/// keeps it a zip.
+/// The zip reaches the cotransformer through a variable with PREPARTITION,
+/// and through last; a checkpoint suffix keeps it a zip
+/// (FSQL-STMT-ZIP-5/6; beyond the suite case of FSQL-EX-57: the PERSIST
+/// suffix).
 #[test]
-fn fsql_ex_57_zip_through_variable_and_last() -> Result<()> {
+fn zip_through_variable_last_and_checkpoint() -> Result<()> {
     fixtures();
     let s = format!(
         "{AB}z = ZIP a, b BY k\nTRANSFORM z PREPARTITION 4 USING ct_sizes YIELD DATAFRAME AS v"
@@ -162,9 +77,11 @@ fn fsql_ex_57_zip_through_variable_and_last() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-58 (FSQL-STMT-ZIP-1..3, FSQL-STMT-TRANSFORM-3): ZIP errors.
+/// ZIP errors (FSQL-STMT-ZIP-1..3, FSQL-STMT-TRANSFORM-3, FSQL-SCOPE-5):
+/// beyond the suite case of FSQL-EX-58, SEMI, an empty ZIP, PREPARTITION,
+/// the message naming ZIP, a transformer on a zip, ZIP without names.
 #[test]
-fn fsql_ex_58_zip_errors() -> Result<()> {
+fn zip_errors() -> Result<()> {
     fixtures();
     let e = check_syntax("ZIP a, b LEFT BY k").unwrap_err();
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 15, "BY"));
@@ -218,10 +135,12 @@ fn zip_identity_equals_the_builder() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-18 (FSQL-STMT-CREATE-5, FSQL-PARAMS-1): CREATE USING a creator;
-/// the four PARAMS spellings give one identity.
+/// CREATE USING a creator, with its default params too; the four PARAMS
+/// spellings give one identity; SCHEMA after CREATE USING is
+/// ERR-NOT-SUPPORTED (FSQL-STMT-CREATE-5, FSQL-PARAMS-1; beyond the suite
+/// case of FSQL-EX-18: the default params, the SCHEMA error).
 #[test]
-fn fsql_ex_18_create_using() -> Result<()> {
+fn create_using_default_params_and_schema() -> Result<()> {
     fixtures();
     let r = run("CREATE USING c_range(n=3) YIELD DATAFRAME AS out", "native")?;
     assert_eq!(schema(&r, "out")?, "a:long");
@@ -244,9 +163,11 @@ fn fsql_ex_18_create_using() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-19 (FSQL-RUST-REG-5): unknown or unsuitable extension names.
+/// Unknown or unsuitable extension names are ERR-WF-INTERFACELESS; the
+/// message says `c_range` "is a creator" (FSQL-RUST-REG-5; the suite case
+/// of FSQL-EX-19 asks only for "creator").
 #[test]
-fn fsql_ex_19_unknown_or_unsuitable_extension() {
+fn unknown_or_unsuitable_extension_is_named() {
     fixtures();
     let e = compile("CREATE USING nope").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Interfaceless);
@@ -256,21 +177,14 @@ fn fsql_ex_19_unknown_or_unsuitable_extension() {
     assert!(e.to_string().to_lowercase().contains("is a creator"), "{e}");
 }
 
-/// FSQL-EX-61 (first part, FSQL-STMT-TAKE-3): TAKE defaults to 20 rows of
-/// a created frame.
+/// A registered callback reaches every partition of TRANSFORM and
+/// OUTTRANSFORM; OUTTRANSFORM leaves last unchanged; without CALLBACK the
+/// optional callback is not called; an unknown callback is
+/// ERR-WF-INTERFACELESS naming `cb_sum`; CALLBACK before SCHEMA is a syntax
+/// error (FSQL-STMT-TRANSFORM-5, FSQL-STMT-OUTTRANSFORM-1; beyond the
+/// suite cases of FSQL-EX-48/49).
 #[test]
-fn fsql_ex_61_take_after_create_using() -> Result<()> {
-    fixtures();
-    let r = run("CREATE USING c_range(n=25)\nTAKE YIELD DATAFRAME AS t", "native")?;
-    assert_eq!(api::count(r.get("t")?.clone())?, 20);
-    Ok(())
-}
-
-/// FSQL-EX-48/49 (FSQL-STMT-TRANSFORM-5, FSQL-STMT-OUTTRANSFORM-1): a
-/// registered callback reaches every partition; OUTTRANSFORM leaves last
-/// unchanged; an unknown callback is ERR-WF-INTERFACELESS.
-#[test]
-fn fsql_ex_48_49_callback() -> Result<()> {
+fn callbacks_optional_unknown_and_clause_order() -> Result<()> {
     fixtures();
     let _g = CB_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
     CB_TOTAL.store(0, Ordering::SeqCst);
@@ -302,11 +216,12 @@ fn fsql_ex_48_49_callback() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-40 (FSQL-STMT-CONNECT-2/3): an unknown SQL engine is ERR-PLUGIN
-/// at compile, naming it; a known one is not supported yet; a FugueSQL
-/// term after CONNECT is ERR-FSQL.
+/// An unknown SQL engine is ERR-PLUGIN at compile, naming it; a known one
+/// is not supported yet; a FugueSQL term after CONNECT is ERR-FSQL; CONNECT
+/// needs a query (FSQL-STMT-CONNECT-2/3; beyond the suite case of
+/// FSQL-EX-40).
 #[test]
-fn fsql_ex_40_connect() {
+fn connect_engines_and_errors() {
     let e = compile("CONNECT nope SELECT 1 AS x").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Plugin);
     assert!(e.to_string().contains("nope"), "{e}");
@@ -319,11 +234,12 @@ fn fsql_ex_40_connect() {
     assert!(e.message.contains("CONNECT needs a query"), "{e}");
 }
 
-/// FSQL-EX-71 (FSQL-STMT-YIELD-2): VIEW parses and is ERR-NOT-SUPPORTED at
-/// compile; TABLE too (the workflow has no table yield yet); `LOCAL FILE`
-/// is a syntax error at 1:39.
+/// VIEW parses and is ERR-NOT-SUPPORTED at compile; TABLE too (the workflow
+/// has no table yield yet); `LOCAL FILE` is a syntax error at 1:39
+/// (FSQL-STMT-YIELD-2; beyond the suite case of FSQL-EX-71: the parse of
+/// VIEW, TABLE).
 #[test]
-fn fsql_ex_71_yield_view_and_table() {
+fn yield_view_and_table_not_supported() {
     check_syntax("CREATE [[1]] SCHEMA a:int YIELD VIEW AS v").expect("VIEW parses");
     let e = compile("CREATE [[1]] SCHEMA a:int YIELD VIEW AS v").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotSupported);
@@ -333,11 +249,12 @@ fn fsql_ex_71_yield_view_and_table() {
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 39, "FILE"));
 }
 
-/// FSQL-EX-54/55 (FSQL-STMT-PRINT-1..3): ROWCOUNT reaches the show node
-/// (its identity differs) and the run prints; ROWCOUNT after TITLE and a
-/// count without ROWS are syntax errors.
+/// ROWCOUNT reaches the show node (its identity differs) and the run
+/// prints; ROWCOUNT after TITLE and a count without ROWS are syntax errors
+/// (FSQL-STMT-PRINT-1..3; beyond the suite cases of FSQL-EX-54/55: the
+/// identity, `PRINT a ROWCOUNT`).
 #[test]
-fn fsql_ex_54_55_print_rowcount() -> Result<()> {
+fn print_rowcount_identity_and_syntax() -> Result<()> {
     let s = "a = CREATE [[1],[2],[3]] SCHEMA x:int\nPRINT 2 ROWS FROM a ROWCOUNT TITLE \"t\"";
     compile(s)?.run("native")?;
     let without = compile(&s.replace(" ROWCOUNT", ""))?;
@@ -350,10 +267,11 @@ fn fsql_ex_54_55_print_rowcount() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-25 (FSQL-STMT-LOAD-3): LOAD of a path list concatenates the
-/// files in order; an empty list is a syntax error.
+/// LOAD of a path list concatenates the files in order; an empty list is a
+/// syntax error (FSQL-STMT-LOAD-3; beyond the suite case of FSQL-EX-25:
+/// the empty list).
 #[test]
-fn fsql_ex_25_load_path_list() -> Result<()> {
+fn load_path_list_and_empty_list() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| fugue_core::Error::arg("tempdir", e.to_string()))?;
     let p = dir.path().display().to_string();
     let s = format!(
@@ -399,11 +317,14 @@ fn save_and_use_options() -> Result<()> {
     Ok(())
 }
 
-/// FSQL-EX-78 (FSQL-PART-1, PA-1..5): algorithms and number expressions
-/// reach the partition spec; the algorithm never changes logical
-/// partitions, COARSE makes one call per physical partition.
+/// Algorithms and number expressions reach the partition spec: the EVEN
+/// spec equals the builder's, HASH differs; the algorithm never changes
+/// logical partitions, COARSE makes one call per physical partition; number
+/// expressions with parentheses, CONCURRENCY and signs parse, a missing
+/// number or algorithm target is a syntax error (FSQL-PART-1, PA-1..5;
+/// beyond the suite case of FSQL-EX-78: the builder identity, the syntax).
 #[test]
-fn fsql_ex_78_partition_algorithms() -> Result<()> {
+fn partition_algorithms_identity_and_number_syntax() -> Result<()> {
     fixtures();
     let s = "a = CREATE [[1,1],[1,3],[2,5],[2,4]] SCHEMA k:int,v:int\n\
              h = TRANSFORM a HASH PREPARTITION 4 BY k PRESORT v DESC USING t_first YIELD DATAFRAME\n\
@@ -441,37 +362,13 @@ fn fugue_sql_transform_options(
     fugue_workflow::TransformOptions::from(()).partition(spec)
 }
 
-/// FSQL-EX-9 (FSQL-LEX-8): lower-case `true` is not SQL in case-sensitive
-/// mode; `TRUE` is.
+/// Reserved words are not SQL names; quoted they are (FSQL-LEX-6; beyond
+/// the suite case of FSQL-EX-11: the quoted `rand`).
 #[test]
-fn fsql_ex_9_lower_case_true_in_sql() -> Result<()> {
-    let e = check_syntax("a = CREATE [[1]] SCHEMA x:int\nSELECT * FROM a WHERE true").unwrap_err();
-    assert_eq!((e.line, e.column, e.token.as_str()), (2, 23, "true"));
-    let r = run(
-        "a = CREATE [[1]] SCHEMA x:int\nSELECT * FROM a WHERE TRUE YIELD DATAFRAME AS o",
-        "native",
-    )?;
-    assert_eq!(rows(&r, "o")?, vec![vec![1.into()]]);
-    Ok(())
-}
-
-/// FSQL-EX-11(b) (FSQL-LEX-6): reserved words are not SQL names; quoted
-/// they are.
-#[test]
-fn fsql_ex_11b_reserved_words_in_sql() {
+fn reserved_function_names_in_sql_need_quotes() {
     let e = check_syntax("a = CREATE [[1]] SCHEMA x:int\nSELECT RAND() AS r FROM a").unwrap_err();
     assert_eq!((e.line, e.column, e.token.as_str()), (2, 8, "RAND"));
     check_syntax("a = CREATE [[1]] SCHEMA x:int\nSELECT `rand`() AS r FROM a").expect("quoted");
-}
-
-/// FSQL-EX-15 (FSQL-SCHEMA-2) and FSQL-EX-23(b) (FSQL-STMT-LOAD-2).
-#[test]
-fn fsql_ex_15_23b_schema_and_format_words() {
-    let e = check_syntax("CREATE [[0]] SCHEMA a:decimal(10,2)").unwrap_err();
-    assert_eq!((e.line, e.column, e.token.as_str()), (1, 30, "("));
-    assert_eq!(compile("CREATE [[0]] SCHEMA a:INT").unwrap_err().kind(), ErrorKind::SchemaSyntax);
-    let e = check_syntax("LOAD AVRO \"/tmp/a.avro\"").unwrap_err();
-    assert_eq!((e.line, e.column, e.token.as_str()), (1, 6, "AVRO"));
 }
 
 /// FSQL-STMT-CKPT-5 (§4.21 example): a deterministic checkpoint with
