@@ -5,11 +5,4 @@
 // FugueSQL cases run on native too.
 use fugue_datafusion as _;
 
-fugue_test_suite::main!(
-    "native",
-    fugue_native::NativeExecutionEngine::for_tests,
-    not_implemented = [(
-        "fsql/ex_67_checkpoint_mapping_and_suffix_order",
-        "checkpoint params (`PERSIST (level=...)`, FSQL-STMT-CKPT-3): the workflow's weak checkpoint and the engine's persist take no options yet"
-    )]
-);
+fugue_test_suite::main!("native", fugue_native::NativeExecutionEngine::for_tests);

@@ -391,8 +391,11 @@ fn run_stmt(scope: &mut Scope<'_>, st: &Stmt) -> Result<Option<WorkflowDataFrame
     };
     // FSQL-STMT-ORDER-1: checkpoint, BROADCAST, YIELD, then bind.
     match &st.ckpt {
-        Some(Ckpt::Weak { lazy }) => {
+        Some(Ckpt::Weak { lazy, params }) if params.is_empty() => {
             df = if *lazy { df.weak_checkpoint(true)? } else { df.persist()? };
+        }
+        Some(Ckpt::Weak { lazy, params }) => {
+            df = df.weak_checkpoint_with(*lazy, fugue_core::Conf::from_map(params))?;
         }
         Some(Ckpt::Strong { partition: p, single }) => {
             df = df.strong_checkpoint(partition(p)?, *single)?;

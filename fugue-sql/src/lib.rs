@@ -113,8 +113,10 @@
 //!   `DROP ROWS IF ANY|ALL NULLS [ON cols]`, each `[FROM a]`
 //!   (FSQL-STMT-DROPCOLS-1, -RENAME-1, -ALTER-1, -FILL-1, -DROPROWS-1).
 //! - Suffixes in the order checkpoint, `BROADCAST`, `YIELD`
-//!   (FSQL-SCRIPT-4, FSQL-STMT-ORDER-1): `[LAZY] PERSIST`,
-//!   `[LAZY] WEAK CHECKPOINT`, `[STRONG] CHECKPOINT [prepartition]
+//!   (FSQL-SCRIPT-4, FSQL-STMT-ORDER-1): `[LAZY] PERSIST [params]`,
+//!   `[LAZY] WEAK CHECKPOINT [params]` (engine options through
+//!   `ExecutionEngine::persist_with`; the in-memory engines accept
+//!   `level="memory"` and reject other options, FSQL-STMT-CKPT-3), `[STRONG] CHECKPOINT [prepartition]
 //!   [SINGLE]`, `DETERMINISTIC CHECKPOINT ["ns"] [prepartition] [SINGLE]`
 //!   (FSQL-STMT-CKPT-1..6), `BROADCAST` (FSQL-STMT-BCAST-1).
 //! - `YIELD [LOCAL] DATAFRAME [AS name]` and `YIELD FILE [AS name]`
@@ -174,9 +176,8 @@
 //!   no table yield: ERR-NOT-SUPPORTED); `PROCESS ... SCHEMA` (the
 //!   builder's process takes no schema); SCHEMA of `CREATE USING`
 //!   (registered creators produce their own schema).
-//! - Clause options without a builder equivalent: checkpoint params
-//!   (`PERSIST (level=...)`: the engine's persist takes no options), LAZY
-//!   on strong and deterministic checkpoints.
+//! - LAZY on strong and deterministic checkpoints (file checkpoints are
+//!   written when the node runs); params of file checkpoints.
 //! - Modules registered with a namespace (`SUB ... USING ns:name`).
 //! - Atomic compilation (FSQL-GEN-3 SHOULD): statements compiled before a
 //!   failing one stay in the workflow.

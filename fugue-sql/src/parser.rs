@@ -80,8 +80,9 @@ const SUFFIX_WORDS: [&str; 7] =
 /// A checkpoint clause (FSQL-STMT-CKPT-1..5).
 #[derive(Debug, Clone)]
 pub(crate) enum Ckpt {
-    /// `[LAZY] PERSIST` / `[LAZY] WEAK CHECKPOINT`.
-    Weak { lazy: bool },
+    /// `[LAZY] PERSIST [params]` / `[LAZY] WEAK CHECKPOINT [params]`
+    /// (FSQL-STMT-CKPT-2/3).
+    Weak { lazy: bool, params: Map<String, Json> },
     /// `[STRONG] CHECKPOINT [prepartition] [SINGLE]`.
     Strong { partition: Option<Prepartition>, single: bool },
     /// `DETERMINISTIC CHECKPOINT ["ns"] [prepartition] [SINGLE]`.
@@ -724,10 +725,10 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
         let ckpt = if self.eat_kw("PERSIST") {
-            Some(Ckpt::Weak { lazy })
+            Some(Ckpt::Weak { lazy, params: self.opt_params()? })
         } else if self.eat_kw("WEAK") {
             self.expect_kw("CHECKPOINT")?;
-            Some(Ckpt::Weak { lazy })
+            Some(Ckpt::Weak { lazy, params: self.opt_params()? })
         } else if self.at_kw("STRONG") || self.at_kw("CHECKPOINT") {
             self.eat_kw("STRONG");
             self.expect_kw("CHECKPOINT")?;
@@ -754,7 +755,10 @@ impl<'a> Parser<'a> {
             ));
         }
         if ckpt.is_some() && (self.at_p("(") || self.at_p("{") || self.at_kw("PARAMS")) {
-            return Err(self.err_here("checkpoint params are not supported yet by fugue-sql", None));
+            return Err(self.err_here(
+                "only PERSIST / WEAK CHECKPOINT take params (FSQL-STMT-CKPT-3); file checkpoints are Parquet files without options",
+                None,
+            ));
         }
         let broadcast = self.eat_kw("BROADCAST");
         Ok((ckpt, broadcast))

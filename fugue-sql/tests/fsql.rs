@@ -85,8 +85,15 @@ fn checkpoint_and_broadcast_suffixes() -> Result<()> {
     assert_eq!((e.line, e.column, e.token.as_str()), (1, 41, "PERSIST"));
     let e = check_syntax("a = CREATE [[1]] SCHEMA x:int YIELD DATAFRAME PERSIST").unwrap_err();
     assert_eq!(e.token, "PERSIST");
-    let e = check_syntax(r#"CREATE [[1]] SCHEMA x:int LAZY PERSIST (level="memory")"#).unwrap_err();
-    assert!(e.message.contains("not supported yet"), "{e}");
+    // PERSIST takes engine options (FSQL-STMT-CKPT-3); file checkpoints do not
+    let r =
+        run(r#"a = CREATE [[1]] SCHEMA x:int PERSIST (level="memory") YIELD DATAFRAME"#, "native")?;
+    assert_eq!(rows(&r, "a")?, vec![vec![v(1)]]);
+    let e = run(r#"CREATE [[1]] SCHEMA x:int WEAK CHECKPOINT {level:"disk_only"}"#, "native")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotSupported, "{e}");
+    let e = check_syntax(r#"CREATE [[1]] SCHEMA x:int CHECKPOINT (level="memory")"#).unwrap_err();
+    assert!(e.message.contains("only PERSIST / WEAK CHECKPOINT take params"), "{e}");
     Ok(())
 }
 

@@ -1,8 +1,7 @@
 //! The smallest complete backend: it implements only what makes it a
 //! backend — a name, a conf, `to_df` into its frame type and
-//! `map_dataframe` — and passes the whole conformance suite; its
-//! not-implemented list holds only a FugueSQL feature no engine has yet
-//! (the same entry as every backend's). Every other operation (join, set operations,
+//! `map_dataframe` — and passes the whole conformance suite with an empty
+//! not-implemented list. Every other operation (join, set operations,
 //! select, load/save, take, zip, ...) comes from the defaults of
 //! [`ExecutionEngine`], which run fugue-core's kernels
 //! (`fugue_core::spi::kernels`) over local Arrow data.
@@ -78,11 +77,4 @@ fn for_tests() -> Result<EngineRef> {
 
 fugue_core::register_engine!("minimal", [], build);
 
-fugue_test_suite::main!(
-    "minimal",
-    for_tests,
-    not_implemented = [(
-        "fsql/ex_67_checkpoint_mapping_and_suffix_order",
-        "checkpoint params (`PERSIST (level=...)`, FSQL-STMT-CKPT-3): the workflow's weak checkpoint and the engine's persist take no options yet"
-    )]
-);
+fugue_test_suite::main!("minimal", for_tests);

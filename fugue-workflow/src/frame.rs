@@ -16,7 +16,7 @@ use fugue_core::engine::{
 };
 use fugue_core::expr::{ColumnExpr, SelectColumns};
 use fugue_core::io::SaveMode;
-use fugue_core::{DataFrames, Error, PartitionSpec, Result, Schema};
+use fugue_core::{Conf, DataFrames, Error, PartitionSpec, Result, Schema};
 use serde_json::{Value as Json, json};
 
 use crate::node::{Checkpoint, Exec, NodeKind};
@@ -1082,7 +1082,7 @@ impl WorkflowDataFrame {
     /// # Errors
     /// `ERR-WF-COMPILE` on an output node.
     pub fn persist(&self) -> Result<WorkflowDataFrame> {
-        self.set_checkpoint(Checkpoint::Weak { lazy: false })
+        self.set_checkpoint(Checkpoint::Weak { lazy: false, options: Conf::empty() })
     }
 
     /// A weak checkpoint, lazy if asked (WF-CKPT-7).
@@ -1090,7 +1090,25 @@ impl WorkflowDataFrame {
     /// # Errors
     /// `ERR-WF-COMPILE` on an output node.
     pub fn weak_checkpoint(&self, lazy: bool) -> Result<WorkflowDataFrame> {
-        self.set_checkpoint(Checkpoint::Weak { lazy })
+        self.set_checkpoint(Checkpoint::Weak { lazy, options: Conf::empty() })
+    }
+
+    /// A weak checkpoint with engine options, Python Fugue's `persist(lazy,
+    /// **kwargs)` and FugueSQL's `PERSIST (level="memory")`
+    /// (FSQL-STMT-CKPT-3): the run calls `engine.persist_with(df, lazy,
+    /// options)`. Like every checkpoint it is not part of the identity
+    /// (WF-CKPT-8).
+    ///
+    /// # Errors
+    /// `ERR-ARG` for options that are not a conf; `ERR-WF-COMPILE` on an
+    /// output node. At run: `ERR-NOT-SUPPORTED` for an option the engine
+    /// does not have (the in-memory engines accept `level="memory"` only).
+    pub fn weak_checkpoint_with(
+        &self,
+        lazy: bool,
+        options: impl ConfLike,
+    ) -> Result<WorkflowDataFrame> {
+        self.set_checkpoint(Checkpoint::Weak { lazy, options: options.into_conf()? })
     }
 
     /// A strong file checkpoint, removed at the end of the run (WF-CKPT-2, 5).

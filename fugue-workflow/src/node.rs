@@ -38,10 +38,14 @@ impl NodeKind {
 /// A node's checkpoint (WF-CKPT-1..8); never part of identity (WF-CKPT-8).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Checkpoint {
-    /// `persist()` / `weak_checkpoint(lazy)`: `engine.persist`.
+    /// `persist()` / `weak_checkpoint(lazy)` / `weak_checkpoint_with(lazy,
+    /// options)`: `engine.persist_with`.
     Weak {
         /// Persist lazily when the engine can (WF-CKPT-7).
         lazy: bool,
+        /// Engine options of the persist (`level`, FSQL-STMT-CKPT-3); empty
+        /// for a plain persist.
+        options: fugue_core::Conf,
     },
     /// `checkpoint()` / `strong_checkpoint(..)`: a Parquet file under
     /// `<checkpoint path>/<execution id>/`, removed at the end of the run.
@@ -68,7 +72,12 @@ impl Checkpoint {
     /// A short description for `explain()`.
     pub fn describe(&self) -> String {
         match self {
-            Checkpoint::Weak { lazy } => format!("weak(lazy={lazy})"),
+            Checkpoint::Weak { lazy, options } if options.is_empty() => {
+                format!("weak(lazy={lazy})")
+            }
+            Checkpoint::Weak { lazy, options } => {
+                format!("weak(lazy={lazy}, {})", options.to_json())
+            }
             Checkpoint::Strong { .. } => "strong(file)".into(),
             Checkpoint::Deterministic { namespace, .. } => {
                 format!("deterministic(namespace={})", namespace.as_deref().unwrap_or(""))

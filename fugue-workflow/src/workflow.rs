@@ -247,7 +247,8 @@ impl FugueWorkflow {
             }
             for (j, c) in consumers {
                 if c > 1 && !st.nodes[j].explicit_checkpoint {
-                    st.nodes[j].checkpoint = Some(Checkpoint::Weak { lazy: false });
+                    st.nodes[j].checkpoint =
+                        Some(Checkpoint::Weak { lazy: false, options: Conf::empty() });
                 }
             }
         }
@@ -682,7 +683,12 @@ impl Plan<'_> {
     fn apply_checkpoint(&self, ctx: &RunCtx, i: usize, out: DataFrameRef) -> Result<DataFrameRef> {
         match &self.nodes[i].checkpoint {
             None => Ok(out),
-            Some(Checkpoint::Weak { lazy }) => ctx.engine.persist(&out, *lazy),
+            Some(Checkpoint::Weak { lazy, options }) if options.is_empty() => {
+                ctx.engine.persist(&out, *lazy)
+            }
+            Some(Checkpoint::Weak { lazy, options }) => {
+                ctx.engine.persist_with(&out, *lazy, options)
+            }
             Some(Checkpoint::Strong { partition, single }) => {
                 let folder = self.temp.0.as_ref().ok_or_else(|| {
                     Error::wf_runtime(format!(

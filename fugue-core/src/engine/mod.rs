@@ -217,6 +217,35 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         self.to_df(df)
     }
 
+    /// [`persist`](Self::persist) with engine options (Python Fugue's
+    /// `persist(df, lazy, **kwargs)`, FSQL-STMT-CKPT-3 `PERSIST (level=...)`).
+    /// Default, for engines that keep every persisted frame in memory: the
+    /// option `level` is accepted when it asks for memory (`memory`,
+    /// `memory_only`, any letter case) and the frame is persisted as
+    /// `persist` does; empty options are plain `persist`.
+    ///
+    /// # Errors
+    /// `ERR-NOT-SUPPORTED` naming the option for any other option or level
+    /// (never silently ignored); as [`persist`](Self::persist).
+    fn persist_with(&self, df: &DataFrameRef, lazy: bool, options: &Conf) -> Result<DataFrameRef> {
+        for (key, value) in options.iter() {
+            let memory = key == "level"
+                && value.as_str().is_some_and(|l| {
+                    ["memory", "memory_only"].contains(&l.to_ascii_lowercase().as_str())
+                });
+            if !memory {
+                return Err(Error::unsupported(
+                    self.name(),
+                    format!(
+                        "persist option `{key}={value}` (this engine keeps persisted frames in \
+                         memory: only `level=\"memory\"` is accepted)"
+                    ),
+                ));
+            }
+        }
+        self.persist(df, lazy)
+    }
+
     /// Joins two frames (ENG-JOIN-1..11); keys inferred when `on` is empty.
     /// Null keys never match (ENG-JOIN-6). Resolve keys, key types and the
     /// output schema with [`params::plan_join`].

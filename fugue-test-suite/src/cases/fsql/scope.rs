@@ -44,18 +44,37 @@ pub(super) fn cases() -> Vec<Case> {
     ]
 }
 
-fn ex_67(_ctx: &Ctx) -> CaseResult {
+fn ex_67(ctx: &Ctx) -> CaseResult {
     let script = r#"a = CREATE [[1]] SCHEMA x:int LAZY PERSIST (level="memory") BROADCAST"#;
     let dag = compile(script)?;
     let shown = dag.explain();
     check(shown.contains("weak(lazy=true") && shown.contains("broadcast"), || {
         format!("expected a lazy weak checkpoint and the broadcast flag:\n{shown}")
     })?;
-    check(shown.contains("memory"), || {
+    check(shown.contains("\"level\":\"memory\""), || {
         format!("the level param is not on the checkpoint:\n{shown}")
     })?;
-    let plain = compile("a = CREATE [[1]] SCHEMA x:int LAZY PERSIST BROADCAST")?;
-    check(plain.spec_uuid() != dag.spec_uuid(), || "the level does not enter the identity".into())?;
+    // the builder equivalent has the same identity; checkpoints are never
+    // part of it (WF-CKPT-8)
+    let built = FugueWorkflow::new();
+    let data = crate::helpers::local(vec![vec![i(1)]], "x:int")?;
+    let df = ok(built.df_with_determiner(data, "[[1]]|x:int"), "df")?;
+    ok(df.weak_checkpoint_with(true, [("level", "memory")]), "weak_checkpoint_with")?.broadcast();
+    check(built.spec_uuid() == dag.spec_uuid(), || {
+        "spec_uuid differs from the builder equivalent".into()
+    })?;
+    let plain = compile("a = CREATE [[1]] SCHEMA x:int BROADCAST")?;
+    check(plain.spec_uuid() == dag.spec_uuid(), || {
+        "a checkpoint changed the workflow identity (WF-CKPT-8)".into()
+    })?;
+    // the run persists on the case's engine (in-memory engines accept level=memory)
+    let e = eng(ctx)?;
+    dag.run(e.clone()).map_err(|e| format!("run: {e}"))?;
+    let bad = compile(r#"a = CREATE [[1]] SCHEMA x:int PERSIST (level="disk_only")"#)?;
+    match bad.run(e) {
+        Err(err) if err.kind() == ErrorKind::NotSupported => {}
+        other => return Err(format!("level=disk_only: expected ERR-NOT-SUPPORTED, got {other:?}")),
+    }
     syntax_at("a = CREATE [[1]] SCHEMA x:int BROADCAST PERSIST", 1, 41, "PERSIST")
 }
 
