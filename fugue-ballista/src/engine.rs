@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use fugue_core::conf::{Conf, MAX_THREADS};
 use fugue_core::dataframe::DataFrameRef;
@@ -32,8 +33,9 @@ pub const BALLISTA_STANDALONE_SLOTS: &str = "fugue.ballista.standalone_slots";
 /// Where the engine's plans run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Cluster {
-    /// A scheduler and an executor on the engine's own runtime.
-    Standalone,
+    /// A scheduler and an executor on the engine's own runtime; the
+    /// scheduler's `df://localhost:port`.
+    Standalone(String),
     /// A running scheduler (`fugue.ballista.url`, as given).
     Remote(String),
 }
@@ -78,9 +80,9 @@ impl fmt::Debug for BallistaExecutionEngine {
 impl fmt::Display for BallistaExecutionEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.cluster {
-            Cluster::Standalone => write!(
+            Cluster::Standalone(url) => write!(
                 f,
-                "BallistaExecutionEngine(standalone, target_partitions={})",
+                "BallistaExecutionEngine(standalone {url}, target_partitions={})",
                 self.inner.target_partitions()
             ),
             Cluster::Remote(url) => write!(
@@ -133,10 +135,18 @@ impl BallistaExecutionEngine {
                     .unwrap_or_else(|| {
                         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
                     });
-                let inner = DataFusionExecutionEngine::with_session_context(conf, move |state| {
-                    session::standalone(state, slots)
-                })?;
-                (inner, Cluster::Standalone)
+                let port = Arc::new(AtomicU16::new(0));
+                let seen = Arc::clone(&port);
+                let inner = DataFusionExecutionEngine::with_session_context(
+                    conf,
+                    move |state| async move {
+                        let (ctx, port) = session::standalone(state, slots).await?;
+                        seen.store(port, Ordering::SeqCst);
+                        Ok(ctx)
+                    },
+                )?;
+                let url = format!("df://localhost:{}", port.load(Ordering::SeqCst));
+                (inner, Cluster::Standalone(url))
             }
         };
         Ok(BallistaExecutionEngine { inner, cluster })
@@ -163,7 +173,17 @@ impl BallistaExecutionEngine {
 
     /// True when the engine runs its own standalone cluster.
     pub fn is_standalone(&self) -> bool {
-        self.cluster == Cluster::Standalone
+        matches!(self.cluster, Cluster::Standalone(_))
+    }
+
+    /// The scheduler the engine runs on, as a [`BALLISTA_URL`] value: the
+    /// conf's URL, or `df://localhost:port` of the standalone scheduler
+    /// (other engines, in this process or others on the machine, can run
+    /// on it while this engine lives).
+    pub fn scheduler(&self) -> &str {
+        match &self.cluster {
+            Cluster::Standalone(url) | Cluster::Remote(url) => url,
+        }
     }
 }
 

@@ -20,7 +20,7 @@
 //! ephemeral localhost ports, stopped when the engine and its frames are
 //! dropped. Nothing to set up:
 //!
-//! ```no_run
+//! ```
 //! use fugue_core::{Conf, DataFrame, ExecutionEngine, ExecutionEngineExt, Value};
 //! use fugue_ballista::BallistaExecutionEngine;
 //!

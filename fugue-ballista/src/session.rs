@@ -112,14 +112,15 @@ pub(crate) async fn remote(state: SessionState, url: String) -> Result<SessionCo
 
 /// Starts a standalone cluster — a scheduler and one executor with
 /// `slots` task slots, both tasks of the current tokio runtime, listening
-/// on ephemeral localhost ports — and returns a context on it. The
+/// on ephemeral localhost ports — and returns a context on it and the
+/// scheduler's port. The
 /// executor decodes plans with the same session state (functions, codecs)
 /// as the client.
 ///
 /// # Errors
 /// `ERR-EXECUTION` when a server cannot start or the scheduler does not
 /// answer within 30 s.
-pub(crate) async fn standalone(state: SessionState, slots: usize) -> Result<SessionContext> {
+pub(crate) async fn standalone(state: SessionState, slots: usize) -> Result<(SessionContext, u16)> {
     let config = with_fugue_codec(state.config().clone().upgrade_for_ballista());
     let base = SessionStateBuilder::new_from_existing(state).with_config(config).build();
     let addr = ballista_scheduler::standalone::new_standalone_scheduler_from_state(&base)
@@ -140,7 +141,7 @@ pub(crate) async fn standalone(state: SessionState, slots: usize) -> Result<Sess
         .await
         .map_err(|e| backend("start the standalone executor", e))?;
     let state = client_state(base, url).map_err(|e| backend("start the standalone cluster", e))?;
-    Ok(SessionContext::new_with_state(state))
+    Ok((SessionContext::new_with_state(state), addr.port()))
 }
 
 /// The query planner of the client session: DataFusion's physical planner,

@@ -56,7 +56,7 @@ fn registered_as_ballista_and_standalone_by_default() {
         fugue_core::make_engine("ballista", Conf::empty().with_entry(BALLISTA_STANDALONE_SLOTS, 1))
             .expect("make_engine(ballista)");
     assert_eq!(e.name(), "ballista");
-    assert!(e.to_string().starts_with("BallistaExecutionEngine(standalone"), "{e}");
+    assert!(e.to_string().starts_with("BallistaExecutionEngine(standalone df://localhost:"), "{e}");
     assert!(e.capabilities().distributed, "ENG-GEN-4");
     let b = e.downcast_ref::<BallistaExecutionEngine>().expect("downcast");
     assert!(b.is_standalone());
@@ -142,6 +142,34 @@ fn an_unreachable_scheduler_is_an_error_not_a_hang() {
         e.distinct(&df)?.count()
     });
     assert_eq!(counted.err().map(|e| e.kind()), Some(ErrorKind::Execution));
+}
+
+/// Remote mode end to end: a second engine on the first one's scheduler
+/// (`fugue.ballista.url`) runs plans there, fugue's casts included (the
+/// in-process scheduler and executor have fugue's plan codec).
+#[test]
+fn a_second_engine_runs_on_the_first_ones_scheduler() {
+    let host = engine();
+    assert!(host.scheduler().starts_with("df://localhost:"), "{}", host.scheduler());
+    let conf = Conf::empty()
+        .with_entry("fugue.datafusion.threads", 1)
+        .with_entry(BALLISTA_URL, host.scheduler());
+    let client = BallistaExecutionEngine::new(conf).expect("remote engine");
+    assert!(!client.is_standalone());
+    assert_eq!(client.scheduler(), host.scheduler());
+    let df = frame(long_rows(4), "k:long,v:long");
+    let cols = fugue_core::SelectColumns::new(
+        vec![fugue_core::col("v").cast_to("str").expect("type").alias("s")],
+        false,
+    )
+    .expect("cols");
+    let out = within(Duration::from_secs(120), move || {
+        client.select(&df, &cols, None, None)?.as_local_bounded()?.rows()
+    })
+    .expect("runs on the host's cluster");
+    let mut got: Vec<Value> = out.into_iter().map(|r| r[0].clone()).collect();
+    got.sort_by_key(|v| v.to_string());
+    assert_eq!(got, ["0", "1", "2", "3"].map(Value::from).to_vec());
 }
 
 /// The client plans physically and submits the whole plan: a distinct
