@@ -1,12 +1,14 @@
 //! `DataFusionExecutionEngine`: every fugue operation on Apache DataFusion.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use arrow::array::UInt64Array;
 use arrow::compute::{concat_batches, take_record_batch};
 use datafusion::catalog::MemTable;
-use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::context::{SessionConfig, SessionContext, SessionState};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
 use fugue_core::conf::{Conf, MAX_PARTITIONS, MAX_THREADS};
@@ -175,14 +177,18 @@ fn memory_limit(conf: &Conf) -> Result<Option<usize>> {
     Ok(Some(bytes))
 }
 
-impl DataFusionExecutionEngine {
-    /// An engine from `conf` overlaid on the global defaults (ENG-CONF-1),
-    /// with its own DataFusion session and tokio runtime.
-    ///
-    /// # Errors
-    /// `ERR-ARG` for conf values that are not numbers (or size text for the
-    /// memory limit); `ERR-EXECUTION` when the runtime cannot be built.
-    pub fn new(conf: Conf) -> Result<Self> {
+/// What an engine takes from its conf: the conf itself, the parallelism
+/// and the DataFusion session state built from it.
+struct Setup {
+    conf: Conf,
+    threads: usize,
+    state: SessionState,
+}
+
+impl Setup {
+    /// The conf mapped to DataFusion's `SessionConfig` and runtime
+    /// environment (see [`DataFusionExecutionEngine::new`]).
+    fn from_conf(conf: Conf) -> Result<Self> {
         let conf = Conf::new().with(&conf);
         let threads = match positive(
             &conf,
@@ -217,12 +223,59 @@ impl DataFusionExecutionEngine {
             rt = rt.with_memory_limit(limit, 1.0);
         }
         let rt = rt.build_arc().fugue("build the datafusion runtime environment")?;
-        let ctx = SessionContext::new_with_config_rt(config, rt);
-        let runtime = EngineRuntime::new(threads)?;
-        Ok(DataFusionExecutionEngine {
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(rt)
+            .with_default_features()
+            .build();
+        Ok(Setup { conf, threads, state })
+    }
+}
+
+impl DataFusionExecutionEngine {
+    /// An engine from `conf` overlaid on the global defaults (ENG-CONF-1),
+    /// with its own DataFusion session and tokio runtime.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for conf values that are not numbers (or size text for the
+    /// memory limit); `ERR-EXECUTION` when the runtime cannot be built.
+    pub fn new(conf: Conf) -> Result<Self> {
+        let setup = Setup::from_conf(conf)?;
+        let runtime = EngineRuntime::new(setup.threads)?;
+        Ok(Self::assemble(setup.conf, SessionContext::new_with_state(setup.state), runtime))
+    }
+
+    /// An engine whose DataFusion session is built by `make` — the way a
+    /// backend that runs DataFusion plans elsewhere (fugue-ballista: a
+    /// Ballista cluster) reuses this engine's plan building unchanged.
+    ///
+    /// `make` receives the session state [`DataFusionExecutionEngine::new`]
+    /// would use (the conf mapped to DataFusion's config and runtime
+    /// environment) and returns the context the engine plans and runs on.
+    /// It runs on the engine's own tokio runtime, so tasks it spawns (an
+    /// in-process scheduler, say) live as long as the engine and its frames,
+    /// and stop with them. The target partitions are read back from the
+    /// returned context.
+    ///
+    /// # Errors
+    /// As [`DataFusionExecutionEngine::new`], and the errors of `make`.
+    pub fn with_session_context<F, Fut>(conf: Conf, make: F) -> Result<Self>
+    where
+        F: FnOnce(SessionState) -> Fut,
+        Fut: Future<Output = Result<SessionContext>> + Send,
+    {
+        let setup = Setup::from_conf(conf)?;
+        let runtime = EngineRuntime::new(setup.threads)?;
+        let ctx = runtime.block_on(make(setup.state))?;
+        Ok(Self::assemble(setup.conf, ctx, runtime))
+    }
+
+    fn assemble(conf: Conf, ctx: SessionContext, runtime: EngineRuntime) -> Self {
+        let target_partitions = ctx.copied_config().target_partitions();
+        DataFusionExecutionEngine {
             shared: Arc::new(Shared { conf, ctx, runtime, target_partitions }),
             sql: SqlFacetSlot::new(),
-        })
+        }
     }
 
     /// A fresh engine for the conformance suite (`fugue.test = true`).

@@ -54,6 +54,7 @@ pub use engine::{
 };
 pub use frame::DataFusionDataFrame;
 pub use sql::DataFusionSqlEngine;
+pub use udf::{decode_fugue_udf, encode_fugue_udf};
 
 /// Re-export of the DataFusion version this crate is built on.
 pub use datafusion;

@@ -30,7 +30,11 @@ impl EngineRuntime {
     /// `ERR-EXECUTION` when the runtime cannot be built.
     pub(crate) fn new(threads: usize) -> Result<Self> {
         let threads = threads.max(1);
+        // `enable_all`: the IO and time drivers compiled into tokio (none in
+        // a plain DataFusion build; a Ballista session's network servers
+        // and clients need both)
         let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
             .worker_threads(threads)
             .thread_name("fugue-datafusion")
             .thread_stack_size(WORKER_STACK_BYTES)

@@ -146,8 +146,54 @@ fn isna(a: &ArrayRef) -> ArrayRef {
 
 /// The expression `fugue_isna(expr)`.
 pub(crate) fn isna_expr(expr: Expr) -> Expr {
-    let udf = FugueIsNa { signature: Signature::any(1, Volatility::Immutable) };
-    ScalarUDF::new_from_impl(udf).call(vec![expr])
+    ScalarUDF::new_from_impl(isna_udf()).call(vec![expr])
+}
+
+fn isna_udf() -> FugueIsNa {
+    FugueIsNa { signature: Signature::any(1, Volatility::Immutable) }
+}
+
+/// The payload that rebuilds `udf` in another process with
+/// [`decode_fugue_udf`], for engines that ship DataFusion plans elsewhere
+/// (fugue-ballista's plan codec): `Some` for fugue's own functions
+/// (`fugue_cast`: its target Arrow type as text; `fugue_isna`: empty),
+/// `None` for any other function (DataFusion's own, found by name).
+pub fn encode_fugue_udf(udf: &ScalarUDF) -> Option<Vec<u8>> {
+    let inner = udf.inner();
+    if let Some(cast) = inner.downcast_ref::<FugueCast>() {
+        return Some(cast.to.to_string().into_bytes());
+    }
+    inner.is::<FugueIsNa>().then(Vec::new)
+}
+
+/// fugue's function `name` rebuilt from its [`encode_fugue_udf`] payload;
+/// `None` when `name` is not one of fugue's functions.
+///
+/// # Errors
+/// `ERR-ARG` when the payload of `fugue_cast` is not an Arrow type.
+pub fn decode_fugue_udf(name: &str, payload: &[u8]) -> Option<fugue_core::Result<Arc<ScalarUDF>>> {
+    match name {
+        "fugue_isna" => Some(Ok(Arc::new(ScalarUDF::new_from_impl(isna_udf())))),
+        "fugue_cast" => Some(
+            std::str::from_utf8(payload)
+                .ok()
+                .and_then(|text| text.parse::<DataType>().ok())
+                .map(|to| {
+                    let signature = Signature::any(1, Volatility::Immutable);
+                    Arc::new(ScalarUDF::new_from_impl(FugueCast { to, signature }))
+                })
+                .ok_or_else(|| {
+                    fugue_core::Error::arg(
+                        "fugue_cast",
+                        format!(
+                            "plan payload `{}` is not an Arrow type",
+                            String::from_utf8_lossy(payload)
+                        ),
+                    )
+                }),
+        ),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +208,41 @@ mod tests {
         let b = out.as_boolean();
         assert_eq!((b.value(0), b.value(1), b.value(2)), (false, true, true));
         assert_eq!(b.null_count(), 0);
+    }
+
+    /// Every type fugue casts to survives the trip through the payload.
+    #[test]
+    fn udf_payloads_rebuild_the_same_functions() {
+        use arrow::datatypes::{Field, Fields, TimeUnit};
+        let types = vec![
+            DataType::Int32,
+            DataType::Utf8,
+            DataType::Boolean,
+            DataType::Date32,
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            DataType::Decimal128(12, 3),
+            DataType::List(Arc::new(Field::new("item", DataType::Int64, true))),
+            DataType::Struct(Fields::from(vec![
+                Field::new("a", DataType::Float64, true),
+                Field::new("b c", DataType::Utf8, true),
+            ])),
+        ];
+        for to in types {
+            let udf = ScalarUDF::new_from_impl(FugueCast {
+                to: to.clone(),
+                signature: Signature::any(1, Volatility::Immutable),
+            });
+            let payload = encode_fugue_udf(&udf).expect("fugue_cast has a payload");
+            let back = decode_fugue_udf("fugue_cast", &payload).expect("known").expect("decodes");
+            assert_eq!(back.return_type(&[DataType::Null]).ok(), Some(to.clone()), "{to}");
+        }
+        let isna = ScalarUDF::new_from_impl(isna_udf());
+        let payload = encode_fugue_udf(&isna).expect("fugue_isna has a payload");
+        let back = decode_fugue_udf("fugue_isna", &payload).expect("known").expect("decodes");
+        assert_eq!(back.name(), "fugue_isna");
+        assert!(decode_fugue_udf("abs", &[]).is_none(), "not ours: found by name");
+        let bad = decode_fugue_udf("fugue_cast", b"NoSuchType").expect("known");
+        assert_eq!(bad.err().map(|e| e.kind()), Some(fugue_core::ErrorKind::InvalidArgument));
     }
 
     #[test]

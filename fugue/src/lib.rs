@@ -15,12 +15,14 @@
 //! | `fugue-native` | the native engine (feature `native`, on by default) |
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
 //! | `fugue-datafusion` | the DataFusion engine and SQL engine (feature `datafusion`) |
+//! | `fugue-ballista` | the Ballista (distributed DataFusion) engine (feature `ballista`, not in `all`) |
 //! | `fugue-test-suite` | the conformance suite every backend runs |
 //! | `fugue-macros` | `#[transformer]` and sibling attribute macros, re-exported here as `fugue::transformer` etc. |
 //!
 //! ## Features
 //!
-//! `native` (default), `polars`, `datafusion`, `all`. Enabling a feature links
+//! `native` (default), `polars`, `datafusion`, `all`, and `ballista`
+//! (implies `datafusion`; not in `all`). Enabling a feature links
 //! that backend crate, and linking it registers its engines, so choosing an
 //! engine at run time is a string: `fugue::core::make_engine("polars", conf)`.
 //! Call [`link_engines`] once in a binary that only uses engines by name, so
@@ -147,6 +149,8 @@ pub use fugue_core::{
     Result, Row, Schema, Value,
 };
 
+#[cfg(feature = "ballista")]
+use fugue_ballista as _;
 #[cfg(feature = "datafusion")]
 use fugue_datafusion as _;
 #[cfg(feature = "native")]
@@ -175,6 +179,9 @@ pub fn enabled_engine_features() -> Vec<&'static str> {
     }
     if cfg!(feature = "datafusion") {
         v.push("datafusion");
+    }
+    if cfg!(feature = "ballista") {
+        v.push("ballista");
     }
     v
 }
