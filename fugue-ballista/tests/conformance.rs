@@ -110,6 +110,15 @@ fugue_test_suite::main!(
         ("workflow/extensions/b36_datetime", USES_TRANSFORM),
         ("workflow/sql/b26_select", USES_TRANSFORM),
         ("workflow/sql/b45_any_column_name", USES_TRANSFORM),
+        // FugueSQL examples whose scripts TRANSFORM / OUTTRANSFORM / ZIP: 8 cases
+        ("fsql/ex_42_transform_prepartition_presort", TRANSFORM),
+        ("fsql/ex_43_schema_needed_params", TRANSFORM),
+        ("fsql/ex_45_equal_identities", TRANSFORM),
+        ("fsql/ex_48_transform_callback", TRANSFORM),
+        ("fsql/ex_49_outtransform", TRANSFORM),
+        ("fsql/ex_56_zip_and_cotransformer", ZIP),
+        ("fsql/ex_57_zip_through_last_and_variable", ZIP),
+        ("fsql/ex_78_partition_algorithms", TRANSFORM),
         // EXECUTOR_ERRORS: 3 cases
         ("dataframe/alter_columns_invalid", EXECUTOR_ERRORS),
         ("engine/join/long_with_ulong_keys", EXECUTOR_ERRORS),
