@@ -157,11 +157,8 @@ impl Externals {
             Binding::Frame(df) => self.dag.df(df.clone()),
             Binding::Yield(y) => self.dag.df_from_yield(y),
             Binding::Data(make) => make(&self.dag),
-            // The same workflow (FSQL-API-2): `conf()` borrows from the
-            // workflow's shared state, so equal addresses mean one workflow.
-            Binding::Handle(h) if std::ptr::eq(h.workflow().conf(), self.dag.conf()) => {
-                Ok(h.clone())
-            }
+            // The same workflow (FSQL-API-2).
+            Binding::Handle(h) if h.workflow().ptr_eq(&self.dag) => Ok(h.clone()),
             Binding::Handle(_) => Err(Error::fsql(format!(
                 "the dataframe bound as `{name}` belongs to another workflow; bind a yield \
                  of it instead (FSQL-SCOPE-8, WF-YIELD-2)"

@@ -272,6 +272,20 @@ impl FugueWorkflow {
         node_uuid(&st.nodes, i, &mut Vec::new())
     }
 
+    /// True when `self` and `other` are handles of the same workflow (clones
+    /// share one DAG), as opposed to two workflows with equal nodes, which
+    /// [`spec_uuid`](Self::spec_uuid) compares.
+    ///
+    /// ```
+    /// use fugue_workflow::FugueWorkflow;
+    /// let a = FugueWorkflow::new();
+    /// assert!(a.ptr_eq(&a.clone()));
+    /// assert!(!a.ptr_eq(&FugueWorkflow::new()));
+    /// ```
+    pub fn ptr_eq(&self, other: &FugueWorkflow) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// The workflow identity (WF-RUN-8, WF-ID-1): a hash of every node's
     /// identity in insertion order.
     pub fn spec_uuid(&self) -> String {
