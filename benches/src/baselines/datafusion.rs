@@ -153,8 +153,7 @@ async fn parquet_view(
         .to_str()
         .ok_or_else(|| Error::arg("path", format!("`{}` is not UTF-8", path.display())))?;
     let df = ctx.read_parquet(p, ParquetReadOptions::default()).await.map_err(df_err("read"))?;
-    let cast_cols: Vec<&str> =
-        casts.split(',').filter_map(|c| c.split(':').next()).map(str::trim).collect();
+    let cast_cols = super::cast_columns(casts);
     let exprs: Vec<_> = df
         .schema()
         .fields()

@@ -139,15 +139,26 @@ pub fn read_parquet_cast(
         fugue::core::Error::backend("parquet", format!("read `{}`", path.display()), e)
     })?;
     let frame = LocalDataFrame::new(schema, batches)?;
-    let read: Vec<String> = frame.schema().names().into_iter().map(str::to_string).collect();
+    let read = frame.schema().names();
     let casts: Vec<&str> = casts
         .split(',')
-        .filter(|c| c.split(':').next().is_some_and(|n| read.iter().any(|r| r == n.trim())))
+        .filter(|c| cast_columns(c).first().is_some_and(|n| read.contains(n)))
         .collect();
     if casts.is_empty() {
         return Ok(frame);
     }
     frame.alter_columns(&casts.join(",").parse()?)?.as_local_bounded()
+}
+
+/// The column names of a casts text (`name:double,...`, e.g.
+/// [`crate::LINEITEM_CASTS`]).
+pub fn cast_columns(casts: &str) -> Vec<&str> {
+    casts
+        .split(',')
+        .filter_map(|c| c.split(':').next())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// The SQL text of `q` (`[head, tail]` of [`crate::Q1`] / [`crate::Q6`])

@@ -26,13 +26,12 @@ use ::polars::prelude::{
 };
 use ::polars::sql::SQLContext;
 use fugue::core::arrow::datatypes::{Field, Schema as ArrowSchema};
-use fugue::core::arrow::record_batch::{RecordBatch, RecordBatchReader};
+use fugue::core::arrow::record_batch::RecordBatch;
 use fugue::core::dataframe::DataFrameRef;
-use fugue::core::{Error, LocalDataFrame, Result, Schema};
+use fugue::core::{Error, LocalDataFrame, Result};
 use fugue_polars::bridge::{arrow_type, from_polars_df, fugue_schema, series_arrays};
 use fugue_polars::{PolarsDataFrame, to_polars_df};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{RawOutput, sql_over};
 use crate::{Frames, Output, Q1, Q6, Source, TpchData, Workload};
@@ -331,16 +330,7 @@ pub fn w6_set_ops(lineitem: &PlDataFrame) -> Result<PlDataFrame> {
 /// Reads a Parquet file with arrow-rs (all columns) into a Polars frame
 /// through the zero-copy bridge.
 fn read_parquet(path: &Path) -> Result<PlDataFrame> {
-    let file = File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(pq("open", path))?
-        .build()
-        .map_err(pq("open", path))?;
-    let schema = Schema::from_arrow(reader.schema().as_ref())?;
-    let batches = reader
-        .collect::<std::result::Result<Vec<RecordBatch>, _>>()
-        .map_err(|e| Error::backend(POLARS, format!("read `{}`", path.display()), e))?;
-    to_polars_df(&LocalDataFrame::new(schema, batches)?)
+    to_polars_df(&super::read_parquet_cast(path, None, "")?)
 }
 
 /// Writes a Polars frame to `path` with arrow-rs' `ArrowWriter`, each
