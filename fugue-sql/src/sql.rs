@@ -62,24 +62,9 @@ const CLAUSE_END: [Keyword; 16] = [
     Keyword::OFFSET,
 ];
 
-/// Words that cannot be an implicit table alias.
-const NOT_ALIAS: [Keyword; 28] = [
-    Keyword::WHERE,
-    Keyword::GROUP,
-    Keyword::HAVING,
-    Keyword::ORDER,
-    Keyword::LIMIT,
-    Keyword::WINDOW,
-    Keyword::CLUSTER,
-    Keyword::DISTRIBUTE,
-    Keyword::SORT,
-    Keyword::UNION,
-    Keyword::INTERSECT,
-    Keyword::EXCEPT,
-    Keyword::MINUS,
-    Keyword::LATERAL,
-    Keyword::QUALIFY,
-    Keyword::OFFSET,
+/// Join words that, besides [`CLAUSE_END`], cannot be an implicit table
+/// alias.
+const JOIN_WORDS: [Keyword; 12] = [
     Keyword::JOIN,
     Keyword::INNER,
     Keyword::LEFT,
@@ -93,6 +78,12 @@ const NOT_ALIAS: [Keyword; 28] = [
     Keyword::ON,
     Keyword::USING,
 ];
+
+/// True for words that cannot be an implicit table alias: the clause ends
+/// and the join words.
+fn not_alias(kw: Keyword) -> bool {
+    CLAUSE_END.contains(&kw) || JOIN_WORDS.contains(&kw)
+}
 
 #[derive(Default)]
 struct Level {
@@ -194,7 +185,7 @@ pub(crate) fn rewrite(
                 let Some(lvl) = stack.last_mut() else { break };
                 if was_relation
                     && w.keyword != Keyword::SELECT
-                    && (w.quote_style.is_some() || !NOT_ALIAS.contains(&w.keyword))
+                    && (w.quote_style.is_some() || !not_alias(w.keyword))
                 {
                     // A table name: Word (. Word)*.
                     let mut parts = vec![w.value.clone()];
@@ -392,7 +383,7 @@ fn has_alias_at(toks: &[(Token, usize, usize)], j: usize) -> bool {
             a.keyword == Keyword::AS
                 || a.keyword == Keyword::TABLESAMPLE
                 || a.quote_style.is_some()
-                || !NOT_ALIAS.contains(&a.keyword)
+                || !not_alias(a.keyword)
         }
         _ => false,
     }
