@@ -734,6 +734,10 @@ fn int_sum(batch: &RecordBatch, name: &str) -> Result<i128> {
 /// per group add `qty_share = l_quantity / sum(l_quantity)` and `rn` (1-based
 /// row number in presort order). Output `*,qty_share:double,rn:long`.
 ///
+/// A closure over `map_dataframe`; on a distributed engine the transformer
+/// registered as `share_and_rank` (the same function, found by name on the
+/// executors), with `l_quantity` cast to double first.
+///
 /// # Errors
 /// Engine errors.
 pub fn w1_transform(engine: &EngineRef, lineitem: &DataFrameRef) -> Result<LocalDataFrame> {
@@ -748,6 +752,16 @@ pub fn w1_transform(engine: &EngineRef, lineitem: &DataFrameRef) -> Result<Local
         .presort("l_shipdate asc, l_orderkey asc")
         .build()?;
     let output: Schema = input.schema().transform("*,qty_share:double,rn:long")?;
+    if engine.capabilities().distributed {
+        // executors in other processes cannot call a closure: they rebuild
+        // the function registered by name (`share_and_rank`, the same body)
+        let input = input.alter_columns(&Schema::parse("l_quantity:double")?)?;
+        let out = fugue::api::transform(input, "share_and_rank")
+            .partition(spec)
+            .engine(engine.clone())
+            .run()?;
+        return out.as_local_bounded();
+    }
     let out_schema = output.clone();
     let f = map_fn(move |_cursor, part: LocalDataFrame| {
         let batch = part.to_batch()?;

@@ -392,24 +392,28 @@ macro_rules! wrap_named {
         Box::new(Named {
             inner: $x,
             identity: identity_of(ExtensionKind::Transformer, $name.trim()),
+            name: $name.trim().to_string(),
         })
     };
     (CoTransformer, $x:expr, $name:expr) => {
         Box::new(Named {
             inner: $x,
             identity: identity_of(ExtensionKind::CoTransformer, $name.trim()),
+            name: $name.trim().to_string(),
         })
     };
     (OutputTransformer, $x:expr, $name:expr) => {
         Box::new(Named {
             inner: $x,
             identity: identity_of(ExtensionKind::OutputTransformer, $name.trim()),
+            name: $name.trim().to_string(),
         })
     };
     (OutputCoTransformer, $x:expr, $name:expr) => {
         Box::new(Named {
             inner: $x,
             identity: identity_of(ExtensionKind::OutputCoTransformer, $name.trim()),
+            name: $name.trim().to_string(),
         })
     };
     ($other:ident, $x:expr, $name:expr) => {
@@ -587,6 +591,7 @@ fn identity_of(kind: ExtensionKind, name: &str) -> String {
 struct Named<T: ?Sized> {
     inner: Box<T>,
     identity: String,
+    name: String,
 }
 
 use crate::extension::{CallbackUse, ExtensionContext, TransformContext};
@@ -595,13 +600,20 @@ use fugue_core::{DataFrames, LocalDataFrame, Schema};
 
 impl Clone for Named<dyn Transformer> {
     fn clone(&self) -> Self {
-        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+        Named {
+            inner: self.inner.clone_box(),
+            identity: self.identity.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
 impl Transformer for Named<dyn Transformer> {
     fn identity(&self) -> String {
         self.identity.clone()
+    }
+    fn registered_name(&self) -> Option<String> {
+        Some(self.name.clone())
     }
     fn output_schema(&self, input: &Schema, ctx: &ExtensionContext) -> Result<Schema> {
         self.inner.output_schema(input, ctx)
@@ -629,13 +641,20 @@ impl Transformer for Named<dyn Transformer> {
 
 impl Clone for Named<dyn CoTransformer> {
     fn clone(&self) -> Self {
-        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+        Named {
+            inner: self.inner.clone_box(),
+            identity: self.identity.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
 impl CoTransformer for Named<dyn CoTransformer> {
     fn identity(&self) -> String {
         self.identity.clone()
+    }
+    fn registered_name(&self) -> Option<String> {
+        Some(self.name.clone())
     }
     fn output_schema(&self, dfs: &DataFrames, ctx: &ExtensionContext) -> Result<Schema> {
         self.inner.output_schema(dfs, ctx)
@@ -653,13 +672,20 @@ impl CoTransformer for Named<dyn CoTransformer> {
 
 impl Clone for Named<dyn OutputTransformer> {
     fn clone(&self) -> Self {
-        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+        Named {
+            inner: self.inner.clone_box(),
+            identity: self.identity.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
 impl OutputTransformer for Named<dyn OutputTransformer> {
     fn identity(&self) -> String {
         self.identity.clone()
+    }
+    fn registered_name(&self) -> Option<String> {
+        Some(self.name.clone())
     }
     fn validation_rules(&self) -> Result<Vec<ValidationRule>> {
         self.inner.validation_rules()
@@ -677,13 +703,20 @@ impl OutputTransformer for Named<dyn OutputTransformer> {
 
 impl Clone for Named<dyn OutputCoTransformer> {
     fn clone(&self) -> Self {
-        Named { inner: self.inner.clone_box(), identity: self.identity.clone() }
+        Named {
+            inner: self.inner.clone_box(),
+            identity: self.identity.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
 impl OutputCoTransformer for Named<dyn OutputCoTransformer> {
     fn identity(&self) -> String {
         self.identity.clone()
+    }
+    fn registered_name(&self) -> Option<String> {
+        Some(self.name.clone())
     }
     fn callback_use(&self) -> CallbackUse {
         self.inner.callback_use()

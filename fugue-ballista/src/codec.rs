@@ -1,12 +1,15 @@
 //! The physical plan codec of fugue's Ballista sessions: Ballista's own
 //! codec (its shuffle and cache nodes), plus fugue's scalar functions
 //! (`fugue_cast` with its target type, `fugue_isna`), which the DataFusion
-//! engine's plans use and an executor's function registry does not hold.
+//! engine's plans use and an executor's function registry does not hold,
+//! and fugue's map node (`FugueMapExec`: its recipe, schemas, partition
+//! spec and layout; the executor rebuilds the user functions from the
+//! recipe when the node first runs).
 
 use std::sync::Arc;
 
 use ballista_core::serde::BallistaPhysicalExtensionCodec;
-use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::error::Result as DfResult;
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::{AggregateUDF, HigherOrderUDF, ScalarUDF, WindowUDF};
 use datafusion::physical_expr::PhysicalExpr;
@@ -14,7 +17,9 @@ use datafusion::physical_expr_common::physical_expr::proto_decode::PhysicalExprD
 use datafusion::physical_expr_common::physical_expr::proto_encode::PhysicalExprEncodeCtx;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConverterExtension};
-use fugue_datafusion::{decode_fugue_udf, encode_fugue_udf};
+use fugue_datafusion::{
+    decode_fugue_udf, decode_map_exec, encode_fugue_udf, encode_map_exec, to_datafusion_error,
+};
 
 /// Ballista's physical codec with fugue's scalar functions; every other
 /// method is Ballista's.
@@ -31,7 +36,10 @@ impl PhysicalExtensionCodec for FuguePhysicalCodec {
         ctx: &TaskContext,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        self.ballista.try_decode(buf, inputs, ctx, proto_converter)
+        match decode_map_exec(buf, inputs) {
+            Some(node) => node.map_err(|e| to_datafusion_error(e)),
+            None => self.ballista.try_decode(buf, inputs, ctx, proto_converter),
+        }
     }
 
     fn try_encode(
@@ -40,12 +48,18 @@ impl PhysicalExtensionCodec for FuguePhysicalCodec {
         buf: &mut Vec<u8>,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> DfResult<()> {
-        self.ballista.try_encode(node, buf, proto_converter)
+        match encode_map_exec(node.as_ref()) {
+            Some(bytes) => {
+                buf.extend_from_slice(&bytes.map_err(|e| to_datafusion_error(e))?);
+                Ok(())
+            }
+            None => self.ballista.try_encode(node, buf, proto_converter),
+        }
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
         match decode_fugue_udf(name, buf) {
-            Some(udf) => udf.map_err(|e| DataFusionError::External(Box::new(e))),
+            Some(udf) => udf.map_err(|e| to_datafusion_error(e)),
             None => self.ballista.try_decode_udf(name, buf),
         }
     }

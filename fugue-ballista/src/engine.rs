@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 
 use fugue_core::conf::{Conf, MAX_THREADS};
 use fugue_core::dataframe::DataFrameRef;
+use fugue_core::engine::portable::{MapRecipe, local_recipe};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, MapFn, NaPosition, OnInitFn, SampleSpec, SaveOptions, SqlEngineRef,
@@ -54,8 +55,10 @@ enum Cluster {
 ///   plans, so frames made from local data travel with the job.
 /// - Frames are [`fugue_datafusion::DataFusionDataFrame`]s over the Ballista
 ///   session; the SQL facet is the DataFusion SQL engine on that session.
-/// - `map_dataframe`, and `zip`/`comap`/`transform` over it, are
-///   `ERR-NOT-SUPPORTED` (a Rust closure cannot reach an executor; see
+/// - `map_dataframe` runs the DataFusion engine's map node on the
+///   executors: extensions registered by name (`transform(df, "name")`,
+///   FugueSQL `USING name`) anywhere, Rust closures only on the standalone
+///   cluster, whose executor shares this process (see
 ///   [`MapEngine::map_dataframe`] below).
 ///
 /// Why a wrapper: the DataFusion engine fixes its name (`datafusion`) and
@@ -192,35 +195,95 @@ pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
 }
 
 impl MapEngine for BallistaExecutionEngine {
-    /// After the checks that need no data (an empty output schema is
-    /// `ERR-SCHEMA`, keys and presort columns missing from the input are
-    /// `ERR-NOT-FOUND`), always `ERR-NOT-SUPPORTED`, before anything runs:
-    /// the map function is
-    /// a Rust closure of this process and Ballista runs plans on executors
-    /// (other processes, in general) that cannot call it. The fix named in
-    /// the error: register the transformer by name (fugue-api's
-    /// `register_transformer!`), which executors will rebuild once the map
-    /// node has plan codecs (not implemented yet), or run the map on the
-    /// `datafusion` engine. `zip`, `comap` and `transform` go through this
-    /// method and fail the same way.
+    /// The DataFusion engine's map node, run on the executors.
+    ///
+    /// - Standalone: the executor is in this process, so the closure runs
+    ///   there: it is kept in this process's table of local maps
+    ///   ([`local_recipe`]) for as long as the map's frame lives, and the
+    ///   node carries its id.
+    /// - On a remote scheduler: `ERR-NOT-SUPPORTED` before anything runs
+    ///   (after the checks that need no data: an empty output schema is
+    ///   `ERR-SCHEMA`, missing key or presort columns `ERR-NOT-FOUND`): a
+    ///   closure cannot reach executors in other processes. The fix named
+    ///   in the error: register the extension by name, which
+    ///   [`map_dataframe_with_recipe`](MapEngine::map_dataframe_with_recipe)
+    ///   runs anywhere. `zip` and `comap` go through this method.
     fn map_dataframe(
         &self,
         df: &DataFrameRef,
-        _map_fn: MapFn,
+        map_fn: MapFn,
         output_schema: &Schema,
         partition_spec: &PartitionSpec,
-        _on_init: Option<OnInitFn>,
+        on_init: Option<OnInitFn>,
     ) -> Result<DataFrameRef> {
         check_map_output_schema(output_schema)?;
         partition_spec.get_sorts(df.schema(), true)?;
-        Err(Error::unsupported(
-            ENGINE,
-            "map_dataframe with a Rust closure: a closure cannot travel to Ballista executors. \
-             Register the transformer by name (fugue_api::register_transformer!) so executors \
-             can rebuild it (running registered extensions on executors needs the map node's \
-             plan codecs, not implemented yet), or run the map on the `datafusion` engine",
-        ))
+        if let Cluster::Remote(url) = &self.cluster {
+            return Err(closure_on_remote(url));
+        }
+        let local = Arc::new(local_recipe(Arc::clone(&map_fn), on_init.clone()));
+        let recipe = local.recipe().clone();
+        // the closure stays in the table while the map node (which holds
+        // this function) can run
+        let held: MapFn = Arc::new(move |cursor, part| {
+            let _keep = &local;
+            map_fn(cursor, part)
+        });
+        self.inner.map_dataframe_with_recipe(
+            df,
+            held,
+            output_schema,
+            partition_spec,
+            on_init,
+            &recipe,
+        )
     }
+
+    /// The DataFusion engine's map node with `recipe`, which every executor
+    /// rebuilds the functions from (an extension registered by name is
+    /// found in the executor's own registry: the executor binary must link
+    /// the crate that registers it, see [`crate::cluster`]).
+    ///
+    /// # Errors
+    /// As `map_dataframe`; a process-local recipe on a remote scheduler is
+    /// `ERR-NOT-SUPPORTED`.
+    fn map_dataframe_with_recipe(
+        &self,
+        df: &DataFrameRef,
+        map_fn: MapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<OnInitFn>,
+        recipe: &MapRecipe,
+    ) -> Result<DataFrameRef> {
+        if let Cluster::Remote(url) = &self.cluster
+            && recipe.is_process_local()
+        {
+            return Err(closure_on_remote(url));
+        }
+        self.inner.map_dataframe_with_recipe(
+            df,
+            map_fn,
+            output_schema,
+            partition_spec,
+            on_init,
+            recipe,
+        )
+    }
+}
+
+/// `ERR-NOT-SUPPORTED`: a closure map on the remote cluster `url`.
+fn closure_on_remote(url: &str) -> Error {
+    Error::unsupported(
+        ENGINE,
+        format!(
+            "map_dataframe with a Rust closure on the cluster {url}: a closure cannot travel to \
+             executors in other processes. Register the extension by name \
+             (fugue_api::register_transformer! and its siblings) and use it by that name, and \
+             link its crate into the executors (fugue_ballista::cluster::run_executor); or use \
+             the standalone cluster (no fugue.ballista.url), whose executor is in this process"
+        ),
+    )
 }
 
 impl ExecutionEngine for BallistaExecutionEngine {

@@ -161,13 +161,27 @@ impl QueryPlanner for SubmitPhysicalPlan {
         let plan = DefaultPhysicalPlanner::default()
             .create_physical_plan(logical_plan, session_state)
             .await?;
-        let plan = limit_memory_scans_outside(plan)?;
+        let plan = limit_memory_scans_outside(prepare_job(plan)?)?;
         Ok(Arc::new(BallistaJobExec::new(
             plan,
             self.scheduler_url.clone(),
             session_state.session_id().to_string(),
         )))
     }
+}
+
+/// `plan` ready to ship as one job: the input of every fugue map node
+/// exposed as its child (so Ballista cuts stages at the map's repartition
+/// and ships the input with it, [`fugue_datafusion::expose_map_inputs`]),
+/// and every nested job — a map's input is planned through this planner
+/// too — replaced by its own plan.
+fn prepare_job(plan: Arc<dyn ExecutionPlan>) -> DfResult<Arc<dyn ExecutionPlan>> {
+    fugue_datafusion::expose_map_inputs(plan)?
+        .transform_up(|node| match node.downcast_ref::<BallistaJobExec>() {
+            Some(job) => Ok(Transformed::yes(prepare_job(Arc::clone(&job.plan))?)),
+            None => Ok(Transformed::no(node)),
+        })
+        .data()
 }
 
 /// `plan` with the row limit (`fetch`) of every in-memory scan moved into a

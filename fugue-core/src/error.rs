@@ -123,6 +123,39 @@ impl ErrorKind {
         }
     }
 
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 24] = [
+        ErrorKind::SchemaSyntax,
+        ErrorKind::Schema,
+        ErrorKind::DataFrameOp,
+        ErrorKind::DataFrameInit,
+        ErrorKind::Empty,
+        ErrorKind::InvalidOperation,
+        ErrorKind::InvalidArgument,
+        ErrorKind::NotFound,
+        ErrorKind::NotSupported,
+        ErrorKind::AlreadyExists,
+        ErrorKind::Cast,
+        ErrorKind::Plugin,
+        ErrorKind::User,
+        ErrorKind::CompileValidation,
+        ErrorKind::RuntimeValidation,
+        ErrorKind::Workflow,
+        ErrorKind::WorkflowCompile,
+        ErrorKind::Interfaceless,
+        ErrorKind::WorkflowRuntime,
+        ErrorKind::FsqlSyntax,
+        ErrorKind::Fsql,
+        ErrorKind::FsqlTemplate,
+        ErrorKind::Execution,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind whose [`spec_id`](Self::spec_id) is `id` (`"ERR-ARG"`), if any.
+    pub fn from_spec_id(id: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.spec_id() == id)
+    }
+
     /// The kind this kind specialises, as the spec's error tables give it:
     /// `ERR-WF-*` kinds have the parent `ERR-WF`, `ERR-FSQL` has
     /// `ERR-WF-COMPILE`, `ERR-FSQL-TEMPLATE` has `ERR-FSQL`. Kinds without a
@@ -357,6 +390,21 @@ pub enum Error {
     /// (FSQL-TPL-6).
     #[error("FugueSQL template error: {0}")]
     FsqlTemplate(String),
+    /// An error raised in another process (an executor of a distributed
+    /// engine) that crossed to this one as text ([`Error::to_wire`] /
+    /// [`Error::from_wire`]): its kind and message are the original's; its
+    /// source stayed in that process.
+    #[error("{message}")]
+    Remote {
+        /// The original error's kind.
+        kind: ErrorKind,
+        /// The original error's message (its `Display`).
+        message: String,
+        /// The original's source, as text: an `Error::Remote` when it was
+        /// a fugue error (so its kind survives), else its message.
+        #[source]
+        source: Option<BoxError>,
+    },
     /// An error raised while a workflow node ran, with the node's name, what
     /// it does and the call site that built it (WF-EXC-1). Its kind is the
     /// kind of `source` (ERR-PROP-1), so matching on [`Error::kind`] sees
@@ -434,6 +482,7 @@ impl Error {
             Error::Fsql(_) => ErrorKind::Fsql,
             Error::FsqlTemplate(_) => ErrorKind::FsqlTemplate,
             Error::InNode { source, .. } => source.kind(),
+            Error::Remote { kind, .. } => *kind,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -672,8 +721,49 @@ impl Error {
                 site: site.clone(),
                 source: Box::new(source.duplicate()),
             },
+            Error::Remote { kind, message, source } => Error::Remote {
+                kind: *kind,
+                message: message.clone(),
+                source: source.as_ref().map(source_copy),
+            },
             Error::Internal(m) => Error::Internal(m.clone()),
         }
+    }
+
+    /// This error as text that survives being embedded in another error's
+    /// text (a distributed engine's task failure): `[fugue KIND|LEN] MESSAGE`
+    /// with the spec id of the kind and the byte length of the message,
+    /// followed by ` <- ` and its source the same way (kind `-` for a
+    /// source that is not a fugue error). [`Error::from_wire`] finds it again.
+    pub fn to_wire(&self) -> String {
+        let message = self.to_string();
+        let mut out = format!("{WIRE_START}{}|{}] {message}", self.kind().spec_id(), message.len());
+        if let Some(source) = std::error::Error::source(self) {
+            out.push_str(WIRE_SOURCE);
+            match source.downcast_ref::<Error>() {
+                Some(e) => out.push_str(&e.to_wire()),
+                None => {
+                    let m = source.to_string();
+                    out.push_str(&format!("{WIRE_START}-|{}] {m}", m.len()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The first [`to_wire`](Self::to_wire) error inside `text`, as an
+    /// [`Error::Remote`] with the original kind, message and source chain;
+    /// `None` when `text` holds none (or a damaged one).
+    pub fn from_wire(text: &str) -> Option<Error> {
+        let mut rest = text;
+        while let Some(at) = rest.find(WIRE_START) {
+            rest = &rest[at..];
+            if let Some((WireItem::Fugue(e), _)) = parse_wire(rest, 0) {
+                return Some(e);
+            }
+            rest = &rest[WIRE_START.len()..];
+        }
+        None
     }
 
     /// The backend error this error wraps, if any, for downcasting to the
@@ -711,6 +801,42 @@ impl Error {
     }
 }
 
+/// The start of an error's wire text ([`Error::to_wire`]).
+const WIRE_START: &str = "[fugue ";
+
+/// What separates an error's wire text from its source's.
+const WIRE_SOURCE: &str = " <- ";
+
+/// One parsed wire item: a fugue error, or a foreign source's message.
+enum WireItem {
+    Fugue(Error),
+    Foreign(String),
+}
+
+/// Parses the wire item at the start of `text` (and its sources, at most
+/// 32 deep) and returns it with the text after it.
+fn parse_wire(text: &str, depth: usize) -> Option<(WireItem, &str)> {
+    let rest = text.strip_prefix(WIRE_START)?;
+    let (kind, after) = rest.split_once('|')?;
+    let (len, after) = after.split_once("] ")?;
+    let len: usize = len.parse().ok()?;
+    let message = after.get(..len)?.to_string();
+    let after = &after[len..];
+    if kind == "-" {
+        return Some((WireItem::Foreign(message), after));
+    }
+    let kind = ErrorKind::from_spec_id(kind)?;
+    let (source, after) = match after.strip_prefix(WIRE_SOURCE) {
+        Some(next) if depth < 32 => match parse_wire(next, depth + 1) {
+            Some((WireItem::Fugue(e), after)) => (Some(Box::new(e) as BoxError), after),
+            Some((WireItem::Foreign(m), after)) => (Some(BoxError::from(m)), after),
+            None => (None, after),
+        },
+        _ => (None, after),
+    };
+    Some((WireItem::Fugue(Error::Remote { kind, message, source }), after))
+}
+
 /// `?` on a [`BoxError`] in user code: a boxed fugue [`Error`] comes back as
 /// itself (its kind kept); any other error becomes `ERR-USER`
 /// ([`Error::user`]) with it as the source (`spec/SCHEMA_AND_DATAFRAME.md` §0).
@@ -733,6 +859,35 @@ impl From<std::convert::Infallible> for Error {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn errors_cross_processes_as_wire_text_inside_other_text() {
+        let e = super::Error::user(std::io::Error::other("boom (a) ] [fugue x"));
+        let text = format!("Job failed: External({}))))", e.to_wire());
+        let back = super::Error::from_wire(&text).expect("wire text found");
+        assert_eq!(back.kind(), super::ErrorKind::User);
+        assert_eq!(back.to_string(), e.to_string());
+        assert!(super::Error::from_wire("[fugue ERR-USER|999] short").is_none());
+        let cast = super::Error::cast("`x`", "int", "not a number");
+        let user = super::Error::User { keys: Some("{k=1}".into()), source: Box::new(cast) };
+        let back = super::Error::from_wire(&format!("x {} y", user.to_wire())).expect("found");
+        let source =
+            std::error::Error::source(&back).and_then(|s| s.downcast_ref::<super::Error>());
+        assert_eq!(source.map(super::Error::kind), Some(super::ErrorKind::Cast));
+        let parse = "two".parse::<usize>().map_err(super::Error::user).expect_err("not a number");
+        let back = super::Error::from_wire(&parse.to_wire()).expect("found");
+        let source = std::error::Error::source(&back).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("invalid digit found in string"));
+        assert!(super::Error::from_wire("no error here").is_none());
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_its_spec_id() {
+        for k in super::ErrorKind::ALL {
+            assert_eq!(super::ErrorKind::from_spec_id(k.spec_id()), Some(k));
+        }
+        assert_eq!(super::ErrorKind::from_spec_id("ERR-NOPE"), None);
+    }
+
     use super::*;
 
     #[test]

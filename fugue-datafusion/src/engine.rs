@@ -13,6 +13,7 @@ use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::Partitioning as LogicalPartitioning;
 use fugue_core::conf::{Conf, MAX_PARTITIONS, MAX_THREADS};
 use fugue_core::dataframe::{DataFrame, DataFrameRef};
+use fugue_core::engine::portable::{BuiltMap, MapRecipe};
 use fugue_core::engine::{
     Capabilities, DropnaHow, EngineRef, ExecutionEngine, FillValue, JoinType, LoadOptions,
     MapEngine, NaPosition, SampleSpec, SaveOptions, SqlEngineRef,
@@ -387,6 +388,35 @@ impl MapEngine for DataFusionExecutionEngine {
         partition_spec: &PartitionSpec,
         on_init: Option<OnInitFn>,
     ) -> Result<DataFrameRef> {
+        self.map_with(df, BuiltMap { map_fn, on_init }, output_schema, partition_spec, None)
+    }
+
+    /// As `map_dataframe`; the recipe travels with the map node (for
+    /// distributed engines built on this one, see [`crate::encode_map_exec`]).
+    fn map_dataframe_with_recipe(
+        &self,
+        df: &DataFrameRef,
+        map_fn: MapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<OnInitFn>,
+        recipe: &MapRecipe,
+    ) -> Result<DataFrameRef> {
+        let functions = BuiltMap { map_fn, on_init };
+        self.map_with(df, functions, output_schema, partition_spec, Some(recipe.clone()))
+    }
+}
+
+impl DataFusionExecutionEngine {
+    /// `map_dataframe` with the functions and, for other processes, their recipe.
+    fn map_with(
+        &self,
+        df: &DataFrameRef,
+        functions: BuiltMap,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        recipe: Option<MapRecipe>,
+    ) -> Result<DataFrameRef> {
         check_map_output_schema(output_schema)?;
         let input = self.frame(df)?;
         let schema = input.schema().clone();
@@ -416,14 +446,14 @@ impl MapEngine for DataFusionExecutionEngine {
                 layout::split(&batch, &schema, partition_spec, n, self.default_partitions()?)?;
             materialized(parts, Arc::clone(schema.arrow()))
         };
-        let params = MapParams {
-            map_fn,
-            on_init,
-            input_schema: schema,
-            output_schema: output_schema.clone(),
-            spec: partition_spec.clone(),
-            whole_partition: keys.is_empty() || algo == PartitionAlgo::Coarse,
-        };
+        let params = MapParams::new(
+            functions,
+            recipe,
+            schema,
+            output_schema.clone(),
+            partition_spec.clone(),
+            keys.is_empty() || algo == PartitionAlgo::Coarse,
+        );
         let table = MapTable::new(source, params);
         let df = self.shared.ctx.read_table(Arc::new(table)).fugue("map_dataframe")?;
         let out: DataFrameRef = Arc::new(DataFusionDataFrame::with_schema(

@@ -15,8 +15,35 @@ use fugue_core::Error;
 pub(crate) const ENGINE: &str = "datafusion";
 
 /// A fugue error as a DataFusion error (kept whole inside `External`).
-pub(crate) fn to_df(e: Error) -> DataFusionError {
-    DataFusionError::External(Box::new(e))
+/// A fugue error travelling inside DataFusion. `Display` is the error's;
+/// `Debug` is its wire text ([`Error::to_wire`]), so when a distributed
+/// engine (Ballista) reports a task failure as the `Debug` text of the
+/// executor's error, the client finds the original kind and message in it.
+struct Carried(Error);
+
+impl std::fmt::Debug for Carried {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.to_wire())
+    }
+}
+
+impl std::fmt::Display for Carried {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Carried {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
+
+/// A fugue error as a DataFusion error (`External`); [`from_df`] gives it
+/// back whole, and across processes (Ballista) as an [`Error::Remote`] with
+/// its kind and message.
+pub fn to_df(e: Error) -> DataFusionError {
+    DataFusionError::External(Box::new(Carried(e)))
 }
 
 /// A DataFusion error as a fugue error:
@@ -35,7 +62,12 @@ pub(crate) fn from_df(operation: &str, e: DataFusionError) -> Error {
     }
     match e {
         DataFusionError::ArrowError(a, _) => Error::Arrow(*a),
-        other => Error::backend(ENGINE, operation, other),
+        // a fugue error raised in another process (a Ballista executor)
+        // comes back inside the job failure's text
+        other => match Error::from_wire(&other.to_string()) {
+            Some(remote) => remote,
+            None => Error::backend(ENGINE, operation, other),
+        },
     }
 }
 
@@ -61,6 +93,10 @@ fn take_fugue(operation: &str, e: DataFusionError) -> Error {
 }
 
 fn take_boxed(operation: &str, b: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    let b = match b.downcast::<Carried>() {
+        Ok(f) => return f.0,
+        Err(b) => b,
+    };
     let b = match b.downcast::<Error>() {
         Ok(f) => return *f,
         Err(b) => b,
@@ -90,6 +126,9 @@ fn find_fugue<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error>
         if let Some(f) = err.downcast_ref::<Error>() {
             return Some(f);
         }
+        if let Some(Carried(f)) = err.downcast_ref::<Carried>() {
+            return Some(f);
+        }
         current = err.source();
     }
     None
@@ -111,6 +150,17 @@ impl<T> DfResultExt<T> for datafusion::error::Result<T> {
 mod tests {
     use super::*;
     use fugue_core::ErrorKind;
+
+    /// A fugue error raised on a Ballista executor reaches the client only
+    /// as the text of the job failure; its kind and message come back.
+    #[test]
+    fn fugue_errors_from_another_process_keep_their_kind() {
+        let on_executor = to_df(Error::user(std::io::Error::other("boom at {k=2}")));
+        let text = format!("Job 1 failed: Task failed: DataFusionError({on_executor:?})");
+        let back = from_df("collect", DataFusionError::Execution(text));
+        assert_eq!(back.kind(), ErrorKind::User);
+        assert_eq!(back.to_string(), "user function failed: boom at {k=2}");
+    }
 
     #[test]
     fn fugue_errors_survive_a_round_trip_through_datafusion() {

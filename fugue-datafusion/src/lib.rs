@@ -52,7 +52,9 @@ pub use engine::{
     DATAFUSION_BATCH_SIZE, DATAFUSION_LAZY_MAP, DATAFUSION_MEMORY_LIMIT,
     DATAFUSION_TARGET_PARTITIONS, DATAFUSION_THREADS, DataFusionExecutionEngine,
 };
+pub use error::to_df as to_datafusion_error;
 pub use frame::DataFusionDataFrame;
+pub use plan::map::{decode_map_exec, encode_map_exec, expose_map_inputs};
 pub use sql::DataFusionSqlEngine;
 pub use udf::{decode_fugue_udf, encode_fugue_udf};
 

@@ -507,6 +507,14 @@ pub trait Transformer: TransformerClone + Send + Sync + 'static {
         std::any::type_name::<Self>().to_string()
     }
 
+    /// The name it is registered under when it was built from the registry
+    /// (`transformer_by_name`, a name in FugueSQL `USING`), else `None`.
+    /// A named extension can run in another process, which rebuilds it from
+    /// its own registry (distributed engines, `fugue_core::engine::portable`).
+    fn registered_name(&self) -> Option<String> {
+        None
+    }
+
     /// The output schema for `input` (WF-TR-3), computed on the driver.
     /// A schema given with the call overrides it. The default has none:
     /// `ERR-WF-INTERFACELESS` unless the call gives one.
@@ -585,6 +593,14 @@ pub trait OutputTransformer: OutputTransformerClone + Send + Sync + 'static {
         std::any::type_name::<Self>().to_string()
     }
 
+    /// The name it is registered under when it was built from the registry
+    /// (`transformer_by_name`, a name in FugueSQL `USING`), else `None`.
+    /// A named extension can run in another process, which rebuilds it from
+    /// its own registry (distributed engines, `fugue_core::engine::portable`).
+    fn registered_name(&self) -> Option<String> {
+        None
+    }
+
     /// Validation rules (WF-VAL-1..6).
     ///
     /// # Errors
@@ -637,6 +653,14 @@ pub trait CoTransformer: CoTransformerClone + Send + Sync + 'static {
     /// with `.named(..)` for closures, the type name otherwise.
     fn identity(&self) -> String {
         std::any::type_name::<Self>().to_string()
+    }
+
+    /// The name it is registered under when it was built from the registry
+    /// (`transformer_by_name`, a name in FugueSQL `USING`), else `None`.
+    /// A named extension can run in another process, which rebuilds it from
+    /// its own registry (distributed engines, `fugue_core::engine::portable`).
+    fn registered_name(&self) -> Option<String> {
+        None
     }
 
     /// The output schema, given the zipped inputs as empty frames
@@ -703,6 +727,14 @@ pub trait OutputCoTransformer: OutputCoTransformerClone + Send + Sync + 'static 
     /// with `.named(..)` for closures, the type name otherwise.
     fn identity(&self) -> String {
         std::any::type_name::<Self>().to_string()
+    }
+
+    /// The name it is registered under when it was built from the registry
+    /// (`transformer_by_name`, a name in FugueSQL `USING`), else `None`.
+    /// A named extension can run in another process, which rebuilds it from
+    /// its own registry (distributed engines, `fugue_core::engine::portable`).
+    fn registered_name(&self) -> Option<String> {
+        None
     }
 
     /// Validation rules attached to it; refused as for

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use fugue_core::engine::portable::{BuiltMap, MapRecipe};
 use fugue_core::engine::{CoMapFn, CoOnInitFn, EngineRef, MapFn, OnInitFn};
 use fugue_core::partition::ValidationRule;
 use fugue_core::{
@@ -12,8 +13,9 @@ use fugue_core::{
 use serde_json::Value as Json;
 
 use super::{
-    CallbackUse, CoTransformer, ExtensionContext, IgnoreErrors, OutputCoTransformer, OutputSchema,
-    OutputTransformer, Params, TransformContext, Transformer, validate_input, validate_partition,
+    CallbackUse, CoTransformer, ExtensionContext, ExtensionKind, IgnoreErrors, OutputCoTransformer,
+    OutputSchema, OutputTransformer, Params, TransformContext, Transformer, validate_input,
+    validate_partition,
 };
 use crate::rpc::RpcClient;
 
@@ -126,9 +128,193 @@ fn context(engine: &EngineRef, setup: &TransformSetup, key_schema: Schema) -> Ex
     }
 }
 
+/// The map functions of a transformer: one instance per physical
+/// partition, `on_init` first, ignored errors giving empty frames
+/// (WF-TR-4, WF-TR-7). `ctx` has the output schema set.
+fn transformer_map(
+    tf: Box<dyn Transformer>,
+    ctx: Arc<ExtensionContext>,
+    ignore: IgnoreErrors,
+    input_schema: Schema,
+    output_schema: Schema,
+) -> BuiltMap {
+    let instances = Instances::new(tf, |t| t.clone_box());
+    let spec = ctx.partition_spec.clone();
+    let on_init: OnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| PartitionCursor::new(input_schema.clone(), &spec, no),
+        |t: &mut dyn Transformer, c, df| t.on_init(c, df),
+    ));
+    let map_fn: MapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        ignore,
+        output_schema,
+        |t: &mut dyn Transformer, c, df| t.transform(c, df),
+    ));
+    BuiltMap { map_fn, on_init: Some(on_init) }
+}
+
+/// The map functions of an output transformer: its `process` per logical
+/// partition, an empty `NO_DATA_SCHEMA` frame as the output (WF-OTR-3).
+fn output_transformer_map(
+    tf: Box<dyn OutputTransformer>,
+    ctx: Arc<ExtensionContext>,
+    ignore: IgnoreErrors,
+    input_schema: Schema,
+    no_data: Schema,
+) -> BuiltMap {
+    let instances = Instances::new(tf, |t| t.clone_box());
+    let spec = ctx.partition_spec.clone();
+    let on_init: OnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| PartitionCursor::new(input_schema.clone(), &spec, no),
+        |t: &mut dyn OutputTransformer, c, df| t.on_init(c, df),
+    ));
+    let empty = no_data.clone();
+    let map_fn: MapFn = Arc::new(call_fn(
+        instances,
+        ctx,
+        ignore,
+        no_data,
+        move |t: &mut dyn OutputTransformer, c, df| {
+            t.process(c, df)?;
+            LocalDataFrame::empty(empty.clone())
+        },
+    ));
+    BuiltMap { map_fn, on_init: Some(on_init) }
+}
+
+/// The builder name of transformer and output-transformer recipes.
+pub(crate) const EXTENSION_MAP_BUILDER: &str = "fugue.extension";
+
+/// The recipe by which an executor in another process rebuilds this map
+/// from its own registry: only for an extension registered by name, with
+/// no callback (a driver-side server) and no ignore predicate (a closure).
+fn extension_recipe(
+    kind: ExtensionKind,
+    name: Option<String>,
+    ctx: &ExtensionContext,
+    setup: &TransformSetup,
+    input_schema: &Schema,
+) -> Option<MapRecipe> {
+    let name = name?;
+    if setup.callback.is_some() || setup.ignore.predicate.is_some() {
+        return None;
+    }
+    Some(MapRecipe::new(
+        EXTENSION_MAP_BUILDER,
+        serde_json::json!({
+            "kind": kind.to_string(),
+            "name": name,
+            "params": ctx.params.to_json(),
+            "conf": ctx.conf.to_json(),
+            "partition": ctx.partition_spec.to_json(),
+            "input_schema": input_schema.to_string(),
+            "output_schema": ctx.output_schema.as_ref().map(Schema::to_string),
+            "ignore": setup.ignore.kinds.iter().map(|k| k.spec_id()).collect::<Vec<_>>(),
+        }),
+    ))
+}
+
+/// Rebuilds a transformer or output transformer map from an
+/// [`extension_recipe`] payload, finding the extension by name in this
+/// process's registry (the executor side of a distributed engine).
+fn build_extension_map(payload: &Json) -> Result<BuiltMap> {
+    let bad = |why: String| Error::arg("extension map recipe", why);
+    let text = |key: &str| {
+        payload
+            .get(key)
+            .and_then(Json::as_str)
+            .ok_or_else(|| bad(format!("`{key}` is missing or not text")))
+    };
+    let object = |key: &str| match payload.get(key) {
+        Some(Json::Object(map)) => Ok(fugue_core::conf::Conf::from_map(map)),
+        _ => Err(bad(format!("`{key}` is missing or not an object"))),
+    };
+    let (kind, name) = (text("kind")?, text("name")?);
+    let input_schema = Schema::parse(text("input_schema")?)?;
+    let output_schema = match payload.get("output_schema") {
+        Some(Json::String(s)) => Some(Schema::parse(s)?),
+        _ => None,
+    };
+    let partition_spec = PartitionSpec::from_json_value(
+        payload.get("partition").ok_or_else(|| bad("`partition` is missing".into()))?,
+    )?;
+    let kinds = match payload.get("ignore") {
+        Some(Json::Array(ids)) => ids
+            .iter()
+            .map(|id| {
+                id.as_str()
+                    .and_then(fugue_core::ErrorKind::from_spec_id)
+                    .ok_or_else(|| bad(format!("`{id}` is not an error kind")))
+            })
+            .collect::<Result<Vec<_>>>()?,
+        _ => Vec::new(),
+    };
+    let ctx = ExtensionContext {
+        params: object("params")?,
+        conf: object("conf")?,
+        key_schema: partition_spec.get_key_schema(&input_schema)?,
+        partition_spec,
+        output_schema: output_schema.clone(),
+        callback: None,
+        engine: None,
+    };
+    let ignore = IgnoreErrors::kinds(kinds);
+    if kind == ExtensionKind::Transformer.to_string() {
+        let out = output_schema.ok_or_else(|| bad("a transformer needs `output_schema`".into()))?;
+        let tf = crate::registry::transformer_by_name(name)?;
+        Ok(transformer_map(tf, Arc::new(ctx), ignore, input_schema, out))
+    } else if kind == ExtensionKind::OutputTransformer.to_string() {
+        let tf = crate::registry::output_transformer_by_name(name)?;
+        Ok(output_transformer_map(tf, Arc::new(ctx), ignore, input_schema, no_data_schema()?))
+    } else {
+        Err(bad(format!("`{kind}` extensions do not run as a map")))
+    }
+}
+
+inventory::submit! {
+    fugue_core::engine::portable::MapBuilder {
+        name: EXTENSION_MAP_BUILDER,
+        origin: module_path!(),
+        build: build_extension_map,
+    }
+}
+
+fn no_data_schema() -> Result<Schema> {
+    Schema::parse(NO_DATA_SCHEMA)
+}
+
+/// `map_dataframe`, or `map_dataframe_with_recipe` when there is a recipe.
+fn map_on(
+    engine: &EngineRef,
+    df: &DataFrameRef,
+    built: BuiltMap,
+    output_schema: &Schema,
+    spec: &PartitionSpec,
+    recipe: Option<MapRecipe>,
+) -> Result<DataFrameRef> {
+    match recipe {
+        Some(r) => engine.map_dataframe_with_recipe(
+            df,
+            built.map_fn,
+            output_schema,
+            spec,
+            built.on_init,
+            &r,
+        ),
+        None => engine.map_dataframe(df, built.map_fn, output_schema, spec, built.on_init),
+    }
+}
+
 /// Runs a transformer over `df` (WF-TR-3..8): run-time validation, key and
 /// output schema on the driver, then `map_dataframe` with one instance per
 /// physical partition, `on_init` first, ignored errors giving empty frames.
+/// A transformer registered by name also gives the engine a recipe
+/// (executors of a distributed engine rebuild it from their registry).
 pub(crate) fn run_transformer(
     engine: &EngineRef,
     df: &DataFrameRef,
@@ -146,23 +332,21 @@ pub(crate) fn run_transformer(
         None => tf.output_schema(&input_schema, &ctx)?,
     };
     ctx.output_schema = Some(output_schema.clone());
-    let ctx = Arc::new(ctx);
-    let instances = Instances::new(tf, |t| t.clone_box());
-    let (schema, spec) = (input_schema.clone(), setup.partition.clone());
-    let on_init: OnInitFn = Arc::new(init_fn(
-        instances.clone(),
-        ctx.clone(),
-        move |no| PartitionCursor::new(schema.clone(), &spec, no),
-        |t: &mut dyn Transformer, c, df| t.on_init(c, df),
-    ));
-    let map: MapFn = Arc::new(call_fn(
-        instances,
-        ctx,
+    let recipe = extension_recipe(
+        ExtensionKind::Transformer,
+        tf.registered_name(),
+        &ctx,
+        setup,
+        &input_schema,
+    );
+    let built = transformer_map(
+        tf,
+        Arc::new(ctx),
         setup.ignore.clone(),
+        input_schema,
         output_schema.clone(),
-        |t: &mut dyn Transformer, c, df| t.transform(c, df),
-    ));
-    engine.map_dataframe(df, map, &output_schema, &setup.partition, Some(on_init))
+    );
+    map_on(engine, df, built, &output_schema, &setup.partition, recipe)
 }
 
 /// Runs an output transformer eagerly over every partition (WF-OTR-1..3).
@@ -181,28 +365,22 @@ pub(crate) fn run_output_transformer(
     if let Some(s) = &setup.schema {
         ctx.output_schema = Some(s.resolve(&input_schema, &ctx.params)?);
     }
-    let ctx = Arc::new(ctx);
-    let no_data = Schema::parse(NO_DATA_SCHEMA)?;
-    let instances = Instances::new(tf, |t| t.clone_box());
-    let (schema, spec) = (input_schema.clone(), setup.partition.clone());
-    let on_init: OnInitFn = Arc::new(init_fn(
-        instances.clone(),
-        ctx.clone(),
-        move |no| PartitionCursor::new(schema.clone(), &spec, no),
-        |t: &mut dyn OutputTransformer, c, df| t.on_init(c, df),
-    ));
-    let empty = no_data.clone();
-    let map: MapFn = Arc::new(call_fn(
-        instances,
-        ctx,
+    let no_data = no_data_schema()?;
+    let recipe = extension_recipe(
+        ExtensionKind::OutputTransformer,
+        tf.registered_name(),
+        &ctx,
+        setup,
+        &input_schema,
+    );
+    let built = output_transformer_map(
+        tf,
+        Arc::new(ctx),
         setup.ignore.clone(),
+        input_schema,
         no_data.clone(),
-        move |t: &mut dyn OutputTransformer, c, df| {
-            t.process(c, df)?;
-            LocalDataFrame::empty(empty.clone())
-        },
-    ));
-    let result = engine.map_dataframe(df, map, &no_data, &setup.partition, Some(on_init))?;
+    );
+    let result = map_on(engine, df, built, &no_data, &setup.partition, recipe)?;
     // Eager (WF-OTR-2): materialise so every partition is processed.
     result.as_local_bounded().map(drop)
 }
@@ -358,5 +536,124 @@ pub(crate) fn driver_context(
         output_schema,
         callback: None,
         engine: Some(engine.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use fugue_core::arrow::array::{ArrayRef, Int64Array};
+    use fugue_core::engine::EngineRef;
+    use fugue_core::value::Value;
+    use fugue_core::{DataFrameRef, LocalDataFrame, PartitionSpec, Result, Schema};
+    use fugue_native::NativeExecutionEngine;
+
+    use super::*;
+    use crate::extension::closure::transformer;
+
+    /// Adds `n`: the number of rows of its logical partition, plus the
+    /// `plus` param.
+    fn count_rows() -> crate::extension::closure::FnTransformer {
+        transformer(|ctx: &TransformContext<'_>, df: LocalDataFrame| -> Result<LocalDataFrame> {
+            let plus: i64 = ctx.params().get("plus", 0)?;
+            let n = df.num_rows() as i64 + plus;
+            let col: ArrayRef = Arc::new(Int64Array::from(vec![n; df.num_rows()]));
+            df.with_column("n", col)
+        })
+        .schema("*,n:long")
+    }
+
+    fn setup() -> Result<(EngineRef, DataFrameRef, TransformSetup)> {
+        let engine: EngineRef = Arc::new(NativeExecutionEngine::new(fugue_core::Conf::new())?);
+        let rows = (0..7).map(|i| vec![Value::Int64(i % 3), Value::Int64(i)]).collect();
+        let df: DataFrameRef =
+            Arc::new(LocalDataFrame::from_rows(rows, Schema::parse("k:long,v:long")?)?);
+        let mut setup = TransformSetup {
+            partition: PartitionSpec::parse(r#"{"by":["k"],"presort":"v"}"#)?,
+            ..TransformSetup::default()
+        };
+        setup.params.set("plus", 100);
+        Ok((engine, df, setup))
+    }
+
+    fn sorted(df: &DataFrameRef) -> Result<Vec<fugue_core::value::Row>> {
+        let mut rows = df.as_local_bounded()?.rows()?;
+        rows.sort_by_key(|r| format!("{r:?}"));
+        Ok(rows)
+    }
+
+    /// A registered transformer's recipe rebuilds, from the registry and the
+    /// payload alone, a map that gives the same rows as the driver's (the
+    /// executor side of a distributed engine, issue 14; WF-TR-4/6).
+    #[test]
+    fn a_registered_transformer_map_rebuilds_from_its_recipe() -> Result<()> {
+        crate::registry::register_transformer(
+            "run_tests_count_rows",
+            count_rows(),
+            fugue_core::conf::OnDup::Overwrite,
+        )?;
+        let (engine, df, setup) = setup()?;
+        let tf = crate::registry::transformer_by_name("run_tests_count_rows")?;
+        let key_schema = setup.partition.get_key_schema(df.schema())?;
+        let mut ctx = context(&engine, &setup, key_schema);
+        let out = Schema::parse("k:long,v:long,n:long")?;
+        ctx.output_schema = Some(out.clone());
+        let recipe = extension_recipe(
+            ExtensionKind::Transformer,
+            tf.registered_name(),
+            &ctx,
+            &setup,
+            df.schema(),
+        )
+        .expect("a registered transformer has a recipe");
+        let bytes = recipe.to_bytes()?;
+        let rebuilt = MapRecipe::from_bytes(&bytes)?.build()?;
+        let remote =
+            engine.map_dataframe(&df, rebuilt.map_fn, &out, &setup.partition, rebuilt.on_init)?;
+        let local = run_transformer(&engine, &df, tf, &setup)?;
+        assert_eq!(sorted(&remote)?, sorted(&local)?);
+        let ns: Vec<Value> = sorted(&remote)?.into_iter().map(|r| r[2].clone()).collect();
+        assert!(ns.iter().all(|n| matches!(n, Value::Int64(102 | 103))), "{ns:?}");
+        Ok(())
+    }
+
+    /// Closures, callbacks and ignore predicates have no recipe: they
+    /// cannot leave the driver's process.
+    #[test]
+    fn only_named_extensions_without_driver_state_have_recipes() -> Result<()> {
+        let (engine, df, setup) = setup()?;
+        let ctx = context(&engine, &setup, Schema::parse("k:long")?);
+        let closure: Box<dyn Transformer> = Box::new(count_rows());
+        assert_eq!(closure.registered_name(), None);
+        let kind = ExtensionKind::Transformer;
+        assert!(extension_recipe(kind, None, &ctx, &setup, df.schema()).is_none());
+        let name = Some("x".to_string());
+        assert!(extension_recipe(kind, name.clone(), &ctx, &setup, df.schema()).is_some());
+        let predicate = TransformSetup { ignore: IgnoreErrors::kinds([]).when(|_| true), ..setup };
+        assert!(extension_recipe(kind, name, &ctx, &predicate, df.schema()).is_none());
+        Ok(())
+    }
+
+    /// A payload naming an extension this process does not know fails
+    /// with the registry's error, not a panic.
+    #[test]
+    fn an_unknown_extension_in_a_recipe_is_the_registry_error() {
+        let recipe = MapRecipe::new(
+            EXTENSION_MAP_BUILDER,
+            serde_json::json!({
+                "kind": "transformer", "name": "nobody_registered_this",
+                "params": {}, "conf": {}, "partition": {}, "input_schema": "a:int",
+                "output_schema": "a:int", "ignore": ["ERR-USER"],
+            }),
+        );
+        let err = recipe.build().err().map(|e| e.kind());
+        assert_eq!(err, Some(fugue_core::ErrorKind::Interfaceless));
+        let mut bad = recipe.clone();
+        bad.payload["ignore"] = serde_json::json!(["ERR-NOPE"]);
+        assert_eq!(
+            bad.build().err().map(|e| e.kind()),
+            Some(fugue_core::ErrorKind::InvalidArgument)
+        );
     }
 }

@@ -19,6 +19,7 @@
 
 pub(crate) mod map;
 pub(crate) mod params;
+pub mod portable;
 mod sql;
 pub(crate) mod take;
 #[cfg(test)]
@@ -100,6 +101,27 @@ pub trait MapEngine: Send + Sync {
         partition_spec: &PartitionSpec,
         on_init: Option<OnInitFn>,
     ) -> Result<DataFrameRef>;
+
+    /// [`map_dataframe`](Self::map_dataframe) with a [`portable::MapRecipe`]
+    /// by which another process rebuilds `map_fn` and `on_init` (an
+    /// extension registered by name, see [`portable`]).
+    ///
+    /// Engines that run user code in their own process ignore the recipe
+    /// (this default); a distributed engine sends it to its executors so
+    /// the map runs there. Same rules and errors as `map_dataframe`, plus the
+    /// recipe's build errors on engines that use it.
+    fn map_dataframe_with_recipe(
+        &self,
+        df: &DataFrameRef,
+        map_fn: MapFn,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        on_init: Option<OnInitFn>,
+        recipe: &portable::MapRecipe,
+    ) -> Result<DataFrameRef> {
+        let _ = recipe;
+        self.map_dataframe(df, map_fn, output_schema, partition_spec, on_init)
+    }
 }
 
 /// Options of [`ExecutionEngine::save_df`] beyond path and frame.

@@ -47,6 +47,7 @@ use serde_json::{Map, Value as Json};
 use super::map::{
     MapFn, OnInitFn, call_user, check_output_schema, key_ranges, map_fn as wrap_map_fn, sort_batch,
 };
+use super::portable::{BuiltMap, MapBuilder, MapRecipe};
 use super::{CoMapFn, CoOnInitFn, ExecutionEngine, JoinType};
 use crate::dataframe::{DataFrame, DataFrameRef, DataFrames, LocalDataFrame, Metadata};
 use crate::error::{Error, Result};
@@ -113,7 +114,15 @@ pub(super) fn zip_over_map<E: ExecutionEngine + ?Sized>(
             if keys.is_empty() { builder.num(1) } else { builder.by(keys.iter().cloned()) }
                 .build()?;
         let serializer = serializer_fn(keys.clone(), out_schema.clone(), index);
-        let part = engine.map_dataframe(df, serializer, &out_schema, &map_spec, None)?;
+        let recipe = serializer_recipe(&keys, &out_schema, index);
+        let part = engine.map_dataframe_with_recipe(
+            df,
+            serializer,
+            &out_schema,
+            &map_spec,
+            None,
+            &recipe,
+        )?;
         result = Some(match result {
             None => part,
             Some(acc) => engine.union(&acc, &part, false)?,
@@ -212,6 +221,42 @@ fn serializer_fn(keys: Vec<String>, out_schema: Schema, index: i32) -> MapFn {
         let batch = RecordBatch::try_new(out_schema.arrow().clone(), columns)?;
         LocalDataFrame::new(out_schema.clone(), vec![batch])
     })
+}
+
+/// The builder name of the zip serializer's recipes.
+const SERIALIZER_BUILDER: &str = "fugue.zip.serializer";
+
+/// The recipe of [`serializer_fn`] (so executors of a distributed engine
+/// serialise the groups themselves).
+fn serializer_recipe(keys: &[String], out_schema: &Schema, index: i32) -> MapRecipe {
+    MapRecipe::new(
+        SERIALIZER_BUILDER,
+        serde_json::json!({ "keys": keys, "schema": out_schema.to_string(), "index": index }),
+    )
+}
+
+/// [`serializer_fn`] from a [`serializer_recipe`] payload.
+fn build_serializer(payload: &Json) -> Result<BuiltMap> {
+    let bad =
+        || Error::arg("zip serializer recipe", format!("not a serializer payload: {payload}"));
+    let keys = payload
+        .get("keys")
+        .and_then(Json::as_array)
+        .ok_or_else(bad)?
+        .iter()
+        .map(|k| k.as_str().map(str::to_string).ok_or_else(bad))
+        .collect::<Result<Vec<_>>>()?;
+    let schema = Schema::parse(payload.get("schema").and_then(Json::as_str).ok_or_else(bad)?)?;
+    let index = payload
+        .get("index")
+        .and_then(Json::as_i64)
+        .and_then(|i| i32::try_from(i).ok())
+        .ok_or_else(bad)?;
+    Ok(BuiltMap { map_fn: serializer_fn(keys, schema, index), on_init: None })
+}
+
+inventory::submit! {
+    MapBuilder { name: SERIALIZER_BUILDER, origin: module_path!(), build: build_serializer }
 }
 
 /// The zip metadata (ENG-ZIP-7, layout in the module docs).

@@ -21,10 +21,16 @@
 //!
 //! The input plan of [`MapExec`] is not exposed as a child: the physical
 //! optimizer must not re-partition or re-sort what the layout guarantees.
+//! A distributed planner (Ballista) needs the input as a child to cut
+//! stages at the repartition: after optimisation, [`expose_map_inputs`]
+//! makes every map node show its input and declare the distribution and
+//! ordering it needs, and [`encode_map_exec`] / [`decode_map_exec`] carry
+//! the node to executors, which rebuild the user functions from the map's
+//! [`MapRecipe`] when the node first runs.
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use arrow::array::RecordBatch;
 use arrow::compute::SortOptions;
@@ -33,16 +39,17 @@ use arrow::record_batch::RecordBatchOptions;
 use arrow::row::{OwnedRow, RowConverter, SortField};
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode, TreeNodeRecursion};
 use datafusion::dataframe::DataFrame;
 use datafusion::datasource::TableType;
 use datafusion::datasource::memory::MemorySourceConfig;
-use datafusion::error::Result as DfResult;
+use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_expr::expressions::col as pcol;
 use datafusion::physical_expr::{
-    EquivalenceProperties, LexOrdering, PhysicalExpr, PhysicalSortExpr,
+    Distribution, EquivalenceProperties, LexOrdering, OrderingRequirements, PhysicalExpr,
+    PhysicalSortExpr,
 };
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
@@ -55,20 +62,23 @@ use datafusion::physical_plan::{
     SendableRecordBatchStream,
 };
 use fugue_core::DataFrame as _;
-use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::engine::portable::{BuiltMap, MapRecipe};
 use fugue_core::spi::map::{call_user, check_output_schema};
 use fugue_core::spi::value::row_at;
 use fugue_core::{Error, LocalDataFrame, PartitionCursor, PartitionSpec, Result, Schema};
 use futures::StreamExt;
+use serde::{Deserialize, Serialize};
 
 use crate::error::to_df;
 
-/// What a map runs: the user function and everything it needs per call.
+/// What a map runs: the user functions (or the recipe that rebuilds them
+/// in another process) and everything they need per call.
 pub(crate) struct MapParams {
-    /// The user function (ENG-MAP).
-    pub(crate) map_fn: MapFn,
-    /// Called once per non-empty physical partition (ENG-MAP-4).
-    pub(crate) on_init: Option<OnInitFn>,
+    /// The user functions (ENG-MAP-2, ENG-MAP-4); `None` until built from
+    /// `recipe` on an executor.
+    functions: Mutex<Option<BuiltMap>>,
+    /// How another process rebuilds the functions (distributed engines).
+    pub(crate) recipe: Option<MapRecipe>,
     /// The input's fugue schema.
     pub(crate) input_schema: Schema,
     /// The required output schema (ENG-MAP-6).
@@ -79,6 +89,43 @@ pub(crate) struct MapParams {
     pub(crate) whole_partition: bool,
 }
 
+impl MapParams {
+    /// The params of a map whose functions are at hand.
+    pub(crate) fn new(
+        functions: BuiltMap,
+        recipe: Option<MapRecipe>,
+        input_schema: Schema,
+        output_schema: Schema,
+        spec: PartitionSpec,
+        whole_partition: bool,
+    ) -> Self {
+        MapParams {
+            functions: Mutex::new(Some(functions)),
+            recipe,
+            input_schema,
+            output_schema,
+            spec,
+            whole_partition,
+        }
+    }
+
+    /// The user functions, built from the recipe on first use when the
+    /// node was decoded in another process.
+    fn functions(&self) -> Result<BuiltMap> {
+        let mut slot = self.functions.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(f) = slot.as_ref() {
+            return Ok(f.clone());
+        }
+        let recipe = self
+            .recipe
+            .as_ref()
+            .ok_or_else(|| Error::internal("a map node with neither functions nor a recipe"))?;
+        let built = recipe.build()?;
+        *slot = Some(built.clone());
+        Ok(built)
+    }
+}
+
 impl fmt::Debug for MapParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MapParams")
@@ -86,8 +133,19 @@ impl fmt::Debug for MapParams {
             .field("output_schema", &self.output_schema.to_string())
             .field("spec", &self.spec.to_json_string())
             .field("whole_partition", &self.whole_partition)
+            .field("recipe", &self.recipe.as_ref().map(|r| r.builder.as_str()))
             .finish()
     }
+}
+
+/// What the laid-out input of a map node guarantees (and what an exposed
+/// node declares it requires of its child).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct MapLayout {
+    /// Hash-partitioned by these keys (`Some(vec![])`: one partition).
+    hash_keys: Option<Vec<String>>,
+    /// Sorted inside every partition by these (nulls last).
+    sorts: Vec<(String, bool)>,
 }
 
 /// Where the map's physical partitions come from.
@@ -138,6 +196,18 @@ fn lex_ordering(
 }
 
 impl MapSource {
+    /// What the laid-out input guarantees.
+    fn layout(&self) -> MapLayout {
+        match self {
+            MapSource::Hash { keys, sorts, n, .. } => MapLayout {
+                hash_keys: Some(if *n <= 1 { Vec::new() } else { keys.clone() }),
+                sorts: sorts.clone(),
+            },
+            MapSource::Keep { sorts, .. } => MapLayout { hash_keys: None, sorts: sorts.clone() },
+            MapSource::Materialized { .. } => MapLayout::default(),
+        }
+    }
+
     /// The physical plan of the laid-out input.
     async fn plan(&self) -> DfResult<Arc<dyn ExecutionPlan>> {
         match self {
@@ -214,7 +284,8 @@ impl TableProvider for MapTable {
         _limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         let input = self.source.plan().await?;
-        let map: Arc<dyn ExecutionPlan> = Arc::new(MapExec::new(input, Arc::clone(&self.params)));
+        let map: Arc<dyn ExecutionPlan> =
+            Arc::new(MapExec::new(input, Arc::clone(&self.params), self.source.layout(), false));
         match projection {
             None => Ok(map),
             Some(p) => {
@@ -236,18 +307,30 @@ impl TableProvider for MapTable {
 pub(crate) struct MapExec {
     input: Arc<dyn ExecutionPlan>,
     params: Arc<MapParams>,
+    layout: MapLayout,
+    /// Whether the input is a child (for distributed planners) or private.
+    exposed: bool,
     properties: Arc<PlanProperties>,
 }
 
 impl fmt::Debug for MapExec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MapExec").field("params", &self.params).finish()
+        f.debug_struct("MapExec")
+            .field("params", &self.params)
+            .field("layout", &self.layout)
+            .field("exposed", &self.exposed)
+            .finish()
     }
 }
 
 impl MapExec {
-    /// A map over `input` (already laid out and sorted).
-    pub(crate) fn new(input: Arc<dyn ExecutionPlan>, params: Arc<MapParams>) -> Self {
+    /// A map over `input` (already laid out and sorted as `layout` says).
+    pub(crate) fn new(
+        input: Arc<dyn ExecutionPlan>,
+        params: Arc<MapParams>,
+        layout: MapLayout,
+        exposed: bool,
+    ) -> Self {
         let n = input.properties().output_partitioning().partition_count();
         let schema = Arc::clone(params.output_schema.arrow());
         let properties = PlanProperties::new(
@@ -256,7 +339,7 @@ impl MapExec {
             EmissionType::Incremental,
             Boundedness::Bounded,
         );
-        MapExec { input, params, properties: Arc::new(properties) }
+        MapExec { input, params, layout, exposed, properties: Arc::new(properties) }
     }
 }
 
@@ -281,8 +364,44 @@ impl ExecutionPlan for MapExec {
     }
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        // the laid-out input is private: optimizers must not touch the layout
-        vec![]
+        // private unless exposed: optimizers must not touch the layout
+        if self.exposed { vec![&self.input] } else { vec![] }
+    }
+
+    /// Exposed: the keys' hash partitioning (one partition for a single
+    /// one) the layout provides.
+    fn required_input_distribution(&self) -> Vec<Distribution> {
+        if !self.exposed {
+            return vec![];
+        }
+        let schema = self.input.schema();
+        let distribution = match &self.layout.hash_keys {
+            Some(keys) if keys.is_empty() => Distribution::SinglePartition,
+            Some(keys) => match keys.iter().map(|k| pcol(k, &schema)).collect::<DfResult<Vec<_>>>()
+            {
+                Ok(exprs) => Distribution::KeyPartitioned(exprs),
+                Err(_) => Distribution::UnspecifiedDistribution,
+            },
+            None => Distribution::UnspecifiedDistribution,
+        };
+        vec![distribution]
+    }
+
+    /// Exposed: keys then presort inside every partition (PG-2).
+    fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
+        if !self.exposed {
+            return vec![];
+        }
+        let ordering = lex_ordering(&self.layout.sorts, &self.input.schema()).ok().flatten();
+        vec![ordering.map(OrderingRequirements::from)]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![false; self.children().len()]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false; self.children().len()]
     }
 
     fn apply_expressions(
@@ -295,9 +414,21 @@ impl ExecutionPlan for MapExec {
     #[allow(deprecated)]
     fn with_new_children(
         self: Arc<Self>,
-        _children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        Ok(self)
+        match (self.exposed, children.as_slice()) {
+            (false, _) => Ok(self),
+            (true, [input]) => Ok(Arc::new(MapExec::new(
+                Arc::clone(input),
+                Arc::clone(&self.params),
+                self.layout.clone(),
+                true,
+            ))),
+            (true, _) => Err(DataFusionError::Internal(format!(
+                "FugueMapExec has one child, given {}",
+                children.len()
+            ))),
+        }
     }
 
     fn execute(
@@ -305,9 +436,10 @@ impl ExecutionPlan for MapExec {
         partition: usize,
         context: Arc<TaskContext>,
     ) -> DfResult<SendableRecordBatchStream> {
+        let functions = self.params.functions().map_err(to_df)?;
         let input = self.input.execute(partition, context)?;
-        let mapper =
-            PartitionMapper::new(partition, input, Arc::clone(&self.params)).map_err(to_df)?;
+        let mapper = PartitionMapper::new(partition, input, Arc::clone(&self.params), functions)
+            .map_err(to_df)?;
         let schema = Arc::clone(self.params.output_schema.arrow());
         let stream = futures::stream::unfold(mapper, |mut m| async move {
             let next = m.next().await;
@@ -317,12 +449,124 @@ impl ExecutionPlan for MapExec {
     }
 }
 
+/// `plan` with the input of every map node exposed as its child, so a
+/// distributed planner cuts stages at the map's repartition and ships the
+/// input with the node (run it after the physical optimizer, which must not
+/// see those inputs). Nested maps are exposed too.
+///
+/// # Errors
+/// DataFusion's errors rebuilding the plan.
+pub fn expose_map_inputs(plan: Arc<dyn ExecutionPlan>) -> DfResult<Arc<dyn ExecutionPlan>> {
+    plan.transform_up(|node| {
+        let Some(map) = node.downcast_ref::<MapExec>() else {
+            return Ok(Transformed::no(node));
+        };
+        if map.exposed {
+            return Ok(Transformed::no(node));
+        }
+        let input = expose_map_inputs(Arc::clone(&map.input))?;
+        Ok(Transformed::yes(Arc::new(MapExec::new(
+            input,
+            Arc::clone(&map.params),
+            map.layout.clone(),
+            true,
+        )) as Arc<dyn ExecutionPlan>))
+    })
+    .data()
+}
+
+/// The first bytes of an encoded map node (not a valid protobuf start, so
+/// never confused with another codec's node).
+const MAP_MAGIC: &[u8] = b"FUGUEMAP\x01";
+
+/// What an encoded map node carries besides its input (a plan child).
+#[derive(Serialize, Deserialize)]
+struct EncodedMap {
+    recipe: MapRecipe,
+    input_schema: String,
+    output_schema: String,
+    spec: serde_json::Value,
+    whole_partition: bool,
+    layout: MapLayout,
+}
+
+/// The bytes of `node` when it is a fugue map node (`None` otherwise): its
+/// recipe, schemas, partition spec and layout; its input travels as the
+/// plan child. For physical extension codecs (Ballista).
+///
+/// # Errors
+/// (inside the `Some`) `ERR-NOT-SUPPORTED` for a map without a recipe or
+/// whose input is not exposed (see [`expose_map_inputs`]).
+pub fn encode_map_exec(node: &dyn ExecutionPlan) -> Option<Result<Vec<u8>>> {
+    let map = node.downcast_ref::<MapExec>()?;
+    Some((|| {
+        let recipe = map.params.recipe.clone().ok_or_else(|| {
+            Error::not_supported(
+                "a map_dataframe without a recipe cannot be sent to another process: \
+                 use an extension registered by name",
+            )
+        })?;
+        if !map.exposed {
+            return Err(Error::internal("a map node is encoded before its input was exposed"));
+        }
+        let encoded = EncodedMap {
+            recipe,
+            input_schema: map.params.input_schema.to_string(),
+            output_schema: map.params.output_schema.to_string(),
+            spec: map.params.spec.to_json(),
+            whole_partition: map.params.whole_partition,
+            layout: map.layout.clone(),
+        };
+        let mut buf = MAP_MAGIC.to_vec();
+        serde_json::to_writer(&mut buf, &encoded)
+            .map_err(|e| Error::internal(format!("encoding a map node: {e}")))?;
+        Ok(buf)
+    })())
+}
+
+/// The map node of [`encode_map_exec`] bytes over `inputs` (its one
+/// child), `None` when `buf` is not a map node. The user functions are
+/// built from the recipe when the node first runs, so a process that only
+/// plans (a scheduler) needs no extension.
+///
+/// # Errors
+/// (inside the `Some`) `ERR-ARG` for damaged bytes or a child count other
+/// than one; schema and partition-spec parse errors.
+pub fn decode_map_exec(
+    buf: &[u8],
+    inputs: &[Arc<dyn ExecutionPlan>],
+) -> Option<Result<Arc<dyn ExecutionPlan>>> {
+    let body = buf.strip_prefix(MAP_MAGIC)?;
+    Some((|| {
+        let e: EncodedMap = serde_json::from_slice(body)
+            .map_err(|e| Error::arg("map node", format!("damaged map node bytes: {e}")))?;
+        let [input] = inputs else {
+            return Err(Error::arg(
+                "map node",
+                format!("one input expected, got {}", inputs.len()),
+            ));
+        };
+        let params = MapParams {
+            functions: Mutex::new(None),
+            recipe: Some(e.recipe),
+            input_schema: Schema::parse(&e.input_schema)?,
+            output_schema: Schema::parse(&e.output_schema)?,
+            spec: PartitionSpec::from_json_value(&e.spec)?,
+            whole_partition: e.whole_partition,
+        };
+        let node: Arc<dyn ExecutionPlan> =
+            Arc::new(MapExec::new(Arc::clone(input), Arc::new(params), e.layout, true));
+        Ok(node)
+    })())
+}
+
 /// The state of one partition's map: the current logical partition's rows
 /// and the outputs not yet returned.
 struct PartitionMapper {
     partition: usize,
     input: SendableRecordBatchStream,
     params: Arc<MapParams>,
+    functions: BuiltMap,
     key_idx: Vec<usize>,
     converter: Option<RowConverter>,
     buffer: Vec<RecordBatch>,
@@ -339,6 +583,7 @@ impl PartitionMapper {
         partition: usize,
         input: SendableRecordBatchStream,
         params: Arc<MapParams>,
+        functions: BuiltMap,
     ) -> Result<Self> {
         let schema = &params.input_schema;
         let keys = params.spec.partition_by();
@@ -366,6 +611,7 @@ impl PartitionMapper {
             pending: VecDeque::new(),
             done: false,
             params,
+            functions,
         })
     }
 
@@ -430,7 +676,7 @@ impl PartitionMapper {
         let no = self.partition;
         if !self.inited {
             self.inited = true;
-            if let Some(init) = &p.on_init {
+            if let Some(init) = &self.functions.on_init {
                 call_user(|| format!("physical partition {no} (on_init)"), || init(no, &group))?;
             }
         }
@@ -441,7 +687,8 @@ impl PartitionMapper {
         self.cursor.set(row_at(first, 0)?, self.logical_no, 0);
         self.logical_no += 1;
         let cursor = &self.cursor;
-        let result = call_user(|| cursor.describe_keys(), || (p.map_fn)(cursor, group))?;
+        let result =
+            call_user(|| cursor.describe_keys(), || (self.functions.map_fn)(cursor, group))?;
         check_output_schema(result.schema(), &p.output_schema)?;
         let out_schema = p.output_schema.arrow();
         for b in result.into_batches() {
