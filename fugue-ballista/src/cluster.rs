@@ -252,6 +252,7 @@ impl Default for ExecutorOptions {
 /// ports resolved) but not yet running.
 pub struct FugueExecutor {
     config: ExecutorProcessConfig,
+    scheduler: String,
     scheduler_url: String,
     connect_timeout: Duration,
 }
@@ -336,12 +337,22 @@ impl FugueExecutor {
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
             ..ExecutorProcessConfig::default()
         };
-        Ok(FugueExecutor { config, scheduler_url: http, connect_timeout: opts.connect_timeout })
+        Ok(FugueExecutor {
+            config,
+            scheduler: opts.scheduler.trim().to_string(),
+            scheduler_url: http,
+            connect_timeout: opts.connect_timeout,
+        })
     }
 
     /// The executor's id (a fresh UUID), as the scheduler knows it.
     pub fn id(&self) -> &str {
         &self.config.executor_id
+    }
+
+    /// The scheduler, as given (`df://host[:port]`).
+    pub fn scheduler(&self) -> &str {
+        &self.scheduler
     }
 
     /// Address of the Arrow Flight service (shuffle and result data).

@@ -149,8 +149,12 @@ pub use fugue_core::{
     Result, Row, Schema, Value,
 };
 
+/// The Ballista engine (`fugue-ballista`, feature `ballista`): the engine
+/// itself is found by name (`"ballista"`); this path gives the conf keys
+/// and [`ballista::cluster`], which runs a scheduler or an executor that
+/// decodes fugue's plans from your own `main`.
 #[cfg(feature = "ballista")]
-use fugue_ballista as _;
+pub use fugue_ballista as ballista;
 #[cfg(feature = "datafusion")]
 use fugue_datafusion as _;
 #[cfg(feature = "native")]
