@@ -17,12 +17,12 @@
 //!
 //! Engines are never listed here by hand: whatever the `fugue` crate's
 //! features link (`native` by default; this crate's features `polars`,
-//! `datafusion`, `all` forward to them; `ballista` is always on) appears in
-//! every command.
+//! `datafusion`, `all`, `ballista` forward to them) appears in every
+//! command.
 //!
-//! The package also builds `fugue-scheduler` and `fugue-executor`
-//! (`src/bin/`): a Ballista scheduler and executor that decode fugue's
-//! plans and link what this binary links, for `--conf
+//! With the feature `ballista` the package also builds `fugue-scheduler`
+//! and `fugue-executor` (`src/bin/`): a Ballista scheduler and executor
+//! that decode fugue's plans and link what this binary links, for `--conf
 //! fugue.ballista.url=df://HOST:PORT`.
 
 mod bench;
