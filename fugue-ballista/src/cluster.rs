@@ -29,13 +29,12 @@
 //! your extensions and calls [`run_executor`]:
 //!
 //! ```no_run
-//! use fugue_ballista::cluster::{ExecutorOptions, run_executor};
+//! use fugue_ballista::cluster::{ExecutorOptions, run_executor, server_runtime};
 //!
 //! // Linking the crates with your extensions is enough: their
 //! // registrations run at start-up (e.g. `use my_extensions as _;`).
 //!
-//! #[tokio::main]
-//! async fn main() -> fugue_core::Result<()> {
+//! fn main() -> fugue_core::Result<()> {
 //!     let opts = ExecutorOptions {
 //!         scheduler: "df://127.0.0.1:50050".into(),
 //!         port: 50051,
@@ -43,9 +42,15 @@
 //!         slots: 4,
 //!         ..ExecutorOptions::default()
 //!     };
-//!     run_executor(opts).await // until ctrl-c / SIGTERM
+//!     // Until ctrl-c / SIGTERM.
+//!     server_runtime()?.block_on(run_executor(opts))
 //! }
 //! ```
+//!
+//! Run the servers on [`server_runtime`] (or a runtime with worker stacks
+//! of [`SERVER_STACK_BYTES`]): decoding and planning deep plans recurses,
+//! and with tokio's default 2 MiB stacks a scheduler given a long
+//! expression overflows its stack and aborts the whole process.
 //!
 //! The scheduler only splits plans into stages and never runs them, so the
 //! plain `fugue-scheduler` serves any executor (it still needs fugue's
@@ -77,6 +82,25 @@ use fugue_core::{Error, Result};
 
 use crate::codec::FuguePhysicalCodec;
 use crate::session::{backend, scheduler_url};
+
+/// Stack size of the worker threads of [`server_runtime`]: 32 MiB, as
+/// Ballista's own binaries use (see the module docs).
+pub const SERVER_STACK_BYTES: usize = 32 << 20;
+
+/// A multi-threaded tokio runtime (every timer and IO driver on) whose
+/// worker threads have [`SERVER_STACK_BYTES`] of stack, to run
+/// [`run_scheduler`] / [`run_executor`] on.
+///
+/// # Errors
+/// `ERR-EXECUTION` when the runtime cannot start (threads).
+pub fn server_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("fugue-ballista-server")
+        .thread_stack_size(SERVER_STACK_BYTES)
+        .build()
+        .map_err(|e| backend("start the server runtime", e))
+}
 
 /// Default port of a scheduler (Ballista's).
 pub const DEFAULT_SCHEDULER_PORT: u16 = 50050;

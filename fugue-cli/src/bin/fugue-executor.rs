@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use fugue::ballista::cluster::{ExecutorOptions, FugueExecutor};
+use fugue::ballista::cluster::{ExecutorOptions, FugueExecutor, server_runtime};
 // The registered extensions `fugue` links (benchmark workloads' transformers).
 use fugue_benches as _;
 
@@ -76,14 +76,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(32 * 1024 * 1024)
-        .build()
-    {
+    let runtime = match server_runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the tokio runtime: {e}");
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };

@@ -11,7 +11,9 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use fugue::ballista::cluster::{FugueScheduler, SchedulerOptions, TaskDistribution};
+use fugue::ballista::cluster::{
+    FugueScheduler, SchedulerOptions, TaskDistribution, server_runtime,
+};
 // The registered extensions `fugue` links (benchmark workloads' transformers).
 use fugue_benches as _;
 
@@ -44,14 +46,10 @@ fn main() -> ExitCode {
         },
         ..SchedulerOptions::default()
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(32 * 1024 * 1024)
-        .build()
-    {
+    let runtime = match server_runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the tokio runtime: {e}");
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
