@@ -58,14 +58,30 @@ const CHILD_START: Duration = Duration::from_secs(60);
 
 fn main() -> ExitCode {
     match std::env::var(ROLE).as_deref() {
-        Ok("scheduler") => child(scheduler_role()),
-        Ok("executor") => child(executor_role()),
+        Ok("scheduler") => {
+            exit_with_the_driver();
+            child(scheduler_role())
+        }
+        Ok("executor") => {
+            exit_with_the_driver();
+            child(executor_role())
+        }
         Ok(other) => {
             eprintln!("unknown {ROLE} `{other}`");
             ExitCode::FAILURE
         }
         Err(_) => driver(),
     }
+}
+
+/// A child exits when its stdin (a pipe from the driver) closes: the driver
+/// ended, even by SIGKILL, so no server outlives the test.
+fn exit_with_the_driver() {
+    std::thread::spawn(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        std::process::exit(0);
+    });
 }
 
 fn child(result: fugue_core::Result<()>) -> ExitCode {
@@ -151,7 +167,9 @@ impl Children {
     fn spawn(&self, role: &str, envs: &[(&str, String)]) -> Receiver<String> {
         let exe = std::env::current_exe().expect("current exe");
         let mut cmd = Command::new(exe);
-        cmd.env(ROLE, role).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        // stdin stays open (held by `Child`) until the child is killed or
+        // the driver ends; see `exit_with_the_driver`.
+        cmd.env(ROLE, role).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -338,8 +356,8 @@ fn dims() -> DataFrameRef {
     )
 }
 
-/// ENG-JOIN / ENG-AGG on the cluster: an inner join on `k` (hash
-/// exchanges: several stages), then a keyed aggregate, equal to the
+/// ENG-JOIN-1/ENG-JOIN-4 and ENG-AGG-1 on the cluster: an inner join on `k`
+/// (hash exchanges: several stages), then a keyed aggregate, equal to the
 /// DataFusion engine's answer.
 fn join_aggregate_matches_datafusion(engine: &dyn ExecutionEngine) {
     let run = |e: &dyn ExecutionEngine| -> fugue_core::Result<Vec<Row>> {
@@ -361,8 +379,9 @@ fn join_aggregate_matches_datafusion(engine: &dyn ExecutionEngine) {
     assert_eq!(on_cluster, local);
 }
 
-/// DF-CAST on the cluster: `long -> str` is fugue's `fugue_cast` UDF (not
-/// DataFusion's CAST), which executors decode with fugue's codec.
+/// DF-CAST-8 on the cluster: `long -> str` is fugue's `fugue_cast` UDF (not
+/// DataFusion's CAST), which the scheduler and executors decode with
+/// fugue's codec (with Ballista's codec on the executors this fails).
 fn fugue_cast_matches_datafusion(engine: &dyn ExecutionEngine) {
     let run = |e: &dyn ExecutionEngine| -> fugue_core::Result<Vec<Row>> {
         let df = e.to_df(&facts())?;
