@@ -4,9 +4,10 @@
 //! other crates need an executor built with those crates linked: a `main`
 //! of your own calling `fugue::ballista::cluster::run_executor`.
 //!
-//! Prints one line `fugue-executor ... listening on ...` to stderr, then
-//! waits for the scheduler (up to `--connect-timeout`), registers, and runs
-//! tasks until ctrl-c / SIGTERM. Errors: `error: ...` on stderr and exit
+//! Prints one line `fugue-executor ID listening on ...` to stderr, then
+//! waits for the scheduler (up to `--connect-timeout`), registers (a
+//! second line, `fugue-executor ID registered with the scheduler`), and
+//! runs tasks until ctrl-c / SIGTERM. Errors: `error: ...` on stderr and exit
 //! code 1 (2 for bad command-line usage).
 
 use std::path::PathBuf;
@@ -90,6 +91,13 @@ fn main() -> ExitCode {
         executor.grpc_addr(),
         executor.scheduler(),
     );
+    let (id, ready) = (executor.id().to_string(), executor.readiness());
+    runtime.spawn(async move {
+        while !ready.is_ready() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        eprintln!("fugue-executor {id} registered with the scheduler");
+    });
     match runtime.block_on(executor.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
