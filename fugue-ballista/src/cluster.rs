@@ -105,8 +105,8 @@ pub fn server_runtime() -> Result<tokio::runtime::Runtime> {
 /// Default port of a scheduler (Ballista's).
 pub const DEFAULT_SCHEDULER_PORT: u16 = 50050;
 
-/// How an executor spreads a stage's tasks over executors (Ballista's
-/// task distribution policy).
+/// How the scheduler spreads a stage's tasks over the executors
+/// (Ballista's task distribution policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TaskDistribution {
     /// Fill each executor's free slots before the next one (Ballista's
@@ -124,8 +124,11 @@ pub struct SchedulerOptions {
     /// Address the scheduler's gRPC service listens on (default
     /// `127.0.0.1:50050`); port 0 picks an ephemeral port.
     pub bind: SocketAddr,
-    /// Host name the scheduler calls itself (its id in job state). Default:
-    /// `None`, the bind IP (`localhost` when it is unspecified, `0.0.0.0`).
+    /// Host name of the scheduler as executors reach it: with push-staged
+    /// scheduling, executors report task status to `external_host:port`
+    /// (the bound port). Default: `None`, the bind IP, or `localhost` when
+    /// that is unspecified (`0.0.0.0`): set it when executors run on other
+    /// machines.
     pub external_host: Option<String>,
     /// How tasks are spread over executors (default [`TaskDistribution::Bias`]).
     pub task_distribution: TaskDistribution,

@@ -28,6 +28,10 @@ struct Args {
     /// Address to listen on (port 0: an ephemeral port, printed at start)
     #[arg(long, default_value = "127.0.0.1:50050")]
     bind: SocketAddr,
+    /// Host name executors reach the scheduler by (they report task status
+    /// to it); default: the bind IP, `localhost` for 0.0.0.0
+    #[arg(long)]
+    external_host: Option<String>,
     /// Spread each stage's tasks over the executors one at a time, instead
     /// of filling one executor's slots first
     #[arg(long)]
@@ -39,12 +43,12 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let opts = SchedulerOptions {
         bind: args.bind,
+        external_host: args.external_host,
         task_distribution: if args.round_robin {
             TaskDistribution::RoundRobin
         } else {
             TaskDistribution::Bias
         },
-        ..SchedulerOptions::default()
     };
     let runtime = match server_runtime() {
         Ok(rt) => rt,
