@@ -15,7 +15,7 @@
 //! | `fugue-native` | the native engine (feature `native`, on by default) |
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
 //! | `fugue-datafusion` | the DataFusion engine and SQL engine (feature `datafusion`) |
-//! | `fugue-ballista` | the Ballista (distributed DataFusion) engine (feature `ballista`, not in `all`) |
+//! | `fugue-ballista` | the Ballista (distributed DataFusion) engine, and `fugue::ballista::cluster` to run a scheduler or executor that decodes fugue's plans (feature `ballista`, not in `all`) |
 //! | `fugue-test-suite` | the conformance suite every backend runs |
 //! | `fugue-macros` | `#[transformer]` and sibling attribute macros, re-exported here as `fugue::transformer` etc. |
 //!
