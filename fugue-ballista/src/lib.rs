@@ -30,6 +30,11 @@
 //! # Ok::<(), fugue_core::Error>(())
 //! ```
 //!
+//! A real cluster is a scheduler and executors started with
+//! [`cluster::run_scheduler`] / [`cluster::run_executor`] (or the
+//! `fugue-scheduler` / `fugue-executor` binaries of `fugue-cli`), which
+//! decode fugue's plans; Ballista's own binaries do not (see [`cluster`]).
+//!
 //! ## How plans reach the cluster
 //!
 //! Each DataFusion plan is planned physically on the client and submitted
@@ -50,6 +55,7 @@
 //!   list of `tests/conformance.rs`.
 #![deny(missing_docs)]
 
+pub mod cluster;
 mod codec;
 mod engine;
 mod session;

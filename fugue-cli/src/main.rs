@@ -17,7 +17,13 @@
 //!
 //! Engines are never listed here by hand: whatever the `fugue` crate's
 //! features link (`native` by default; this crate's features `polars`,
-//! `datafusion`, `all` forward to them) appears in every command.
+//! `datafusion`, `all`, `ballista` forward to them) appears in every
+//! command.
+//!
+//! With the feature `ballista` the package also builds `fugue-scheduler`
+//! and `fugue-executor` (`src/bin/`): a Ballista scheduler and executor
+//! that decode fugue's plans and link what this binary links, for `--conf
+//! fugue.ballista.url=df://HOST:PORT`.
 
 mod bench;
 mod chart;

@@ -15,7 +15,7 @@
 //! | `fugue-native` | the native engine (feature `native`, on by default) |
 //! | `fugue-polars` | the Polars engine and SQL engine (feature `polars`) |
 //! | `fugue-datafusion` | the DataFusion engine and SQL engine (feature `datafusion`) |
-//! | `fugue-ballista` | the Ballista (distributed DataFusion) engine (feature `ballista`, not in `all`) |
+//! | `fugue-ballista` | the Ballista (distributed DataFusion) engine, and `fugue::ballista::cluster` to run a scheduler or executor that decodes fugue's plans (feature `ballista`, not in `all`) |
 //! | `fugue-test-suite` | the conformance suite every backend runs |
 //! | `fugue-macros` | `#[transformer]` and sibling attribute macros, re-exported here as `fugue::transformer` etc. |
 //!
@@ -149,8 +149,12 @@ pub use fugue_core::{
     Result, Row, Schema, Value,
 };
 
+/// The Ballista engine (`fugue-ballista`, feature `ballista`): the engine
+/// itself is found by name (`"ballista"`); this path gives the conf keys
+/// and [`ballista::cluster`], which runs a scheduler or an executor that
+/// decodes fugue's plans from your own `main`.
 #[cfg(feature = "ballista")]
-use fugue_ballista as _;
+pub use fugue_ballista as ballista;
 #[cfg(feature = "datafusion")]
 use fugue_datafusion as _;
 #[cfg(feature = "native")]

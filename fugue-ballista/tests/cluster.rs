@@ -1,0 +1,421 @@
+//! Conformance on a real cluster (issue 14): one scheduler and two
+//! executors started as separate OS processes on 127.0.0.1 by the test
+//! itself (ephemeral ports, killed at the end, bounded time), then real
+//! work through `BallistaExecutionEngine` with `fugue.ballista.url`,
+//! checked against the DataFusion engine on the same data.
+//!
+//! The test binary is its own cluster: run with `FUGUE_BALLISTA_TEST_ROLE`
+//! set to `scheduler` or `executor` it becomes that server
+//! ([`fugue_ballista::cluster`]) and reports on stdout (`LISTENING <port>`,
+//! `READY <executor id>`); without it, it is the driver. The driver fails,
+//! never hangs: every wait is bounded, and a watchdog kills the children
+//! and exits with failure after [`WHOLE_TEST`].
+//!
+//! That tasks ran on both executors is observed in their work directories:
+//! a Ballista executor writes each task's output under
+//! `<work_dir>/<job id>/<stage id>/`, and the job directory stays after the
+//! job (Ballista removes the intermediate stages at once and the rest
+//! after 300 s). The scheduler spreads tasks round-robin.
+//!
+//! The driver then runs the whole conformance suite on the cluster, with
+//! the not-implemented list of `tests/conformance.rs` (standalone) plus
+//! [`CLUSTER_ONLY`]; command-line arguments are the suite's filters, as for
+//! `tests/conformance.rs`. `FUGUE_BALLISTA_CLUSTER_CONFORMANCE=0` skips it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use fugue_ballista::cluster::{
+    ExecutorOptions, FugueExecutor, FugueScheduler, SchedulerOptions, TaskDistribution,
+    server_runtime,
+};
+use fugue_ballista::{BALLISTA_URL, BallistaExecutionEngine};
+use fugue_core::engine::JoinType;
+use fugue_core::expr::functions::{count, sum};
+use fugue_core::{
+    Conf, DataFrameRef, EngineRef, ExecutionEngine, LocalDataFrame, PartitionSpec, Row,
+    SelectColumns, Value, col,
+};
+use fugue_datafusion::DataFusionExecutionEngine;
+
+const ROLE: &str = "FUGUE_BALLISTA_TEST_ROLE";
+const SCHEDULER_URL: &str = "FUGUE_BALLISTA_TEST_SCHEDULER";
+const WORK_DIR: &str = "FUGUE_BALLISTA_TEST_WORK_DIR";
+const CONFORMANCE: &str = "FUGUE_BALLISTA_CLUSTER_CONFORMANCE";
+
+/// The driver without the conformance suite, cluster start to last check
+/// (the watchdog's limit).
+const WHOLE_TEST: Duration = Duration::from_secs(300);
+/// The watchdog's limit when the conformance suite runs too (about 25 s
+/// on two shared cores).
+const WITH_CONFORMANCE: Duration = Duration::from_secs(900);
+/// Waiting for one child to report (port, readiness).
+const CHILD_START: Duration = Duration::from_secs(60);
+
+fn main() -> ExitCode {
+    match std::env::var(ROLE).as_deref() {
+        Ok("scheduler") => {
+            exit_with_the_driver();
+            child(scheduler_role())
+        }
+        Ok("executor") => {
+            exit_with_the_driver();
+            child(executor_role())
+        }
+        Ok(other) => {
+            eprintln!("unknown {ROLE} `{other}`");
+            ExitCode::FAILURE
+        }
+        Err(_) => driver(),
+    }
+}
+
+/// A child exits when its stdin (a pipe from the driver) closes: the driver
+/// ended, even by SIGKILL, so no server outlives the test.
+fn exit_with_the_driver() {
+    std::thread::spawn(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        std::process::exit(0);
+    });
+}
+
+fn child(result: fugue_core::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cluster child failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The servers' runtime, as the `fugue-scheduler` / `fugue-executor`
+/// binaries use (large worker stacks: `engine/sql/long_expressions`
+/// overflowed a scheduler on tokio's default stacks).
+fn runtime() -> tokio::runtime::Runtime {
+    server_runtime().expect("tokio runtime")
+}
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// A scheduler on an ephemeral port; prints `LISTENING <port>`.
+fn scheduler_role() -> fugue_core::Result<()> {
+    runtime().block_on(async {
+        let opts = SchedulerOptions {
+            bind: "127.0.0.1:0".parse().expect("address"),
+            task_distribution: TaskDistribution::RoundRobin,
+            ..SchedulerOptions::default()
+        };
+        let scheduler = FugueScheduler::bind(opts).await?;
+        say(&format!("LISTENING {}", scheduler.local_addr().port()));
+        scheduler.serve().await
+    })
+}
+
+/// An executor with two slots and free ports; prints `READY <id>` once
+/// registered.
+fn executor_role() -> fugue_core::Result<()> {
+    let scheduler = std::env::var(SCHEDULER_URL).expect("scheduler url");
+    let work_dir = std::env::var(WORK_DIR).expect("work dir");
+    runtime().block_on(async {
+        let executor = FugueExecutor::new(ExecutorOptions {
+            scheduler,
+            port: 0,
+            grpc_port: 0,
+            slots: 2,
+            work_dir: Some(PathBuf::from(work_dir)),
+            ..ExecutorOptions::default()
+        })?;
+        let ready = executor.readiness();
+        let id = executor.id().to_string();
+        tokio::spawn(async move {
+            while !ready.is_ready() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            say(&format!("READY {id}"));
+        });
+        executor.run().await
+    })
+}
+
+/// The child processes; killed (and reaped) on drop, on success, failure
+/// or panic, and by the watchdog.
+#[derive(Clone, Default)]
+struct Children(Arc<Mutex<Vec<Child>>>);
+
+impl Children {
+    fn kill_all(&self) {
+        let mut children = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        for c in children.iter_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        children.clear();
+    }
+
+    /// Starts this binary in `role`; its stdout lines arrive on the
+    /// returned channel.
+    fn spawn(&self, role: &str, envs: &[(&str, String)]) -> Receiver<String> {
+        let exe = std::env::current_exe().expect("current exe");
+        let mut cmd = Command::new(exe);
+        // stdin stays open (held by `Child`) until the child is killed or
+        // the driver ends; see `exit_with_the_driver`.
+        cmd.env(ROLE, role).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("start the {role}: {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(child);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+}
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        self.kill_all();
+    }
+}
+
+/// The first line of `rx` starting with `prefix` (its rest), within
+/// [`CHILD_START`].
+fn expect_line(rx: &Receiver<String>, prefix: &str, who: &str) -> String {
+    let deadline = Instant::now() + CHILD_START;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(rest) = line.strip_prefix(prefix) {
+                    return rest.trim().to_string();
+                }
+            }
+            Err(_) => panic!("the {who} did not report `{prefix}` within {CHILD_START:?}"),
+        }
+    }
+}
+
+struct Cluster {
+    url: String,
+    work_dirs: Vec<PathBuf>,
+    _tmp: tempfile::TempDir,
+}
+
+/// Starts the scheduler and two executors, waiting until both executors
+/// are registered.
+fn start_cluster(children: &Children) -> Cluster {
+    let tmp =
+        tempfile::Builder::new().prefix("fugue-ballista-cluster").tempdir().expect("temp dir");
+    let scheduler = children.spawn("scheduler", &[]);
+    let port = expect_line(&scheduler, "LISTENING ", "scheduler");
+    let url = format!("df://127.0.0.1:{port}");
+    let mut work_dirs = Vec::new();
+    let mut ready = Vec::new();
+    for i in 0..2 {
+        let dir = tmp.path().join(format!("executor-{i}"));
+        std::fs::create_dir_all(&dir).expect("work dir");
+        let rx = children.spawn(
+            "executor",
+            &[(SCHEDULER_URL, url.clone()), (WORK_DIR, dir.display().to_string())],
+        );
+        work_dirs.push(dir);
+        ready.push(rx);
+    }
+    let ids: Vec<String> = ready
+        .iter()
+        .enumerate()
+        .map(|(i, rx)| expect_line(rx, "READY ", &format!("executor {i}")))
+        .collect();
+    assert_ne!(ids[0], ids[1], "two distinct executors");
+    Cluster { url, work_dirs, _tmp: tmp }
+}
+
+fn driver() -> ExitCode {
+    let started = Instant::now();
+    let children = Children::default();
+    let watchdog = children.clone();
+    let conformance = !std::env::var(CONFORMANCE).is_ok_and(|v| v == "0");
+    let limit = if conformance { WITH_CONFORMANCE } else { WHOLE_TEST };
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!("cluster test: not finished within {limit:?}; killing the cluster");
+        watchdog.kill_all();
+        std::process::exit(1);
+    });
+    let cluster = start_cluster(&children);
+    eprintln!(
+        "cluster test: scheduler {} and 2 executors up in {:?}",
+        cluster.url,
+        started.elapsed()
+    );
+    CLUSTER_URL.set(cluster.url.clone()).expect("url set once");
+
+    let checks = Instant::now();
+    let engine = remote_engine().expect("engine on the cluster");
+    assert!(engine.to_string().contains(&cluster.url), "{engine}");
+    join_aggregate_matches_datafusion(engine.as_ref());
+    fugue_cast_matches_datafusion(engine.as_ref());
+    tasks_ran_on_both_executors(&cluster.work_dirs);
+    eprintln!("cluster test: checks passed in {:?}", checks.elapsed());
+
+    let code = if conformance {
+        let suite = Instant::now();
+        let listed = not_implemented_on_cluster();
+        let code = fugue_test_suite::run_main("ballista-cluster", Some(remote_engine), &listed);
+        eprintln!("cluster test: conformance suite took {:?}", suite.elapsed());
+        code
+    } else {
+        ExitCode::SUCCESS
+    };
+    children.kill_all();
+    eprintln!("cluster test: total {:?}", started.elapsed());
+    code
+}
+
+static CLUSTER_URL: OnceLock<String> = OnceLock::new();
+
+/// Cases that fail on a cluster of separate processes but pass standalone,
+/// with the reason.
+const CLUSTER_ONLY: &[(&str, &str)] = &[];
+
+/// The not-implemented list of the conformance suite on the cluster: the
+/// standalone list of `tests/conformance.rs` (read from its source, so the
+/// two cannot drift; reason: its group name) plus [`CLUSTER_ONLY`].
+fn not_implemented_on_cluster() -> Vec<(&'static str, &'static str)> {
+    let mut listed: Vec<(&'static str, &'static str)> = include_str!("conformance.rs")
+        .lines()
+        .filter_map(|line| {
+            let entry = line.trim().strip_prefix("(\"")?.strip_suffix("),")?;
+            let (case, group) = entry.split_once("\", ")?;
+            Some((case, group))
+        })
+        .collect();
+    assert!(listed.len() > 10, "the list of tests/conformance.rs was not found");
+    listed.extend_from_slice(CLUSTER_ONLY);
+    listed
+}
+
+/// A Ballista engine on the test's cluster (the conformance factory too).
+fn remote_engine() -> fugue_core::Result<EngineRef> {
+    let url = CLUSTER_URL.get().expect("cluster started");
+    Ok(Arc::new(BallistaExecutionEngine::new(conf().with_entry(BALLISTA_URL, url.as_str()))?))
+}
+
+fn conf() -> Conf {
+    Conf::empty()
+        .with_entry(fugue_core::conf::TEST, true)
+        .with_entry("fugue.datafusion.threads", 2)
+        .with_entry("fugue.datafusion.target_partitions", 4)
+}
+
+fn datafusion() -> DataFusionExecutionEngine {
+    DataFusionExecutionEngine::new(conf()).expect("datafusion engine")
+}
+
+fn frame(rows: Vec<Row>, schema: &str) -> DataFrameRef {
+    Arc::new(LocalDataFrame::from_rows(rows, schema).expect("frame"))
+}
+
+/// Rows of `df`, sorted (their debug text) so engines compare regardless of
+/// partitioning.
+fn sorted_rows(df: &DataFrameRef) -> Vec<Row> {
+    let mut rows = df.as_local_bounded().expect("collect").rows().expect("rows");
+    rows.sort_by_key(|r| format!("{r:?}"));
+    rows
+}
+
+fn facts() -> DataFrameRef {
+    frame(
+        (0..2_000i64)
+            .map(|i| vec![Value::Int64(i % 37), Value::Int64(i), Value::Int64(i % 5)])
+            .collect(),
+        "k:long,v:long,g:long",
+    )
+}
+
+fn dims() -> DataFrameRef {
+    frame(
+        (0..30i64).map(|k| vec![Value::Int64(k), Value::from(format!("name{k}"))]).collect(),
+        "k:long,name:str",
+    )
+}
+
+/// ENG-JOIN-1/ENG-JOIN-4 and ENG-AGG-1 on the cluster: an inner join on `k`
+/// (hash exchanges: several stages), then a keyed aggregate, equal to the
+/// DataFusion engine's answer.
+fn join_aggregate_matches_datafusion(engine: &dyn ExecutionEngine) {
+    let run = |e: &dyn ExecutionEngine| -> fugue_core::Result<Vec<Row>> {
+        let (f, d) = (e.to_df(&facts())?, e.to_df(&dims())?);
+        let joined = e.join(&f, &d, JoinType::Inner, &["k"])?;
+        let spec = PartitionSpec::builder().by(["name", "g"]).build()?;
+        let agg = e.aggregate(
+            &joined,
+            &spec,
+            &[sum(col("v")).alias("total"), count(col("v")).alias("n")],
+        )?;
+        Ok(sorted_rows(&agg))
+    };
+    let started = Instant::now();
+    let on_cluster = run(engine).expect("join + aggregate on the cluster");
+    eprintln!("cluster test: join + aggregate on the cluster in {:?}", started.elapsed());
+    let local = run(&datafusion()).expect("join + aggregate on datafusion");
+    assert_eq!(on_cluster.len(), 30 * 5, "30 joined keys x 5 groups");
+    assert_eq!(on_cluster, local);
+}
+
+/// DF-CAST-8 on the cluster: `long -> str` is fugue's `fugue_cast` UDF (not
+/// DataFusion's CAST), which the scheduler and executors decode with
+/// fugue's codec (with Ballista's codec on the executors this fails).
+fn fugue_cast_matches_datafusion(engine: &dyn ExecutionEngine) {
+    let run = |e: &dyn ExecutionEngine| -> fugue_core::Result<Vec<Row>> {
+        let df = e.to_df(&facts())?;
+        let cols = SelectColumns::new(vec![col("k"), col("v").cast_to("str")?.alias("s")], false)?;
+        let selected = e.select(&df, &cols, None, None)?;
+        let distinct = e.distinct(&selected)?;
+        Ok(sorted_rows(&distinct))
+    };
+    let started = Instant::now();
+    let on_cluster = run(engine).expect("fugue_cast on the cluster");
+    eprintln!("cluster test: cast + distinct on the cluster in {:?}", started.elapsed());
+    assert_eq!(on_cluster.len(), 2_000);
+    assert!(on_cluster.iter().any(|r| r[1] == Value::from("1999")), "long -> str");
+    assert_eq!(on_cluster, run(&datafusion()).expect("fugue_cast on datafusion"));
+}
+
+/// Job directories (`<work_dir>/<job id>`) in `dir`.
+fn job_dirs(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Each executor wrote task output for at least one of the jobs above.
+fn tasks_ran_on_both_executors(work_dirs: &[PathBuf]) {
+    for (i, dir) in work_dirs.iter().enumerate() {
+        let jobs = job_dirs(dir);
+        eprintln!("cluster test: executor {i} holds data of {} job(s)", jobs.len());
+        assert!(!jobs.is_empty(), "executor {i} ran no task (empty work dir {})", dir.display());
+    }
+}
