@@ -1,60 +1,42 @@
 //! The whole conformance suite on the Ballista engine in standalone mode
-//! (a scheduler and an executor in-process, one cluster per case).
+//! (a scheduler and an executor in-process, one cluster per case). Maps,
+//! zips and transforms run on the executor: Rust closures through the
+//! process-local map table, extensions registered by name through their
+//! recipes (`fugue_core::engine::portable`).
 //!
 //! Every case Ballista cannot do yet is listed below with its reason, in
 //! groups. Listed cases still run: one that starts passing fails the run
 //! until it is removed from the list.
 
-/// `map_dataframe` with a Rust closure is refused (ERR-NOT-SUPPORTED naming
-/// the fix) because a closure cannot reach an executor.
-const MAP: &str = "map_dataframe with a Rust closure is ERR-NOT-SUPPORTED on ballista: \
-    a closure cannot reach executors, and the map node has no plan codecs yet";
-/// `zip` and `comap` run over `map_dataframe`.
-const ZIP: &str = "zip/comap run over map_dataframe, refused on ballista \
-    (a closure cannot reach executors; no map-node codecs yet)";
-/// transform / out_transform (and extensions registered by name, which
-/// still run as local closures) run over `map_dataframe`.
-const TRANSFORM: &str = "transform runs over map_dataframe, refused on ballista; \
-    extensions registered by name run as closures too until the map node has plan codecs";
-/// The case checks something else but builds its input with a transform.
-/// A fugue error raised on an executor (a cast in a plan) comes back as a
-/// job failure.
-const EXECUTOR_ERRORS: &str = "a cast error raised on an executor comes back as Ballista's \
-    job-failure text (ERR-EXECUTION): task errors cross the scheduler as strings, \
-    so the kind ERR-CAST is lost";
+/// Ballista 55 runs every task on a plan restricted to the task's
+/// partitions and numbered from 0 again (the scheduler's
+/// `restrict_plan_to_partitions`), so a map sees task-local physical
+/// partition numbers.
+const PARTITION_NUMBERS: &str = "Ballista runs each task on a plan restricted to its partitions \
+    and re-numbered from 0, so the physical partition numbers a map sees (cursor, on_init) are \
+    task-local: cases that count distinct numbers or order partitions by them fail";
+/// Errors raised on an executor cross to the client as text.
+const FOREIGN_SOURCE: &str = "an error raised on an executor crosses to the client as text: its \
+    kind, message and the kinds of its fugue sources come back (Error::Remote), but not the Rust \
+    type of a foreign source (here a ParseIntError)";
+/// An Arrow error raised on an executor (not a fugue error).
+const ARROW_CAST: &str = "an Arrow cast error raised on an executor is not a fugue error: it \
+    comes back as Ballista's job-failure text, ERR-EXECUTION instead of ERR-CAST";
 
 fugue_test_suite::main!(
     "ballista",
     fugue_ballista::BallistaExecutionEngine::for_tests,
     not_implemented = [
-        // MAP: 21 cases
-        ("engine/errors/map_output_schema", MAP),
-        ("engine/errors/map_user_error", MAP),
-        ("engine/errors/map_user_error_source", MAP),
-        ("engine/errors/map_user_panic", MAP),
-        ("engine/errors/on_init_error", MAP),
-        ("engine/partition/coarse", MAP),
-        ("engine/partition/contiguous_split", MAP),
-        ("engine/partition/even_with_keys", MAP),
-        ("engine/partition/even_without_keys", MAP),
-        ("engine/partition/num_rule", MAP),
-        ("engine/partition/on_init_once", MAP),
-        // ZIP: 14 cases
-        ("engine/zip/comap_output_schema", ZIP),
-        // TRANSFORM: 36 cases
-        ("api/callbacks/handler_lifecycle", TRANSFORM),
-        ("api/callbacks/has_callback", TRANSFORM),
-        ("api/transform/ignore_errors", TRANSFORM),
-        ("api/transform/out_transform_eager", TRANSFORM),
-        ("api/transform/output_conformance", TRANSFORM),
-        ("api/transform/typed_rows", TRANSFORM),
-        ("api/transform/user_error", TRANSFORM),
-        ("workflow/extensions/b14_iterable_dfs", TRANSFORM),
-        // USES_TRANSFORM: 6 cases
-        // FugueSQL examples whose scripts TRANSFORM / OUTTRANSFORM / ZIP: 8 cases
-        // EXECUTOR_ERRORS: 3 cases
-        ("dataframe/alter_columns_invalid", EXECUTOR_ERRORS),
-        ("engine/join/long_with_ulong_keys", EXECUTOR_ERRORS),
-        ("engine/join/mixed_signedness_keys", EXECUTOR_ERRORS),
+        // PARTITION_NUMBERS: 6 cases
+        ("engine/partition/coarse", PARTITION_NUMBERS),
+        ("engine/partition/contiguous_split", PARTITION_NUMBERS),
+        ("engine/partition/even_with_keys", PARTITION_NUMBERS),
+        ("engine/partition/even_without_keys", PARTITION_NUMBERS),
+        ("engine/partition/num_rule", PARTITION_NUMBERS),
+        ("engine/partition/on_init_once", PARTITION_NUMBERS),
+        // FOREIGN_SOURCE: 1 cases
+        ("engine/errors/map_user_error_source", FOREIGN_SOURCE),
+        // ARROW_CAST: 1 cases
+        ("engine/join/mixed_signedness_keys", ARROW_CAST),
     ]
 );
