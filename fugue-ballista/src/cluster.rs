@@ -81,7 +81,7 @@ use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
 use fugue_core::{Error, Result};
 
 use crate::codec::FuguePhysicalCodec;
-use crate::session::{backend, scheduler_url};
+use crate::session::{GRPC_MAX_MESSAGE_BYTES, backend, scheduler_url};
 
 /// Stack size of the worker threads of [`server_runtime`]: 32 MiB, as
 /// Ballista's own binaries use (see the module docs).
@@ -183,6 +183,8 @@ impl FugueScheduler {
             },
             override_physical_codec: Some(Arc::new(FuguePhysicalCodec::default())),
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
+            grpc_server_max_decoding_message_size: GRPC_MAX_MESSAGE_BYTES,
+            grpc_server_max_encoding_message_size: GRPC_MAX_MESSAGE_BYTES,
             ..SchedulerConfig::default()
         };
         config.validate().map_err(|e| backend("configure the scheduler", e))?;
@@ -362,6 +364,8 @@ impl FugueExecutor {
             print_thread_info: false,
             override_physical_codec: Some(Arc::new(FuguePhysicalCodec::default())),
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
+            grpc_max_decoding_message_size: GRPC_MAX_MESSAGE_BYTES,
+            grpc_max_encoding_message_size: GRPC_MAX_MESSAGE_BYTES,
             ..ExecutorProcessConfig::default()
         };
         Ok(FugueExecutor {

@@ -37,7 +37,7 @@ impl PhysicalExtensionCodec for FuguePhysicalCodec {
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         match decode_map_exec(buf, inputs) {
-            Some(node) => node.map_err(|e| to_datafusion_error(e)),
+            Some(node) => node.map_err(to_datafusion_error),
             None => self.ballista.try_decode(buf, inputs, ctx, proto_converter),
         }
     }
@@ -50,7 +50,7 @@ impl PhysicalExtensionCodec for FuguePhysicalCodec {
     ) -> DfResult<()> {
         match encode_map_exec(node.as_ref()) {
             Some(bytes) => {
-                buf.extend_from_slice(&bytes.map_err(|e| to_datafusion_error(e))?);
+                buf.extend_from_slice(&bytes.map_err(to_datafusion_error)?);
                 Ok(())
             }
             None => self.ballista.try_encode(node, buf, proto_converter),
@@ -59,7 +59,7 @@ impl PhysicalExtensionCodec for FuguePhysicalCodec {
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
         match decode_fugue_udf(name, buf) {
-            Some(udf) => udf.map_err(|e| to_datafusion_error(e)),
+            Some(udf) => udf.map_err(to_datafusion_error),
             None => self.ballista.try_decode_udf(name, buf),
         }
     }

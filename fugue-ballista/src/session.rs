@@ -90,18 +90,28 @@ fn client_state(state: SessionState, url: String) -> DfResult<SessionState> {
     Ok(SessionStateBuilder::new_from_existing(state).with_cache_factory(None).build())
 }
 
-/// `config` with fugue's physical plan codec ([`FuguePhysicalCodec`]).
+/// The largest gRPC message between client, scheduler and executors:
+/// 512 MiB (Ballista's default is 16 MiB). Frames made from local data
+/// travel inside the physical plan, and a plan that reads such a frame
+/// several times (W6's set operations at SF 0.01) passed 16 MiB.
+pub(crate) const GRPC_MAX_MESSAGE_BYTES: u32 = 512 * 1024 * 1024;
+
+/// `config` with fugue's physical plan codec ([`FuguePhysicalCodec`]) and
+/// the message limit [`GRPC_MAX_MESSAGE_BYTES`].
 fn with_fugue_codec(config: SessionConfig) -> SessionConfig {
-    config.with_ballista_physical_extension_codec(Arc::new(FuguePhysicalCodec::default()))
+    config
+        .with_ballista_physical_extension_codec(Arc::new(FuguePhysicalCodec::default()))
+        .with_ballista_grpc_client_max_message_size(GRPC_MAX_MESSAGE_BYTES as usize)
 }
 
 /// A context on the remote scheduler at `url` (`http://host:port`). Nothing
 /// connects until the first plan runs.
 ///
-/// A remote cluster runs Ballista's own scheduler and executor binaries,
-/// which lack fugue's codec: plans using fugue's scalar functions fail
-/// there with "PhysicalExtensionCodec is not provided" until executors
-/// link fugue (a fugue executor binary, not built yet).
+/// The cluster must run fugue's scheduler and executors
+/// ([`crate::cluster`], the `fugue-scheduler` / `fugue-executor` binaries):
+/// Ballista's own binaries lack fugue's codec, and plans using fugue's
+/// scalar functions or map node fail there with "PhysicalExtensionCodec is
+/// not provided".
 ///
 /// # Errors
 /// `ERR-EXECUTION` when Ballista rejects the session config.
