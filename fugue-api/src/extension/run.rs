@@ -128,9 +128,36 @@ fn context(engine: &EngineRef, setup: &TransformSetup, key_schema: Schema) -> Ex
     }
 }
 
-/// The map functions of a transformer: one instance per physical
-/// partition, `on_init` first, ignored errors giving empty frames
-/// (WF-TR-4, WF-TR-7). `ctx` has the output schema set.
+/// Map functions over one instance of `proto` per physical partition:
+/// `init` on it first, then `call` per logical partition, errors `ignore`
+/// matches giving empty `output_schema` frames (WF-TR-4, WF-TR-7).
+#[allow(clippy::too_many_arguments)]
+fn instance_map<T: ?Sized + Send + Sync + 'static>(
+    proto: Box<T>,
+    clone: fn(&T) -> Box<T>,
+    ctx: Arc<ExtensionContext>,
+    ignore: IgnoreErrors,
+    input_schema: Schema,
+    output_schema: Schema,
+    init: impl Fn(&mut T, &TransformContext<'_>, &LocalDataFrame) -> Result<()> + Send + Sync + 'static,
+    call: impl Fn(&mut T, &TransformContext<'_>, LocalDataFrame) -> Result<LocalDataFrame>
+    + Send
+    + Sync
+    + 'static,
+) -> BuiltMap {
+    let instances = Instances::new(proto, clone);
+    let spec = ctx.partition_spec.clone();
+    let on_init: OnInitFn = Arc::new(init_fn(
+        instances.clone(),
+        ctx.clone(),
+        move |no| PartitionCursor::new(input_schema.clone(), &spec, no),
+        init,
+    ));
+    let map_fn: MapFn = Arc::new(call_fn(instances, ctx, ignore, output_schema, call));
+    BuiltMap { map_fn, on_init: Some(on_init) }
+}
+
+/// The map functions of a transformer (`ctx` has the output schema set).
 fn transformer_map(
     tf: Box<dyn Transformer>,
     ctx: Arc<ExtensionContext>,
@@ -138,22 +165,16 @@ fn transformer_map(
     input_schema: Schema,
     output_schema: Schema,
 ) -> BuiltMap {
-    let instances = Instances::new(tf, |t| t.clone_box());
-    let spec = ctx.partition_spec.clone();
-    let on_init: OnInitFn = Arc::new(init_fn(
-        instances.clone(),
-        ctx.clone(),
-        move |no| PartitionCursor::new(input_schema.clone(), &spec, no),
-        |t: &mut dyn Transformer, c, df| t.on_init(c, df),
-    ));
-    let map_fn: MapFn = Arc::new(call_fn(
-        instances,
+    instance_map(
+        tf,
+        |t| t.clone_box(),
         ctx,
         ignore,
+        input_schema,
         output_schema,
+        |t: &mut dyn Transformer, c, df| t.on_init(c, df),
         |t: &mut dyn Transformer, c, df| t.transform(c, df),
-    ));
-    BuiltMap { map_fn, on_init: Some(on_init) }
+    )
 }
 
 /// The map functions of an output transformer: its `process` per logical
@@ -165,26 +186,20 @@ fn output_transformer_map(
     input_schema: Schema,
     no_data: Schema,
 ) -> BuiltMap {
-    let instances = Instances::new(tf, |t| t.clone_box());
-    let spec = ctx.partition_spec.clone();
-    let on_init: OnInitFn = Arc::new(init_fn(
-        instances.clone(),
-        ctx.clone(),
-        move |no| PartitionCursor::new(input_schema.clone(), &spec, no),
-        |t: &mut dyn OutputTransformer, c, df| t.on_init(c, df),
-    ));
     let empty = no_data.clone();
-    let map_fn: MapFn = Arc::new(call_fn(
-        instances,
+    instance_map(
+        tf,
+        |t| t.clone_box(),
         ctx,
         ignore,
+        input_schema,
         no_data,
+        |t: &mut dyn OutputTransformer, c, df| t.on_init(c, df),
         move |t: &mut dyn OutputTransformer, c, df| {
             t.process(c, df)?;
             LocalDataFrame::empty(empty.clone())
         },
-    ));
-    BuiltMap { map_fn, on_init: Some(on_init) }
+    )
 }
 
 /// The builder name of transformer and output-transformer recipes.
@@ -642,7 +657,7 @@ mod tests {
         let recipe = MapRecipe::new(
             EXTENSION_MAP_BUILDER,
             serde_json::json!({
-                "kind": "transformer", "name": "nobody_registered_this",
+                "kind": "Transformer", "name": "nobody_registered_this",
                 "params": {}, "conf": {}, "partition": {}, "input_schema": "a:int",
                 "output_schema": "a:int", "ignore": ["ERR-USER"],
             }),
