@@ -64,12 +64,14 @@ fn registered_as_ballista_and_standalone_by_default() {
     assert_eq!(e.distinct(&df).and_then(|d| d.count()).ok(), Some(5));
 }
 
-/// A Rust closure cannot reach an executor: `map_dataframe` is
-/// ERR-NOT-SUPPORTED naming the fix, at once, without calling the closure;
-/// `zip` (which runs over the map) fails the same way.
+/// A Rust closure runs on the standalone cluster, whose executor shares
+/// this process (the process-local map table). On a remote scheduler it
+/// cannot reach the executors: `map_dataframe` is ERR-NOT-SUPPORTED naming
+/// the fix, at once, without calling the closure. `zip` has a recipe (its
+/// serializer is fugue's own), so it is sent: here it meets the
+/// unreachable scheduler (ERR-EXECUTION), not the closure refusal.
 #[test]
-fn map_with_a_closure_fails_fast_naming_the_fix() {
-    let e = engine();
+fn closures_run_standalone_and_fail_fast_on_a_remote_scheduler() {
     let df = frame(long_rows(10), "k:long,v:long");
     let calls = Arc::new(AtomicUsize::new(0));
     let c2 = Arc::clone(&calls);
@@ -79,16 +81,25 @@ fn map_with_a_closure_fails_fast_naming_the_fix() {
     });
     let spec = PartitionSpec::builder().by(["k"]).build().expect("spec");
     let schema = df.schema().clone();
+    let out = engine().map_dataframe(&df, f.clone(), &schema, &spec, None).expect("standalone");
+    assert_eq!(out.count().ok(), Some(10));
+    assert!(calls.load(Ordering::SeqCst) > 0, "the closure ran on the in-process executor");
+
+    calls.store(0, Ordering::SeqCst);
+    let conf = Conf::empty()
+        .with_entry("fugue.datafusion.threads", 1)
+        .with_entry(BALLISTA_URL, "df://127.0.0.1:9");
+    let remote = BallistaExecutionEngine::new(conf).expect("no connection yet");
     let started = Instant::now();
-    let err = e.map_dataframe(&df, f, &schema, &spec, None).expect_err("refused");
+    let err = remote.map_dataframe(&df, f, &schema, &spec, None).expect_err("refused");
     assert!(started.elapsed() < Duration::from_secs(1), "fails before running anything");
     assert_eq!(err.kind(), ErrorKind::NotSupported);
     let text = err.to_string();
     assert!(text.contains("ballista") && text.contains("register_transformer"), "{text}");
     assert_eq!(calls.load(Ordering::SeqCst), 0);
     let dfs = DataFrames::list([df.clone(), df]);
-    let zipped = e.zip(&dfs, JoinType::Inner, &spec).err().map(|e| e.kind());
-    assert_eq!(zipped, Some(ErrorKind::NotSupported));
+    let zipped = remote.zip(&dfs, JoinType::Inner, &spec).err().map(|e| e.kind());
+    assert_eq!(zipped, Some(ErrorKind::Execution));
 }
 
 /// What the DataFusion engine's own map node does on the Ballista session
