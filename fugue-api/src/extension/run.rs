@@ -219,19 +219,44 @@ fn extension_recipe(
     if setup.callback.is_some() || setup.ignore.predicate.is_some() {
         return None;
     }
-    Some(MapRecipe::new(
-        EXTENSION_MAP_BUILDER,
-        serde_json::json!({
-            "kind": kind.to_string(),
-            "name": name,
-            "params": ctx.params.to_json(),
-            "conf": ctx.conf.to_json(),
-            "partition": ctx.partition_spec.to_json(),
-            "input_schema": input_schema.to_string(),
-            "output_schema": ctx.output_schema.as_ref().map(Schema::to_string),
-            "ignore": setup.ignore.kinds.iter().map(|k| k.spec_id()).collect::<Vec<_>>(),
-        }),
-    ))
+    let payload = ExtensionPayload {
+        kind: kind.to_string(),
+        name,
+        params: conf_object(&ctx.params),
+        conf: conf_object(&ctx.conf),
+        partition: ctx.partition_spec.to_json(),
+        input_schema: input_schema.to_string(),
+        output_schema: ctx.output_schema.as_ref().map(Schema::to_string),
+        ignore: setup.ignore.kinds.iter().map(|k| k.spec_id().to_string()).collect(),
+    };
+    // a struct of strings and JSON values always serialises
+    serde_json::to_value(payload).ok().map(|p| MapRecipe::new(EXTENSION_MAP_BUILDER, p))
+}
+
+/// The payload of an [`extension_recipe`]: what an executor needs to
+/// rebuild the extension's map (the same on both sides, so they cannot drift).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ExtensionPayload {
+    /// `ExtensionKind` display (`Transformer`, `OutputTransformer`).
+    kind: String,
+    /// The registry name.
+    name: String,
+    params: serde_json::Map<String, Json>,
+    /// The engine conf on the driver.
+    conf: serde_json::Map<String, Json>,
+    /// The partition spec as JSON.
+    partition: Json,
+    input_schema: String,
+    output_schema: Option<String>,
+    /// Spec ids of the ignored error kinds.
+    ignore: Vec<String>,
+}
+
+fn conf_object(conf: &fugue_core::conf::Conf) -> serde_json::Map<String, Json> {
+    match conf.to_json() {
+        Json::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
 }
 
 /// Rebuilds a transformer or output transformer map from an
@@ -239,39 +264,22 @@ fn extension_recipe(
 /// process's registry (the executor side of a distributed engine).
 fn build_extension_map(payload: &Json) -> Result<BuiltMap> {
     let bad = |why: String| Error::arg("extension map recipe", why);
-    let text = |key: &str| {
-        payload
-            .get(key)
-            .and_then(Json::as_str)
-            .ok_or_else(|| bad(format!("`{key}` is missing or not text")))
-    };
-    let object = |key: &str| match payload.get(key) {
-        Some(Json::Object(map)) => Ok(fugue_core::conf::Conf::from_map(map)),
-        _ => Err(bad(format!("`{key}` is missing or not an object"))),
-    };
-    let (kind, name) = (text("kind")?, text("name")?);
-    let input_schema = Schema::parse(text("input_schema")?)?;
-    let output_schema = match payload.get("output_schema") {
-        Some(Json::String(s)) => Some(Schema::parse(s)?),
-        _ => None,
-    };
-    let partition_spec = PartitionSpec::from_json_value(
-        payload.get("partition").ok_or_else(|| bad("`partition` is missing".into()))?,
-    )?;
-    let kinds = match payload.get("ignore") {
-        Some(Json::Array(ids)) => ids
-            .iter()
-            .map(|id| {
-                id.as_str()
-                    .and_then(fugue_core::ErrorKind::from_spec_id)
-                    .ok_or_else(|| bad(format!("`{id}` is not an error kind")))
-            })
-            .collect::<Result<Vec<_>>>()?,
-        _ => Vec::new(),
-    };
+    let p: ExtensionPayload =
+        serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
+    let input_schema = Schema::parse(&p.input_schema)?;
+    let output_schema = p.output_schema.as_deref().map(Schema::parse).transpose()?;
+    let partition_spec = PartitionSpec::from_json_value(&p.partition)?;
+    let kinds = p
+        .ignore
+        .iter()
+        .map(|id| {
+            fugue_core::ErrorKind::from_spec_id(id)
+                .ok_or_else(|| bad(format!("`{id}` is not an error kind")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let ctx = ExtensionContext {
-        params: object("params")?,
-        conf: object("conf")?,
+        params: fugue_core::conf::Conf::from_map(&p.params),
+        conf: fugue_core::conf::Conf::from_map(&p.conf),
         key_schema: partition_spec.get_key_schema(&input_schema)?,
         partition_spec,
         output_schema: output_schema.clone(),
@@ -279,15 +287,15 @@ fn build_extension_map(payload: &Json) -> Result<BuiltMap> {
         engine: None,
     };
     let ignore = IgnoreErrors::kinds(kinds);
-    if kind == ExtensionKind::Transformer.to_string() {
+    if p.kind == ExtensionKind::Transformer.to_string() {
         let out = output_schema.ok_or_else(|| bad("a transformer needs `output_schema`".into()))?;
-        let tf = crate::registry::transformer_by_name(name)?;
+        let tf = crate::registry::transformer_by_name(&p.name)?;
         Ok(transformer_map(tf, Arc::new(ctx), ignore, input_schema, out))
-    } else if kind == ExtensionKind::OutputTransformer.to_string() {
-        let tf = crate::registry::output_transformer_by_name(name)?;
+    } else if p.kind == ExtensionKind::OutputTransformer.to_string() {
+        let tf = crate::registry::output_transformer_by_name(&p.name)?;
         Ok(output_transformer_map(tf, Arc::new(ctx), ignore, input_schema, no_data_schema()?))
     } else {
-        Err(bad(format!("`{kind}` extensions do not run as a map")))
+        Err(bad(format!("`{}` extensions do not run as a map", p.kind)))
     }
 }
 

@@ -226,33 +226,31 @@ fn serializer_fn(keys: Vec<String>, out_schema: Schema, index: i32) -> MapFn {
 /// The builder name of the zip serializer's recipes.
 const SERIALIZER_BUILDER: &str = "fugue.zip.serializer";
 
+/// The payload of a [`serializer_recipe`].
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SerializerPayload {
+    keys: Vec<String>,
+    schema: String,
+    index: i32,
+}
+
 /// The recipe of [`serializer_fn`] (so executors of a distributed engine
 /// serialise the groups themselves).
 fn serializer_recipe(keys: &[String], out_schema: &Schema, index: i32) -> MapRecipe {
-    MapRecipe::new(
-        SERIALIZER_BUILDER,
-        serde_json::json!({ "keys": keys, "schema": out_schema.to_string(), "index": index }),
-    )
+    let payload = SerializerPayload { keys: keys.to_vec(), schema: out_schema.to_string(), index };
+    // strings and an integer always serialise
+    MapRecipe::new(SERIALIZER_BUILDER, serde_json::to_value(payload).unwrap_or_default())
 }
 
 /// [`serializer_fn`] from a [`serializer_recipe`] payload.
 fn build_serializer(payload: &Json) -> Result<BuiltMap> {
-    let bad =
-        || Error::arg("zip serializer recipe", format!("not a serializer payload: {payload}"));
-    let keys = payload
-        .get("keys")
-        .and_then(Json::as_array)
-        .ok_or_else(bad)?
-        .iter()
-        .map(|k| k.as_str().map(str::to_string).ok_or_else(bad))
-        .collect::<Result<Vec<_>>>()?;
-    let schema = Schema::parse(payload.get("schema").and_then(Json::as_str).ok_or_else(bad)?)?;
-    let index = payload
-        .get("index")
-        .and_then(Json::as_i64)
-        .and_then(|i| i32::try_from(i).ok())
-        .ok_or_else(bad)?;
-    Ok(BuiltMap { map_fn: serializer_fn(keys, schema, index), on_init: None })
+    let p: SerializerPayload = serde_json::from_value(payload.clone()).map_err(|e| {
+        Error::arg("zip serializer recipe", format!("not a serializer payload ({e}): {payload}"))
+    })?;
+    Ok(BuiltMap {
+        map_fn: serializer_fn(p.keys, Schema::parse(&p.schema)?, p.index),
+        on_init: None,
+    })
 }
 
 inventory::submit! {
