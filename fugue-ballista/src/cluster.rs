@@ -132,6 +132,13 @@ pub struct SchedulerOptions {
     pub external_host: Option<String>,
     /// How tasks are spread over executors (default [`TaskDistribution::Bias`]).
     pub task_distribution: TaskDistribution,
+    /// An executor whose heartbeats stop for this long is lost: its
+    /// running tasks, and the finished map outputs it held, run again on
+    /// the other executors (Ballista's executor-lost handling); when no
+    /// executor is left for this long the running jobs fail. Default 180 s
+    /// (Ballista's). Whole seconds, at least 2; keep it a few times the
+    /// executors' [`ExecutorOptions::heartbeat_interval`].
+    pub executor_timeout: Duration,
 }
 
 impl Default for SchedulerOptions {
@@ -140,9 +147,15 @@ impl Default for SchedulerOptions {
             bind: SocketAddr::from(([127, 0, 0, 1], DEFAULT_SCHEDULER_PORT)),
             external_host: None,
             task_distribution: TaskDistribution::Bias,
+            executor_timeout: DEFAULT_EXECUTOR_TIMEOUT,
         }
     }
 }
+
+/// Default of [`SchedulerOptions::executor_timeout`] (Ballista's).
+pub const DEFAULT_EXECUTOR_TIMEOUT: Duration = Duration::from_secs(180);
+/// Default of [`ExecutorOptions::heartbeat_interval`] (Ballista's).
+pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A Ballista scheduler with fugue's codec, bound to its address but not
 /// yet serving (so a caller can report the address first, e.g. after port 0).
@@ -165,9 +178,17 @@ impl FugueScheduler {
     /// in-memory cluster state.
     ///
     /// # Errors
-    /// `ERR-EXECUTION` when the address cannot be bound (in use, not local)
-    /// or Ballista rejects the config.
+    /// `ERR-ARG` for an `executor_timeout` under 2 s; `ERR-EXECUTION` when
+    /// the address cannot be bound (in use, not local) or Ballista rejects
+    /// the config.
     pub async fn bind(opts: SchedulerOptions) -> Result<Self> {
+        let timeout = opts.executor_timeout.as_secs();
+        if timeout < 2 {
+            return Err(Error::arg(
+                "executor_timeout",
+                format!("{:?} is under 2 s (whole seconds)", opts.executor_timeout),
+            ));
+        }
         let listener = tokio::net::TcpListener::bind(opts.bind)
             .await
             .map_err(|e| backend(&format!("bind the scheduler to {}", opts.bind), e))?;
@@ -185,6 +206,10 @@ impl FugueScheduler {
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
             grpc_server_max_decoding_message_size: GRPC_MAX_MESSAGE_BYTES,
             grpc_server_max_encoding_message_size: GRPC_MAX_MESSAGE_BYTES,
+            executor_timeout_seconds: timeout,
+            // checked often enough to notice a loss soon after the timeout
+            expire_dead_executor_interval_seconds: (timeout / 3).clamp(1, 15),
+            no_executors_grace_period_seconds: timeout,
             ..SchedulerConfig::default()
         };
         config.validate().map_err(|e| backend("configure the scheduler", e))?;
@@ -260,6 +285,10 @@ pub struct ExecutorOptions {
     /// How long to wait for the scheduler to accept connections at start
     /// (default 30 s).
     pub connect_timeout: Duration,
+    /// How often the executor tells the scheduler it is alive (default
+    /// 60 s, Ballista's; whole seconds, at least 1). Keep it well under the
+    /// scheduler's [`SchedulerOptions::executor_timeout`].
+    pub heartbeat_interval: Duration,
 }
 
 impl Default for ExecutorOptions {
@@ -273,6 +302,7 @@ impl Default for ExecutorOptions {
             slots: 0,
             work_dir: None,
             connect_timeout: Duration::from_secs(30),
+            heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
         }
     }
 }
@@ -324,7 +354,8 @@ impl FugueExecutor {
     ///
     /// # Errors
     /// `ERR-ARG` for a `scheduler` that is not `df://host[:port]`, a
-    /// `bind_host` that is not an IP address, or equal non-zero ports;
+    /// `bind_host` that is not an IP address, equal non-zero ports or a
+    /// `heartbeat_interval` under 1 s;
     /// `ERR-EXECUTION` when no free port can be found for a port 0.
     pub fn new(opts: ExecutorOptions) -> Result<Self> {
         let http = scheduler_url("scheduler", &opts.scheduler)?;
@@ -344,6 +375,13 @@ impl FugueExecutor {
                     "the gRPC port {} is also the Flight port: the executor runs two servers",
                     opts.grpc_port
                 ),
+            ));
+        }
+        let heartbeat = opts.heartbeat_interval.as_secs();
+        if heartbeat == 0 {
+            return Err(Error::arg(
+                "heartbeat_interval",
+                format!("{:?} is under 1 s (whole seconds)", opts.heartbeat_interval),
             ));
         }
         // Both free ports are held at once, so they differ.
@@ -366,6 +404,7 @@ impl FugueExecutor {
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
             grpc_max_decoding_message_size: GRPC_MAX_MESSAGE_BYTES,
             grpc_max_encoding_message_size: GRPC_MAX_MESSAGE_BYTES,
+            executor_heartbeat_interval_seconds: heartbeat,
             ..ExecutorProcessConfig::default()
         };
         Ok(FugueExecutor {
@@ -507,6 +546,12 @@ mod tests {
         assert!(FugueExecutor::new(bad_host).is_err());
         let same = ExecutorOptions { port: 7000, grpc_port: 7000, ..Default::default() };
         assert!(FugueExecutor::new(same).unwrap_err().to_string().contains("gRPC port 7000"));
+        let silent = ExecutorOptions {
+            heartbeat_interval: Duration::from_millis(500),
+            ..Default::default()
+        };
+        let e = FugueExecutor::new(silent).expect_err("sub-second heartbeat");
+        assert!(e.to_string().contains("heartbeat_interval"), "{e}");
     }
 
     #[test]
@@ -536,6 +581,22 @@ mod tests {
             let s = FugueScheduler::bind(opts).await.expect("bind");
             assert_ne!(s.local_addr().port(), 0);
             assert_eq!(s.url(), format!("df://127.0.0.1:{}", s.local_addr().port()));
+            assert_eq!(s.config.executor_timeout_seconds, 180);
+            let quick = SchedulerOptions {
+                bind: "127.0.0.1:0".parse().expect("addr"),
+                executor_timeout: Duration::from_secs(6),
+                ..Default::default()
+            };
+            let s = FugueScheduler::bind(quick).await.expect("bind");
+            assert_eq!(s.config.executor_timeout_seconds, 6);
+            assert_eq!(s.config.expire_dead_executor_interval_seconds, 2);
+            let too_short = SchedulerOptions {
+                bind: "127.0.0.1:0".parse().expect("addr"),
+                executor_timeout: Duration::from_secs(1),
+                ..Default::default()
+            };
+            let e = FugueScheduler::bind(too_short).await.expect_err("1 s timeout");
+            assert_eq!(e.kind(), fugue_core::ErrorKind::InvalidArgument, "{e}");
         });
     }
 }

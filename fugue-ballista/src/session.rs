@@ -102,7 +102,19 @@ fn with_fugue_codec(config: SessionConfig) -> SessionConfig {
     config
         .with_ballista_physical_extension_codec(Arc::new(FuguePhysicalCodec::default()))
         .with_ballista_grpc_client_max_message_size(GRPC_MAX_MESSAGE_BYTES as usize)
+        // No dynamic filters on hash joins: the scheduler's join selection
+        // swaps a join's inputs when it resolves a stage from measured
+        // shuffle sizes, and DataFusion 55 refuses to swap a join whose
+        // dynamic filter exists ("Cannot swap HashJoinExec inputs after
+        // dynamic filters have been constructed"); Ballista 55 then drops
+        // the task statuses and the job never finishes. A dynamic filter
+        // cannot cross a shuffle anyway.
+        .set_bool(JOIN_DYNAMIC_FILTERS, false)
 }
+
+/// DataFusion's switch for hash-join dynamic filters (off for Ballista jobs,
+/// see [`with_fugue_codec`]).
+const JOIN_DYNAMIC_FILTERS: &str = "datafusion.optimizer.enable_join_dynamic_filter_pushdown";
 
 /// A context on the remote scheduler at `url` (`http://host:port`). Nothing
 /// connects until the first plan runs.

@@ -184,6 +184,14 @@ fn bad_executor_options_are_one_line_errors() {
     assert!(err.contains("gRPC port 7000"), "{err}");
     let o = run(&["--slots", "many"]);
     assert_eq!(o.status.code(), Some(2));
+    // a heartbeat of 0 s would never tell the scheduler it lives
+    let o = run(&["--heartbeat", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_fugue-scheduler"))
+        .args(["--executor-timeout", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     // Nobody listens on port 1: bounded by --connect-timeout.
     let started = Instant::now();
     let o = run(&[

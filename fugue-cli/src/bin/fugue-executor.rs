@@ -55,6 +55,10 @@ struct Args {
     /// Seconds to wait for the scheduler at start
     #[arg(long, default_value_t = 30)]
     connect_timeout: u64,
+    /// Seconds between heartbeats to the scheduler (keep it well under the
+    /// scheduler's --executor-timeout); at least 1
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    heartbeat: u64,
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         slots: args.slots,
         work_dir: args.work_dir,
         connect_timeout: Duration::from_secs(args.connect_timeout),
+        heartbeat_interval: Duration::from_secs(args.heartbeat),
     };
     let executor = match FugueExecutor::new(opts) {
         Ok(e) => e,

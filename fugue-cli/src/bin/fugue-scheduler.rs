@@ -36,6 +36,10 @@ struct Args {
     /// of filling one executor's slots first
     #[arg(long)]
     round_robin: bool,
+    /// Seconds without a heartbeat after which an executor is lost (its
+    /// tasks run again elsewhere); at least 2
+    #[arg(long, default_value_t = 180, value_parser = clap::value_parser!(u64).range(2..))]
+    executor_timeout: u64,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         } else {
             TaskDistribution::Bias
         },
+        executor_timeout: std::time::Duration::from_secs(args.executor_timeout),
     };
     let runtime = match server_runtime() {
         Ok(rt) => rt,
