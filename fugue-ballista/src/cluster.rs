@@ -573,28 +573,21 @@ mod tests {
     #[test]
     fn scheduler_binds_an_ephemeral_port() {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        // an ephemeral port with `executor_timeout` (Ballista's default when None)
+        let opts = |timeout: Option<u64>| SchedulerOptions {
+            bind: "127.0.0.1:0".parse().expect("addr"),
+            executor_timeout: timeout.map_or(DEFAULT_EXECUTOR_TIMEOUT, Duration::from_secs),
+            ..Default::default()
+        };
         rt.block_on(async {
-            let opts = SchedulerOptions {
-                bind: "127.0.0.1:0".parse().expect("addr"),
-                ..Default::default()
-            };
-            let s = FugueScheduler::bind(opts).await.expect("bind");
+            let s = FugueScheduler::bind(opts(None)).await.expect("bind");
             assert_ne!(s.local_addr().port(), 0);
             assert_eq!(s.url(), format!("df://127.0.0.1:{}", s.local_addr().port()));
             assert_eq!(s.config.executor_timeout_seconds, 180);
-            let quick = SchedulerOptions {
-                bind: "127.0.0.1:0".parse().expect("addr"),
-                executor_timeout: Duration::from_secs(6),
-                ..Default::default()
-            };
-            let s = FugueScheduler::bind(quick).await.expect("bind");
+            let s = FugueScheduler::bind(opts(Some(6))).await.expect("bind");
             assert_eq!(s.config.executor_timeout_seconds, 6);
             assert_eq!(s.config.expire_dead_executor_interval_seconds, 2);
-            let too_short = SchedulerOptions {
-                bind: "127.0.0.1:0".parse().expect("addr"),
-                executor_timeout: Duration::from_secs(1),
-                ..Default::default()
-            };
+            let too_short = opts(Some(1));
             let e = FugueScheduler::bind(too_short).await.expect_err("1 s timeout");
             assert_eq!(e.kind(), fugue_core::ErrorKind::InvalidArgument, "{e}");
         });
