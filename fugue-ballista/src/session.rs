@@ -152,7 +152,16 @@ pub(crate) async fn standalone(state: SessionState, slots: usize) -> Result<(Ses
     let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
     let scheduler = loop {
         match SchedulerGrpcClient::connect(url.clone()).await {
-            Ok(client) => break client,
+            // The executor polls its tasks through this client, and a task
+            // carries its plan with the frames made from local data: over
+            // tonic's default 4 MiB a poll answer failed to decode, the
+            // executor only logged it, and the job waited forever for tasks
+            // the scheduler had handed out (W2 at SF 0.01).
+            Ok(client) => {
+                break client
+                    .max_decoding_message_size(GRPC_MAX_MESSAGE_BYTES as usize)
+                    .max_encoding_message_size(GRPC_MAX_MESSAGE_BYTES as usize);
+            }
             Err(e) if tokio::time::Instant::now() >= deadline => {
                 return Err(backend("connect to the standalone scheduler", e));
             }

@@ -216,3 +216,24 @@ fn take_of_a_local_frame_keeps_its_limit() {
     let local = taken.as_local_bounded().expect("collect");
     assert_eq!(local.num_rows(), 3);
 }
+
+/// Regression for the standalone stall (`fugue bench --engines ballista
+/// --sf 0.01 --workloads W2` never ended): a task carries its plan with the
+/// frames made from local data, the standalone executor polled its tasks
+/// through a scheduler client with tonic's default 4 MiB limit, the poll
+/// answer failed to decode, and the job waited forever for tasks the
+/// scheduler had handed out. Here the frame is about 6 MiB of text.
+#[test]
+fn a_task_plan_over_four_mebibytes_runs_standalone() {
+    let rows = within(Duration::from_secs(120), || {
+        let e = engine();
+        let text = "x".repeat(300);
+        let rows: Vec<Vec<Value>> = (0..20_000_i64)
+            .map(|i| vec![Value::Int64(i % 7), Value::Str(format!("{i}{text}"))])
+            .collect();
+        let df = frame(rows, "k:long,s:str");
+        let distinct = e.distinct(&df).expect("distinct");
+        distinct.count()
+    });
+    assert_eq!(rows.ok(), Some(20_000));
+}
