@@ -30,6 +30,7 @@ mod chart;
 mod cli;
 mod datagen;
 mod engines;
+mod logging;
 mod pipeline;
 mod run;
 mod sql;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
             util::one_line(&msg)
         );
     }));
+    logging::init("warn");
     fugue::link_engines();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -10,6 +10,9 @@
 //! runs tasks until ctrl-c / SIGTERM. Errors: `error: ...` on stderr and exit
 //! code 1 (2 for bad command-line usage).
 
+#[path = "../logging.rs"]
+mod logging;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -62,6 +65,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    logging::init("info");
     fugue::link_engines();
     let args = Args::parse();
     let opts = ExecutorOptions {

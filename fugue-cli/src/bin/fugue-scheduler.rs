@@ -7,6 +7,9 @@
 //! then serves until ctrl-c / SIGTERM. Errors: `error: ...` on stderr and
 //! exit code 1 (2 for bad command-line usage).
 
+#[path = "../logging.rs"]
+mod logging;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -43,6 +46,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    logging::init("info");
     fugue::link_engines();
     let args = Args::parse();
     let opts = SchedulerOptions {

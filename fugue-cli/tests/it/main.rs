@@ -19,11 +19,18 @@ mod hostile;
 const SF: f64 = 0.002;
 
 fn fugue_cmd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fugue"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the fugue binary runs")
+    fugue_cmd_with_log(args, None)
+}
+
+/// `fugue args` with `RUST_LOG` set to `rust_log`, or unset (the tests
+/// check stderr line by line, whatever the caller's environment says).
+fn fugue_cmd_with_log(args: &[&str], rust_log: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fugue"));
+    cmd.args(args).env("RUST_BACKTRACE", "1").env_remove("RUST_LOG");
+    if let Some(filter) = rust_log {
+        cmd.env("RUST_LOG", filter);
+    }
+    cmd.output().expect("the fugue binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -401,6 +408,25 @@ fn write_csv(dir: &Path) -> String {
     let p = dir.join("people.csv");
     std::fs::write(&p, "name,age,city\nann,31,paris\nbob,25,rome\ncid,47,paris\n").expect("write");
     p.to_string_lossy().into_owned()
+}
+
+/// `RUST_LOG` shows the backends' log records on stderr (env_logger
+/// syntax); without it a successful command writes nothing there.
+#[test]
+fn rust_log_shows_the_backends_log_records() {
+    // fugue-cli links the facade with `all`: DataFusion is always here.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = format!("people={}", write_csv(dir.path()));
+    let query = "SELECT COUNT(*) AS n FROM people";
+    let args = ["sql", "--engine", "datafusion", "--table", &table, query];
+    let quiet = fugue_cmd_with_log(&args, None);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "", "nothing on stderr without RUST_LOG");
+    let logged = fugue_cmd_with_log(&args, Some("datafusion_optimizer=debug"));
+    assert!(logged.status.success(), "{}", stderr(&logged));
+    let err = stderr(&logged);
+    assert!(err.contains("DEBUG datafusion_optimizer"), "{err}");
+    assert_eq!(stdout(&logged), stdout(&quiet), "logs go to stderr only");
 }
 
 #[test]
