@@ -7,6 +7,7 @@ use std::sync::Arc;
 use arrow::array::UInt64Array;
 use arrow::compute::{concat_batches, take_record_batch};
 use datafusion::catalog::MemTable;
+use datafusion::config::ConfigOptions;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::context::{SessionConfig, SessionContext, SessionState};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -49,6 +50,12 @@ pub const DATAFUSION_BATCH_SIZE: &str = "fugue.datafusion.batch_size";
 /// text (`"2g"`); unset means unlimited; zero, negative or unparsable
 /// values are `ERR-ARG`.
 pub const DATAFUSION_MEMORY_LIMIT: &str = "fugue.datafusion.memory_limit";
+/// Conf keys starting with `datafusion.` are DataFusion's own session
+/// options, passed through unchanged (`--conf
+/// datafusion.optimizer.enable_window_topn=true`; the names are DataFusion's
+/// `ConfigOptions`, as `SET` and `SHOW ALL` spell them). An unknown name or
+/// a value DataFusion rejects is `ERR-ARG` when the engine is built.
+pub const DATAFUSION_OPTION_PREFIX: &str = "datafusion.";
 /// Conf key: when true, `map_dataframe` returns the lazy plan and the user
 /// function runs only when the result is used; by default (false) the map
 /// runs during the call and its output is kept in memory, so side effects
@@ -218,6 +225,7 @@ impl Setup {
             let options = config.options_mut();
             options.execution.parquet.schema_force_view_types = false;
             options.sql_parser.map_string_types_to_utf8view = false;
+            datafusion_options(&conf, options)?;
         }
         let mut rt = RuntimeEnvBuilder::new();
         if let Some(limit) = memory_limit(&conf)? {
@@ -231,6 +239,37 @@ impl Setup {
             .build();
         Ok(Setup { conf, threads, state })
     }
+}
+
+/// Every conf entry whose key starts with [`DATAFUSION_OPTION_PREFIX`]
+/// (`datafusion.optimizer.enable_window_topn`, `datafusion.execution.
+/// parquet.pushdown_filters`, ...) set on DataFusion's `ConfigOptions` as
+/// DataFusion's own `SET key = value` would (booleans and numbers as their
+/// text). They are applied after fugue's own mapping, so they win over it.
+///
+/// # Errors
+/// `ERR-ARG` naming the key when DataFusion has no such option or rejects
+/// the value (DataFusion's message kept).
+fn datafusion_options(conf: &Conf, options: &mut ConfigOptions) -> Result<()> {
+    for (key, value) in conf.iter() {
+        if !key.starts_with(DATAFUSION_OPTION_PREFIX) {
+            continue;
+        }
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => value.to_string(),
+            other => {
+                return Err(Error::arg(
+                    key,
+                    format!("a DataFusion option takes a string, number or boolean, not {other}"),
+                ));
+            }
+        };
+        options
+            .set(key, &text)
+            .map_err(|e| Error::arg(key, format!("DataFusion rejects `{key} = {text}`: {e}")))?;
+    }
+    Ok(())
 }
 
 impl DataFusionExecutionEngine {

@@ -36,6 +36,7 @@
 //! | `fugue.datafusion.batch_size` | rows per batch (default 8192) |
 //! | `fugue.datafusion.memory_limit` | memory pool limit, bytes or size text (default: unlimited) |
 //! | `fugue.datafusion.lazy_map` | `map_dataframe` returns the lazy plan instead of running it during the call (default false) |
+//! | `datafusion.*` | DataFusion's own session options, passed through (`datafusion.optimizer.enable_window_topn=true`); unknown names and rejected values are `ERR-ARG` |
 #![deny(missing_docs)]
 
 mod engine;
@@ -49,7 +50,7 @@ mod sql;
 mod udf;
 
 pub use engine::{
-    DATAFUSION_BATCH_SIZE, DATAFUSION_LAZY_MAP, DATAFUSION_MEMORY_LIMIT,
+    DATAFUSION_BATCH_SIZE, DATAFUSION_LAZY_MAP, DATAFUSION_MEMORY_LIMIT, DATAFUSION_OPTION_PREFIX,
     DATAFUSION_TARGET_PARTITIONS, DATAFUSION_THREADS, DataFusionExecutionEngine,
 };
 pub use error::to_df as to_datafusion_error;

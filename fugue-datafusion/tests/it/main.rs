@@ -137,3 +137,47 @@ fn eng_todf_a_datafusion_frame_is_accepted_directly() {
 }
 
 use fugue_core::DataFrameExt as _;
+
+/// Conf keys under `datafusion.` are DataFusion's own session options,
+/// passed through: with DataFusion's window top-k on, `take` per key (a
+/// `row_number()` filtered to `<= n`, ENG-TAKE-3) plans a per-partition
+/// heap instead of a full sort, and gives the same rows.
+#[test]
+fn datafusion_options_pass_through_the_conf() {
+    use fugue_core::engine::NaPosition;
+    let conf = |on: bool| {
+        Conf::empty()
+            .with_entry(fugue_datafusion::DATAFUSION_THREADS, 2i64)
+            .with_entry("datafusion.optimizer.enable_window_topn", on)
+    };
+    let plan_and_rows = |on: bool| {
+        let e = DataFusionExecutionEngine::new(conf(on)).expect("engine");
+        let spec = PartitionSpec::by(["k"]).expect("spec");
+        let taken = e.take(&frame(40), 2, "v desc", NaPosition::Last, &spec).expect("take");
+        let native = taken.downcast_ref::<DataFusionDataFrame>().expect("frame").to_native();
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let plan = rt.block_on(native.create_physical_plan()).expect("plan");
+        let text = datafusion::physical_plan::displayable(plan.as_ref()).indent(true).to_string();
+        let mut rows = taken.as_local_bounded().expect("local").rows().expect("rows");
+        rows.sort_by_key(|r| format!("{r:?}"));
+        (text, rows)
+    };
+    let (on_plan, on_rows) = plan_and_rows(true);
+    let (off_plan, off_rows) = plan_and_rows(false);
+    assert!(on_plan.contains("PartitionedTopKExec"), "{on_plan}");
+    assert!(!off_plan.contains("PartitionedTopKExec"), "{off_plan}");
+    assert_eq!(on_rows, off_rows);
+    assert_eq!(on_rows.len(), 6, "two rows for each of the three keys");
+
+    // An unknown option and a rejected value are ERR-ARG naming the key.
+    let bad = |key: &str, value: &str| {
+        let c = Conf::empty().with_entry(key, value);
+        DataFusionExecutionEngine::new(c).err().map(|e| (e.kind(), e.to_string()))
+    };
+    let (kind, msg) = bad("datafusion.optimizer.no_such_option", "1").expect("an error");
+    assert_eq!(kind, fugue_core::ErrorKind::InvalidArgument);
+    assert!(msg.contains("datafusion.optimizer.no_such_option"), "{msg}");
+    let (kind, msg) = bad("datafusion.execution.batch_size", "many").expect("an error");
+    assert_eq!(kind, fugue_core::ErrorKind::InvalidArgument);
+    assert!(msg.contains("datafusion.execution.batch_size"), "{msg}");
+}
