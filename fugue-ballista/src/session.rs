@@ -110,7 +110,16 @@ fn with_fugue_codec(config: SessionConfig) -> SessionConfig {
         // the task statuses and the job never finishes. A dynamic filter
         // cannot cross a shuffle anyway.
         .set_bool(JOIN_DYNAMIC_FILTERS, false)
+        // No window top-k (`PartitionedTopKExec`): datafusion-proto 55
+        // cannot serialise it, so a `take` per key would fail to reach the
+        // executors. Forced off even when the fugue conf turns it on
+        // (`datafusion.*` keys pass through to the DataFusion engine).
+        .set_bool(WINDOW_TOPN, false)
 }
+
+/// DataFusion's window top-k rule (off for Ballista jobs, see
+/// [`with_fugue_codec`]).
+const WINDOW_TOPN: &str = "datafusion.optimizer.enable_window_topn";
 
 /// DataFusion's switch for hash-join dynamic filters (off for Ballista jobs,
 /// see [`with_fugue_codec`]).

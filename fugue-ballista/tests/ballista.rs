@@ -237,3 +237,32 @@ fn a_task_plan_over_four_mebibytes_runs_standalone() {
     });
     assert_eq!(rows.ok(), Some(20_000));
 }
+
+/// `datafusion.*` conf keys pass through to the DataFusion engine, but
+/// DataFusion's window top-k (`PartitionedTopKExec`) has no datafusion-proto
+/// encoding: the Ballista session keeps it off, so `take` per key still
+/// reaches the executors and keeps two rows per key (ENG-TAKE-3).
+#[test]
+fn take_per_key_runs_with_the_window_top_k_option_on() {
+    let conf = Conf::empty()
+        .with_entry("fugue.datafusion.threads", 2)
+        .with_entry(BALLISTA_STANDALONE_SLOTS, 2)
+        .with_entry("datafusion.optimizer.enable_window_topn", true);
+    let e = BallistaExecutionEngine::new(conf).expect("standalone engine");
+    let spec = PartitionSpec::by(["k"]).expect("spec");
+    let taken =
+        e.take(&frame(long_rows(30), "k:long,v:long"), 2, "v desc", NaPosition::Last, &spec);
+    let rows = within(Duration::from_secs(120), move || {
+        taken.and_then(|t| t.as_local_bounded()).and_then(|l| l.rows())
+    });
+    let mut got: Vec<(i64, i64)> = rows
+        .expect("take per key on ballista")
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (Value::Int64(k), Value::Int64(v)) => (*k, *v),
+            other => panic!("unexpected row {other:?}"),
+        })
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![(0, 24), (0, 27), (1, 25), (1, 28), (2, 26), (2, 29)]);
+}
