@@ -113,9 +113,10 @@ impl BallistaExecutionEngine {
         let (inner, cluster) = match url {
             Some(given) => {
                 let scheduler = session::scheduler_url(BALLISTA_URL, &given)?;
-                let inner = DataFusionExecutionEngine::with_session_context(conf, |state| {
-                    session::remote(state, scheduler)
-                })?;
+                let inner =
+                    DataFusionExecutionEngine::with_session_context(ENGINE, conf, |state| {
+                        session::remote(state, scheduler)
+                    })?;
                 (inner, Cluster::Remote(given))
             }
             None => {
@@ -141,6 +142,7 @@ impl BallistaExecutionEngine {
                 let port = Arc::new(AtomicU16::new(0));
                 let seen = Arc::clone(&port);
                 let inner = DataFusionExecutionEngine::with_session_context(
+                    ENGINE,
                     conf,
                     move |state| async move {
                         let (ctx, port) = session::standalone(state, slots).await?;

@@ -152,7 +152,13 @@ fn an_unreachable_scheduler_is_an_error_not_a_hang() {
         let df = e.to_df(&frame(long_rows(3), "k:long,v:long"))?;
         e.distinct(&df)?.count()
     });
-    assert_eq!(counted.err().map(|e| e.kind()), Some(ErrorKind::Execution));
+    let err = counted.expect_err("no scheduler listens");
+    assert_eq!(err.kind(), ErrorKind::Execution);
+    // the error names this engine, not the DataFusion engine it builds on
+    assert!(
+        matches!(&err, fugue_core::Error::Backend { engine, .. } if engine == "ballista"),
+        "{err:?}"
+    );
 }
 
 /// Remote mode end to end: a second engine on the first one's scheduler

@@ -281,7 +281,7 @@ impl DataFusionExecutionEngine {
     /// memory limit); `ERR-EXECUTION` when the runtime cannot be built.
     pub fn new(conf: Conf) -> Result<Self> {
         let setup = Setup::from_conf(conf)?;
-        let runtime = EngineRuntime::new(setup.threads)?;
+        let runtime = EngineRuntime::new(setup.threads, ENGINE)?;
         Ok(Self::assemble(setup.conf, SessionContext::new_with_state(setup.state), runtime))
     }
 
@@ -295,17 +295,19 @@ impl DataFusionExecutionEngine {
     /// It runs on the engine's own tokio runtime, so tasks it spawns (an
     /// in-process scheduler, say) live as long as the engine and its frames,
     /// and stop with them. The target partitions are read back from the
-    /// returned context.
+    /// returned context. DataFusion's errors while running plans name
+    /// `engine` (the outer engine's registry name, e.g. `ballista`) instead
+    /// of `datafusion`.
     ///
     /// # Errors
     /// As [`DataFusionExecutionEngine::new`], and the errors of `make`.
-    pub fn with_session_context<F, Fut>(conf: Conf, make: F) -> Result<Self>
+    pub fn with_session_context<F, Fut>(engine: &'static str, conf: Conf, make: F) -> Result<Self>
     where
         F: FnOnce(SessionState) -> Fut,
         Fut: Future<Output = Result<SessionContext>> + Send,
     {
         let setup = Setup::from_conf(conf)?;
-        let runtime = EngineRuntime::new(setup.threads)?;
+        let runtime = EngineRuntime::new(setup.threads, engine)?;
         let ctx = runtime.block_on(make(setup.state))?;
         Ok(Self::assemble(setup.conf, ctx, runtime))
     }

@@ -15,6 +15,9 @@ use crate::error::ENGINE;
 pub(crate) struct EngineRuntime {
     runtime: Option<tokio::runtime::Runtime>,
     threads: usize,
+    /// The engine name backend errors of this runtime's work carry
+    /// (`datafusion`, or the name of an engine built on this one).
+    engine: &'static str,
 }
 
 impl std::fmt::Debug for EngineRuntime {
@@ -28,7 +31,7 @@ impl EngineRuntime {
     ///
     /// # Errors
     /// `ERR-EXECUTION` when the runtime cannot be built.
-    pub(crate) fn new(threads: usize) -> Result<Self> {
+    pub(crate) fn new(threads: usize, engine: &'static str) -> Result<Self> {
         let threads = threads.max(1);
         // `enable_all`: the IO and time drivers compiled into tokio (none in
         // a plain DataFusion build; a Ballista session's network servers
@@ -39,8 +42,8 @@ impl EngineRuntime {
             .thread_name("fugue-datafusion")
             .thread_stack_size(WORKER_STACK_BYTES)
             .build()
-            .map_err(|e| Error::backend(ENGINE, "build tokio runtime", e))?;
-        Ok(EngineRuntime { runtime: Some(runtime), threads })
+            .map_err(|e| Error::backend(engine, "build tokio runtime", e))?;
+        Ok(EngineRuntime { runtime: Some(runtime), threads, engine })
     }
 
     /// Number of worker threads.
@@ -51,8 +54,23 @@ impl EngineRuntime {
     /// Runs `fut` to completion on this runtime and returns its output.
     ///
     /// # Errors
-    /// The future's own error; `ERR-INTERNAL` when the helper thread panicked.
+    /// The future's own error (a backend error of DataFusion named after
+    /// this runtime's engine); `ERR-INTERNAL` when the helper thread
+    /// panicked.
     pub(crate) fn block_on<F, T>(&self, fut: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send,
+        T: Send,
+    {
+        self.block_on_inner(fut).map_err(|e| match e {
+            Error::Backend { engine, operation, source } if engine == ENGINE => {
+                Error::Backend { engine: self.engine.to_string(), operation, source }
+            }
+            other => other,
+        })
+    }
+
+    fn block_on_inner<F, T>(&self, fut: F) -> Result<T>
     where
         F: Future<Output = Result<T>> + Send,
         T: Send,
@@ -78,7 +96,7 @@ impl EngineRuntime {
                     Ok(h) => h
                         .join()
                         .unwrap_or_else(|_| Err(Error::internal("a datafusion task panicked"))),
-                    Err(e) => Err(Error::backend(ENGINE, "start a thread to run a plan", e)),
+                    Err(e) => Err(Error::backend(self.engine, "start a thread to run a plan", e)),
                 }
             })
         };
