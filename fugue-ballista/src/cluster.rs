@@ -206,6 +206,11 @@ impl FugueScheduler {
             override_logical_codec: Some(Arc::new(BallistaLogicalExtensionCodec::default())),
             grpc_server_max_decoding_message_size: GRPC_MAX_MESSAGE_BYTES,
             grpc_server_max_encoding_message_size: GRPC_MAX_MESSAGE_BYTES,
+            // the scheduler's client to the executors: a task carries its
+            // plan with the frames made from local data, and past Ballista's
+            // 16 MiB default the launch failed and the executors were taken
+            // for lost (W1 at SF 0.1 in memory)
+            grpc_client_max_message_size: GRPC_MAX_MESSAGE_BYTES,
             executor_timeout_seconds: timeout,
             // checked often enough to notice a loss soon after the timeout
             expire_dead_executor_interval_seconds: (timeout / 3).clamp(1, 15),

@@ -324,6 +324,7 @@ fn driver() -> ExitCode {
     assert!(engine.to_string().contains(&cluster.url), "{engine}");
     join_aggregate_matches_datafusion(engine.as_ref());
     fugue_cast_matches_datafusion(engine.as_ref());
+    a_task_plan_over_sixteen_mebibytes_runs(engine.as_ref());
     registered_transformer_runs_on_the_executors(&engine);
     tasks_ran_on_both_executors(&cluster.work_dirs);
     eprintln!("cluster test: checks passed in {:?}", checks.elapsed());
@@ -569,6 +570,24 @@ fn join_aggregate_matches_datafusion(engine: &dyn ExecutionEngine) {
     let local = run(&datafusion()).expect("join + aggregate on datafusion");
     assert_eq!(on_cluster.len(), 30 * 5, "30 joined keys x 5 groups");
     assert_eq!(on_cluster, local);
+}
+
+/// A task carries its plan with the frames made from local data: about
+/// 21 MiB of text here, over Ballista's 16 MiB default for the scheduler's
+/// client to the executors. Before the scheduler took fugue's 512 MiB
+/// limit, launching the task failed, the scheduler took both executors for
+/// lost, and the job failed 180 s later (`fugue bench` W1 at SF 0.1 in
+/// memory).
+fn a_task_plan_over_sixteen_mebibytes_runs(engine: &dyn ExecutionEngine) {
+    let started = Instant::now();
+    let text = "x".repeat(300);
+    let rows: Vec<Row> = (0..70_000_i64)
+        .map(|i| vec![Value::Int64(i % 7), Value::Str(format!("{i}{text}"))])
+        .collect();
+    let df = frame(rows, "k:long,s:str");
+    let distinct = engine.distinct(&df).and_then(|d| d.count());
+    assert_eq!(distinct.ok(), Some(70_000), "distinct of a 21 MiB local frame on the cluster");
+    eprintln!("cluster test: a 21 MiB task plan ran in {:?}", started.elapsed());
 }
 
 /// DF-CAST-8 on the cluster: `long -> str` is fugue's `fugue_cast` UDF (not
