@@ -4,9 +4,15 @@
 //!
 //! `RUST_LOG` chooses what is shown, in env_logger's syntax
 //! (`RUST_LOG=ballista_scheduler=debug,info`); without it each binary shows
-//! its default level: warnings for `fugue` (a failed Ballista poll or task
-//! reaches the user instead of looking like a hang), informational records
-//! for the servers (jobs, stages, executors joining and leaving).
+//! its default filter: [`CLI_DEFAULT`] for `fugue` (a failed Ballista poll
+//! or task reaches the user instead of looking like a hang), informational
+//! records for the servers (jobs, stages, executors joining and leaving).
+
+/// The `fugue` command's filter without `RUST_LOG`: warnings, except
+/// Polars' own warnings (target `polars`, e.g. deprecations of the casts
+/// polars-sql runs for TPC-H Q1 in `fugue bench` W7), which say nothing
+/// the user of the command can act on; `RUST_LOG=warn` shows them.
+pub const CLI_DEFAULT: &str = "warn,polars=error";
 
 /// Installs the logger once, with `default_level` (`"warn"`, `"info"`)
 /// when `RUST_LOG` is unset. A second call is a no-op.

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
             util::one_line(&msg)
         );
     }));
-    logging::init("warn");
+    logging::init(logging::CLI_DEFAULT);
     fugue::link_engines();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
