@@ -83,7 +83,7 @@ pub(crate) fn scheduler_url(key: &str, value: &str) -> Result<String> {
 /// own `cache()` (collect into memory) instead of Ballista's, which is a
 /// no-op by default and would make `persist` recompute.
 fn client_state(state: SessionState, url: String) -> DfResult<SessionState> {
-    let config = with_fugue_codec(state.config().clone())
+    let config = for_ballista_jobs(state.config().clone())
         .with_ballista_query_planner(Arc::new(SubmitPhysicalPlan { scheduler_url: url.clone() }));
     let state = SessionStateBuilder::new_from_existing(state).with_config(config).build();
     let state = state.upgrade_for_ballista(url)?;
@@ -96,9 +96,11 @@ fn client_state(state: SessionState, url: String) -> DfResult<SessionState> {
 /// several times (W6's set operations at SF 0.01) passed 16 MiB.
 pub(crate) const GRPC_MAX_MESSAGE_BYTES: u32 = 512 * 1024 * 1024;
 
-/// `config` with fugue's physical plan codec ([`FuguePhysicalCodec`]) and
-/// the message limit [`GRPC_MAX_MESSAGE_BYTES`].
-fn with_fugue_codec(config: SessionConfig) -> SessionConfig {
+/// `config` for Ballista jobs: fugue's physical plan codec
+/// ([`FuguePhysicalCodec`]), the message limit [`GRPC_MAX_MESSAGE_BYTES`],
+/// and the DataFusion optimizations a job cut into stages cannot take (hash
+/// join dynamic filters, window top-k), off.
+fn for_ballista_jobs(config: SessionConfig) -> SessionConfig {
     config
         .with_ballista_physical_extension_codec(Arc::new(FuguePhysicalCodec::default()))
         .with_ballista_grpc_client_max_message_size(GRPC_MAX_MESSAGE_BYTES as usize)
@@ -118,11 +120,11 @@ fn with_fugue_codec(config: SessionConfig) -> SessionConfig {
 }
 
 /// DataFusion's window top-k rule (off for Ballista jobs, see
-/// [`with_fugue_codec`]).
+/// [`for_ballista_jobs`]).
 const WINDOW_TOPN: &str = "datafusion.optimizer.enable_window_topn";
 
 /// DataFusion's switch for hash-join dynamic filters (off for Ballista jobs,
-/// see [`with_fugue_codec`]).
+/// see [`for_ballista_jobs`]).
 const JOIN_DYNAMIC_FILTERS: &str = "datafusion.optimizer.enable_join_dynamic_filter_pushdown";
 
 /// A context on the remote scheduler at `url` (`http://host:port`). Nothing
@@ -152,7 +154,7 @@ pub(crate) async fn remote(state: SessionState, url: String) -> Result<SessionCo
 /// `ERR-EXECUTION` when a server cannot start or the scheduler does not
 /// answer within 30 s.
 pub(crate) async fn standalone(state: SessionState, slots: usize) -> Result<(SessionContext, u16)> {
-    let config = with_fugue_codec(state.config().clone().upgrade_for_ballista());
+    let config = for_ballista_jobs(state.config().clone().upgrade_for_ballista());
     let base = SessionStateBuilder::new_from_existing(state).with_config(config).build();
     let addr = ballista_scheduler::standalone::new_standalone_scheduler_from_state(&base)
         .await

@@ -43,6 +43,12 @@ use clap::Parser;
 use crate::cli::{Cli, Command, DatagenKind};
 use crate::util::CliError;
 
+/// The `fugue` command's filter without `RUST_LOG`: warnings, except
+/// Polars' own warnings (target `polars`, e.g. deprecations of the casts
+/// polars-sql runs for TPC-H Q1 in `fugue bench` W7), which say nothing
+/// the user of the command can act on; `RUST_LOG=warn` shows them.
+const LOG_FILTER: &str = "warn,polars=error";
+
 fn main() -> ExitCode {
     // A panic is a bug: report it as one line, without a backtrace.
     std::panic::set_hook(Box::new(|info| {
@@ -59,7 +65,7 @@ fn main() -> ExitCode {
             util::one_line(&msg)
         );
     }));
-    logging::init(logging::CLI_DEFAULT);
+    logging::init(LOG_FILTER);
     fugue::link_engines();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -10,8 +10,6 @@
 //! runs tasks until ctrl-c / SIGTERM. Errors: `error: ...` on stderr and exit
 //! code 1 (2 for bad command-line usage).
 
-// CLI_DEFAULT is the `fugue` command's, unused here
-#[allow(dead_code)]
 #[path = "../logging.rs"]
 mod logging;
 
