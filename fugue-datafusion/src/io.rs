@@ -152,7 +152,13 @@ pub(crate) fn load(
                 plan::select_columns(df, &cols)?
             }
         };
-        let df = plan::normalise(df)?;
+        // One file keeps the reader's types (`Utf8View` strings of Parquet
+        // files written from views): the frame reports them normalised
+        // (SCH-TYPE-8) and every consumer that needs the plain types
+        // (joins, unions, maps, saves, `as_local_bounded`) converts there.
+        // A cast here would copy every string once more at load. Several
+        // files are unioned, so their types must agree.
+        let df = if files.len() > 1 { plan::normalise(df)? } else { df };
         let schema = plan::fugue_schema(&df)?;
         out = Some(match out {
             None => (df, schema, file),

@@ -59,13 +59,29 @@ impl ScalarUDFImpl for FugueCast {
 }
 
 /// True when DataFusion's own `CAST` agrees with DF-CAST for `from → to`:
-/// integer widening/narrowing, integer → float, float → float, and the
+/// integer widening/narrowing, integer → float, float → float, decimal →
+/// float (both are Arrow's cast kernel with `safe = false`), and the
 /// string representations (`Utf8View`, `LargeUtf8`) to `Utf8`.
+///
+/// A native `CAST` is what DataFusion's optimizer sees through (pushed
+/// into the Parquet scan's projection, simplified, carried by Ballista's
+/// plan codec without fugue's extension), so it is preferred wherever the
+/// results are the same.
 fn native_cast_agrees(from: &DataType, to: &DataType) -> bool {
     let stringy =
         |t: &DataType| matches!(t, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8);
+    let decimal = |t: &DataType| {
+        matches!(
+            t,
+            DataType::Decimal32(..)
+                | DataType::Decimal64(..)
+                | DataType::Decimal128(..)
+                | DataType::Decimal256(..)
+        )
+    };
     (from.is_integer() && (to.is_integer() || to.is_floating()))
         || (from.is_floating() && to.is_floating())
+        || (decimal(from) && to.is_floating())
         || (stringy(from) && stringy(to))
 }
 
@@ -250,5 +266,8 @@ mod tests {
         assert!(native_cast_agrees(&DataType::Int32, &DataType::Int64));
         assert!(!native_cast_agrees(&DataType::Float64, &DataType::Utf8));
         assert!(!native_cast_agrees(&DataType::Float64, &DataType::Int64));
+        assert!(native_cast_agrees(&DataType::Decimal128(15, 2), &DataType::Float64));
+        assert!(!native_cast_agrees(&DataType::Decimal128(15, 2), &DataType::Int64));
+        assert!(!native_cast_agrees(&DataType::Decimal128(15, 2), &DataType::Utf8));
     }
 }

@@ -181,3 +181,105 @@ fn datafusion_options_pass_through_the_conf() {
     assert_eq!(kind, fugue_core::ErrorKind::InvalidArgument);
     assert!(msg.contains("datafusion.execution.batch_size"), "{msg}");
 }
+
+/// Parquet files written from Arrow string views (what `tpchgen-arrow` and
+/// DataFusion itself write) load without a cast in the plan: the frame
+/// reports `str` (SCH-TYPE-8) while the plan keeps DataFusion's
+/// `Utf8View`, so a group-by or filter on the strings does not copy every
+/// value first. The consumers that need plain types convert where they
+/// run: local frames hold `Utf8`, joins and unions with `Utf8` frames
+/// match. Decimal → double casts are DataFusion's own `CAST` (the same
+/// Arrow kernel as DF-CAST's), which the optimizer pushes into the scan.
+#[test]
+fn a_parquet_load_keeps_view_strings_and_casts_decimals_natively() {
+    use arrow::array::{Array, AsArray, Decimal128Array, Int64Array, StringViewArray};
+    use arrow::datatypes::{DataType, Field, Float64Type, Schema as ArrowSchema};
+    use arrow::record_batch::RecordBatch;
+    use datafusion::dataframe::DataFrameWriteOptions;
+    use fugue_core::engine::LoadOptions;
+
+    let e = engine();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("views.parquet");
+    let schema = Arc::new(ArrowSchema::new(vec![
+        Field::new("s", DataType::Utf8View, true),
+        Field::new("d", DataType::Decimal128(15, 2), true),
+        Field::new("k", DataType::Int64, false),
+    ]));
+    let decimals =
+        Decimal128Array::from(vec![Some(1050), None, Some(-99_999_999_999_999), Some(1)])
+            .with_precision_and_scale(15, 2)
+            .expect("decimal type");
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(StringViewArray::from(vec![
+                Some("a"),
+                Some("a string longer than twelve bytes"),
+                None,
+                Some("a"),
+            ])),
+            Arc::new(decimals.clone()),
+            Arc::new(Int64Array::from(vec![1, 2, 3, 4])),
+        ],
+    )
+    .expect("batch");
+    let ctx = e.session_context().clone();
+    let p = path.to_string_lossy().to_string();
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            ctx.read_batch(batch)?.write_parquet(&p, DataFrameWriteOptions::new(), None).await
+        })
+        .expect("write parquet");
+
+    let df = e.load_df(&[p.as_str()], &LoadOptions::default()).expect("load");
+    assert_eq!(df.schema().to_string(), "s:str,d:decimal(15,2),k:long");
+    let native = df.downcast_ref::<DataFusionDataFrame>().expect("frame").to_native();
+    let s_type = native.schema().field_with_unqualified_name("s").expect("s").data_type().clone();
+    assert_eq!(s_type, DataType::Utf8View, "no cast of the strings at load");
+
+    let altered =
+        df.alter_columns(&fugue_core::Schema::parse("d:double").expect("schema")).expect("alter");
+    let plan = altered.downcast_ref::<DataFusionDataFrame>().expect("frame").to_native();
+    let text = format!("{}", plan.logical_plan().display_indent());
+    assert!(!text.contains("fugue_cast"), "decimal → double is DataFusion's CAST: {text}");
+    let local = altered.as_local_bounded().expect("local");
+    let batches = local.batches();
+    assert_eq!(batches.len(), 1, "one small file, one batch");
+    let b = &batches[0];
+    assert_eq!(b.column(0).data_type(), &DataType::Utf8, "local frames hold plain strings");
+    let expected = fugue_core::spi::value::cast_array(
+        &(Arc::new(decimals) as arrow::array::ArrayRef),
+        &DataType::Float64,
+    )
+    .expect("DF-CAST");
+    let got = b.column(1).as_primitive::<Float64Type>();
+    let want = expected.as_primitive::<Float64Type>();
+    assert_eq!(got.iter().collect::<Vec<_>>(), want.iter().collect::<Vec<_>>());
+    assert_eq!(got.null_count(), 1);
+
+    // Consumers that need the plain types: a join and a union with a Utf8 frame.
+    let rows = vec![vec![Value::from("a"), Value::from(10i64)]];
+    let other: DataFrameRef =
+        Arc::new(LocalDataFrame::from_rows(rows, "s:str,w:long").expect("frame"));
+    let other = e.to_df(&other).expect("to_df");
+    let joined = e.join(&df, &other, fugue_core::engine::JoinType::Inner, &["s"]).expect("join");
+    let mut keys: Vec<i64> = joined
+        .as_local_bounded()
+        .expect("local")
+        .rows()
+        .expect("rows")
+        .iter()
+        .map(|r| match r[2] {
+            Value::Int64(k) => k,
+            ref v => panic!("k is a long: {v:?}"),
+        })
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, vec![1, 4], "the two rows whose view string is `a`");
+    let strings = df.select_columns(&["s"]).expect("select");
+    let other_s = other.select_columns(&["s"]).expect("select");
+    let union = e.union(&strings, &other_s, true).expect("union");
+    assert_eq!(union.count().expect("count"), 3, "a, the long string, null");
+}
