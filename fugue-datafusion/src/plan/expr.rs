@@ -53,8 +53,17 @@ fn null_of(t: &DataType) -> Result<Expr> {
 }
 
 /// `e` (over `df_schema`) cast to `to` when DataFusion types it otherwise.
+///
+/// Strings are the exception: a `Utf8View` / `LargeUtf8` expression stays
+/// as DataFusion holds it where fugue's type is `str` (`Utf8`). Frames
+/// report the normalised type (SCH-TYPE-8) and convert where plain types
+/// are needed (local frames, joins, unions, maps, saves), so a group-by or
+/// a filter on view strings read from Parquet does not copy every string.
 fn ensure_type(e: Expr, to: &DataType, df_schema: &DFSchema) -> Result<Expr> {
     let from = e.get_type(df_schema).fugue("expression type")?;
+    if *to == DataType::Utf8 && matches!(from, DataType::Utf8View | DataType::LargeUtf8) {
+        return Ok(e);
+    }
     Ok(cast_expr(e, &from, to))
 }
 

@@ -259,6 +259,35 @@ fn a_parquet_load_keeps_view_strings_and_casts_decimals_natively() {
     assert_eq!(got.iter().collect::<Vec<_>>(), want.iter().collect::<Vec<_>>());
     assert_eq!(got.null_count(), 1);
 
+    // A group-by on the strings keeps the views (no copy) and local rows are plain.
+    let spec = PartitionSpec::by(["s"]).expect("spec");
+    let n = fugue_core::expr::functions::count(col("k")).alias("n");
+    let grouped = e.aggregate(&df, &spec, &[n]).expect("aggregate");
+    assert_eq!(grouped.schema().to_string(), "s:str,n:long");
+    let plan = grouped.downcast_ref::<DataFusionDataFrame>().expect("frame").to_native();
+    let physical = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(plan.create_physical_plan())
+        .expect("physical plan");
+    let text = datafusion::physical_plan::displayable(physical.as_ref()).indent(true).to_string();
+    let grouping: Vec<&str> = text.lines().filter(|l| l.contains("gby=")).collect();
+    assert!(!grouping.is_empty(), "{text}");
+    assert!(
+        grouping.iter().all(|l| !l.contains("CAST(s@")),
+        "the group-by reads the view strings, not a cast of every row: {text}"
+    );
+    let mut counts = grouped.as_local_bounded().expect("local").rows().expect("rows");
+    counts.sort_by_key(|r| format!("{r:?}"));
+    assert_eq!(
+        counts,
+        vec![
+            vec![Value::Null, Value::from(1i64)],
+            vec![Value::from("a string longer than twelve bytes"), Value::from(1i64)],
+            vec![Value::from("a"), Value::from(2i64)],
+        ],
+        "sorted by their debug text"
+    );
+
     // Consumers that need the plain types: a join and a union with a Utf8 frame.
     let rows = vec![vec![Value::from("a"), Value::from(10i64)]];
     let other: DataFrameRef =
