@@ -266,11 +266,8 @@ impl ExecutionEngine for PolarsExecutionEngine {
     /// metadata kept.
     fn persist(&self, df: &DataFrameRef, lazy: bool) -> Result<DataFrameRef> {
         let out = self.to_df(df)?;
-        if !lazy
-            && let Some(p) = out.downcast_ref::<PolarsDataFrame>()
-            && !p.is_computed()
-        {
-            p.collect()?;
+        if !lazy && let Some(p) = out.downcast_ref::<PolarsDataFrame>() {
+            p.compute()?;
         }
         Ok(out)
     }

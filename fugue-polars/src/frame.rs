@@ -16,7 +16,7 @@ use crate::exact_col as col;
 
 use crate::bridge::{from_polars_df, fugue_schema};
 use crate::error::{from_polars, run_polars};
-use crate::scan::{ArrowScan, lazy_scan};
+use crate::scan::{ArrowScan, ParquetData, lazy_scan};
 
 /// A frame of the Polars engine: a Polars [`LazyFrame`] plus the Fugue
 /// schema it produces and the frame's metadata (ENG-GEN-2).
@@ -68,6 +68,10 @@ struct Plan {
     /// The Arrow data of a frame built from Arrow (`lazy` scans it): rows
     /// go back to Arrow without crossing the bridge twice.
     arrow: Option<LocalDataFrame>,
+    /// The Parquet files of a frame made by `load_df` (`lazy` scans them,
+    /// decoding the columns a plan reads): counted from their footers, read
+    /// whole (once) when rows go back to Arrow.
+    parquet: Option<Arc<ParquetData>>,
 }
 
 impl fmt::Debug for PolarsDataFrame {
@@ -90,7 +94,7 @@ impl PolarsDataFrame {
         check_dataframe_schema(&schema)?;
         Ok(PolarsDataFrame {
             schema,
-            plan: Arc::new(Plan { lazy, computed: Mutex::new(None), arrow: None }),
+            plan: Arc::new(Plan { lazy, computed: Mutex::new(None), arrow: None, parquet: None }),
             metadata: Arc::new(Metadata::new()),
         })
     }
@@ -114,6 +118,7 @@ impl PolarsDataFrame {
                 lazy: df.clone().lazy(),
                 computed: Mutex::new(Some(df)),
                 arrow: None,
+                parquet: None,
             }),
             metadata: Arc::new(Metadata::new()),
         })
@@ -163,16 +168,54 @@ impl PolarsDataFrame {
                 lazy,
                 computed: Mutex::new(None),
                 arrow: Some(local.clone().with_metadata_map(Metadata::new())),
+                parquet: None,
             }),
             metadata: Arc::new(metadata),
         })
     }
 
+    /// A frame over Parquet files whose footers are read (the Polars
+    /// engine's `load_df`): the plan is a scan that decodes only the
+    /// columns a plan reads, when it runs; `count` is answered from the
+    /// footers; `as_local_bounded` (and saving, maps) decodes every column
+    /// once and keeps the Arrow batches.
+    ///
+    /// # Errors
+    /// `ERR-SCHEMA` for an empty schema; `ERR-EXECUTION` when Polars
+    /// rejects a column type.
+    pub(crate) fn from_parquet(data: ParquetData) -> Result<Self> {
+        let schema = data.schema().clone();
+        check_dataframe_schema(&schema)?;
+        let data = Arc::new(data);
+        let lazy = lazy_scan(Arc::new(ArrowScan::parquet(Arc::clone(&data))?))?;
+        Ok(PolarsDataFrame {
+            schema,
+            plan: Arc::new(Plan {
+                lazy,
+                computed: Mutex::new(None),
+                arrow: None,
+                parquet: Some(data),
+            }),
+            metadata: Arc::new(Metadata::new()),
+        })
+    }
+
     /// The Arrow data of a frame built from Arrow ([`PolarsDataFrame::from_local`],
     /// `to_df` of a non-Polars frame, `map_dataframe` results), shared, not
-    /// copied; `None` for frames of a Polars plan.
+    /// copied; for a Parquet load, its batches once they have been read
+    /// whole; `None` for frames of a Polars plan.
     pub fn arrow(&self) -> Option<&LocalDataFrame> {
-        self.plan.arrow.as_ref()
+        self.plan.arrow.as_ref().or_else(|| self.plan.parquet.as_ref().and_then(|p| p.read_whole()))
+    }
+
+    /// This frame's Arrow data, reading a Parquet load whole first; `None`
+    /// for frames of a Polars plan.
+    fn arrow_or_read(&self) -> Result<Option<&LocalDataFrame>> {
+        match (&self.plan.arrow, &self.plan.parquet) {
+            (Some(local), _) => Ok(Some(local)),
+            (None, Some(parquet)) => Ok(Some(parquet.local()?)),
+            (None, None) => Ok(None),
+        }
     }
 
     /// The native object: the Polars lazy plan of this frame (over the
@@ -191,7 +234,7 @@ impl PolarsDataFrame {
     /// True when the rows are held: a frame built from Arrow data, or a
     /// plan computed by `collect` or `persist`.
     pub fn is_computed(&self) -> bool {
-        self.plan.arrow.is_some() || self.plan.computed.lock().map(|c| c.is_some()).unwrap_or(false)
+        self.arrow().is_some() || self.plan.computed.lock().map(|c| c.is_some()).unwrap_or(false)
     }
 
     /// A frame over the Arrow result of a column operation on this frame's
@@ -222,6 +265,19 @@ impl PolarsDataFrame {
             *slot = Some(df.clone());
         }
         Ok(df)
+    }
+
+    /// Computes and keeps the rows (ENG-PERSIST-2): a Parquet load is read
+    /// whole into Arrow (once), a plan is collected (once); frames built
+    /// from Arrow already hold theirs.
+    ///
+    /// # Errors
+    /// Reader errors; errors of the plan.
+    pub(crate) fn compute(&self) -> Result<()> {
+        if self.arrow_or_read()?.is_none() {
+            self.collect()?;
+        }
+        Ok(())
     }
 
     /// This frame with `metadata` (DF-META-1), sharing the plan.
@@ -261,6 +317,9 @@ impl DataFrame for PolarsDataFrame {
         if let Some(local) = self.arrow() {
             return Ok(local.num_rows());
         }
+        if let Some(parquet) = &self.plan.parquet {
+            return Ok(parquet.num_rows());
+        }
         Ok(self.collect()?.height())
     }
 
@@ -269,7 +328,7 @@ impl DataFrame for PolarsDataFrame {
     }
 
     fn as_local_bounded(&self) -> Result<LocalDataFrame> {
-        if let Some(local) = self.arrow() {
+        if let Some(local) = self.arrow_or_read()? {
             return Ok(local.clone().with_metadata_map((*self.metadata).clone()));
         }
         let local = from_polars_df(&self.collect()?, &self.schema)?;

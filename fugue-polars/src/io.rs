@@ -12,7 +12,7 @@
 //! |---|---|
 //! | csv | Polars' csv reader, with the column types fixed up front (see below) and the requested columns pushed into the reader |
 //! | json (lines) | Polars' ndjson reader with the schema fixed up front, requested columns projected |
-//! | parquet | arrow-rs' reader (projection pushed down to the column chunks), handed to Polars through the zero-copy bridge |
+//! | parquet | arrow-rs' reader, lazily: the footer at load, then only the column chunks a plan reads, handed to Polars through the zero-copy bridge (see [`crate::scan`]) |
 //!
 //! Types are decided before Polars reads, with the same inference as the
 //! native engine (arrow-rs' csv / json schema inference), so a file loads
@@ -35,9 +35,7 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::LoadOptions;
 use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
-use fugue_core::spi::io::{
-    DataFile, csv_load_schema, json_load_schema, plan_load, read_parquet_file,
-};
+use fugue_core::spi::io::{DataFile, ParquetFile, csv_load_schema, json_load_schema, plan_load};
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr};
 
@@ -51,6 +49,7 @@ use crate::bridge::{polars_type, to_polars_df};
 use crate::error::from_polars;
 use crate::expr::fugue_cast;
 use crate::frame::PolarsDataFrame;
+use crate::scan::ParquetData;
 
 fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path.display(), e))
@@ -67,18 +66,33 @@ struct Loaded {
     data: LoadedData,
 }
 
-/// Rows as a reader gives them: Arrow batches (Parquet, through arrow-rs)
-/// or a Polars frame (Polars' csv / ndjson readers).
+/// Rows as a reader gives them: a Parquet file not decoded yet (its footer
+/// read), Arrow batches (an empty csv file) or a Polars frame (Polars' csv
+/// / ndjson readers).
 enum LoadedData {
+    Parquet(ParquetFile, Option<Vec<String>>),
     Arrow(LocalDataFrame),
     Polars(PlDataFrame),
 }
 
 impl LoadedData {
-    fn into_polars(self) -> Result<PlDataFrame> {
+    /// The rows as Arrow batches (a Parquet file decoded now); `None` for
+    /// a Polars frame.
+    fn into_batches(self) -> Result<Option<Vec<RecordBatch>>> {
         match self {
-            LoadedData::Arrow(local) => to_polars_df(&local),
+            LoadedData::Parquet(file, requested) => Ok(Some(file.read(requested.as_deref())?)),
+            LoadedData::Arrow(local) => Ok(Some(local.into_batches())),
+            LoadedData::Polars(_) => Ok(None),
+        }
+    }
+
+    fn into_polars(self, schema: &Schema) -> Result<PlDataFrame> {
+        match self {
             LoadedData::Polars(df) => Ok(df),
+            other => {
+                let batches = other.into_batches()?.unwrap_or_default();
+                to_polars_df(&LocalDataFrame::new(schema.clone(), batches)?)
+            }
         }
     }
 }
@@ -159,21 +173,29 @@ pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFr
         .first()
         .map(|(s, _, _)| s.clone())
         .ok_or_else(|| Error::internal("no file was loaded"))?;
-    let df = if loaded.iter().all(|(_, d, _)| matches!(d, LoadedData::Arrow(_))) {
+    let df = if loaded.iter().all(|(_, d, _)| matches!(d, LoadedData::Parquet(..))) {
+        // Parquet stays undecoded: the plans that read the frame decode the
+        // columns they use (the Parquet scan); count reads the footers;
+        // saving or collecting decodes to Arrow and never crosses the bridge
+        let mut files = Vec::with_capacity(loaded.len());
+        for (_, d, _) in loaded {
+            if let LoadedData::Parquet(file, _) = d {
+                files.push(file);
+            }
+        }
+        PolarsDataFrame::from_parquet(ParquetData::new(files, requested.clone(), schema))?
+    } else if loaded.iter().all(|(_, d, _)| !matches!(d, LoadedData::Polars(_))) {
         // Arrow batches stay Arrow: Polars reads the columns a plan uses
         // through the Arrow scan; saving or counting never crosses the bridge
-        let batches: Vec<RecordBatch> = loaded
-            .into_iter()
-            .flat_map(|(_, d, _)| match d {
-                LoadedData::Arrow(local) => local.into_batches(),
-                LoadedData::Polars(_) => Vec::new(),
-            })
-            .collect();
+        let mut batches: Vec<RecordBatch> = Vec::new();
+        for (_, d, _) in loaded {
+            batches.extend(d.into_batches()?.unwrap_or_default());
+        }
         PolarsDataFrame::from_local(&LocalDataFrame::new(schema, batches)?)?
     } else {
         let mut data: Option<PlDataFrame> = None;
         for (_, d, _) in loaded {
-            let d = d.into_polars()?;
+            let d = d.into_polars(&schema)?;
             match &mut data {
                 None => data = Some(d),
                 Some(acc) => {
@@ -212,15 +234,15 @@ fn convert(df: &PolarsDataFrame, target: &Schema) -> Result<PolarsDataFrame> {
 
 // ---------------------------------------------------------------- parquet
 
-/// One parquet file through the core's arrow-rs reader
-/// ([`read_parquet_file`]: only the requested column chunks are decoded,
-/// Hive partition values as `str` columns, ENG-PQ-2, then `requested`,
-/// ENG-IO-4), kept as Arrow batches.
+/// One parquet file opened with the core's arrow-rs reader
+/// ([`ParquetFile`]: its footer read, nothing decoded; later reads decode
+/// only the requested column chunks, add Hive partition values as `str`
+/// columns, ENG-PQ-2, then select `requested`, ENG-IO-4).
 fn read_parquet(file: &DataFile, requested: Option<&[String]>) -> Result<Loaded> {
-    let (arrow_schema, batches) = read_parquet_file(file, requested)?;
-    let schema = Schema::from_arrow(&arrow_schema)?;
-    let local = LocalDataFrame::new(schema.clone(), batches)?;
-    Ok(Loaded { schema, data: LoadedData::Arrow(local) })
+    let parquet = ParquetFile::open(file)?;
+    let schema = Schema::from_arrow(parquet.schema(requested)?.as_ref())?;
+    let data = LoadedData::Parquet(parquet, requested.map(<[String]>::to_vec));
+    Ok(Loaded { schema, data })
 }
 
 // -------------------------------------------------------------------- csv

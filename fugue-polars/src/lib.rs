@@ -18,7 +18,7 @@
 //! | `take` | sort with nulls first/last, then `limit` or `group_by(keys).head(n)` |
 //! | `select` / `filter` / `assign` / `aggregate` | column expressions compiled to Polars `Expr`, `group_by().agg()` |
 //! | `map_dataframe` | Polars computes the order from the key and presort columns only (`group_by` + per-group `sort_by`), rows gathered per physical partition on Polars' rayon pool, user code on Arrow frames |
-//! | `load_df` / `save_df` | Polars' csv / ndjson readers and writers, parquet through arrow-rs (loaded batches stay Arrow) |
+//! | `load_df` / `save_df` | Polars' csv / ndjson readers and writers, parquet through arrow-rs (a lazy scan that decodes the columns a plan reads; rows stay Arrow) |
 //! | SQL | polars-sql's `SQLContext` |
 //!
 //! Semantics are those of `spec/ENGINE.md`, the same as the native engine;
@@ -30,12 +30,14 @@
 //!
 //! - `subtract` / `intersect` with `distinct=false` (EXCEPT ALL / INTERSECT
 //!   ALL) are `ERR-NOT-SUPPORTED` (allowed by ENG-SET-6).
-//! - File reads are not lazy: Polars 0.55 runs file scans only on its
+//! - Polars' own file scans are not used: Polars 0.55 runs them only on its
 //!   new-streaming engine, which pulls the cloud stack (object_store,
-//!   reqwest, rustls/ring C code); files are read eagerly, requested columns
-//!   pushed into the readers. Parquet batches then stay Arrow and reach
-//!   Polars through the Arrow scan, so later plans convert only the
-//!   columns they read.
+//!   reqwest, rustls/ring C code). Csv and json files are read eagerly,
+//!   requested columns pushed into the readers. Parquet files are lazy
+//!   through fugue's own scan: `load_df` reads their footers, and a plan
+//!   decodes only the columns it reads (arrow-rs' reader, row groups in
+//!   parallel), so `load_df(...)` then a join of three columns decodes
+//!   three; `count` is answered from the footers.
 //!
 //! ## Performance
 //!

@@ -11,13 +11,22 @@
 //! converted at most once per scan (kept for later plans over the same
 //! frame), columns in parallel on Polars' pool; a plan that reads three of
 //! sixteen columns pays for three.
+//!
+//! A Parquet load is the same scan over [`ParquetData`]: the files' footers
+//! are read at load (schema, row count), and a plan decodes only the
+//! columns it reads (projection pushdown into arrow-rs' reader, row groups
+//! in parallel), each at most once. Operations that need every column
+//! (`as_local_bounded`, saving, maps) read them all once and keep them.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use arrow::array::ArrayRef;
-use fugue_core::{DataFrame, LocalDataFrame, Result};
+use std::sync::OnceLock;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use fugue_core::spi::io::ParquetFile;
+use fugue_core::{DataFrame, LocalDataFrame, Result, Schema};
 use polars::prelude::{
     AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, LazyFrame,
     PlSmallStr, PolarsResult, ScanArgsAnonymous, Schema as PlSchema, SchemaRef as PlSchemaRef,
@@ -27,11 +36,101 @@ use rayon::prelude::*;
 use crate::bridge::series_from_arrays;
 use crate::error::carry;
 
+/// Parquet files loaded as one frame and not decoded yet: their footers
+/// (schema, row counts) are read, the data pages are decoded when a plan
+/// reads columns (see the module docs).
+pub(crate) struct ParquetData {
+    files: Vec<ParquetFile>,
+    requested: Option<Vec<String>>,
+    schema: Schema,
+    rows: usize,
+    local: OnceLock<LocalDataFrame>,
+}
+
+impl std::fmt::Debug for ParquetData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetData")
+            .field("files", &self.files.len())
+            .field("schema", &self.schema.to_string())
+            .field("rows", &self.rows)
+            .field("read", &self.local.get().is_some())
+            .finish()
+    }
+}
+
+impl ParquetData {
+    /// `files` (opened, same schema `schema` after the `requested`
+    /// selection), read later.
+    pub(crate) fn new(
+        files: Vec<ParquetFile>,
+        requested: Option<Vec<String>>,
+        schema: Schema,
+    ) -> Self {
+        let rows = files.iter().map(ParquetFile::num_rows).sum();
+        ParquetData { files, requested, schema, rows, local: OnceLock::new() }
+    }
+
+    /// The fugue schema of the loaded frame.
+    pub(crate) fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The row count, from the footers (nothing decoded).
+    pub(crate) fn num_rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Every column, decoded once and kept (files in parallel, each file's
+    /// row groups in parallel, on Polars' pool).
+    ///
+    /// # Errors
+    /// Reader errors naming the file; `ERR-SCHEMA` when a file's columns
+    /// do not match the schema read from its footer.
+    pub(crate) fn local(&self) -> Result<&LocalDataFrame> {
+        if let Some(local) = self.local.get() {
+            return Ok(local);
+        }
+        let local = self.read(self.requested.as_deref(), &self.schema)?;
+        Ok(self.local.get_or_init(|| local))
+    }
+
+    /// Every column, when [`ParquetData::local`] has read them.
+    pub(crate) fn read_whole(&self) -> Option<&LocalDataFrame> {
+        self.local.get()
+    }
+
+    /// The columns `names` (in that order) of every file, decoded now; from
+    /// the kept frame once [`ParquetData::local`] has read everything.
+    fn columns(&self, names: &[String]) -> Result<LocalDataFrame> {
+        let cols: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(local) = self.local.get() {
+            return local.select_columns(&cols)?.as_local_bounded();
+        }
+        let schema = fugue_core::spi::frame::select_columns_schema(&self.schema, &cols)?;
+        self.read(Some(names), &schema)
+    }
+
+    fn read(&self, names: Option<&[String]>, schema: &Schema) -> Result<LocalDataFrame> {
+        let per_file = polars_core::runtime::THREAD_POOL
+            .install(|| self.files.par_iter().map(|f| f.read(names)).collect::<Result<Vec<_>>>())?;
+        let batches: Vec<RecordBatch> = per_file.into_iter().flatten().collect();
+        LocalDataFrame::new(schema.clone(), batches)
+    }
+}
+
+/// Where an [`ArrowScan`] reads its columns from.
+enum Source {
+    /// Arrow batches in memory.
+    Local(LocalDataFrame),
+    /// Parquet files, decoded when read.
+    Parquet(Arc<ParquetData>),
+}
+
 /// Arrow batches read by Polars as an anonymous scan with projection
 /// pushdown (see the module docs). The Polars schema is the one the bridge
 /// gives each Arrow type (`str` → `String`, a map → `List(Struct)`, ...).
 pub(crate) struct ArrowScan {
-    local: LocalDataFrame,
+    source: Source,
     schema: PlSchemaRef,
     converted: Mutex<HashMap<PlSmallStr, Column>>,
 }
@@ -42,13 +141,53 @@ impl ArrowScan {
     /// # Errors
     /// `ERR-EXECUTION` when Polars rejects a column type.
     pub(crate) fn new(local: LocalDataFrame) -> Result<Self> {
-        let mut schema = PlSchema::with_capacity(local.schema().len());
-        for field in local.schema().fields() {
+        let schema = Self::polars_schema_of(local.schema())?;
+        Ok(ArrowScan {
+            source: Source::Local(local),
+            schema,
+            converted: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A scan over Parquet files, decoding the columns a plan reads.
+    ///
+    /// # Errors
+    /// `ERR-EXECUTION` when Polars rejects a column type.
+    pub(crate) fn parquet(data: Arc<ParquetData>) -> Result<Self> {
+        let schema = Self::polars_schema_of(data.schema())?;
+        Ok(ArrowScan {
+            source: Source::Parquet(data),
+            schema,
+            converted: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn polars_schema_of(fugue: &Schema) -> Result<PlSchemaRef> {
+        let mut schema = PlSchema::with_capacity(fugue.len());
+        for field in fugue.fields() {
             // the dtype Polars gives a converted column of this type
             let empty = series_from_arrays(field.name(), &[], field.data_type())?;
             schema.insert(PlSmallStr::from_str(field.name()), empty.dtype().clone());
         }
-        Ok(ArrowScan { local, schema: Arc::new(schema), converted: Mutex::new(HashMap::new()) })
+        Ok(Arc::new(schema))
+    }
+
+    fn num_rows(&self) -> usize {
+        match &self.source {
+            Source::Local(local) => local.num_rows(),
+            Source::Parquet(data) => data.num_rows(),
+        }
+    }
+
+    /// The columns `names` (in that order) as Arrow, read from the source.
+    fn arrow_columns(&self, names: &[PlSmallStr]) -> Result<LocalDataFrame> {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        match &self.source {
+            Source::Local(local) => local
+                .select_columns(&names.iter().map(String::as_str).collect::<Vec<_>>())?
+                .as_local_bounded(),
+            Source::Parquet(data) => data.columns(&names),
+        }
     }
 
     /// The Polars schema of the scan.
@@ -68,34 +207,33 @@ impl ArrowScan {
 
     /// The columns `names` (all when `None`) of the first `n_rows` rows.
     fn columns(&self, names: &[PlSmallStr], n_rows: Option<usize>) -> Result<PlDataFrame> {
-        let schema = self.local.schema();
-        let indices =
-            names.iter().map(|n| schema.index_of(n.as_str())).collect::<Result<Vec<_>>>()?;
-        if let Some(n) = n_rows.filter(|n| *n < self.local.num_rows()) {
+        if let Some(n) = n_rows.filter(|n| *n < self.num_rows()) {
             // `head`: convert the slice only, keep nothing
-            let sliced = self.local.slice(0, n);
+            let sliced = self.arrow_columns(names)?.slice(0, n);
             let columns = names
                 .iter()
-                .zip(&indices)
-                .map(|(name, &i)| Self::convert(&sliced, name, i))
+                .enumerate()
+                .map(|(i, name)| Self::convert(&sliced, name, i))
                 .collect::<Result<Vec<_>>>()?;
             return new_frame(sliced.num_rows(), columns);
         }
-        let missing: Vec<(PlSmallStr, usize)> = {
+        let missing: Vec<PlSmallStr> = {
             let done = self.converted.lock().map_err(|_| poisoned())?;
-            names
-                .iter()
-                .zip(&indices)
-                .filter(|(n, _)| !done.contains_key(*n))
-                .map(|(n, &i)| (n.clone(), i))
-                .collect()
+            names.iter().filter(|n| !done.contains_key(*n)).cloned().collect()
         };
-        let fresh = polars_core::runtime::THREAD_POOL.install(|| {
-            missing
-                .par_iter()
-                .map(|(n, i)| Ok((n.clone(), Self::convert(&self.local, n, *i)?)))
-                .collect::<Result<Vec<_>>>()
-        })?;
+        let fresh = if missing.is_empty() {
+            Vec::new()
+        } else {
+            // one read of the missing columns (one decode pass for Parquet)
+            let read = self.arrow_columns(&missing)?;
+            polars_core::runtime::THREAD_POOL.install(|| {
+                missing
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, n)| Ok((n.clone(), Self::convert(&read, n, i)?)))
+                    .collect::<Result<Vec<_>>>()
+            })?
+        };
         let mut done = self.converted.lock().map_err(|_| poisoned())?;
         done.extend(fresh);
         let columns = names
@@ -106,7 +244,7 @@ impl ArrowScan {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        new_frame(self.local.num_rows(), columns)
+        new_frame(self.num_rows(), columns)
     }
 }
 
@@ -238,5 +376,53 @@ mod tests {
             computed.column("a").expect("a").i64().expect("i64").into_no_null_iter().sum::<i64>(),
             15
         );
+    }
+
+    /// `local()` written to a Parquet file of two row groups (4 rows each
+    /// at most), opened as the Polars engine's load does.
+    fn parquet_data(dir: &std::path::Path) -> ParquetData {
+        let path = dir.join("t.parquet");
+        let file = std::fs::File::create(&path).expect("create");
+        let local = local();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_row_count(Some(4))
+            .build();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(file, local.schema().arrow().clone(), Some(props))
+                .expect("writer");
+        for b in local.batches() {
+            writer.write(b).expect("write");
+        }
+        writer.close().expect("close");
+        let p = path.to_string_lossy().to_string();
+        let files = fugue_core::spi::io::plan_load(
+            &[p.as_str()],
+            &fugue_core::engine::LoadOptions::default(),
+        )
+        .expect("plan");
+        let opened = ParquetFile::open(&files[0]).expect("open");
+        ParquetData::new(vec![opened], None, local.schema().clone())
+    }
+
+    #[test]
+    fn eng_io_4_a_parquet_scan_decodes_only_the_columns_a_plan_reads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let data = Arc::new(parquet_data(dir.path()));
+        assert_eq!(data.num_rows(), 6, "rows from the footer");
+        let scan = Arc::new(ArrowScan::parquet(Arc::clone(&data)).expect("scan"));
+        let lazy = lazy_scan(Arc::clone(&scan)).expect("lazy");
+        let out = lazy.clone().select([col("c")]).collect().expect("collect");
+        assert_eq!(out.height(), 6);
+        assert_eq!(out.column("c").expect("c").null_count(), 2);
+        assert_eq!(converted(&scan), ["c"], "projection pushed into the Parquet read");
+        assert!(data.read_whole().is_none(), "the file was not read whole");
+        // a limited plan reads the slice it returns
+        let head = lazy.limit(2 as IdxSize).collect().expect("head");
+        assert_eq!(head.height(), 2);
+        assert_eq!(converted(&scan), ["c"], "head keeps nothing");
+        // everything, once, in file order over both row groups
+        let whole = data.local().expect("read");
+        assert_eq!(whole.rows().expect("rows"), local().rows().expect("rows"));
+        assert!(data.read_whole().is_some());
     }
 }
