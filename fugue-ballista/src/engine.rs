@@ -406,7 +406,9 @@ impl ExecutionEngine for BallistaExecutionEngine {
         na_position: NaPosition,
         partition_spec: &PartitionSpec,
     ) -> Result<DataFrameRef> {
-        self.inner.take(df, n, presort, na_position, partition_spec)
+        // the window plan: the DataFusion engine's two-phase take maps a
+        // Rust closure, which cannot reach executors in other processes
+        self.inner.take_by_window(df, n, presort, na_position, partition_spec)
     }
 
     fn select(

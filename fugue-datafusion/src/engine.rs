@@ -329,6 +329,39 @@ impl DataFusionExecutionEngine {
         Ok(Arc::new(Self::new(conf)?))
     }
 
+    /// `take` (ENG-TAKE-1..6) as one DataFusion plan: `row_number()` over
+    /// the partition keys in presort order, filtered to `<= n` (a sort of
+    /// every row, or DataFusion's per-partition top-k when
+    /// `datafusion.optimizer.enable_window_topn` is on). What
+    /// [`ExecutionEngine::take`] runs where its two-phase plan does not
+    /// apply, and what distributed engines built on this one (Ballista)
+    /// run, since the two-phase plan's first phase is a map of a Rust
+    /// closure.
+    ///
+    /// # Errors
+    /// As [`ExecutionEngine::take`].
+    pub fn take_by_window(
+        &self,
+        df: &DataFrameRef,
+        n: usize,
+        presort: &str,
+        na_position: NaPosition,
+        partition_spec: &PartitionSpec,
+    ) -> Result<DataFrameRef> {
+        let a = self.frame(df)?;
+        let schema = a.schema().clone();
+        let take = fugue_core::spi::plan::plan_take(&schema, presort, partition_spec)?;
+        let out = plan::take(
+            plan::normalise(a.to_native())?,
+            &schema,
+            n,
+            &take.sorts,
+            na_position,
+            &take.keys,
+        )?;
+        Ok(Arc::new(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), out, schema)))
+    }
+
     /// The engine's DataFusion session (register tables, UDFs, read files).
     pub fn session_context(&self) -> &SessionContext {
         &self.shared.ctx
@@ -449,8 +482,9 @@ impl MapEngine for DataFusionExecutionEngine {
 }
 
 impl DataFusionExecutionEngine {
-    /// `map_dataframe` with the functions and, for other processes, their recipe.
-    fn map_with(
+    /// The lazy plan of `map_dataframe` (nothing runs): a [`MapTable`] scan
+    /// over the layout the spec asks for.
+    fn map_plan(
         &self,
         df: &DataFrameRef,
         functions: BuiltMap,
@@ -497,11 +531,25 @@ impl DataFusionExecutionEngine {
         );
         let table = MapTable::new(source, params);
         let df = self.shared.ctx.read_table(Arc::new(table)).fugue("map_dataframe")?;
-        let out: DataFrameRef = Arc::new(DataFusionDataFrame::with_schema(
+        Ok(Arc::new(DataFusionDataFrame::with_schema(
             Arc::clone(&self.shared),
             df,
             output_schema.clone(),
-        ));
+        )))
+    }
+
+    /// `map_dataframe` with the functions and, for other processes, their
+    /// recipe: the plan of [`DataFusionExecutionEngine::map_plan`], run now
+    /// unless the conf asks for lazy maps.
+    fn map_with(
+        &self,
+        df: &DataFrameRef,
+        functions: BuiltMap,
+        output_schema: &Schema,
+        partition_spec: &PartitionSpec,
+        recipe: Option<MapRecipe>,
+    ) -> Result<DataFrameRef> {
+        let out = self.map_plan(df, functions, output_schema, partition_spec, recipe)?;
         if self.shared.conf.get(DATAFUSION_LAZY_MAP, false)? {
             return Ok(out);
         }
@@ -785,8 +833,24 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         let a = self.frame(df)?;
         let schema = a.schema().clone();
         let take = fugue_core::spi::plan::plan_take(&schema, presort, partition_spec)?;
+        if !partial_take_applies(&schema, &take, n) {
+            return self.take_by_window(df, n, presort, na_position, partition_spec);
+        }
+        // Two phases (issue 15, W4): every input partition keeps its own
+        // top n per group with the core's heap kernel (one pass, no sort,
+        // no shuffle of all rows), then the window plan ranks the few
+        // survivors. Exact: a group's top n overall are among the union of
+        // its top n per partition.
+        let (presort_text, spec, keys_spec) =
+            (presort.to_string(), partition_spec.clone(), PartitionSpec::default());
+        let partial_fn = fugue_core::engine::map_fn(move |_, part| {
+            kernels::take(&part, n, &presort_text, na_position, &spec)
+        });
+        let functions = BuiltMap { map_fn: partial_fn, on_init: None };
+        let partial = self.map_plan(df, functions, &schema, &keys_spec, None)?;
+        let partial = self.frame(&partial)?;
         let out = plan::take(
-            plan::normalise(a.to_native())?,
+            plan::normalise(partial.to_native())?,
             &schema,
             n,
             &take.sorts,
@@ -841,6 +905,33 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         let a = self.frame(df)?;
         crate::io::save(self, &a, path, options)
     }
+}
+
+/// The largest `n` of `take` planned in two phases: the first phase keeps
+/// up to `groups × n` rows of every input partition, worth it while `n`
+/// is a handful (W4 takes 2 per supplier).
+const PARTIAL_TAKE_MAX_N: usize = 64;
+
+/// True when `take` of `n` rows per group of `take.keys` runs in two
+/// phases (see [`DataFusionExecutionEngine`]'s `take`): keyed, `n` in
+/// `1..=PARTIAL_TAKE_MAX_N`, and every key and sort column of a flat type
+/// (the core's heap kernel encodes them as Arrow rows).
+fn partial_take_applies(schema: &Schema, take: &fugue_core::spi::plan::TakePlan, n: usize) -> bool {
+    let flat = |name: &String| {
+        schema.fields().iter().find(|f| f.name() == name).is_some_and(|f| {
+            !matches!(
+                f.data_type(),
+                arrow::datatypes::DataType::List(_)
+                    | arrow::datatypes::DataType::LargeList(_)
+                    | arrow::datatypes::DataType::Struct(_)
+                    | arrow::datatypes::DataType::Map(..)
+            )
+        })
+    };
+    !take.keys.is_empty()
+        && (1..=PARTIAL_TAKE_MAX_N).contains(&n)
+        && take.keys.iter().all(flat)
+        && take.sorts.iter().all(|(c, _)| flat(c))
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 //! | union / subtract / intersect | `UNION [ALL]`, `EXCEPT [ALL]`, `INTERSECT [ALL]` (null equals null) |
 //! | distinct, dropna, fillna | `DISTINCT`, filters / `CASE` with the `fugue_isna` UDF (NaN counts as null) |
 //! | select, filter, assign, aggregate | column expressions compiled to `Expr` with fugue's types (`fugue_cast` UDF for DF-CAST) |
-//! | take | sort + limit, or `row_number()` over the keys filtered to `<= n` |
+//! | take | sort + limit without keys; per key, two phases: the core's heap kernel keeps each input partition's top `n` per group (a map node, no sort, no shuffle of every row), then `row_number()` over the keys filtered to `<= n` ranks the survivors (one phase, the window plan, for `n` over 64, nested sort or key columns, and on Ballista) |
 //! | map_dataframe | `RepartitionExec` (hash of the keys) → `SortExec` (keys + presort) → a custom streaming `ExecutionPlan` |
 //! | load / save | DataFusion's parquet / csv / json scans (projection pushdown) and parquet / csv writers |
 //! | sample | materialised, seeded index sampling (the native engine's algorithm) |

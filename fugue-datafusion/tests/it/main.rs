@@ -312,3 +312,57 @@ fn a_parquet_load_keeps_view_strings_and_casts_decimals_natively() {
     let union = e.union(&strings, &other_s, true).expect("union");
     assert_eq!(union.count().expect("count"), 3, "a, the long string, null");
 }
+
+/// `take` per key (ENG-TAKE-1..6) runs in two phases on the DataFusion
+/// engine (issue 15, W4): the core's heap kernel keeps each input
+/// partition's top n per group, then the window plan ranks the survivors.
+/// Same rows as the one-step window plan, for both null placements,
+/// ascending and descending, over several input partitions; the plan
+/// holds the map node of the first phase.
+#[test]
+fn take_per_key_in_two_phases_gives_the_window_plans_rows() {
+    use fugue_core::engine::NaPosition;
+    let e = engine();
+    let rows = (0..200i64)
+        .map(|i| {
+            let v = if i % 7 == 0 { Value::Null } else { Value::from((i * 37) % 101) };
+            vec![Value::from(i % 5), v, Value::from(i)]
+        })
+        .collect();
+    let local: DataFrameRef =
+        Arc::new(LocalDataFrame::from_rows(rows, "k:long,v:long,id:long").expect("frame"));
+    let df = e.to_df(&local).expect("to_df");
+    let df = e.repartition(&df, &PartitionSpec::num(4)).expect("repartition");
+    let spec = PartitionSpec::by(["k"]).expect("spec");
+    let sorted = |f: &DataFrameRef| {
+        let mut rows = f.as_local_bounded().expect("local").rows().expect("rows");
+        rows.sort_by_key(|r| format!("{r:?}"));
+        rows
+    };
+    for presort in ["v desc, id", "v, id desc"] {
+        for na in [NaPosition::First, NaPosition::Last] {
+            let two = e.take(&df, 3, presort, na, &spec).expect("take");
+            let one = e.take_by_window(&df, 3, presort, na, &spec).expect("take by window");
+            let (two_rows, one_rows) = (sorted(&two), sorted(&one));
+            assert_eq!(two_rows.len(), 15, "3 rows for each of the 5 keys");
+            assert_eq!(two_rows, one_rows, "{presort} {na:?}");
+            let native = two.downcast_ref::<DataFusionDataFrame>().expect("frame").to_native();
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            let plan = rt.block_on(native.create_physical_plan()).expect("plan");
+            let text =
+                datafusion::physical_plan::displayable(plan.as_ref()).indent(true).to_string();
+            assert!(text.contains("MapExec"), "first phase: the kernel per partition: {text}");
+        }
+    }
+    // a nested sort column keeps the window plan (no kernel)
+    let nested: DataFrameRef = Arc::new(
+        LocalDataFrame::from_rows(
+            vec![vec![Value::from(1i64), Value::List(vec![Value::from(1i64)])]],
+            "k:long,l:[long]",
+        )
+        .expect("frame"),
+    );
+    let nested = e.to_df(&nested).expect("to_df");
+    let taken = e.take(&nested, 1, "k", NaPosition::Last, &spec).expect("take");
+    assert_eq!(taken.count().expect("count"), 1);
+}
