@@ -833,7 +833,7 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         let a = self.frame(df)?;
         let schema = a.schema().clone();
         let take = fugue_core::spi::plan::plan_take(&schema, presort, partition_spec)?;
-        if !partial_take_applies(&schema, &take, n) {
+        if !kernels::heap_take_applies(&schema, &take, n) {
             return self.take_by_window(df, n, presort, na_position, partition_spec);
         }
         // Two phases (issue 15, W4): every input partition keeps its own
@@ -905,33 +905,6 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         let a = self.frame(df)?;
         crate::io::save(self, &a, path, options)
     }
-}
-
-/// The largest `n` of `take` planned in two phases: the first phase keeps
-/// up to `groups × n` rows of every input partition, worth it while `n`
-/// is a handful (W4 takes 2 per supplier).
-const PARTIAL_TAKE_MAX_N: usize = 64;
-
-/// True when `take` of `n` rows per group of `take.keys` runs in two
-/// phases (see [`DataFusionExecutionEngine`]'s `take`): keyed, `n` in
-/// `1..=PARTIAL_TAKE_MAX_N`, and every key and sort column of a flat type
-/// (the core's heap kernel encodes them as Arrow rows).
-fn partial_take_applies(schema: &Schema, take: &fugue_core::spi::plan::TakePlan, n: usize) -> bool {
-    let flat = |name: &String| {
-        schema.fields().iter().find(|f| f.name() == name).is_some_and(|f| {
-            !matches!(
-                f.data_type(),
-                arrow::datatypes::DataType::List(_)
-                    | arrow::datatypes::DataType::LargeList(_)
-                    | arrow::datatypes::DataType::Struct(_)
-                    | arrow::datatypes::DataType::Map(..)
-            )
-        })
-    };
-    !take.keys.is_empty()
-        && (1..=PARTIAL_TAKE_MAX_N).contains(&n)
-        && take.keys.iter().all(flat)
-        && take.sorts.iter().all(|(c, _)| flat(c))
 }
 
 #[cfg(test)]

@@ -278,7 +278,15 @@ pub(crate) fn take(
     spec: &PartitionSpec,
 ) -> Result<PolarsDataFrame> {
     let schema = df.schema();
-    let TakePlan { sorts, keys } = plan_take(schema, presort, spec)?;
+    let plan = plan_take(schema, presort, spec)?;
+    if fugue_core::spi::kernels::heap_take_applies(schema, &plan, n) {
+        // a few rows per group: the core's heap kernel (one pass, parallel
+        // slices, no sort of every row) over the input's Arrow data
+        let out =
+            fugue_core::spi::kernels::take(&df.as_local_bounded()?, n, presort, na_position, spec)?;
+        return Ok(PolarsDataFrame::from_local(&out)?.with_metadata_map(df.metadata().clone()));
+    }
+    let TakePlan { sorts, keys } = plan;
     let mut lazy = df.native();
     if !sorts.is_empty() {
         let by: Vec<Expr> = sorts.iter().map(|(n, _)| c(n)).collect();

@@ -234,7 +234,8 @@ pub fn nested_types_equivalent(a: &DataType, b: &DataType) -> bool {
     }
 }
 
-fn is_nested(dt: &DataType) -> bool {
+/// Lists, structs and maps.
+pub(crate) fn is_nested(dt: &DataType) -> bool {
     matches!(
         dt,
         DataType::List(_)

@@ -39,4 +39,4 @@ pub use join::join;
 pub use sample::{fresh_seed, sample};
 pub use select::{aggregate, assign, filter, select};
 pub use setops::{distinct, intersect, subtract, union};
-pub use take::take;
+pub use take::{HEAP_TAKE_MAX_N, heap_take_applies, take};

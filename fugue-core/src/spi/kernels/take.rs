@@ -8,7 +8,10 @@
 //! byte strings; group keys use the shared row keys of joins and set
 //! operations (null equals null, NaN equals NaN, `-0.0` equals `0.0`).
 //! Cost: O(rows · log n) comparisons, memory O(groups · n) beyond the
-//! encoded rows. Ties keep input order (the earlier row wins).
+//! encoded rows. Ties keep input order (the earlier row wins). Frames of
+//! 64 Ki rows or more are cut into one slice per thread, taken in
+//! parallel, and the slices' results taken again (the same rows, in the
+//! same order).
 
 use std::collections::BinaryHeap;
 use std::collections::hash_map::Entry;
@@ -21,9 +24,9 @@ use arrow::row::{RowConverter, Rows, SortField};
 use super::rowkeys::RowEncoder;
 use crate::dataframe::{DataFrame, LocalDataFrame};
 use crate::engine::NaPosition;
-use crate::engine::take::plan_take;
+use crate::engine::take::{TakePlan, plan_take};
 use crate::partition::PartitionSpec;
-use crate::{Error, Result};
+use crate::{Error, Result, Schema};
 
 /// `take(df, n, presort, na_position, partition_spec)` over local data
 /// (ENG-TAKE-1..6): `n` rows per group of the spec's partition keys (or
@@ -38,6 +41,86 @@ use crate::{Error, Result};
 /// sort or key column; `ERR-NOT-SUPPORTED` for sort or key types Arrow
 /// cannot compare row-wise.
 pub fn take(
+    df: &LocalDataFrame,
+    n: usize,
+    presort: &str,
+    na_position: NaPosition,
+    partition_spec: &PartitionSpec,
+) -> Result<LocalDataFrame> {
+    let threads = rayon::current_num_threads();
+    if threads > 1 && n > 0 && df.num_rows() >= PARALLEL_TAKE_MIN_ROWS {
+        return take_in_chunks(df, threads, n, presort, na_position, partition_spec);
+    }
+    take_one(df, n, presort, na_position, partition_spec)
+}
+
+/// The largest `n` for which engines plan `take` per key as this kernel
+/// over each input partition followed by a final ranking of the
+/// survivors (the DataFusion engine's two phases, the Polars engine's
+/// kernel call): the first phase keeps up to `groups × n` rows per
+/// partition, worth it while `n` is a handful (W4 takes 2 per supplier).
+pub const HEAP_TAKE_MAX_N: usize = 64;
+
+/// True when `take` of `n` rows per group of `plan`'s keys suits this
+/// kernel in an engine's plan: keyed, `n` in `1..=`[`HEAP_TAKE_MAX_N`],
+/// and every key and sort column of `schema` of a flat type (not a list,
+/// struct or map), which the kernel's row encodings compare.
+pub fn heap_take_applies(schema: &Schema, plan: &TakePlan, n: usize) -> bool {
+    let flat = |name: &String| {
+        schema
+            .fields()
+            .iter()
+            .find(|f| f.name() == name)
+            .is_some_and(|f| !crate::value::cast::is_nested(f.data_type()))
+    };
+    !plan.keys.is_empty()
+        && (1..=HEAP_TAKE_MAX_N).contains(&n)
+        && plan.keys.iter().all(flat)
+        && plan.sorts.iter().all(|(c, _)| flat(c))
+}
+
+/// Frames at least this long are taken in parallel chunks.
+const PARALLEL_TAKE_MIN_ROWS: usize = 1 << 16;
+
+/// [`take`] over `chunks` contiguous slices of `df` in parallel (rayon's
+/// current pool), then over the concatenation of their results, in slice
+/// order. The same rows in the same order as one pass: a group's first
+/// `n` rows overall are among the first `n` of each slice; slices keep
+/// input order, so groups still come out in order of their first row and
+/// ties still go to the earlier row.
+fn take_in_chunks(
+    df: &LocalDataFrame,
+    chunks: usize,
+    n: usize,
+    presort: &str,
+    na_position: NaPosition,
+    partition_spec: &PartitionSpec,
+) -> Result<LocalDataFrame> {
+    use rayon::prelude::*;
+    // the arguments' errors, before any work
+    plan_take(df.schema(), presort, partition_spec)?;
+    let rows = df.num_rows();
+    let size = rows.div_ceil(chunks.max(1)).max(1);
+    let parts = (0..rows.div_ceil(size))
+        .into_par_iter()
+        .map(|c| {
+            let start = c * size;
+            take_one(
+                &df.slice(start, size.min(rows - start)),
+                n,
+                presort,
+                na_position,
+                partition_spec,
+            )
+        })
+        .collect::<Result<Vec<LocalDataFrame>>>()?;
+    let batches = parts.into_iter().flat_map(LocalDataFrame::into_batches).collect();
+    let partial = LocalDataFrame::new(df.schema().clone(), batches)?;
+    take_one(&partial, n, presort, na_position, partition_spec)
+}
+
+/// [`take`] in one pass on the calling thread.
+fn take_one(
     df: &LocalDataFrame,
     n: usize,
     presort: &str,
@@ -174,6 +257,56 @@ mod tests {
                 ref other => panic!("{other:?}"),
             })
             .collect()
+    }
+
+    /// Parallel chunks give exactly the one-pass rows, in the same order
+    /// (groups by first row, ties to the earlier row, nulls placed), with
+    /// and without keys and presort, for chunk counts that do and do not
+    /// divide the rows.
+    #[test]
+    fn chunks_give_the_one_pass_rows_in_order() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let rows = (0..5_000)
+            .map(|i| {
+                let k = if next(23) == 0 { Value::Null } else { Value::Int64(next(40) as i64) };
+                let f = match next(30) {
+                    0 => Value::Null,
+                    1 => Value::Float64(f64::NAN),
+                    _ => Value::Float64(next(50) as f64 / 4.0),
+                };
+                vec![k, Value::Int64(i), f]
+            })
+            .collect();
+        let df = LocalDataFrame::from_rows(rows, "k:long,v:long,f:double").expect("frame");
+        let specs = [by_k(), PartitionSpec::default()];
+        for spec in &specs {
+            for presort in ["f desc", "f", "", "f desc, v"] {
+                for na in [NaPosition::First, NaPosition::Last] {
+                    for n in [1, 3] {
+                        let one = take_one(&df, n, presort, na, spec).expect("one pass");
+                        for chunks in [2, 3, 7] {
+                            let par =
+                                take_in_chunks(&df, chunks, n, presort, na, spec).expect("chunks");
+                            assert_eq!(
+                                par.rows().expect("rows"),
+                                one.rows().expect("rows"),
+                                "{presort:?} {na:?} n={n} chunks={chunks} keys={:?}",
+                                spec.partition_by()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // the arguments' errors come first, as in one pass
+        let err = take_in_chunks(&df, 2, 1, "nope", NaPosition::Last, &by_k()).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::NotFound);
     }
 
     /// ENG-TAKE-1/2: n rows per key group (null keys form one group), in
