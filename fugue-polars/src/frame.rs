@@ -59,6 +59,10 @@ pub struct PolarsDataFrame {
     schema: Schema,
     plan: Arc<Plan>,
     metadata: Arc<Metadata>,
+    /// The plan's rows are known to be distinct (the result of `distinct`,
+    /// a distinct union, `subtract`, `intersect`): set operations skip
+    /// another `unique` over them. Any derived plan starts unknown.
+    distinct_rows: bool,
 }
 
 /// The lazy plan and, once computed, its result.
@@ -96,6 +100,7 @@ impl PolarsDataFrame {
             schema,
             plan: Arc::new(Plan { lazy, computed: Mutex::new(None), arrow: None, parquet: None }),
             metadata: Arc::new(Metadata::new()),
+            distinct_rows: false,
         })
     }
 
@@ -121,6 +126,7 @@ impl PolarsDataFrame {
                 parquet: None,
             }),
             metadata: Arc::new(Metadata::new()),
+            distinct_rows: false,
         })
     }
 
@@ -171,6 +177,7 @@ impl PolarsDataFrame {
                 parquet: None,
             }),
             metadata: Arc::new(metadata),
+            distinct_rows: false,
         })
     }
 
@@ -197,6 +204,7 @@ impl PolarsDataFrame {
                 parquet: Some(data),
             }),
             metadata: Arc::new(Metadata::new()),
+            distinct_rows: false,
         })
     }
 
@@ -278,6 +286,17 @@ impl PolarsDataFrame {
             self.collect()?;
         }
         Ok(())
+    }
+
+    /// This frame marked as holding distinct rows (see the field).
+    pub(crate) fn with_distinct_rows(mut self) -> Self {
+        self.distinct_rows = true;
+        self
+    }
+
+    /// True when the rows are known to be distinct (no `unique` needed).
+    pub(crate) fn has_distinct_rows(&self) -> bool {
+        self.distinct_rows
     }
 
     /// This frame with `metadata` (DF-META-1), sharing the plan.

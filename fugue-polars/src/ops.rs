@@ -140,29 +140,43 @@ pub(crate) fn union(
         .map_err(|e| from_polars(e, "union"))?;
     if distinct {
         lazy = lazy.unique(None, UniqueKeepStrategy::Any);
+        return Ok(PolarsDataFrame::from_lazy(lazy, a.schema().clone())?.with_distinct_rows());
     }
     PolarsDataFrame::from_lazy(lazy, a.schema().clone())
+}
+
+/// `a`'s plan with duplicates removed, unless its rows are known distinct.
+fn unique_rows(a: &PolarsDataFrame) -> LazyFrame {
+    if a.has_distinct_rows() {
+        a.native()
+    } else {
+        a.native().unique(None, UniqueKeepStrategy::Any)
+    }
 }
 
 /// EXCEPT (ENG-SET-4): distinct rows of `a` anti-joined with `b` on every
 /// column, null equal to null. EXCEPT ALL runs core's multiset kernel in the
 /// engine (ENG-SET-6).
 pub(crate) fn subtract(a: &PolarsDataFrame, b: &PolarsDataFrame) -> Result<PolarsDataFrame> {
-    let left = a.native().unique(None, UniqueKeepStrategy::Any);
-    PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), false), a.schema().clone())
+    let lazy = rows_in(unique_rows(a), b.native(), a.schema(), false);
+    Ok(PolarsDataFrame::from_lazy(lazy, a.schema().clone())?.with_distinct_rows())
 }
 
 /// INTERSECT (ENG-SET-5): distinct rows of `a` semi-joined with `b` on
 /// every column, null equal to null. INTERSECT ALL runs core's multiset
 /// kernel in the engine (ENG-SET-6).
 pub(crate) fn intersect(a: &PolarsDataFrame, b: &PolarsDataFrame) -> Result<PolarsDataFrame> {
-    let left = a.native().unique(None, UniqueKeepStrategy::Any);
-    PolarsDataFrame::from_lazy(rows_in(left, b.native(), a.schema(), true), a.schema().clone())
+    let lazy = rows_in(unique_rows(a), b.native(), a.schema(), true);
+    Ok(PolarsDataFrame::from_lazy(lazy, a.schema().clone())?.with_distinct_rows())
 }
 
-/// Removes duplicate rows, null equal to null (ENG-DISTINCT-1).
+/// Removes duplicate rows, null equal to null (ENG-DISTINCT-1); a frame
+/// whose rows are known distinct comes back as it is.
 pub(crate) fn distinct(df: &PolarsDataFrame) -> Result<PolarsDataFrame> {
-    df.derive(df.native().unique(None, UniqueKeepStrategy::Any), df.schema().clone())
+    if df.has_distinct_rows() {
+        return Ok(df.clone());
+    }
+    Ok(df.derive(unique_rows(df), df.schema().clone())?.with_distinct_rows())
 }
 
 /// "Has a value": not null, and not NaN for floating columns (ENG-DROPNA-4).

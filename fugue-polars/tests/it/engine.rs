@@ -310,3 +310,35 @@ fn registered_by_name() {
     let s = fugue_core::make_sql_engine("polars", e).expect("registered sql engine");
     assert_eq!(s.name(), "polars");
 }
+
+/// ENG-SET-2/4, ENG-DISTINCT-1: set operations do not remove duplicates
+/// twice. A frame made by `distinct`, a distinct union, `subtract` or
+/// `intersect` is known to hold distinct rows, so `subtract` / `intersect`
+/// of it and `distinct` of it add no second `unique` to the plan (W6:
+/// distinct, union, subtract); the rows are those of the spec.
+#[test]
+fn set_operations_on_distinct_rows_add_no_second_unique() {
+    let e = engine();
+    let rows = |vals: &[i32]| vals.iter().map(|v| vec![i(*v)]).collect::<Vec<_>>();
+    let a = df(rows(&[1, 1, 2, 3, 3, 4]), "a:int");
+    let b = df(rows(&[4, 5, 5]), "a:int");
+    let even = df(rows(&[2, 4]), "a:int");
+    let d = e.distinct(&a).expect("distinct");
+    let u = e.union(&d, &b, true).expect("union");
+    let s = e.subtract(&u, &even, true).expect("subtract");
+    let plan = s.downcast_ref::<PolarsDataFrame>().expect("polars").native().describe_plan();
+    let plan = plan.expect("plan");
+    assert_eq!(plan.matches("UNIQUE").count(), 2, "distinct and union only: {plan}");
+    let again = e.distinct(&s).expect("distinct");
+    let plan = again.downcast_ref::<PolarsDataFrame>().expect("polars").native().describe_plan();
+    assert_eq!(plan.expect("plan").matches("UNIQUE").count(), 2, "distinct of distinct rows");
+    assert_eq!(sorted_rows(&s), rows(&[1, 3, 5]));
+    assert_eq!(sorted_rows(&again), rows(&[1, 3, 5]));
+    let i2 = e.intersect(&u, &b, true).expect("intersect");
+    assert_eq!(sorted_rows(&i2), rows(&[4, 5]));
+    // a column selection of distinct rows may repeat rows: unique again
+    let pairs = df(vec![vec![i(1), i(1)], vec![i(1), i(2)]], "a:int,b:int");
+    let dp = e.distinct(&pairs).expect("distinct");
+    let firsts = dp.select_columns(&["a"]).expect("select");
+    assert_eq!(sorted_rows(&e.distinct(&firsts).expect("distinct")), rows(&[1]));
+}
