@@ -821,7 +821,11 @@ impl ExecutionEngine for DataFusionExecutionEngine {
 
     /// `take` as a plan (ENG-TAKE-1..6): without keys a sort + limit; with
     /// keys `row_number()` over the keys ordered by the effective presort,
-    /// nulls placed per `na_position` for every column, filtered to `<= n`.
+    /// nulls placed per `na_position` for every column, filtered to `<= n`
+    /// ([`DataFusionExecutionEngine::take_by_window`]). Where the core's
+    /// heap kernel applies (keys, `n` up to
+    /// [`kernels::HEAP_TAKE_MAX_N`], flat columns) that window plan runs
+    /// over the kernel's top `n` per group of every input partition.
     fn take(
         &self,
         df: &DataFrameRef,
@@ -848,16 +852,7 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         });
         let functions = BuiltMap { map_fn: partial_fn, on_init: None };
         let partial = self.map_plan(df, functions, &schema, &keys_spec, None)?;
-        let partial = self.frame(&partial)?;
-        let out = plan::take(
-            plan::normalise(partial.to_native())?,
-            &schema,
-            n,
-            &take.sorts,
-            na_position,
-            &take.keys,
-        )?;
-        Ok(Arc::new(DataFusionDataFrame::with_schema(Arc::clone(&self.shared), out, schema)))
+        self.take_by_window(&partial, n, presort, na_position, partition_spec)
     }
 
     fn select(
