@@ -845,13 +845,13 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         // no shuffle of all rows), then the window plan ranks the few
         // survivors. Exact: a group's top n overall are among the union of
         // its top n per partition.
-        let (presort_text, spec, keys_spec) =
-            (presort.to_string(), partition_spec.clone(), PartitionSpec::default());
+        let (presort_text, spec) = (presort.to_string(), partition_spec.clone());
         let partial_fn = fugue_core::engine::map_fn(move |_, part| {
             kernels::take(&part, n, &presort_text, na_position, &spec)
         });
+        // no keys, no number: one call per input partition, as it comes
         let functions = BuiltMap { map_fn: partial_fn, on_init: None };
-        let partial = self.map_plan(df, functions, &schema, &keys_spec, None)?;
+        let partial = self.map_plan(df, functions, &schema, &PartitionSpec::default(), None)?;
         self.take_by_window(&partial, n, presort, na_position, partition_spec)
     }
 

@@ -20,9 +20,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arrow::array::{ArrayRef, RecordBatch};
 use fugue_core::spi::io::ParquetFile;

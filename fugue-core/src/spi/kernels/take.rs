@@ -66,13 +66,8 @@ pub const HEAP_TAKE_MAX_N: usize = 64;
 /// and every key and sort column of `schema` of a flat type (not a list,
 /// struct or map), which the kernel's row encodings compare.
 pub fn heap_take_applies(schema: &Schema, plan: &TakePlan, n: usize) -> bool {
-    let flat = |name: &String| {
-        schema
-            .fields()
-            .iter()
-            .find(|f| f.name() == name)
-            .is_some_and(|f| !crate::value::cast::is_nested(f.data_type()))
-    };
+    let flat =
+        |name: &String| schema.data_type(name).is_some_and(|t| !crate::value::cast::is_nested(t));
     !plan.keys.is_empty()
         && (1..=HEAP_TAKE_MAX_N).contains(&n)
         && plan.keys.iter().all(flat)
