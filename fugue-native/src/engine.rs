@@ -6,12 +6,15 @@ use std::sync::Arc;
 use fugue_core::conf::{Conf, MAX_THREADS};
 use fugue_core::dataframe::DataFrameRef;
 use fugue_core::engine::{
-    Capabilities, EngineRef, ExecutionEngine, MapEngine, SaveOptions, SqlEngineRef,
+    Capabilities, EngineRef, ExecutionEngine, LoadOptions, MapEngine, SaveOptions, SqlEngineRef,
 };
 use fugue_core::engine::{MapFn, OnInitFn};
+use fugue_core::expr::columns_read;
+use fugue_core::spi::io::ParquetScan;
 use fugue_core::spi::{SqlFacetSlot, configured_sql_engine, kernels};
 use fugue_core::{
-    Error, LocalDataFrame, PartitionSpec, Result, Schema, make_sql_engine, registered_sql_engines,
+    ColumnExpr, Error, LocalDataFrame, PartitionSpec, Result, Schema, SelectColumns, col,
+    make_sql_engine, registered_sql_engines,
 };
 
 use crate::frame::NativeDataFrame;
@@ -136,6 +139,42 @@ impl NativeExecutionEngine {
     }
 }
 
+/// `df` restricted to the columns `exprs` read (plus those of `having` that
+/// are input columns: the others are aggregate aliases) when it is a lazy
+/// Parquet load, so only those are decoded; `df` itself otherwise, when
+/// the expressions read every column (`*`), or when they name a column
+/// `df` lacks (the kernel then reports it against the whole schema).
+fn project_lazy<'a>(
+    df: &DataFrameRef,
+    exprs: impl IntoIterator<Item = &'a ColumnExpr>,
+    having: Option<&ColumnExpr>,
+) -> Result<DataFrameRef> {
+    let lazy = df.downcast_ref::<NativeDataFrame>().is_some_and(|n| n.parquet_scan().is_some());
+    if !lazy {
+        return Ok(Arc::clone(df));
+    }
+    let Some(mut names) = columns_read(exprs) else { return Ok(Arc::clone(df)) };
+    let schema = df.schema();
+    if names.iter().any(|n| !schema.contains(n)) {
+        return Ok(Arc::clone(df));
+    }
+    if let Some(h) = having {
+        let Some(more) = columns_read([h]) else { return Ok(Arc::clone(df)) };
+        names.extend(more.into_iter().filter(|n| schema.contains(n)));
+    }
+    let all = schema.names();
+    let mut keep: Vec<&str> =
+        all.iter().copied().filter(|n| names.iter().any(|m| m == n)).collect();
+    if keep.len() == all.len() {
+        return Ok(Arc::clone(df));
+    }
+    if keep.is_empty() {
+        // nothing read (`count(*)` alone): any one column carries the rows
+        keep.extend(all.first());
+    }
+    df.select_columns(&keep)
+}
+
 pub(crate) fn build_engine(conf: Conf) -> Result<EngineRef> {
     Ok(Arc::new(NativeExecutionEngine::new(conf)?))
 }
@@ -236,11 +275,67 @@ impl ExecutionEngine for NativeExecutionEngine {
         Ok(Arc::new(NativeDataFrame::from_local(local)))
     }
 
+    /// The core's select kernel (ENG-SEL-1..8) over only the columns the
+    /// select reads when `df` is a lazy Parquet load (see
+    /// [`NativeDataFrame::from_parquet`]); the rows are the same.
+    ///
+    /// # Errors
+    /// As the core's `kernels::select`.
+    fn select(
+        &self,
+        df: &DataFrameRef,
+        cols: &SelectColumns,
+        where_: Option<&ColumnExpr>,
+        having: Option<&ColumnExpr>,
+    ) -> Result<DataFrameRef> {
+        let input = project_lazy(df, cols.items().iter().chain(where_), having)?;
+        self.wrap_local(kernels::select(&input.as_local_bounded()?, cols, where_, having)?)
+    }
+
+    /// The core's aggregate kernel (ENG-AGG-1..3) over only the key and
+    /// aggregated columns when `df` is a lazy Parquet load.
+    ///
+    /// # Errors
+    /// As the core's `kernels::aggregate`.
+    fn aggregate(
+        &self,
+        df: &DataFrameRef,
+        partition_spec: &PartitionSpec,
+        agg_cols: &[ColumnExpr],
+    ) -> Result<DataFrameRef> {
+        let keys = partition_spec.partition_by().to_vec();
+        let key_exprs: Vec<ColumnExpr> = keys.iter().map(col).collect();
+        let input = project_lazy(df, key_exprs.iter().chain(agg_cols), None)?;
+        self.wrap_local(kernels::aggregate(&input.as_local_bounded()?, &keys, agg_cols)?)
+    }
+
+    /// Loads files (ENG-IO-1..4, the core's rules). When every listed file
+    /// is Parquet the frame is lazy ([`NativeDataFrame::from_parquet`]):
+    /// only the footers are read here (on the engine's pool), `count` comes
+    /// from them, and the first operation that needs rows decodes only the
+    /// columns the frame still has. Reader errors of the data pages surface
+    /// at that first use. Other formats load eagerly with the core's
+    /// kernels.
+    ///
+    /// # Errors
+    /// As the core's `kernels::load`.
+    fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
+        match self.pool().install(|| ParquetScan::open(paths, options))? {
+            Some(scan) => Ok(Arc::new(NativeDataFrame::from_parquet(scan))),
+            None => self.wrap_local(kernels::load(paths, options)?),
+        }
+    }
+
     /// Writes each physical partition (ENG-IO-7 part files) with the core's
     /// IO kernel, which also handles single-file append (ENG-IO-5).
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let native = self.to_native(df)?;
-        kernels::save_df(native.partitions(), fugue_core::DataFrame::schema(&native), path, options)
+        kernels::save_df(
+            native.partitions()?,
+            fugue_core::DataFrame::schema(&native),
+            path,
+            options,
+        )
     }
 }
 

@@ -1,8 +1,10 @@
-//! `NativeDataFrame`: physical partitions of Arrow record batches.
+//! `NativeDataFrame`: physical partitions of Arrow record batches, or a
+//! Parquet load not decoded yet.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use fugue_core::dataframe::{DataFrame, DataFrameRef, Metadata};
+use fugue_core::spi::io::ParquetScan;
 use fugue_core::{LocalDataFrame, Result, Schema};
 
 /// A frame of the native engine: a schema plus physical partitions, each a
@@ -16,6 +18,13 @@ use fugue_core::{LocalDataFrame, Result, Schema};
 /// functions, so their errors match every other engine's. `head` reads only
 /// the leading partitions it needs.
 ///
+/// A Parquet load ([`NativeDataFrame::from_parquet`], what the engine's
+/// `load_df` gives when every file is Parquet) is lazy: `count` comes from
+/// the files' footers, column operations are recorded, and the first
+/// operation that needs rows decodes only the stored columns the frame
+/// still has (row groups in parallel), once per frame; it is then one
+/// partition. Reader and cast errors surface at that first use.
+///
 /// ```
 /// use std::sync::Arc;
 /// use fugue_core::{Conf, DataFrame, DataFrameRef, ExecutionEngine, LocalDataFrame, PartitionSpec, Value};
@@ -26,15 +35,24 @@ use fugue_core::{LocalDataFrame, Result, Schema};
 /// let df: DataFrameRef = Arc::new(LocalDataFrame::from_rows(rows, "k:int,v:int")?);
 /// let parts = engine.repartition(&df, &PartitionSpec::builder().num(2).by(["k"]).build()?)?;
 /// let native = parts.downcast_ref::<NativeDataFrame>().expect("a native frame");
-/// assert!(native.partitions().len() <= 2);
-/// assert_eq!(native.partitions().iter().map(|p| p.num_rows()).sum::<usize>(), 10);
+/// assert!(native.partitions()?.len() <= 2);
+/// assert_eq!(native.partitions()?.iter().map(|p| p.num_rows()).sum::<usize>(), 10);
 /// # Ok::<(), fugue_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct NativeDataFrame {
     schema: Schema,
-    partitions: Arc<Vec<LocalDataFrame>>,
+    data: Arc<Data>,
     metadata: Arc<Metadata>,
+}
+
+/// The rows of a [`NativeDataFrame`].
+#[derive(Debug)]
+enum Data {
+    /// Computed physical partitions.
+    Partitions(Vec<LocalDataFrame>),
+    /// A Parquet load, decoded into one partition on first use.
+    Parquet { scan: ParquetScan, read: OnceLock<Vec<LocalDataFrame>> },
 }
 
 impl NativeDataFrame {
@@ -55,9 +73,28 @@ impl NativeDataFrame {
         }
         Ok(NativeDataFrame {
             schema,
-            partitions: Arc::new(partitions),
+            data: Arc::new(Data::Partitions(partitions)),
             metadata: Arc::new(Metadata::new()),
         })
+    }
+
+    /// A lazy frame over a Parquet load (see the type's docs): nothing is
+    /// decoded until an operation needs rows.
+    pub fn from_parquet(scan: ParquetScan) -> Self {
+        NativeDataFrame {
+            schema: scan.schema().clone(),
+            data: Arc::new(Data::Parquet { scan, read: OnceLock::new() }),
+            metadata: Arc::new(Metadata::new()),
+        }
+    }
+
+    /// The Parquet load this frame reads, while it is one (a frame from
+    /// [`NativeDataFrame::from_parquet`] or a column operation on one).
+    pub fn parquet_scan(&self) -> Option<&ParquetScan> {
+        match self.data.as_ref() {
+            Data::Parquet { scan, .. } => Some(scan),
+            Data::Partitions(_) => None,
+        }
     }
 
     /// A one-partition frame over a local frame (metadata kept, ENG-TODF-2;
@@ -66,26 +103,41 @@ impl NativeDataFrame {
         let metadata = Arc::new(local.metadata().clone());
         NativeDataFrame {
             schema: local.schema().clone(),
-            partitions: Arc::new(vec![local]),
+            data: Arc::new(Data::Partitions(vec![local])),
             metadata,
         }
     }
 
     /// The physical partitions, in order (possibly none for an empty frame).
-    /// Each is a local Arrow frame with this frame's schema.
-    pub fn partitions(&self) -> &[LocalDataFrame] {
-        &self.partitions
+    /// Each is a local Arrow frame with this frame's schema. A Parquet load
+    /// is decoded here on first use (one partition).
+    ///
+    /// # Errors
+    /// Reader and cast errors of a Parquet load (see the type's docs).
+    pub fn partitions(&self) -> Result<&[LocalDataFrame]> {
+        match self.data.as_ref() {
+            Data::Partitions(parts) => Ok(parts),
+            Data::Parquet { scan, read } => {
+                if let Some(parts) = read.get() {
+                    return Ok(parts);
+                }
+                let parts = vec![scan.read()?];
+                Ok(read.get_or_init(|| parts))
+            }
+        }
     }
 
     /// All rows as one local frame (partitions concatenated in order).
     ///
     /// # Errors
-    /// Only for corrupt data.
+    /// Reader and cast errors of a Parquet load; otherwise only for
+    /// corrupt data.
     pub fn to_local(&self) -> Result<LocalDataFrame> {
-        if self.partitions.len() == 1 {
-            return Ok(self.partitions[0].clone().with_metadata_map((*self.metadata).clone()));
+        let partitions = self.partitions()?;
+        if partitions.len() == 1 {
+            return Ok(partitions[0].clone().with_metadata_map((*self.metadata).clone()));
         }
-        let batches = self.partitions.iter().flat_map(|p| p.batches().iter().cloned()).collect();
+        let batches = partitions.iter().flat_map(|p| p.batches().iter().cloned()).collect();
         Ok(LocalDataFrame::new(self.schema.clone(), batches)?
             .with_metadata_map((*self.metadata).clone()))
     }
@@ -100,9 +152,10 @@ impl NativeDataFrame {
         &self,
         f: impl Fn(&LocalDataFrame) -> Result<DataFrameRef>,
     ) -> Result<DataFrameRef> {
+        let partitions = self.partitions()?;
         let mut schema = None;
-        let mut parts = Vec::with_capacity(self.partitions.len());
-        for p in self.partitions.iter() {
+        let mut parts = Vec::with_capacity(partitions.len());
+        for p in partitions {
             let out = f(p)?.as_local_bounded()?;
             schema = Some(out.schema().clone());
             parts.push(out);
@@ -136,13 +189,20 @@ impl DataFrame for NativeDataFrame {
         true
     }
     fn num_partitions(&self) -> usize {
-        self.partitions.len()
+        match self.data.as_ref() {
+            Data::Partitions(parts) => parts.len(),
+            Data::Parquet { .. } => 1,
+        }
     }
+    /// The footers' row count for a Parquet load (nothing decoded).
     fn count(&self) -> Result<usize> {
-        Ok(self.partitions.iter().map(LocalDataFrame::num_rows).sum())
+        match self.data.as_ref() {
+            Data::Partitions(parts) => Ok(parts.iter().map(LocalDataFrame::num_rows).sum()),
+            Data::Parquet { scan, .. } => Ok(scan.num_rows()),
+        }
     }
     fn is_empty(&self) -> Result<bool> {
-        Ok(self.partitions.iter().all(|p| p.num_rows() == 0))
+        Ok(self.count()? == 0)
     }
     fn as_local_bounded(&self) -> Result<LocalDataFrame> {
         self.to_local()
@@ -151,7 +211,7 @@ impl DataFrame for NativeDataFrame {
         // only the leading partitions that hold the first `n` rows are touched
         let mut batches = Vec::new();
         let mut left = n;
-        for p in self.partitions.iter() {
+        for p in self.partitions()? {
             if left == 0 {
                 break;
             }
@@ -164,14 +224,23 @@ impl DataFrame for NativeDataFrame {
             .head(n, columns)
     }
     fn rename(&self, pairs: &[(&str, &str)]) -> Result<DataFrameRef> {
+        if let Some(scan) = self.parquet_scan() {
+            return Ok(Arc::new(Self::from_parquet(scan.rename(pairs)?)));
+        }
         fugue_core::spi::frame::rename_schema(&self.schema, pairs)?;
         self.map_partitions(|p| p.rename(pairs))
     }
     fn drop_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
+        if let Some(scan) = self.parquet_scan() {
+            return Ok(Arc::new(Self::from_parquet(scan.drop_columns(columns)?)));
+        }
         fugue_core::spi::frame::drop_columns_schema(&self.schema, columns)?;
         self.map_partitions(|p| p.drop_columns(columns))
     }
     fn select_columns(&self, columns: &[&str]) -> Result<DataFrameRef> {
+        if let Some(scan) = self.parquet_scan() {
+            return Ok(Arc::new(Self::from_parquet(scan.select_columns(columns)?)));
+        }
         fugue_core::spi::frame::select_columns_schema(&self.schema, columns)?;
         self.map_partitions(|p| p.select_columns(columns))
     }
@@ -179,6 +248,9 @@ impl DataFrame for NativeDataFrame {
         let schema = fugue_core::spi::frame::alter_columns_schema(&self.schema, subschema)?;
         if schema == self.schema {
             return Ok(Arc::new(self.clone()));
+        }
+        if let Some(scan) = self.parquet_scan() {
+            return Ok(Arc::new(Self::from_parquet(scan.alter_columns(subschema)?)));
         }
         self.map_partitions(|p| p.alter_columns(subschema))
     }

@@ -46,7 +46,7 @@ pub(crate) fn map_dataframe(
     spec.get_sorts(input.schema(), true)?;
     let layout = map_layout(engine, &input, spec)?;
     let parts: Vec<&LocalDataFrame> =
-        layout.partitions().iter().filter(|p| p.num_rows() > 0).collect();
+        layout.partitions()?.iter().filter(|p| p.num_rows() > 0).collect();
     let outputs: Vec<Vec<RecordBatch>> = engine.pool().install(|| {
         parts
             .par_iter()

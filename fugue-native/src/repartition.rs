@@ -46,7 +46,7 @@ pub(crate) fn repartition(
     }
     let keyed_default = default_partitions(engine.conf(), engine.get_current_parallelism())?;
     let options = options(engine, true, keyed_default)?;
-    let parts = lay_out(df.partitions(), df.schema(), spec, &options)?;
+    let parts = lay_out(df.partitions()?, df.schema(), spec, &options)?;
     Ok(NativeDataFrame::new(df.schema().clone(), parts)?.with_metadata_map(df.metadata().clone()))
 }
 
@@ -68,7 +68,7 @@ pub(crate) fn map_layout(
         _ => engine.get_current_parallelism() * MAP_PARTITIONS_PER_THREAD,
     };
     let options = options(engine, false, keyed_default)?;
-    let parts = lay_out(df.partitions(), df.schema(), spec, &options)?;
+    let parts = lay_out(df.partitions()?, df.schema(), spec, &options)?;
     NativeDataFrame::new(df.schema().clone(), parts)
 }
 
@@ -104,11 +104,11 @@ mod tests {
     }
 
     fn part_rows(df: &NativeDataFrame) -> Vec<Vec<Vec<Value>>> {
-        df.partitions().iter().map(|p| p.rows().expect("rows")).collect()
+        df.partitions().expect("partitions").iter().map(|p| p.rows().expect("rows")).collect()
     }
 
     fn total_rows(df: &NativeDataFrame) -> usize {
-        df.partitions().iter().map(LocalDataFrame::num_rows).sum()
+        df.partitions().expect("partitions").iter().map(LocalDataFrame::num_rows).sum()
     }
 
     /// Every key value appears in exactly one partition.
@@ -196,7 +196,8 @@ mod tests {
         for algo in ["default", "even", "coarse"] {
             let s = spec(&format!(r#"{{"num": 3, "algo": "{algo}", "presort": "v"}}"#));
             let out = repartition(&e, &df, &s).expect("repartition");
-            let sizes: Vec<usize> = out.partitions().iter().map(|p| p.num_rows()).collect();
+            let sizes: Vec<usize> =
+                out.partitions().expect("partitions").iter().map(|p| p.num_rows()).collect();
             assert_eq!(sizes, vec![2, 2, 1], "{algo}");
             // v is 5..1 in input order; after presort v asc the chunks are [1,2],[3,4],[5]
             let vs: Vec<Vec<Value>> =
@@ -213,7 +214,8 @@ mod tests {
         for (rows, n) in [(10, 3), (7, 7), (100, 6), (3, 5)] {
             let s = spec(&format!(r#"{{"num": {n}, "algo": "even"}}"#));
             let out = repartition(&e, &frame(rows, 3), &s).expect("repartition");
-            let sizes: Vec<usize> = out.partitions().iter().map(|p| p.num_rows()).collect();
+            let sizes: Vec<usize> =
+                out.partitions().expect("partitions").iter().map(|p| p.num_rows()).collect();
             assert_eq!(sizes.len(), n.min(rows));
             let (min, max) = (sizes.iter().min(), sizes.iter().max());
             assert!(max.zip(min).is_some_and(|(a, b)| a - b <= 1), "{sizes:?}");
@@ -309,7 +311,8 @@ mod tests {
         );
         let s = spec(r#"{"algo": "even", "by": ["a", "b"]}"#);
         let out = repartition(&e, &df, &s).expect("repartition");
-        let mut sizes: Vec<usize> = out.partitions().iter().map(|p| p.num_rows()).collect();
+        let mut sizes: Vec<usize> =
+            out.partitions().expect("partitions").iter().map(|p| p.num_rows()).collect();
         sizes.sort_unstable();
         assert_eq!(sizes, vec![1, 2, 2], "(1,null), (null,null), (1,2) are three groups");
     }
@@ -321,7 +324,8 @@ mod tests {
         for algo in ["hash", "rand"] {
             let s = spec(&format!(r#"{{"num": 3, "algo": "{algo}", "presort": "v"}}"#));
             let out = repartition(&e, &df, &s).expect("repartition");
-            let mut sizes: Vec<usize> = out.partitions().iter().map(|p| p.num_rows()).collect();
+            let mut sizes: Vec<usize> =
+                out.partitions().expect("partitions").iter().map(|p| p.num_rows()).collect();
             sizes.sort_unstable();
             assert_eq!(sizes, vec![3, 3, 4], "{algo}");
             let mut all: Vec<Value> =

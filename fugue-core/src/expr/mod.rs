@@ -366,6 +366,29 @@ fn normalize_literal(value: Value) -> Result<Value> {
 // Constructors
 // ---------------------------------------------------------------------------
 
+/// The input columns `exprs` read together, in first-appearance order;
+/// `None` when they read every column (a `*` other than `count(*)`). An
+/// engine that can read fewer columns (a lazy Parquet load) projects its
+/// input to these before a select, filter or aggregation.
+///
+/// ```
+/// use fugue_core::expr::functions::{count, sum};
+/// use fugue_core::expr::{BinaryOp, ColumnExpr, all_cols, col, columns_read, lit};
+/// let total = ColumnExpr::binary(BinaryOp::Add, col("b"), col("a"));
+/// let items = [col("a"), sum(total), count(all_cols())];
+/// assert_eq!(columns_read(&items), Some(vec!["a".to_string(), "b".to_string()]));
+/// assert_eq!(columns_read(&[all_cols(), lit(1)]), None);
+/// ```
+pub fn columns_read<'a>(exprs: impl IntoIterator<Item = &'a ColumnExpr>) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for e in exprs {
+        if !e.collect_columns(&mut out) {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// A reference to input column `name` (ENG-EXPR-1); output name `name`
 /// (ENG-EXPR-NAME-2), type = the input column's type (ENG-EXPR-TYPE-2).
 ///
@@ -591,6 +614,25 @@ impl ColumnExpr {
         f(self);
         for c in self.children() {
             c.visit(f);
+        }
+    }
+
+    /// The input columns this expression reads, added to `out` in
+    /// first-appearance order without repeats; `false` when it reads every
+    /// column (a `*` anywhere but as the argument of `count`, which counts
+    /// rows and reads nothing, ENG-SEL-1). What an engine may project its
+    /// input to before evaluating (see [`columns_read`]).
+    pub fn collect_columns(&self, out: &mut Vec<String>) -> bool {
+        match &self.kind {
+            ExprKind::Column(name) => {
+                if !out.iter().any(|n| n == name) {
+                    out.push(name.clone());
+                }
+                true
+            }
+            ExprKind::Wildcard => false,
+            ExprKind::Agg(AggFunc::Count, arg) if matches!(arg.kind, ExprKind::Wildcard) => true,
+            _ => self.children().into_iter().all(|c| c.collect_columns(out)),
         }
     }
 

@@ -27,6 +27,7 @@ pub(crate) mod json;
 pub(crate) mod listing;
 pub(crate) mod options;
 pub(crate) mod parquet_file;
+pub(crate) mod parquet_scan;
 pub(crate) mod plan;
 pub(crate) mod save;
 pub(crate) mod select;

@@ -54,6 +54,7 @@ pub mod io {
     pub use crate::io::listing::{DataFile, is_folder_data_file, is_hidden_name, list_load_files};
     pub use crate::io::options::check_csv_load_args;
     pub use crate::io::parquet_file::{ParquetFile, read_parquet_file};
+    pub use crate::io::parquet_scan::ParquetScan;
     pub use crate::io::plan::{
         SavePlan, append_load_options, check_append_schema, gzip_not_supported, plan_load,
         plan_save,
