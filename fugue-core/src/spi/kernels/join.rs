@@ -8,7 +8,7 @@
 //! from the collected index pairs (a null index gives a null row of that
 //! side). Rows with any null key never match (ENG-JOIN-6).
 
-use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::JoinType;
 use crate::engine::params::JoinPlan;
@@ -21,6 +21,9 @@ use arrow::buffer::BooleanBuffer;
 use arrow::compute::kernels::zip::zip;
 use arrow::compute::{filter_record_batch, is_not_null, nullif, take};
 
+use rayon::prelude::*;
+
+use super::hashed::{HashedRows, KeyMap, Ways, key_map};
 use super::rowkeys::{RowEncoder, all_valid};
 
 /// No row: the end of a chain in the build table.
@@ -65,78 +68,148 @@ pub fn join(
         return Err(Error::internal("join plan without a key type per key"));
     }
     let encoder = RowEncoder::new("join", plan.key_types.clone())?;
-    let lrows = encoder.encode(&lkeys)?;
-    let rrows = encoder.encode(&rkeys)?;
-    let lvalid = all_valid(&lkeys);
-    let rvalid = all_valid(&rkeys);
+    keyed(&lb, &rb, &lkeys, &rkeys, &encoder, plan, Ways::for_rows(lb.num_rows() + rb.num_rows()))
+}
+
+/// A keyed join split `ways` (see [`super::hashed`]): the right side's
+/// rows are hash partitioned into one table per partition (built in
+/// parallel), the left side probes in contiguous chunks (in parallel), and
+/// the chunks' pairs are concatenated in order, so the output is the
+/// one-thread pass's: left rows in order, each with its matches in right
+/// row order, then the unmatched right rows in order.
+fn keyed(
+    lb: &RecordBatch,
+    rb: &RecordBatch,
+    lkeys: &[ArrayRef],
+    rkeys: &[ArrayRef],
+    encoder: &RowEncoder,
+    plan: &JoinPlan,
+    ways: Ways,
+) -> Result<LocalDataFrame> {
+    let lrows = HashedRows::encode(encoder, lkeys, ways.chunks)?;
+    let rrows = HashedRows::encode(encoder, rkeys, ways.chunks)?;
+    let lvalid = all_valid(lkeys);
+    let rvalid = all_valid(rkeys);
     let is_valid = |v: &Option<BooleanBuffer>, i: usize| v.as_ref().is_none_or(|b| b.value(i));
+    let p = ways.partitions;
+    let parts = rrows.partitions(p, |j| is_valid(&rvalid, j));
+    let (nl, nr) = (lb.num_rows(), rb.num_rows());
+    let chunk_len = nl.div_ceil(ways.chunks.max(1)).max(1);
+    let chunks = |nl: usize| (0..nl.div_ceil(chunk_len)).into_par_iter();
+    let range = move |c: usize| c * chunk_len..((c + 1) * chunk_len).min(nl);
 
     if matches!(plan.how, JoinType::Semi | JoinType::Anti) {
-        let set: HashSet<&[u8]> = (0..rb.num_rows())
-            .filter(|&j| is_valid(&rvalid, j))
-            .map(|j| rrows.row(j).data())
-            .collect();
-        let semi = plan.how == JoinType::Semi;
-        let mask: BooleanArray = (0..lb.num_rows())
-            .map(|i| {
-                let found = is_valid(&lvalid, i) && set.contains(lrows.row(i).data());
-                Some(found == semi)
+        let sets: Vec<KeyMap<()>> = parts
+            .par_iter()
+            .map(|idx| {
+                let mut set = key_map(idx.len());
+                for &j in idx {
+                    set.insert(rrows.key(j), ());
+                }
+                set
             })
             .collect();
-        let out = filter_record_batch(&lb, &mask)?;
+        let semi = plan.how == JoinType::Semi;
+        let found: Vec<Vec<bool>> = chunks(nl)
+            .map(|c| {
+                range(c)
+                    .map(|i| {
+                        let found = is_valid(&lvalid, i)
+                            && sets[lrows.partition(i, p)].contains_key(&lrows.key(i));
+                        found == semi
+                    })
+                    .collect()
+            })
+            .collect();
+        let mask = BooleanArray::from(found.concat());
+        let out = filter_record_batch(lb, &mask)?;
         return LocalDataFrame::new(plan.output_schema.clone(), vec![out]);
     }
 
-    // build: key row → first right index, chained through `next` in order
-    let nr = rb.num_rows();
-    let mut head: HashMap<&[u8], usize> = HashMap::with_capacity(nr);
-    let mut next = vec![NONE; nr];
-    for j in (0..nr).rev() {
-        if !is_valid(&rvalid, j) {
-            continue;
-        }
-        if let Some(prev) = head.insert(rrows.row(j).data(), j) {
-            next[j] = prev;
-        }
-    }
+    // build: per partition, key row → first position in the partition's
+    // (ascending) rows, chained through `next` in order
+    let tables: Vec<(KeyMap<usize>, Vec<usize>)> = parts
+        .par_iter()
+        .map(|idx| {
+            let mut head = key_map(idx.len());
+            let mut next = vec![NONE; idx.len()];
+            for k in (0..idx.len()).rev() {
+                if let Some(prev) = head.insert(rrows.key(idx[k]), k) {
+                    next[k] = prev;
+                }
+            }
+            (head, next)
+        })
+        .collect();
     let keep_left = matches!(plan.how, JoinType::LeftOuter | JoinType::FullOuter);
     let keep_right = matches!(plan.how, JoinType::RightOuter | JoinType::FullOuter);
-    let mut matched_right = vec![false; if keep_right { nr } else { 0 }];
-    let nl = lb.num_rows();
-    let mut li = UInt64Builder::with_capacity(nl);
-    let mut ri = UInt64Builder::with_capacity(nl);
-    for i in 0..nl {
-        let mut j = if is_valid(&lvalid, i) {
-            head.get(lrows.row(i).data()).copied().unwrap_or(NONE)
-        } else {
-            NONE
-        };
-        if j == NONE {
-            if keep_left {
-                li.append_value(i as u64);
-                ri.append_null();
+    let matched_right: Vec<AtomicBool> =
+        (0..if keep_right { nr } else { 0 }).map(|_| AtomicBool::new(false)).collect();
+    let pairs: Vec<(UInt64Array, UInt64Array)> = chunks(nl)
+        .map(|c| {
+            let mut li = UInt64Builder::with_capacity(chunk_len);
+            let mut ri = UInt64Builder::with_capacity(chunk_len);
+            for i in range(c) {
+                let q = lrows.partition(i, p);
+                let (head, next) = &tables[q];
+                let mut k = if is_valid(&lvalid, i) {
+                    head.get(&lrows.key(i)).copied().unwrap_or(NONE)
+                } else {
+                    NONE
+                };
+                if k == NONE {
+                    if keep_left {
+                        li.append_value(i as u64);
+                        ri.append_null();
+                    }
+                    continue;
+                }
+                while k != NONE {
+                    let j = parts[q][k];
+                    li.append_value(i as u64);
+                    ri.append_value(j as u64);
+                    if keep_right {
+                        matched_right[j].store(true, Ordering::Relaxed);
+                    }
+                    k = next[k];
+                }
             }
-            continue;
-        }
-        while j != NONE {
-            li.append_value(i as u64);
-            ri.append_value(j as u64);
-            if keep_right {
-                matched_right[j] = true;
-            }
-            j = next[j];
-        }
+            (li.finish(), ri.finish())
+        })
+        .collect();
+    let mut li_parts: Vec<UInt64Array> = Vec::with_capacity(pairs.len() + 1);
+    let mut ri_parts: Vec<UInt64Array> = Vec::with_capacity(pairs.len() + 1);
+    for (l, r) in pairs {
+        li_parts.push(l);
+        ri_parts.push(r);
     }
     if keep_right {
-        for (j, m) in matched_right.iter().enumerate() {
-            if !m {
-                li.append_null();
-                ri.append_value(j as u64);
-            }
-        }
+        let unmatched: Vec<u64> = matched_right
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.load(Ordering::Relaxed))
+            .map(|(j, _)| j as u64)
+            .collect();
+        li_parts.push(UInt64Array::new_null(unmatched.len()));
+        ri_parts.push(UInt64Array::from(unmatched));
     }
-    let (li, ri) = (li.finish(), ri.finish());
-    assemble(&lb, &rb, &li, &ri, plan, keep_right)
+    let (li, ri) = (concat_indices(&li_parts)?, concat_indices(&ri_parts)?);
+    assemble(lb, rb, &li, &ri, plan, keep_right)
+}
+
+/// One index array from the chunks' arrays, in order.
+fn concat_indices(parts: &[UInt64Array]) -> Result<UInt64Array> {
+    match parts {
+        [] => return Ok(UInt64Array::from(Vec::<u64>::new())),
+        [one] => return Ok(one.clone()),
+        _ => {}
+    }
+    let refs: Vec<&dyn Array> = parts.iter().map(|a| a as &dyn Array).collect();
+    let all = arrow::compute::concat(&refs)?;
+    all.as_any()
+        .downcast_ref::<UInt64Array>()
+        .cloned()
+        .ok_or_else(|| Error::internal("join indices are not u64"))
 }
 
 /// The key columns of `batch`, in key order.
@@ -173,8 +246,16 @@ fn assemble(
     let rschema = rb.schema();
     let left_present = if coalesce_keys { Some(is_not_null(li)?) } else { None };
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(out_fields.len());
-    for (idx, field) in lschema.fields().iter().enumerate() {
-        let mut col = gather(lb.column(idx), li)?;
+    // every column gathered in parallel (each `take` is one pass)
+    let left_cols = lb.columns().par_iter().map(|c| gather(c, li)).collect::<Result<Vec<_>>>()?;
+    let right_cols = rschema
+        .fields()
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| !plan.keys.iter().any(|k| k == f.name()))
+        .map(|(idx, _)| gather(rb.column(idx), ri))
+        .collect::<Result<Vec<_>>>()?;
+    for (field, mut col) in lschema.fields().iter().zip(left_cols) {
         if let Some(mask) = &left_present
             && plan.keys.iter().any(|k| k == field.name())
         {
@@ -187,12 +268,7 @@ fn assemble(
         }
         columns.push(col);
     }
-    for (idx, field) in rschema.fields().iter().enumerate() {
-        if plan.keys.iter().any(|k| k == field.name()) {
-            continue;
-        }
-        columns.push(gather(rb.column(idx), ri)?);
-    }
+    columns.extend(right_cols);
     if columns.len() != out_fields.len() {
         return Err(Error::internal(format!(
             "join produced {} columns for output schema `{}`",
@@ -407,5 +483,42 @@ mod tests {
         assert_eq!(sorted(&ro)[1], vec![i(1), N, i(10)]);
         assert_eq!(run(&ea, &b, JoinType::FullOuter).num_rows(), 4);
         assert_eq!(run(&ea, &eb, JoinType::FullOuter).schema().to_string(), "k:int,x:str,y:int");
+    }
+
+    /// The parallel split gives the one-thread pass's rows in its order,
+    /// for every keyed join type (ENG-JOIN-1..9), with null keys.
+    #[test]
+    fn hash_partitions_give_the_one_pass_rows_in_order() {
+        use crate::spi::kernels::testutil::random_frame;
+        let l = random_frame(2_000, 3);
+        let r = random_frame(700, 5)
+            .select_columns(&["k", "f"])
+            .and_then(|d| d.rename(&[("f", "g")]))
+            .and_then(|d| d.as_local_bounded())
+            .expect("right");
+        let (lb, rb) = (l.to_batch().expect("l"), r.to_batch().expect("r"));
+        for how in [
+            JoinType::Inner,
+            JoinType::LeftOuter,
+            JoinType::RightOuter,
+            JoinType::FullOuter,
+            JoinType::Semi,
+            JoinType::Anti,
+        ] {
+            let plan = plan_join(l.schema(), r.schema(), how, &["k"]).expect("plan");
+            let lkeys = key_columns(&lb, &plan.keys).expect("keys");
+            let rkeys = key_columns(&rb, &plan.keys).expect("keys");
+            let enc = RowEncoder::new("join", plan.key_types.clone()).expect("encoder");
+            let run = |ways| {
+                keyed(&lb, &rb, &lkeys, &rkeys, &enc, &plan, ways)
+                    .and_then(|d| d.rows())
+                    .expect("join")
+            };
+            let one = run(Ways::ONE);
+            assert!(!one.is_empty(), "{how:?}");
+            for ways in [Ways { chunks: 3, partitions: 4 }, Ways { chunks: 8, partitions: 16 }] {
+                assert_eq!(run(ways), one, "{how:?} {ways:?}");
+            }
+        }
     }
 }

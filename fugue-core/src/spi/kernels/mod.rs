@@ -23,6 +23,7 @@
 mod clean;
 mod eval;
 mod groupby;
+mod hashed;
 mod io;
 mod join;
 mod rowkeys;

@@ -31,6 +31,7 @@ use arrow::compute::{concat_batches, filter_record_batch, take, take_record_batc
 use arrow::datatypes::{Field, FieldRef, Schema as ArrowSchema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow::row::{RowConverter, SortField};
+use rayon::prelude::*;
 
 use super::eval::{evaluate, evaluate_predicate};
 use super::groupby::{
@@ -214,8 +215,14 @@ fn aggregate_batch(
     for (j, k) in key_arrays.iter().enumerate() {
         columns.push((AggregationPlan::key_name(j), take(k.as_ref(), &first_rows, None)?));
     }
-    for (i, a) in agg.aggs().iter().enumerate() {
-        columns.push((AggregationPlan::agg_name(i), compute_agg(a, batch, &groups)?));
+    // the aggregates are independent: computed in parallel
+    let aggs = agg
+        .aggs()
+        .par_iter()
+        .map(|a| compute_agg(a, batch, &groups))
+        .collect::<Result<Vec<_>>>()?;
+    for (i, a) in aggs.into_iter().enumerate() {
+        columns.push((AggregationPlan::agg_name(i), a));
     }
     let mut agg_batch = make_batch(columns, groups.num_groups)?;
     if let Some(h) = plan.having() {

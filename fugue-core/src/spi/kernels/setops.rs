@@ -6,15 +6,13 @@
 //! occurrence of each row in input order (not guaranteed, ENG-GEN-8).
 //! Schemas were checked equal by the engine (ENG-SET-1).
 
-use std::collections::{HashMap, HashSet};
-
 use crate::dataframe::DataFrame;
 use crate::{LocalDataFrame, Result};
 use arrow::array::{RecordBatch, UInt64Array};
-use arrow::compute::take_record_batch;
 use arrow::datatypes::DataType;
-use arrow::row::Rows;
+use rayon::prelude::*;
 
+use super::hashed::{HashedRows, Ways, key_map, take_batch};
 use super::rowkeys::RowEncoder;
 
 /// UNION (`distinct = true`: all distinct rows of both, ENG-SET-3) or
@@ -51,61 +49,90 @@ pub fn intersect(a: &LocalDataFrame, b: &LocalDataFrame, distinct: bool) -> Resu
 }
 
 /// DISTINCT: each distinct row once (null equals null, NaN equals NaN),
-/// schema unchanged (ENG-DISTINCT-1).
+/// schema unchanged (ENG-DISTINCT-1). Large inputs run in parallel (see
+/// [`super::hashed`]); the rows and their order are the same.
 ///
 /// # Errors
 /// As [`union`].
 pub fn distinct(a: &LocalDataFrame) -> Result<LocalDataFrame> {
+    distinct_with(a, Ways::for_rows(a.num_rows()))
+}
+
+fn distinct_with(a: &LocalDataFrame, ways: Ways) -> Result<LocalDataFrame> {
     let batch = a.to_batch()?;
-    let rows = encode(&encoder(&batch)?, &batch)?;
-    let mut seen: HashSet<&[u8]> = HashSet::with_capacity(batch.num_rows());
-    let keep: Vec<u64> = (0..batch.num_rows())
-        .filter(|&i| seen.insert(rows.row(i).data()))
-        .map(|i| i as u64)
-        .collect();
+    let rows = HashedRows::encode(&encoder(&batch)?, batch.columns(), ways.chunks)?;
+    let parts = rows.partitions(ways.partitions, |_| true);
+    let keep = in_order(parts.par_iter().map(|idx| {
+        let mut seen = key_map::<()>(idx.len());
+        idx.iter().copied().filter(|&i| seen.insert(rows.key(i), ()).is_none()).collect()
+    }));
     pick(a, &batch, keep)
 }
 
+/// Row indices found per partition, back in input order.
+fn in_order(per_partition: impl ParallelIterator<Item = Vec<usize>>) -> Vec<usize> {
+    let mut all: Vec<usize> = per_partition.flatten_iter().collect();
+    all.par_sort_unstable();
+    all
+}
+
 /// EXCEPT / INTERSECT (`keep_found` chooses which): with `distinct`, each
-/// kept row once; without, multiset counts from `b` are consumed.
+/// kept row once; without, multiset counts from `b` are consumed in `a`'s
+/// row order. Rows of both sides are hash partitioned alike, so equal rows
+/// meet in one partition.
 fn compare(
     a: &LocalDataFrame,
     b: &LocalDataFrame,
     distinct: bool,
     keep_found: bool,
 ) -> Result<LocalDataFrame> {
+    compare_with(a, b, distinct, keep_found, Ways::for_rows(a.num_rows() + b.num_rows()))
+}
+
+fn compare_with(
+    a: &LocalDataFrame,
+    b: &LocalDataFrame,
+    distinct: bool,
+    keep_found: bool,
+    ways: Ways,
+) -> Result<LocalDataFrame> {
     let ab = a.to_batch()?;
     let bb = b.to_batch()?;
     let enc = encoder(&ab)?;
-    let ar = encode(&enc, &ab)?;
-    let br = encode(&enc, &bb)?;
-    let mut counts: HashMap<&[u8], usize> = HashMap::with_capacity(bb.num_rows());
-    for j in 0..bb.num_rows() {
-        *counts.entry(br.row(j).data()).or_insert(0) += 1;
-    }
-    let mut keep = Vec::with_capacity(ab.num_rows());
-    if distinct {
-        let mut seen: HashSet<&[u8]> = HashSet::with_capacity(ab.num_rows());
-        for i in 0..ab.num_rows() {
-            let row = ar.row(i).data();
-            if counts.contains_key(row) == keep_found && seen.insert(row) {
-                keep.push(i as u64);
-            }
+    let ar = HashedRows::encode(&enc, ab.columns(), ways.chunks)?;
+    let br = HashedRows::encode(&enc, bb.columns(), ways.chunks)?;
+    let ap = ar.partitions(ways.partitions, |_| true);
+    let bp = br.partitions(ways.partitions, |_| true);
+    let keep = in_order(ap.par_iter().zip(bp.par_iter()).map(|(ai, bi)| {
+        let mut counts = key_map::<usize>(bi.len());
+        for &j in bi {
+            *counts.entry(br.key(j)).or_insert(0) += 1;
         }
-    } else {
-        for i in 0..ab.num_rows() {
-            let found = match counts.get_mut(ar.row(i).data()) {
-                Some(c) if *c > 0 => {
-                    *c -= 1;
-                    true
+        let mut out = Vec::new();
+        if distinct {
+            let mut seen = key_map::<()>(ai.len());
+            for &i in ai {
+                let row = ar.key(i);
+                if counts.contains_key(&row) == keep_found && seen.insert(row, ()).is_none() {
+                    out.push(i);
                 }
-                _ => false,
-            };
-            if found == keep_found {
-                keep.push(i as u64);
+            }
+        } else {
+            for &i in ai {
+                let found = match counts.get_mut(&ar.key(i)) {
+                    Some(c) if *c > 0 => {
+                        *c -= 1;
+                        true
+                    }
+                    _ => false,
+                };
+                if found == keep_found {
+                    out.push(i);
+                }
             }
         }
-    }
+        out
+    }));
     pick(a, &ab, keep)
 }
 
@@ -116,17 +143,14 @@ fn encoder(batch: &RecordBatch) -> Result<RowEncoder> {
     RowEncoder::new("set operation", types)
 }
 
-fn encode(enc: &RowEncoder, batch: &RecordBatch) -> Result<Rows> {
-    enc.encode(batch.columns())
-}
-
-/// `batch` restricted to the rows `keep` (in that order); `df` itself when
-/// every row is kept in order.
-fn pick(df: &LocalDataFrame, batch: &RecordBatch, keep: Vec<u64>) -> Result<LocalDataFrame> {
+/// `batch` restricted to the rows `keep` (ascending); `df` itself when
+/// every row is kept.
+fn pick(df: &LocalDataFrame, batch: &RecordBatch, keep: Vec<usize>) -> Result<LocalDataFrame> {
     if keep.len() == batch.num_rows() {
         return Ok(df.clone());
     }
-    let out = take_record_batch(batch, &UInt64Array::from(keep))?;
+    let indices = UInt64Array::from_iter_values(keep.into_iter().map(|i| i as u64));
+    let out = take_batch(batch, &indices)?;
     LocalDataFrame::new(df.schema().clone(), vec![out])
 }
 
@@ -251,5 +275,35 @@ mod tests {
         assert_eq!(sorted(&s), vec![vec![v(1)], vec![v(1)]]);
         let i = intersect(&a, &b, false).expect("intersect all");
         assert_eq!(sorted(&i), vec![vec![Value::Null], vec![v(1)], vec![v(2)]]);
+    }
+
+    /// The parallel split gives the one-thread pass's rows in its order
+    /// (ENG-SET-2..6, ENG-DISTINCT-1), with nulls, NaN and signed zeros.
+    #[test]
+    fn hash_partitions_give_the_one_pass_rows_in_order() {
+        use crate::spi::kernels::testutil::random_frame;
+        let a = random_frame(3_000, 7);
+        let b = random_frame(1_500, 11);
+        for ways in [Ways { chunks: 2, partitions: 3 }, Ways { chunks: 7, partitions: 16 }] {
+            let rows = |df: LocalDataFrame| df.rows().expect("rows");
+            assert_eq!(
+                rows(distinct_with(&a, ways).expect("distinct")),
+                rows(distinct_with(&a, Ways::ONE).expect("distinct")),
+                "{ways:?}"
+            );
+            for distinct in [true, false] {
+                for keep_found in [true, false] {
+                    let par = compare_with(&a, &b, distinct, keep_found, ways).expect("compare");
+                    let one = compare_with(&a, &b, distinct, keep_found, Ways::ONE).expect("one");
+                    assert_eq!(rows(par), rows(one), "{ways:?} {distinct} {keep_found}");
+                }
+            }
+        }
+        // the one pass itself: NaN = NaN and -0.0 = 0.0 collapse
+        let d = distinct_with(&a, Ways::ONE).expect("distinct");
+        let nan = d.rows().expect("rows").iter().filter(|r| {
+            matches!((&r[0], &r[1], &r[2]), (Value::Int64(1), Value::Null, Value::Float64(f)) if f.is_nan())
+        }).count();
+        assert!(nan <= 1, "one NaN row per key and s");
     }
 }
