@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::ArrayRef;
+use arrow::array::{Array, ArrayRef};
 use arrow::compute::concat_batches;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
@@ -10,6 +10,10 @@ use super::{DataFrame, DataFrameRef, Metadata, check_dataframe_schema, ops};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 use crate::value::{Row, batch_rows, cast_array, rows_to_batch};
+
+/// Frames with at least this many rows concatenate their columns in
+/// parallel in [`LocalDataFrame::to_batch`].
+const PARALLEL_CONCAT_MIN_ROWS: usize = 1 << 16;
 
 /// A local, bounded DataFrame: a [`Schema`] plus Arrow record batches
 /// (DF-KIND-2 "local bounded"). It is what user functions receive and
@@ -118,6 +122,24 @@ impl LocalDataFrame {
     pub fn to_batch(&self) -> Result<RecordBatch> {
         match self.batches.as_slice() {
             [one] => Ok(one.clone()),
+            many if self.schema.len() > 1 && self.num_rows() >= PARALLEL_CONCAT_MIN_ROWS => {
+                // each column concatenated on its own, in parallel
+                use rayon::prelude::*;
+                let columns = (0..self.schema.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let arrays: Vec<&dyn Array> =
+                            many.iter().map(|b| b.column(i).as_ref()).collect();
+                        Ok(arrow::compute::concat(&arrays)?)
+                    })
+                    .collect::<Result<Vec<ArrayRef>>>()?;
+                let options = RecordBatchOptions::new().with_row_count(Some(self.num_rows()));
+                Ok(RecordBatch::try_new_with_options(
+                    Arc::clone(self.schema.arrow()),
+                    columns,
+                    &options,
+                )?)
+            }
             _ => Ok(concat_batches(self.schema.arrow(), &self.batches)?),
         }
     }

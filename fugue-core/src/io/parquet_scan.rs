@@ -269,34 +269,39 @@ impl ParquetScan {
     pub fn read(&self) -> Result<LocalDataFrame> {
         let stored = self.decoded()?;
         let num_batches = stored.values().next().map_or(0, |c| c.len());
-        let mut batches = Vec::with_capacity(num_batches);
-        for b in 0..num_batches {
-            let mut rows = None;
-            let columns = self
-                .columns
-                .iter()
-                .map(|c| {
-                    let mut array = stored
-                        .get(&c.source)
-                        .and_then(|arrays| arrays.get(b))
-                        .cloned()
-                        .ok_or_else(|| Error::internal("a decoded column has too few batches"))?;
-                    rows = Some(array.len());
-                    for to in &c.casts {
-                        if array.data_type() != to {
-                            array = cast_array(&array, to)?;
+        // batches assembled (and cast) in parallel
+        let batches = (0..num_batches)
+            .into_par_iter()
+            .map(|b| {
+                let mut rows = None;
+                let columns = self
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let mut array = stored
+                            .get(&c.source)
+                            .and_then(|arrays| arrays.get(b))
+                            .cloned()
+                            .ok_or_else(|| {
+                                Error::internal("a decoded column has too few batches")
+                            })?;
+                        rows = Some(array.len());
+                        for to in &c.casts {
+                            if array.data_type() != to {
+                                array = cast_array(&array, to)?;
+                            }
                         }
-                    }
-                    Ok(array)
-                })
-                .collect::<Result<Vec<ArrayRef>>>()?;
-            let options = RecordBatchOptions::new().with_row_count(rows);
-            batches.push(RecordBatch::try_new_with_options(
-                Arc::clone(self.schema.arrow()),
-                columns,
-                &options,
-            )?);
-        }
+                        Ok(array)
+                    })
+                    .collect::<Result<Vec<ArrayRef>>>()?;
+                let options = RecordBatchOptions::new().with_row_count(rows);
+                Ok(RecordBatch::try_new_with_options(
+                    Arc::clone(self.schema.arrow()),
+                    columns,
+                    &options,
+                )?)
+            })
+            .collect::<Result<Vec<_>>>()?;
         LocalDataFrame::new(self.schema.clone(), batches)
     }
 
@@ -329,11 +334,16 @@ impl ParquetScan {
             .collect::<Result<Vec<Vec<RecordBatch>>>>()?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let sub_schema = select_columns_schema(&source.schema, &refs)?;
-        // conformed to Fugue's Arrow types (views → plain strings, ...)
-        let local = LocalDataFrame::new(sub_schema, per_file.into_iter().flatten().collect())?;
-        let mut fresh: Vec<Vec<ArrayRef>> =
-            vec![Vec::with_capacity(local.batches().len()); missing.len()];
-        for batch in local.batches() {
+        // conformed to Fugue's Arrow types (views → plain strings, ...), in
+        // parallel per batch
+        let conformed = per_file
+            .into_par_iter()
+            .flatten()
+            .map(|b| LocalDataFrame::new(sub_schema.clone(), vec![b]))
+            .collect::<Result<Vec<_>>>()?;
+        let batches: Vec<&RecordBatch> = conformed.iter().flat_map(|l| l.batches()).collect();
+        let mut fresh: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(batches.len()); missing.len()];
+        for batch in batches {
             for (k, column) in batch.columns().iter().enumerate() {
                 fresh[k].push(Arc::clone(column));
             }
