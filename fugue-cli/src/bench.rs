@@ -213,6 +213,8 @@ fn measure_with(
 /// Resets the process's peak RSS to its current RSS (Linux: `5` written to
 /// `/proc/self/clear_refs`, kernel 4.0+); false where that is not possible.
 fn reset_peak_rss() -> bool {
+    // pages kept by the allocator from earlier workloads are not this one's
+    crate::alloc::release_freed_pages();
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 

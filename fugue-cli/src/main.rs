@@ -25,6 +25,7 @@
 //! that decode fugue's plans and link what this binary links, for `--conf
 //! fugue.ballista.url=df://HOST:PORT`.
 
+mod alloc;
 mod bench;
 mod chart;
 mod cli;
@@ -43,30 +44,6 @@ use clap::Parser;
 use crate::cli::{Cli, Command, DatagenKind};
 use crate::util::CliError;
 
-/// The binary's allocator: mimalloc, told at start-up ([`keep_freed_pages`])
-/// to keep the pages it frees. The kernels' large temporary vectors (row
-/// encodings, hash tables, gathers) otherwise go back to the kernel on free
-/// and are faulted in and zeroed again by the next operation: at SF 1 that
-/// page clearing was a third of the native engine's W6 time, serialised on
-/// the process's page-table lock. Every engine and the hand-written
-/// baselines of `fugue bench` run on it alike. A `fugue` command is one
-/// short-lived process, so memory kept until exit costs nothing later.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (`mimalloc.h` of
-/// the bundled v3): how long freed memory waits before it is returned to
-/// the OS, in ms (default 1000); -1 never. libmimalloc-sys names no
-/// constant for it; a unit test checks the index.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Never returns freed memory to the OS (see [`GLOBAL`]).
-fn keep_freed_pages() {
-    // SAFETY: setting an option is a plain store into mimalloc's option
-    // table; any value is valid for `purge_delay`.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
-}
-
 /// The `fugue` command's filter without `RUST_LOG`: warnings, except
 /// Polars' own warnings (target `polars`, e.g. deprecations of the casts
 /// polars-sql runs for TPC-H Q1 in `fugue bench` W7), which say nothing
@@ -74,7 +51,7 @@ fn keep_freed_pages() {
 const LOG_FILTER: &str = "warn,polars=error";
 
 fn main() -> ExitCode {
-    keep_freed_pages();
+    alloc::keep_freed_pages();
     // A panic is a bug: report it as one line, without a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let msg = info
@@ -133,29 +110,5 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sql(args) => sql::run(&args, &conf),
         Command::Pipeline(args) => pipeline::run(&args, &conf),
         Command::Run(args) => run::run(&args, &conf),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The option index is mimalloc's `purge_delay`: its default in the
-    /// bundled v3 sources (`options.c`: 1000 ms) sits there, and the next
-    /// option (`use_numa_nodes`, default 0) after it.
-    #[test]
-    fn the_purge_delay_index_names_mimallocs_purge_delay() {
-        // SAFETY: reading an option is a plain load from mimalloc's table.
-        let (delay, numa) = unsafe {
-            (
-                libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY),
-                libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY + 1),
-            )
-        };
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            assert_eq!(delay, 1000);
-        }
-        assert_eq!(numa, 0);
-        super::keep_freed_pages();
-        // SAFETY: as above.
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, -1);
     }
 }

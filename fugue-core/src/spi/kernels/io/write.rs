@@ -14,10 +14,16 @@ use crate::io::{
     SaveTarget, hive_dir,
 };
 use crate::{Error, LocalDataFrame, Result, Schema};
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, new_empty_array};
 use arrow::compute::{SortColumn, cast, lexsort_to_indices, partition, take_record_batch};
 use arrow::datatypes::{DataType, SchemaRef};
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves,
+};
+use parquet::errors::ParquetError;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 
 use super::file_error;
@@ -154,15 +160,8 @@ impl FileWriter {
         let write_error = |e: arrow::error::ArrowError| file_error("writing", path, e);
         let mut out = match self {
             FileWriter::Parquet => {
-                let parquet_error =
-                    |e: parquet::errors::ParquetError| file_error("writing", path, e);
-                let mut w =
-                    ArrowWriter::try_new(file, Arc::clone(schema), None).map_err(parquet_error)?;
-                for batch in batches {
-                    w.write(&batch?).map_err(parquet_error)?;
-                }
-                w.close().map_err(parquet_error)?;
-                return Ok(());
+                return write_parquet(file, schema, batches)
+                    .map_err(|e| e.into_error(|e| file_error("writing", path, e)));
             }
             FileWriter::Csv(o) => {
                 let mut w = arrow::csv::WriterBuilder::new()
@@ -194,6 +193,117 @@ impl FileWriter {
         };
         out.flush().map_err(|e| Error::io(path.display(), e))
     }
+}
+
+/// A failed Parquet write: the writer's own error (named by the caller)
+/// or an error of the batches fed to it.
+enum WriteError {
+    Parquet(ParquetError),
+    Input(Error),
+}
+
+impl WriteError {
+    fn into_error(self, parquet: impl FnOnce(ParquetError) -> Error) -> Error {
+        match self {
+            WriteError::Parquet(e) => parquet(e),
+            WriteError::Input(e) => e,
+        }
+    }
+}
+
+impl From<ParquetError> for WriteError {
+    fn from(e: ParquetError) -> Self {
+        WriteError::Parquet(e)
+    }
+}
+
+/// Writes `batches` (all with `schema`) as one Parquet file: arrow-rs'
+/// writer with its default properties (the Arrow schema embedded in the
+/// footer, row groups of its default 1 Mi rows), except that each row
+/// group's columns are encoded in parallel on rayon's current pool (one
+/// task per top-level column, arrow-rs' `ArrowColumnWriter`s) and then
+/// appended in column order: the file is the one a plain `ArrowWriter`
+/// writes, produced on every core.
+fn write_parquet(
+    file: File,
+    schema: &SchemaRef,
+    batches: impl IntoIterator<Item = Result<RecordBatch>>,
+) -> std::result::Result<(), WriteError> {
+    // the default properties bound row groups by rows only (1 Mi)
+    let max_rows = WriterProperties::default().max_row_group_row_count().unwrap_or(1 << 20);
+    write_parquet_in(file, schema, batches, max_rows)
+}
+
+/// [`write_parquet`] with row groups of at most `max_rows` rows.
+fn write_parquet_in(
+    file: File,
+    schema: &SchemaRef,
+    batches: impl IntoIterator<Item = Result<RecordBatch>>,
+    max_rows: usize,
+) -> std::result::Result<(), WriteError> {
+    let max_rows = max_rows.max(1);
+    let (mut out, factory) =
+        ArrowWriter::try_new(file, Arc::clone(schema), None)?.into_serialized_writer()?;
+    // how many leaf columns (and so column writers) each field has
+    let leaves = schema
+        .fields()
+        .iter()
+        .map(|f| Ok(compute_leaves(f, &new_empty_array(f.data_type()))?.len()))
+        .collect::<std::result::Result<Vec<usize>, ParquetError>>()?;
+    let mut row_group: Vec<RecordBatch> = Vec::new();
+    let mut rows = 0;
+    let mut index = 0;
+    for batch in batches {
+        let mut batch = batch.map_err(WriteError::Input)?;
+        while batch.num_rows() > 0 {
+            let n = (max_rows - rows).min(batch.num_rows());
+            row_group.push(batch.slice(0, n));
+            rows += n;
+            batch = batch.slice(n, batch.num_rows() - n);
+            if rows == max_rows {
+                write_row_group(&mut out, &factory, index, schema, &leaves, &row_group)?;
+                (row_group, rows, index) = (Vec::new(), 0, index + 1);
+            }
+        }
+    }
+    if rows > 0 {
+        write_row_group(&mut out, &factory, index, schema, &leaves, &row_group)?;
+    }
+    out.close()?;
+    Ok(())
+}
+
+/// Encodes row group `index` (`batches`) column by column in parallel and
+/// appends it to `out`.
+fn write_row_group(
+    out: &mut SerializedFileWriter<File>,
+    factory: &ArrowRowGroupWriterFactory,
+    index: usize,
+    schema: &SchemaRef,
+    leaves: &[usize],
+    batches: &[RecordBatch],
+) -> std::result::Result<(), ParquetError> {
+    let mut writers = factory.create_column_writers(index)?.into_iter();
+    let per_field: Vec<(usize, Vec<ArrowColumnWriter>)> =
+        leaves.iter().enumerate().map(|(i, &n)| (i, writers.by_ref().take(n).collect())).collect();
+    let chunks = per_field
+        .into_par_iter()
+        .map(|(i, mut writers)| {
+            let field = schema.field(i);
+            for batch in batches {
+                for (w, leaf) in writers.iter_mut().zip(compute_leaves(field, batch.column(i))?) {
+                    w.write(&leaf)?;
+                }
+            }
+            writers.into_iter().map(ArrowColumnWriter::close).collect()
+        })
+        .collect::<std::result::Result<Vec<Vec<ArrowColumnChunk>>, ParquetError>>()?;
+    let mut group = out.next_row_group()?;
+    for chunk in chunks.into_iter().flatten() {
+        chunk.append_to_row_group(&mut group)?;
+    }
+    group.close()?;
+    Ok(())
 }
 
 /// The Hive layout of one save (ENG-IO-8).
@@ -253,5 +363,78 @@ impl HiveLayout<'_> {
             writer.write(&file, &data.schema(), [Ok(rows)])?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::DataFile;
+    use crate::spi::io::ParquetFile;
+
+    /// Row groups encoded column by column in parallel read back as the
+    /// rows written, split at `max_rows`, with the footer's Arrow schema
+    /// the plain `ArrowWriter` writes (ENG-PQ-1), nested types included.
+    #[test]
+    fn eng_pq_1_parallel_row_groups_read_back_as_written() {
+        let rows = (0..2_500i64)
+            .map(|i| {
+                let list = if i % 7 == 0 {
+                    crate::Value::Null
+                } else {
+                    crate::Value::List((0..i % 3).map(crate::Value::Int64).collect())
+                };
+                vec![
+                    crate::Value::Int64(i),
+                    if i % 5 == 0 {
+                        crate::Value::Null
+                    } else {
+                        crate::Value::from(format!("s{i}"))
+                    },
+                    list,
+                ]
+            })
+            .collect();
+        let df = LocalDataFrame::from_rows(rows, "a:long,b:str,c:[long]").expect("frame");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (ours, plain) = (dir.path().join("ours.parquet"), dir.path().join("plain.parquet"));
+        let batches: Vec<Result<RecordBatch>> =
+            df.batches().iter().map(|b| Ok(b.slice(0, b.num_rows()))).collect();
+        let file = File::create(&ours).expect("create");
+        assert!(write_parquet_in(file, df.schema().arrow(), batches, 1_000).is_ok());
+        let mut w = ArrowWriter::try_new(
+            File::create(&plain).expect("create"),
+            Arc::clone(df.schema().arrow()),
+            None,
+        )
+        .expect("writer");
+        for b in df.batches() {
+            w.write(b).expect("write");
+        }
+        w.close().expect("close");
+
+        let open = |p: &Path| {
+            let file = DataFile {
+                path: p.to_path_buf(),
+                format: FileFormat::Parquet,
+                compression: crate::io::Compression::None,
+                partition_values: vec![],
+            };
+            ParquetFile::open(&file).expect("open")
+        };
+        let (a, b) = (open(&ours), open(&plain));
+        assert_eq!(a.num_rows(), 2_500);
+        assert_eq!(a.schema(None).expect("schema"), b.schema(None).expect("schema"));
+        let back =
+            LocalDataFrame::new(df.schema().clone(), a.read(None).expect("read")).expect("df");
+        assert_eq!(back.rows().expect("rows"), df.rows().expect("rows"));
+        let groups = parquet::file::reader::FileReader::metadata(
+            &parquet::file::serialized_reader::SerializedFileReader::new(
+                File::open(&ours).expect("f"),
+            )
+            .expect("reader"),
+        )
+        .num_row_groups();
+        assert_eq!(groups, 3, "2,500 rows in row groups of 1,000");
     }
 }
