@@ -292,6 +292,26 @@ impl ExecutionEngine for NativeExecutionEngine {
         self.wrap_local(kernels::select(&input.as_local_bounded()?, cols, where_, having)?)
     }
 
+    /// Keeps the rows where `condition` is true (ENG-FILTER-1). On a lazy
+    /// Parquet load the filter is recorded instead
+    /// ([`fugue_core::spi::io::ParquetScan::filter`]): later column
+    /// operations stay lazy, and the first use decodes the condition's
+    /// columns and the kept columns only. Anything else runs the core's
+    /// kernel now.
+    ///
+    /// # Errors
+    /// `ERR-ARG` for an aggregation or a non-bool condition,
+    /// `ERR-NOT-FOUND` for a missing column (at the call, on every path).
+    fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef> {
+        let scan = df.downcast_ref::<NativeDataFrame>().and_then(NativeDataFrame::parquet_scan);
+        if let Some(scan) = scan
+            && let Some(filtered) = scan.filter(condition)?
+        {
+            return Ok(Arc::new(NativeDataFrame::from_parquet(filtered)));
+        }
+        self.wrap_local(kernels::filter(&df.as_local_bounded()?, condition)?)
+    }
+
     /// The core's aggregate kernel (ENG-AGG-1..3) over only the key and
     /// aggregated columns when `df` is a lazy Parquet load.
     ///

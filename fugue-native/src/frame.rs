@@ -194,11 +194,15 @@ impl DataFrame for NativeDataFrame {
             Data::Parquet { .. } => 1,
         }
     }
-    /// The footers' row count for a Parquet load (nothing decoded).
+    /// The footers' row count for a Parquet load (nothing decoded; a
+    /// recorded filter decodes its own columns).
     fn count(&self) -> Result<usize> {
         match self.data.as_ref() {
             Data::Partitions(parts) => Ok(parts.iter().map(LocalDataFrame::num_rows).sum()),
-            Data::Parquet { scan, .. } => Ok(scan.num_rows()),
+            Data::Parquet { scan, read } => match read.get() {
+                Some(parts) => Ok(parts.iter().map(LocalDataFrame::num_rows).sum()),
+                None => scan.count(),
+            },
         }
     }
     fn is_empty(&self) -> Result<bool> {

@@ -5,9 +5,10 @@
 //! (ENG-IO-1..4, ENG-PQ-1/2, DF-OP-10..14).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
+use arrow::compute::filter_record_batch;
 use arrow::datatypes::DataType;
 use rayon::prelude::*;
 
@@ -17,6 +18,10 @@ use crate::dataframe::ops::{
     alter_columns_schema, drop_columns_schema, rename_schema, select_columns_schema,
 };
 use crate::engine::LoadOptions;
+use crate::expr::{ColumnExpr, columns_read};
+use crate::spi::kernels::evaluate_predicate;
+use crate::spi::select::plan_filter;
+use crate::spi::typed::TypedExpr;
 use crate::value::cast_array;
 use crate::{Error, LocalDataFrame, Result, Schema};
 
@@ -56,6 +61,33 @@ pub struct ParquetScan {
     /// The output columns, one per field of `schema`.
     columns: Vec<ScanColumn>,
     schema: Schema,
+    /// A recorded `filter`: only the rows it keeps are read.
+    filter: Option<Arc<RowFilter>>,
+}
+
+/// A filter recorded on a scan (ENG-FILTER-1): the rows where `predicate`
+/// is true. `input` is the scan at filter time restricted to the columns
+/// the predicate reads; the masks (one per decoded batch, which every scan
+/// of a load shares) are computed once.
+struct RowFilter {
+    input: ParquetScan,
+    predicate: TypedExpr,
+    masks: OnceLock<Vec<BooleanArray>>,
+}
+
+impl RowFilter {
+    /// The kept rows of every decoded batch.
+    fn masks(&self) -> Result<&[BooleanArray]> {
+        if let Some(m) = self.masks.get() {
+            return Ok(m);
+        }
+        let input = self.input.read_batches()?;
+        let masks = input
+            .par_iter()
+            .map(|b| evaluate_predicate(&self.predicate, b))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.masks.get_or_init(|| masks))
+    }
 }
 
 /// The loaded files and the columns decoded so far.
@@ -145,6 +177,7 @@ impl ParquetScan {
             }),
             columns,
             schema,
+            filter: None,
         };
         match &options.columns {
             // ENG-IO-4: converted to the schema's types (names and order are
@@ -173,9 +206,48 @@ impl ParquetScan {
         &self.schema
     }
 
-    /// The row count, from the files' footers (nothing decoded).
+    /// The row count of the files, from their footers (nothing decoded);
+    /// before any recorded filter (see [`ParquetScan::count`]).
     pub fn num_rows(&self) -> usize {
         self.source.rows
+    }
+
+    /// The rows [`ParquetScan::read`] gives: the footers' count, or with a
+    /// recorded filter the rows it keeps (its columns decoded, once).
+    ///
+    /// # Errors
+    /// Those of [`ParquetScan::read`] for the filter's columns.
+    pub fn count(&self) -> Result<usize> {
+        match &self.filter {
+            None => Ok(self.source.rows),
+            Some(f) => Ok(f.masks()?.iter().map(BooleanArray::true_count).sum()),
+        }
+    }
+
+    /// `filter(condition)` recorded (ENG-FILTER-1): the scan reads only the
+    /// rows where `condition` is true, decoding the columns `condition`
+    /// reads besides its own. `None` when this scan already has a filter
+    /// (the caller filters the rows it reads).
+    ///
+    /// # Errors
+    /// As [`crate::spi::select::plan_filter`] (`ERR-ARG` for an
+    /// aggregation or a non-bool condition, `ERR-NOT-FOUND` for a missing
+    /// column).
+    pub fn filter(&self, condition: &ColumnExpr) -> Result<Option<ParquetScan>> {
+        plan_filter(&self.schema, condition)?;
+        if self.filter.is_some() {
+            return Ok(None);
+        }
+        let names = columns_read([condition]).unwrap_or_default();
+        let mut refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        if refs.is_empty() {
+            // a condition of literals still needs the rows: any one column
+            refs.extend(self.schema.names().first());
+        }
+        let input = self.select_columns(&refs)?;
+        let predicate = plan_filter(input.schema(), condition)?;
+        let filter = RowFilter { input, predicate, masks: OnceLock::new() };
+        Ok(Some(ParquetScan { filter: Some(Arc::new(filter)), ..self.clone() }))
     }
 
     /// The stored columns [`ParquetScan::read`] decodes, by name, in the
@@ -254,7 +326,12 @@ impl ParquetScan {
     }
 
     fn derive(&self, columns: Vec<ScanColumn>, schema: Schema) -> ParquetScan {
-        ParquetScan { source: Arc::clone(&self.source), columns, schema }
+        ParquetScan {
+            source: Arc::clone(&self.source),
+            columns,
+            schema,
+            filter: self.filter.clone(),
+        }
     }
 
     /// Decodes the stored columns this scan reads that no scan of the same
@@ -267,6 +344,28 @@ impl ParquetScan {
     /// Reader errors naming the file; `ERR-SCHEMA` when a file's data does
     /// not match its footer; `ERR-CAST` when a recorded cast fails.
     pub fn read(&self) -> Result<LocalDataFrame> {
+        let batches = self.read_batches()?;
+        let batches = match &self.filter {
+            None => batches,
+            Some(f) => {
+                let masks = f.masks()?;
+                if masks.len() != batches.len() {
+                    return Err(Error::internal("a Parquet filter's batches do not line up"));
+                }
+                batches
+                    .par_iter()
+                    .zip(masks.par_iter())
+                    .map(|(b, m)| Ok(filter_record_batch(b, m)?))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        };
+        LocalDataFrame::new(self.schema.clone(), batches)
+    }
+
+    /// Every decoded batch with the renames and casts applied, before any
+    /// filter: one batch per non-empty decoded batch, shared by every scan
+    /// of the load, so a filter's masks line up with them.
+    fn read_batches(&self) -> Result<Vec<RecordBatch>> {
         let stored = self.decoded()?;
         let num_batches = stored.values().next().map_or(0, |c| c.len());
         // batches assembled (and cast) in parallel
@@ -302,7 +401,7 @@ impl ParquetScan {
                 )?)
             })
             .collect::<Result<Vec<_>>>()?;
-        LocalDataFrame::new(self.schema.clone(), batches)
+        Ok(batches)
     }
 
     /// The stored columns this scan reads, decoding the missing ones.
@@ -507,5 +606,43 @@ mod tests {
         kernels::save_df(std::slice::from_ref(&df), df.schema(), &c, &csv_opts).expect("csv");
         let mixed = ParquetScan::open(&[p1.as_ref(), c.as_ref()], &LoadOptions::default());
         assert!(mixed.expect("open").is_none(), "a csv file is loaded eagerly by the caller");
+    }
+
+    /// ENG-FILTER-1 on a scan: the rows the eager filter keeps, after the
+    /// recorded renames and casts, and still so after later column
+    /// operations; the count needs only the condition's columns.
+    #[test]
+    fn eng_filter_1_a_recorded_filter_keeps_the_eager_rows() {
+        use crate::expr::functions::sum;
+        use crate::expr::{col, lit};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.parquet");
+        save_two_parts(&path);
+        let p = path.to_string_lossy();
+        let eager = kernels::load(&[p.as_ref()], &LoadOptions::default()).expect("load");
+        let scan = open(&path, &LoadOptions::default());
+        let renamed = scan.rename(&[("c", "x")]).expect("rename");
+        let cond = col("x").gt(lit(2.0)).or(col("b").is_null());
+        let filtered = renamed.filter(&cond).expect("filter").expect("a first filter");
+        let eager_filtered = eager
+            .rename(&[("c", "x")])
+            .and_then(|d| kernels::filter(&d.as_local_bounded()?, &cond))
+            .expect("eager");
+        assert_eq!(filtered.count().ok(), Some(eager_filtered.num_rows()));
+        assert!(eager_filtered.num_rows() > 0 && eager_filtered.num_rows() < 7);
+        assert_eq!(rows(&filtered.read().expect("read")), rows(&eager_filtered));
+        let picked = filtered.select_columns(&["a"]).expect("select");
+        assert_eq!(picked.stored_columns(), ["a"]);
+        let expected = eager_filtered.select_columns(&["a"]).and_then(|d| d.as_local_bounded());
+        assert_eq!(rows(&picked.read().expect("read")), rows(&expected.expect("eager")));
+        // one recorded filter at a time: the caller filters a filtered scan
+        assert!(filtered.filter(&cond).expect("checked").is_none());
+        // the frame's errors at the call
+        let kind = |r: Result<Option<ParquetScan>>| r.err().map(|e| e.kind());
+        assert_eq!(kind(scan.filter(&col("zz").is_null())), Some(ErrorKind::NotFound));
+        assert_eq!(kind(scan.filter(&sum(col("a")).gt(lit(1)))), Some(ErrorKind::InvalidArgument));
+        // a condition of literals reads one column for the row count
+        let all = scan.filter(&lit(true)).expect("filter").expect("first");
+        assert_eq!(all.count().ok(), Some(7));
     }
 }

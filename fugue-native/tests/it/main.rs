@@ -126,6 +126,17 @@ fn eng_io_4_a_parquet_load_is_lazy_until_rows_are_needed() {
     let n = engine.select(&loaded, &only_count, None, None).expect("count(*)");
     assert_eq!(n.as_local_bounded().expect("local").rows().expect("rows"), [[Value::Int64(50)]]);
 
+    // a filter stays lazy (ENG-FILTER-1): its rows are the eager filter's
+    let cond = col("k").eq(lit(3i64));
+    let lazy_f = engine.filter(&loaded, &cond).expect("lazy filter");
+    let eager_f = engine.filter(&eager, &cond).expect("eager filter");
+    let lazy_native = lazy_f.downcast_ref::<NativeDataFrame>().expect("native");
+    assert!(lazy_native.parquet_scan().is_some(), "the filter is recorded");
+    assert_eq!(lazy_f.count().ok(), Some(7));
+    assert_eq!(sorted(&lazy_f), sorted(&eager_f));
+    let v_only = lazy_f.select_columns(&["v"]).expect("select");
+    assert_eq!(sorted(&v_only).len(), 7);
+
     let values = renamed.as_local_bounded().expect("local").rows().expect("rows");
     assert_eq!(values, (0..50).map(|i| vec![Value::Float64(i as f64)]).collect::<Vec<_>>());
 }

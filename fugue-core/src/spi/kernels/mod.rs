@@ -35,6 +35,7 @@ mod take;
 mod testutil;
 
 pub use clean::{dropna, fillna};
+pub(crate) use eval::evaluate_predicate;
 pub use io::{load, save, save_df};
 pub use join::join;
 pub use sample::{fresh_seed, sample};
