@@ -35,7 +35,7 @@ use fugue_core::engine::{LoadOptions, SaveOptions};
 use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions, SaveMode};
 use fugue_core::spi::io::{
     DataFile, PathKind, SaveTarget, append_load_options, check_append_schema, csv_load_schema,
-    json_load_schema, plan_load, plan_save,
+    files_disagree, json_load_schema, plan_load, plan_save,
 };
 use fugue_core::{Error, Result, Schema};
 use futures::StreamExt;
@@ -164,12 +164,7 @@ pub(crate) fn load(
             None => (df, schema, file),
             Some((acc, first, first_file)) => {
                 if first != schema {
-                    return Err(Error::schema(format!(
-                        "file `{}` has schema `{schema}`, but `{}` has `{first}`; \
-                         all loaded files must have the same schema",
-                        file.path.display(),
-                        first_file.path.display()
-                    )));
+                    return Err(files_disagree(file, &schema, first_file, &first));
                 }
                 (acc.union(df).fugue("load")?, first, first_file)
             }

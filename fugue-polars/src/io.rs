@@ -35,7 +35,9 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::LoadOptions;
 use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
-use fugue_core::spi::io::{DataFile, ParquetFile, csv_load_schema, json_load_schema, plan_load};
+use fugue_core::spi::io::{
+    DataFile, ParquetFile, csv_load_schema, files_disagree, json_load_schema, plan_load,
+};
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr};
 
@@ -159,13 +161,7 @@ pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFr
         if let Some((first, _, first_file)) = loaded.first()
             && *first != r.schema
         {
-            return Err(Error::schema(format!(
-                "file `{}` has schema `{}`, but `{}` has `{first}`; \
-                 all loaded files must have the same schema",
-                file.path.display(),
-                r.schema,
-                first_file.path.display()
-            )));
+            return Err(files_disagree(file, &r.schema, first_file, first));
         }
         loaded.push((r.schema, r.data, file));
     }

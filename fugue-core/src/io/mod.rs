@@ -42,7 +42,9 @@ pub(crate) use hive::hive_dir;
 pub(crate) use json::json_load_schema;
 pub(crate) use listing::DataFile;
 pub(crate) use options::check_csv_load_args;
-pub(crate) use plan::{append_load_options, check_append_schema, plan_load, plan_save};
+pub(crate) use plan::{
+    append_load_options, check_append_schema, files_disagree, plan_load, plan_save,
+};
 pub(crate) use save::{PathKind, SaveTarget};
 pub(crate) use select::select_batch;
 

@@ -150,12 +150,7 @@ impl ParquetScan {
             match first {
                 None => first = Some((schema, listed)),
                 Some((s, f)) if s != schema => {
-                    return Err(Error::schema(format!(
-                        "file `{}` has schema `{schema}`, but `{}` has `{s}`; \
-                         all loaded files must have the same schema",
-                        listed.path.display(),
-                        f.path.display()
-                    )));
+                    return Err(super::plan::files_disagree(listed, schema, f, s));
                 }
                 Some(_) => {}
             }
@@ -498,14 +493,22 @@ mod tests {
         df.rows().expect("rows")
     }
 
-    #[test]
-    fn eng_io_4_df_op_10_14_a_scan_gives_the_eager_load_after_the_same_column_ops() {
+    /// `frame()` in two part files under a fresh folder (kept alive by the
+    /// returned guard): its path, the eager load and a scan of it.
+    fn two_parts() -> (tempfile::TempDir, std::path::PathBuf, LocalDataFrame, ParquetScan) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.parquet");
         save_two_parts(&path);
         let p = path.to_string_lossy();
         let eager = kernels::load(&[p.as_ref()], &LoadOptions::default()).expect("load");
         let scan = open(&path, &LoadOptions::default());
+        (dir, path, eager, scan)
+    }
+
+    #[test]
+    fn eng_io_4_df_op_10_14_a_scan_gives_the_eager_load_after_the_same_column_ops() {
+        let (_dir, path, eager, scan) = two_parts();
+        let p = path.to_string_lossy();
         assert_eq!(scan.num_rows(), 7);
         assert_eq!(scan.schema(), eager.schema());
         assert_eq!(rows(&scan.read().expect("read")), rows(&eager));
@@ -615,12 +618,7 @@ mod tests {
     fn eng_filter_1_a_recorded_filter_keeps_the_eager_rows() {
         use crate::expr::functions::sum;
         use crate::expr::{col, lit};
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.parquet");
-        save_two_parts(&path);
-        let p = path.to_string_lossy();
-        let eager = kernels::load(&[p.as_ref()], &LoadOptions::default()).expect("load");
-        let scan = open(&path, &LoadOptions::default());
+        let (_dir, _path, eager, scan) = two_parts();
         let renamed = scan.rename(&[("c", "x")]).expect("rename");
         let cond = col("x").gt(lit(2.0)).or(col("b").is_null());
         let filtered = renamed.filter(&cond).expect("filter").expect("a first filter");

@@ -124,6 +124,26 @@ pub fn append_load_options(options: &SaveOptions) -> LoadOptions {
     }
 }
 
+/// `ERR-SCHEMA` when two loaded files have different schemas (ENG-IO-3:
+/// all files of one load must agree): `file` has `schema`, the load's
+/// first file `first_file` has `first`.
+///
+/// # Errors
+/// Never: returns the error to raise.
+pub fn files_disagree(
+    file: &DataFile,
+    schema: &Schema,
+    first_file: &DataFile,
+    first: &Schema,
+) -> crate::Error {
+    crate::Error::schema(format!(
+        "file `{}` has schema `{schema}`, but `{}` has `{first}`; \
+         all loaded files must have the same schema",
+        file.path.display(),
+        first_file.path.display()
+    ))
+}
+
 /// `ERR-SCHEMA` unless rows of `new` can be appended to a file of `old`
 /// (equal schemas, ENG-IO-5).
 ///

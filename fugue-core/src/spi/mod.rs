@@ -56,8 +56,8 @@ pub mod io {
     pub use crate::io::parquet_file::{ParquetFile, read_parquet_file};
     pub use crate::io::parquet_scan::ParquetScan;
     pub use crate::io::plan::{
-        SavePlan, append_load_options, check_append_schema, gzip_not_supported, plan_load,
-        plan_save,
+        SavePlan, append_load_options, check_append_schema, files_disagree, gzip_not_supported,
+        plan_load, plan_save,
     };
     pub use crate::io::save::{PathKind, SaveTarget};
     pub use crate::io::select::select_batch;

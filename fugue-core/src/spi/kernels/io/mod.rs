@@ -129,12 +129,7 @@ pub fn load(paths: &[&str], options: &LoadOptions) -> Result<LocalDataFrame> {
         match &schema {
             None => schema = Some((file_schema, file)),
             Some((first, first_file)) if *first != file_schema => {
-                return Err(Error::schema(format!(
-                    "file `{}` has schema `{file_schema}`, but `{}` has `{first}`; \
-                     all loaded files must have the same schema",
-                    file.path.display(),
-                    first_file.path.display()
-                )));
+                return Err(crate::io::files_disagree(file, &file_schema, first_file, first));
             }
             Some(_) => {}
         }
