@@ -29,7 +29,9 @@ pub(crate) fn keep_freed_pages() {
 pub(crate) fn release_freed_pages() {
     set_purge_delay(0);
     // SAFETY: `mi_collect` only frees memory mimalloc holds and no live
-    // allocation uses.
+    // allocation uses. Each thread keeps its own free pages: the kernels'
+    // threads (rayon's global pool) collect theirs too.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
     unsafe { libmimalloc_sys::mi_collect(true) }
     set_purge_delay(-1);
 }
