@@ -6,7 +6,11 @@
 //! mutated and row order is unspecified unless the rule says otherwise
 //! (ENG-GEN-8). Hot paths stay columnar: Arrow row format for keys,
 //! `take` / `filter` / `concat` kernels, typed accumulators; no value is
-//! boxed row by row. Validation goes through the same shared rules
+//! boxed row by row. From 64 Ki rows the hash kernels (join, distinct,
+//! set operations, grouping) and `take` run on every thread of rayon's
+//! current pool: rows are encoded and hashed in chunks, hash tables are
+//! built per hash partition, and results are put back in input order, so
+//! the output is the one-thread pass's, row for row. Validation goes through the same shared rules
 //! ([`crate::engine::params`], [`crate::expr`]) every engine uses, so the
 //! kernels raise the spec's error kinds.
 //!
