@@ -214,6 +214,13 @@ impl ExecutionEngine for NativeExecutionEngine {
         Capabilities { sql, table_storage: false, save_append: true, distributed: false }
     }
 
+    /// The engine's pool (`fugue.native.threads`): the core's kernels
+    /// behind the default methods run in it, so the configured thread
+    /// count bounds them (ENG-GEN-6).
+    fn kernel_pool(&self) -> Option<&rayon::ThreadPool> {
+        Some(self.pool())
+    }
+
     /// The size of the engine's rayon pool (ENG-GEN-6).
     fn get_current_parallelism(&self) -> usize {
         self.shared.pool.current_num_threads().max(1)
@@ -289,7 +296,10 @@ impl ExecutionEngine for NativeExecutionEngine {
         having: Option<&ColumnExpr>,
     ) -> Result<DataFrameRef> {
         let input = project_lazy(df, cols.items().iter().chain(where_), having)?;
-        self.wrap_local(kernels::select(&input.as_local_bounded()?, cols, where_, having)?)
+        let out = self
+            .pool()
+            .install(|| kernels::select(&input.as_local_bounded()?, cols, where_, having))?;
+        self.wrap_local(out)
     }
 
     /// Keeps the rows where `condition` is true (ENG-FILTER-1). On a lazy
@@ -309,7 +319,8 @@ impl ExecutionEngine for NativeExecutionEngine {
         {
             return Ok(Arc::new(NativeDataFrame::from_parquet(filtered)));
         }
-        self.wrap_local(kernels::filter(&df.as_local_bounded()?, condition)?)
+        let out = self.pool().install(|| kernels::filter(&df.as_local_bounded()?, condition))?;
+        self.wrap_local(out)
     }
 
     /// The core's aggregate kernel (ENG-AGG-1..3) over only the key and
@@ -326,7 +337,10 @@ impl ExecutionEngine for NativeExecutionEngine {
         let keys = partition_spec.partition_by().to_vec();
         let key_exprs: Vec<ColumnExpr> = keys.iter().map(col).collect();
         let input = project_lazy(df, key_exprs.iter().chain(agg_cols), None)?;
-        self.wrap_local(kernels::aggregate(&input.as_local_bounded()?, &keys, agg_cols)?)
+        let out = self
+            .pool()
+            .install(|| kernels::aggregate(&input.as_local_bounded()?, &keys, agg_cols))?;
+        self.wrap_local(out)
     }
 
     /// Loads files (ENG-IO-1..4, the core's rules). When every listed file
@@ -342,7 +356,7 @@ impl ExecutionEngine for NativeExecutionEngine {
     fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
         match self.pool().install(|| ParquetScan::open(paths, options))? {
             Some(scan) => Ok(Arc::new(NativeDataFrame::from_parquet(scan))),
-            None => self.wrap_local(kernels::load(paths, options)?),
+            None => self.wrap_local(self.pool().install(|| kernels::load(paths, options))?),
         }
     }
 
@@ -350,12 +364,14 @@ impl ExecutionEngine for NativeExecutionEngine {
     /// IO kernel, which also handles single-file append (ENG-IO-5).
     fn save_df(&self, df: &DataFrameRef, path: &str, options: &SaveOptions) -> Result<()> {
         let native = self.to_native(df)?;
-        kernels::save_df(
-            native.partitions()?,
-            fugue_core::DataFrame::schema(&native),
-            path,
-            options,
-        )
+        self.pool().install(|| {
+            kernels::save_df(
+                native.partitions()?,
+                fugue_core::DataFrame::schema(&native),
+                path,
+                options,
+            )
+        })
     }
 }
 
@@ -404,6 +420,11 @@ mod tests {
     fn eng_gen_6_parallelism_is_the_pool_size() {
         assert_eq!(engine().get_current_parallelism(), 2);
         assert_eq!(engine().to_string(), "NativeExecutionEngine(threads=2)", "ENG-GEN-7");
+        // the core's kernels behind the default methods run in that pool
+        let one = NativeExecutionEngine::new(Conf::empty().with_entry(NATIVE_THREADS, 1i64));
+        let one = one.expect("engine");
+        assert_eq!(one.kernel_pool().map(rayon::ThreadPool::current_num_threads), Some(1));
+        assert_eq!(engine().kernel_pool().map(rayon::ThreadPool::current_num_threads), Some(2));
     }
 
     #[test]

@@ -41,6 +41,15 @@ use crate::spi::kernels;
 use crate::value::Row;
 
 pub use map::{MapFn, OnInitFn, map_fn};
+
+/// Runs `f` in `pool` ([`ExecutionEngine::kernel_pool`]); in rayon's
+/// current pool when `None`.
+fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
 pub use sql::{MAX_SQL_OPERATORS, SqlEngine, SqlPart, StructuredSql};
 
 /// The user function of `comap`: called once per zipped key group with the
@@ -296,7 +305,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         on: &[&str],
     ) -> Result<DataFrameRef> {
         let plan = params::plan_join(df1.schema(), df2.schema(), how, on)?;
-        self.wrap_local(kernels::join(&df1.as_local_bounded()?, &df2.as_local_bounded()?, &plan)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::join(&df1.as_local_bounded()?, &df2.as_local_bounded()?, &plan)
+        })?)
     }
 
     /// UNION (`distinct`) or UNION ALL (ENG-SET-1..3).
@@ -310,11 +321,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         distinct: bool,
     ) -> Result<DataFrameRef> {
         params::check_set_schemas("union", df1.schema(), df2.schema())?;
-        self.wrap_local(kernels::union(
-            &df1.as_local_bounded()?,
-            &df2.as_local_bounded()?,
-            distinct,
-        )?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::union(&df1.as_local_bounded()?, &df2.as_local_bounded()?, distinct)
+        })?)
     }
 
     /// EXCEPT (`distinct`) or EXCEPT ALL with multiset semantics: a row
@@ -331,11 +340,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         distinct: bool,
     ) -> Result<DataFrameRef> {
         params::check_set_schemas("subtract", df1.schema(), df2.schema())?;
-        self.wrap_local(kernels::subtract(
-            &df1.as_local_bounded()?,
-            &df2.as_local_bounded()?,
-            distinct,
-        )?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::subtract(&df1.as_local_bounded()?, &df2.as_local_bounded()?, distinct)
+        })?)
     }
 
     /// INTERSECT (`distinct`) or INTERSECT ALL with multiset semantics:
@@ -351,11 +358,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         distinct: bool,
     ) -> Result<DataFrameRef> {
         params::check_set_schemas("intersect", df1.schema(), df2.schema())?;
-        self.wrap_local(kernels::intersect(
-            &df1.as_local_bounded()?,
-            &df2.as_local_bounded()?,
-            distinct,
-        )?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::intersect(&df1.as_local_bounded()?, &df2.as_local_bounded()?, distinct)
+        })?)
     }
 
     /// Removes duplicate rows, null equal to null (ENG-DISTINCT-1).
@@ -363,7 +368,7 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// # Errors
     /// Backend errors.
     fn distinct(&self, df: &DataFrameRef) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::distinct(&df.as_local_bounded()?)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || kernels::distinct(&df.as_local_bounded()?))?)
     }
 
     /// Drops rows with nulls (ENG-DROPNA-1..4): `thresh` wins over `how`.
@@ -377,7 +382,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         thresh: Option<usize>,
         subset: Option<&[&str]>,
     ) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::dropna(&df.as_local_bounded()?, how, thresh, subset)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::dropna(&df.as_local_bounded()?, how, thresh, subset)
+        })?)
     }
 
     /// Fills nulls (and NaN) (ENG-FILLNA-1..6); resolve with [`params::fillna_plan`].
@@ -390,7 +397,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         value: &FillValue,
         subset: Option<&[&str]>,
     ) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::fillna(&df.as_local_bounded()?, value, subset)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::fillna(&df.as_local_bounded()?, value, subset)
+        })?)
     }
 
     /// Samples rows (ENG-SAMPLE-1..7).
@@ -398,7 +407,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// # Errors
     /// Per [`SampleSpec::resolve_size`].
     fn sample(&self, df: &DataFrameRef, spec: &SampleSpec) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::sample(&df.as_local_bounded()?, spec)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::sample(&df.as_local_bounded()?, spec)
+        })?)
     }
 
     /// The first `n` rows per logical partition (or overall) after sorting by
@@ -417,13 +428,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         na_position: NaPosition,
         partition_spec: &PartitionSpec,
     ) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::take(
-            &df.as_local_bounded()?,
-            n,
-            presort,
-            na_position,
-            partition_spec,
-        )?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::take(&df.as_local_bounded()?, n, presort, na_position, partition_spec)
+        })?)
     }
 
     /// Projection, aggregation and filtering by column expressions
@@ -439,7 +446,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         where_: Option<&ColumnExpr>,
         having: Option<&ColumnExpr>,
     ) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::select(&df.as_local_bounded()?, cols, where_, having)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::select(&df.as_local_bounded()?, cols, where_, having)
+        })?)
     }
 
     /// Keeps rows where `condition` is true (ENG-FILTER-1, ENG-EXPR-SEM-2).
@@ -447,7 +456,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// # Errors
     /// `ERR-ARG` for an aggregation in `condition`.
     fn filter(&self, df: &DataFrameRef, condition: &ColumnExpr) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::filter(&df.as_local_bounded()?, condition)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::filter(&df.as_local_bounded()?, condition)
+        })?)
     }
 
     /// Replaces or appends columns (ENG-ASSIGN-1..3).
@@ -455,7 +466,9 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// # Errors
     /// `ERR-ARG` per [`crate::expr::validate_assign`].
     fn assign(&self, df: &DataFrameRef, columns: &[ColumnExpr]) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::assign(&df.as_local_bounded()?, columns)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::assign(&df.as_local_bounded()?, columns)
+        })?)
     }
 
     /// Aggregates by the spec's keys (ENG-AGG-1..3): keys then aggregations.
@@ -469,7 +482,20 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
         agg_cols: &[ColumnExpr],
     ) -> Result<DataFrameRef> {
         let keys = partition_spec.partition_by().to_vec();
-        self.wrap_local(kernels::aggregate(&df.as_local_bounded()?, &keys, agg_cols)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || {
+            kernels::aggregate(&df.as_local_bounded()?, &keys, agg_cols)
+        })?)
+    }
+
+    /// The thread pool the default kernel-backed methods (`join`, set
+    /// operations, `distinct`, `dropna`, `fillna`, `sample`, `take`,
+    /// `select`, `filter`, `assign`, `aggregate`, `load_df`) run the core's
+    /// kernels in: their parallel paths use rayon's current pool. Default
+    /// `None`: rayon's global pool (one thread per CPU). An engine with its
+    /// own pool returns it, so its configured parallelism (ENG-GEN-6; the
+    /// native engine's `fugue.native.threads`) bounds the kernels too.
+    fn kernel_pool(&self) -> Option<&rayon::ThreadPool> {
+        None
     }
 
     /// Loads files (ENG-IO-1..4, ENG-PQ, ENG-CSV, ENG-JSON).
@@ -478,7 +504,7 @@ pub trait ExecutionEngine: MapEngine + Any + Send + Sync + fmt::Debug + fmt::Dis
     /// `ERR-NOT-FOUND` for missing paths or columns; `ERR-NOT-SUPPORTED` for
     /// unknown formats; `ERR-ARG` for bad option combinations.
     fn load_df(&self, paths: &[&str], options: &LoadOptions) -> Result<DataFrameRef> {
-        self.wrap_local(kernels::load(paths, options)?)
+        self.wrap_local(in_pool(self.kernel_pool(), || kernels::load(paths, options))?)
     }
 
     /// Saves a frame (ENG-IO-5..9). Overwrite never destroys the previous
