@@ -834,8 +834,8 @@ impl ExecutionEngine for DataFusionExecutionEngine {
         na_position: NaPosition,
         partition_spec: &PartitionSpec,
     ) -> Result<DataFrameRef> {
-        let a = self.frame(df)?;
-        let schema = a.schema().clone();
+        // the frame is converted once, by the plan that reads it
+        let schema = df.schema().clone();
         let take = fugue_core::spi::plan::plan_take(&schema, presort, partition_spec)?;
         if !kernels::heap_take_applies(&schema, &take, n) {
             return self.take_by_window(df, n, presort, na_position, partition_spec);

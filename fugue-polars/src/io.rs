@@ -36,7 +36,8 @@ use arrow::datatypes::{FieldRef, Schema as ArrowSchema, SchemaRef};
 use fugue_core::engine::LoadOptions;
 use fugue_core::io::{CsvOptions, FileFormat, JsonOptions, LoadColumns, ParquetOptions};
 use fugue_core::spi::io::{
-    DataFile, ParquetFile, csv_load_schema, files_disagree, json_load_schema, plan_load,
+    DataFile, ParquetFile, ParquetScan, csv_load_schema, files_disagree, json_load_schema,
+    plan_load,
 };
 use fugue_core::{DataFrame, Error, LocalDataFrame, Result, Schema};
 use polars::prelude::{DataFrame as PlDataFrame, PlSmallStr};
@@ -179,7 +180,7 @@ pub(crate) fn load(paths: &[&str], options: &LoadOptions) -> Result<PolarsDataFr
                 files.push(file);
             }
         }
-        PolarsDataFrame::from_parquet(ParquetData::new(files, requested.clone(), schema))?
+        PolarsDataFrame::from_parquet(ParquetData::new(ParquetScan::from_files(files, schema)))?
     } else if loaded.iter().all(|(_, d, _)| !matches!(d, LoadedData::Polars(_))) {
         // Arrow batches stay Arrow: Polars reads the columns a plan uses
         // through the Arrow scan; saving or counting never crosses the bridge

@@ -22,8 +22,8 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use arrow::array::{ArrayRef, RecordBatch};
-use fugue_core::spi::io::ParquetFile;
+use arrow::array::ArrayRef;
+use fugue_core::spi::io::ParquetScan;
 use fugue_core::{DataFrame, LocalDataFrame, Result, Schema};
 use polars::prelude::{
     AnonymousScan, AnonymousScanArgs, Column, DataFrame as PlDataFrame, IntoColumn, LazyFrame,
@@ -34,48 +34,38 @@ use rayon::prelude::*;
 use crate::bridge::series_from_arrays;
 use crate::error::carry;
 
-/// Parquet files loaded as one frame and not decoded yet: their footers
-/// (schema, row counts) are read, the data pages are decoded when a plan
-/// reads columns (see the module docs).
+/// Parquet files loaded as one frame and not decoded yet: the core's
+/// [`ParquetScan`] (footers read: schema, row counts; each column decoded
+/// at most once, when a plan reads it), run on Polars' pool (see the
+/// module docs).
 pub(crate) struct ParquetData {
-    files: Vec<ParquetFile>,
-    requested: Option<Vec<String>>,
-    schema: Schema,
-    rows: usize,
+    scan: ParquetScan,
     local: OnceLock<LocalDataFrame>,
 }
 
 impl std::fmt::Debug for ParquetData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ParquetData")
-            .field("files", &self.files.len())
-            .field("schema", &self.schema.to_string())
-            .field("rows", &self.rows)
+            .field("scan", &self.scan)
             .field("read", &self.local.get().is_some())
             .finish()
     }
 }
 
 impl ParquetData {
-    /// `files` (opened, same schema `schema` after the `requested`
-    /// selection), read later.
-    pub(crate) fn new(
-        files: Vec<ParquetFile>,
-        requested: Option<Vec<String>>,
-        schema: Schema,
-    ) -> Self {
-        let rows = files.iter().map(ParquetFile::num_rows).sum();
-        ParquetData { files, requested, schema, rows, local: OnceLock::new() }
+    /// A load of `scan`'s files, read later.
+    pub(crate) fn new(scan: ParquetScan) -> Self {
+        ParquetData { scan, local: OnceLock::new() }
     }
 
     /// The fugue schema of the loaded frame.
     pub(crate) fn schema(&self) -> &Schema {
-        &self.schema
+        self.scan.schema()
     }
 
     /// The row count, from the footers (nothing decoded).
     pub(crate) fn num_rows(&self) -> usize {
-        self.rows
+        self.scan.num_rows()
     }
 
     /// Every column, decoded once and kept (files in parallel, each file's
@@ -88,7 +78,7 @@ impl ParquetData {
         if let Some(local) = self.local.get() {
             return Ok(local);
         }
-        let local = self.read(self.requested.as_deref(), &self.schema)?;
+        let local = polars_core::runtime::THREAD_POOL.install(|| self.scan.read())?;
         Ok(self.local.get_or_init(|| local))
     }
 
@@ -97,22 +87,16 @@ impl ParquetData {
         self.local.get()
     }
 
-    /// The columns `names` (in that order) of every file, decoded now; from
-    /// the kept frame once [`ParquetData::local`] has read everything.
+    /// The columns `names` (in that order) of every file, decoded now
+    /// (once per column); from the kept frame once [`ParquetData::local`]
+    /// has read everything.
     fn columns(&self, names: &[String]) -> Result<LocalDataFrame> {
         let cols: Vec<&str> = names.iter().map(String::as_str).collect();
         if let Some(local) = self.local.get() {
             return local.select_columns(&cols)?.as_local_bounded();
         }
-        let schema = fugue_core::spi::frame::select_columns_schema(&self.schema, &cols)?;
-        self.read(Some(names), &schema)
-    }
-
-    fn read(&self, names: Option<&[String]>, schema: &Schema) -> Result<LocalDataFrame> {
-        let per_file = polars_core::runtime::THREAD_POOL
-            .install(|| self.files.par_iter().map(|f| f.read(names)).collect::<Result<Vec<_>>>())?;
-        let batches: Vec<RecordBatch> = per_file.into_iter().flatten().collect();
-        LocalDataFrame::new(schema.clone(), batches)
+        let picked = self.scan.select_columns(&cols)?;
+        polars_core::runtime::THREAD_POOL.install(|| picked.read())
     }
 }
 
@@ -398,8 +382,8 @@ mod tests {
             &fugue_core::engine::LoadOptions::default(),
         )
         .expect("plan");
-        let opened = ParquetFile::open(&files[0]).expect("open");
-        ParquetData::new(vec![opened], None, local.schema().clone())
+        let opened = fugue_core::spi::io::ParquetFile::open(&files[0]).expect("open");
+        ParquetData::new(ParquetScan::from_files(vec![opened], local.schema().clone()))
     }
 
     #[test]

@@ -9,11 +9,8 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use super::{DataFrame, DataFrameRef, Metadata, check_dataframe_schema, ops};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
+use crate::spi::kernels::PARALLEL_MIN_ROWS;
 use crate::value::{Row, batch_rows, cast_array, rows_to_batch};
-
-/// Frames with at least this many rows concatenate their columns in
-/// parallel in [`LocalDataFrame::to_batch`].
-const PARALLEL_CONCAT_MIN_ROWS: usize = 1 << 16;
 
 /// A local, bounded DataFrame: a [`Schema`] plus Arrow record batches
 /// (DF-KIND-2 "local bounded"). It is what user functions receive and
@@ -122,7 +119,7 @@ impl LocalDataFrame {
     pub fn to_batch(&self) -> Result<RecordBatch> {
         match self.batches.as_slice() {
             [one] => Ok(one.clone()),
-            many if self.schema.len() > 1 && self.num_rows() >= PARALLEL_CONCAT_MIN_ROWS => {
+            many if self.schema.len() > 1 && self.num_rows() >= PARALLEL_MIN_ROWS => {
                 // each column concatenated on its own, in parallel
                 use rayon::prelude::*;
                 let columns = (0..self.schema.len())

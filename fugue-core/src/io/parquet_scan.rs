@@ -160,20 +160,7 @@ impl ParquetScan {
             None => return Ok(None),
         };
         let files: Vec<ParquetFile> = opened.into_iter().map(|(f, _)| f).collect();
-        let rows = files.iter().map(ParquetFile::num_rows).sum();
-        let columns =
-            (0..schema.len()).map(|source| ScanColumn { source, casts: vec![] }).collect();
-        let scan = ParquetScan {
-            source: Arc::new(Source {
-                files,
-                schema: schema.clone(),
-                rows,
-                decoded: Mutex::new(HashMap::new()),
-            }),
-            columns,
-            schema,
-            filter: None,
-        };
+        let scan = ParquetScan::from_files(files, schema);
         match &options.columns {
             // ENG-IO-4: converted to the schema's types (names and order are
             // the request's already)
@@ -193,6 +180,27 @@ impl ParquetScan {
                 Ok(Some(ParquetScan { columns, schema: target.clone(), ..scan }))
             }
             _ => Ok(Some(scan)),
+        }
+    }
+
+    /// A scan of `files`, opened by the caller and checked to share
+    /// `schema` (their Fugue schema after the load's `columns` selection,
+    /// ENG-IO-4): what [`ParquetScan::open`] builds once the files are
+    /// listed and opened, for engines that list and open files themselves.
+    pub fn from_files(files: Vec<ParquetFile>, schema: Schema) -> ParquetScan {
+        let rows = files.iter().map(ParquetFile::num_rows).sum();
+        let columns =
+            (0..schema.len()).map(|source| ScanColumn { source, casts: vec![] }).collect();
+        ParquetScan {
+            source: Arc::new(Source {
+                files,
+                schema: schema.clone(),
+                rows,
+                decoded: Mutex::new(HashMap::new()),
+            }),
+            columns,
+            schema,
+            filter: None,
         }
     }
 

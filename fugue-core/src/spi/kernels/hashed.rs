@@ -18,7 +18,8 @@ use super::rowkeys::RowEncoder;
 use crate::Result;
 
 /// Inputs with at least this many rows run in parallel (below it one pass
-/// on one thread is as fast).
+/// on one thread is as fast): the hash kernels, `take` and
+/// `LocalDataFrame::to_batch`.
 pub(crate) const PARALLEL_MIN_ROWS: usize = 1 << 16;
 
 /// How a hash kernel splits its work: contiguous chunks of rows (encoding,

@@ -40,6 +40,7 @@ mod testutil;
 
 pub use clean::{dropna, fillna};
 pub(crate) use eval::evaluate_predicate;
+pub(crate) use hashed::PARALLEL_MIN_ROWS;
 pub use io::{load, save, save_df};
 pub use join::join;
 pub use sample::{fresh_seed, sample};

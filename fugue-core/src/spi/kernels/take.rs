@@ -48,7 +48,7 @@ pub fn take(
     partition_spec: &PartitionSpec,
 ) -> Result<LocalDataFrame> {
     let threads = rayon::current_num_threads();
-    if threads > 1 && n > 0 && df.num_rows() >= PARALLEL_TAKE_MIN_ROWS {
+    if threads > 1 && n > 0 && df.num_rows() >= super::hashed::PARALLEL_MIN_ROWS {
         return take_in_chunks(df, threads, n, presort, na_position, partition_spec);
     }
     take_one(df, n, presort, na_position, partition_spec)
@@ -73,9 +73,6 @@ pub fn heap_take_applies(schema: &Schema, plan: &TakePlan, n: usize) -> bool {
         && plan.keys.iter().all(flat)
         && plan.sorts.iter().all(|(c, _)| flat(c))
 }
-
-/// Frames at least this long are taken in parallel chunks.
-const PARALLEL_TAKE_MIN_ROWS: usize = 1 << 16;
 
 /// [`take`] over `chunks` contiguous slices of `df` in parallel (rayon's
 /// current pool), then over the concatenation of their results, in slice
